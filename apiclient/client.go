@@ -1,0 +1,223 @@
+// Package apiclient is a typed client for the authentication section of the PortSIP
+// PBX REST API: one method per operation, typed errors, observable exchanges.
+package apiclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// maxBody caps what is read of an answer, so a misbehaving server can't exhaust memory.
+const maxBody = 1 << 20
+
+// DefaultBaseURL is the PBX address when none is given: the PortSIP default port on
+// this machine.
+const DefaultBaseURL = "https://localhost:8887/api"
+
+// Version is pbxauth's version, sent in the default User-Agent.
+var Version = "dev"
+
+// Client talks to one PBX. It is safe for concurrent use; the session cookie jar is
+// shared by all calls of one Client.
+type Client struct {
+	baseURL   *url.URL
+	timeout   time.Duration
+	http      *http.Client
+	transport http.RoundTripper
+	insecure  bool
+	userAgent string
+	token     Secret
+	jar       http.CookieJar
+	observers []func(*Exchange)
+}
+
+// New builds a Client. Without WithBaseURL it targets DefaultBaseURL.
+func New(opts ...Option) (*Client, error) {
+	jar, _ := cookiejar.New(nil) // cookiejar.New never fails without options
+	c := &Client{timeout: DefaultTimeout, userAgent: "pbxauth/" + Version, jar: jar}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.baseURL == nil {
+		c.baseURL, _ = NormalizeBaseURL(DefaultBaseURL)
+	}
+	c.buildHTTPClient()
+	return c, nil
+}
+
+// BaseURL is the normalised API base, ending in /api.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+// Insecure reports whether TLS verification is off.
+func (c *Client) Insecure() bool { return c.insecure }
+
+// Request is one call to send: an operation or, for negative tests, any method and
+// path. Path is relative to the /api base and may hold a query string.
+type Request struct {
+	Operation   string
+	Method      string
+	Path        string
+	Query       url.Values
+	Header      http.Header
+	Body        []byte
+	ContentType string
+	// Bearer, when set, is sent as "Authorization: Bearer ...".
+	Bearer Secret
+}
+
+// Response is the answer to a Request, with the exchange that produced it.
+type Response struct {
+	Status   int
+	Header   http.Header
+	Body     []byte
+	Exchange *Exchange
+}
+
+type observerKey struct{}
+
+// WithExchangeObserver returns a context whose calls report their exchanges to fn,
+// in addition to the client's observers. The TUI uses it to tie exchanges to a form.
+func WithExchangeObserver(ctx context.Context, fn func(*Exchange)) context.Context {
+	return context.WithValue(ctx, observerKey{}, fn)
+}
+
+// Do sends a request and returns the answer whatever its status; only transport
+// failures are errors. Typed methods build on it; the scenario runner uses it directly.
+func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
+	target := c.resolve(r.Path, r.Query)
+	ex := &Exchange{Operation: r.Operation, Method: r.Method, URL: target, Started: time.Now()}
+	defer func() { c.notify(ctx, ex) }()
+
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var body io.Reader
+	if r.Body != nil {
+		body = bytes.NewReader(r.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, target, body)
+	if err != nil {
+		ex.Err = err.Error()
+		return nil, fmt.Errorf("apiclient: build request: %w", err)
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	if r.ContentType != "" {
+		req.Header.Set("Content-Type", r.ContentType)
+	}
+	if !r.Bearer.IsZero() {
+		req.Header.Set("Authorization", "Bearer "+r.Bearer.Reveal())
+	}
+	ex.RequestHeader = req.Header.Clone()
+	if c.jar != nil {
+		// Record the cookie the jar will add, so the inspector shows the real request.
+		for _, ck := range c.jar.Cookies(req.URL) {
+			ex.RequestHeader.Add("Cookie", ck.String())
+		}
+	}
+	ex.RequestBody = r.Body
+
+	resp, err := c.http.Do(req)
+	ex.Duration = time.Since(ex.Started)
+	if err != nil {
+		te := classifyTransport(r.Method+" "+r.Path, RedactURL(target), err)
+		if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
+			te.Timeout = false
+		}
+		ex.Err = te.Error()
+		return nil, te
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	ex.Duration = time.Since(ex.Started)
+	ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.StatusCode, resp.Header.Clone(), data
+	if err != nil {
+		te := classifyTransport(r.Method+" "+r.Path, RedactURL(target), err)
+		ex.Err = te.Error()
+		return nil, te
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, Exchange: ex}, nil
+}
+
+func (c *Client) notify(ctx context.Context, ex *Exchange) {
+	for _, fn := range c.observers {
+		fn(ex)
+	}
+	if fn, ok := ctx.Value(observerKey{}).(func(*Exchange)); ok && fn != nil {
+		fn(ex)
+	}
+}
+
+func (c *Client) resolve(path string, query url.Values) string {
+	u := *c.baseURL
+	rel, q, _ := strings.Cut(path, "?")
+	if rel != "" && !strings.HasPrefix(rel, "/") {
+		rel = "/" + rel
+	}
+	u.Path = c.baseURL.Path + rel
+	vals, _ := url.ParseQuery(q)
+	for k, vs := range query {
+		vals[k] = append(vals[k], vs...)
+	}
+	u.RawQuery = vals.Encode()
+	return u.String()
+}
+
+// call sends a JSON (or empty) request for an operation and checks for 2xx.
+func (c *Client) call(ctx context.Context, op, method, path string, query url.Values, payload any, bearer Secret) (*Response, error) {
+	r := Request{Operation: op, Method: method, Path: path, Query: query, Bearer: bearer}
+	if payload != nil {
+		b, err := json.Marshal(payload)
+		if err != nil {
+			return nil, fmt.Errorf("apiclient: encode %s body: %w", op, err)
+		}
+		r.Body, r.ContentType = b, "application/json"
+	}
+	return c.check(c.Do(ctx, r))
+}
+
+func (c *Client) check(resp *Response, err error) (*Response, error) {
+	if err != nil {
+		return nil, err
+	}
+	if resp.Status < 200 || resp.Status > 299 {
+		if resp.Status == http.StatusFound && resp.Exchange.Operation == "loginWithMicrosoft" {
+			return resp, nil
+		}
+		return resp, decodeAPIError(resp.Status, resp.Body)
+	}
+	return resp, nil
+}
+
+func (c *Client) bearer(token Secret) Secret {
+	if token.IsZero() {
+		return c.token
+	}
+	return token
+}
+
+func decodeInto(op string, resp *Response, v any) error {
+	if err := json.Unmarshal(resp.Body, v); err != nil {
+		return &DecodeError{Op: op, Err: err, Body: resp.Body}
+	}
+	return nil
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
