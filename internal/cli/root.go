@@ -1,0 +1,99 @@
+// Package cli wires pbxauth's subcommands (cobra) to the packages that do the work.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes shared by every subcommand.
+const (
+	ExitOK      = 0
+	ExitFailure = 1 // an API error, or a failed assertion/spec check
+	ExitUsage   = 2 // bad flags, arguments or files
+	ExitNetwork = 3 // the target could not be reached or timed out
+)
+
+// exitError carries an exit code out of a command's RunE.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode tags err with an exit code.
+func withCode(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: code, err: err}
+}
+
+// usageErrorf is an ExitUsage error.
+func usageErrorf(format string, args ...any) error {
+	return withCode(ExitUsage, fmt.Errorf(format, args...))
+}
+
+// streams are the command's standard streams, so tests can run commands in-process.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// subcommands registers each subcommand; every file adds its constructor in init,
+// so subcommands stay independent of each other.
+var subcommands []func(*streams) *cobra.Command
+
+func register(f func(*streams) *cobra.Command) { subcommands = append(subcommands, f) }
+
+// NewRoot builds the command tree.
+func NewRoot(s *streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "pbxauth",
+		Short: "Explore, verify and demo the PortSIP PBX authentication API",
+		Long: `pbxauth is a terminal tool for the authentication API of the PortSIP PBX REST API.
+
+Run without a subcommand it opens the terminal UI on the built-in mock PBX
+(or on --url / PBXAUTH_URL). Subcommands call single operations, run
+conformance scenarios and serve the mock PBX for other tools.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitUsage, err) })
+	for _, f := range subcommands {
+		root.AddCommand(f(s))
+	}
+	if rootRun != nil {
+		rootRun(root, s)
+	}
+	return root
+}
+
+// rootRun lets the TUI wiring attach itself to the bare `pbxauth` command.
+var rootRun func(root *cobra.Command, s *streams)
+
+// Execute runs pbxauth with args and returns the process exit code.
+func Execute(args []string, in io.Reader, out, errOut io.Writer) int {
+	s := &streams{in: in, out: out, err: errOut}
+	root := NewRoot(s)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintln(errOut, "pbxauth:", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	// cobra's own errors (unknown command, bad args) are usage errors.
+	return ExitUsage
+}

@@ -1,0 +1,21 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/pbxauth/pbxauth/apiclient/spec"
+)
+
+func init() { register(newSpecCmd) }
+
+func newSpecCmd(s *streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "spec",
+		Short: "Print pbxauth's OpenAPI document of the authentication API (YAML)",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := s.out.Write(spec.Document)
+			return err
+		},
+	}
+}
