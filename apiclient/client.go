@@ -95,12 +95,52 @@ func WithExchangeObserver(ctx context.Context, fn func(*Exchange)) context.Conte
 // Do sends a request and returns the answer whatever its status; only transport
 // failures are errors. Typed methods build on it; the scenario runner uses it directly.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
-	target := c.resolve(r.Path, r.Query)
-	ex := &Exchange{Operation: r.Operation, Method: r.Method, URL: target, Started: time.Now()}
-	defer func() { c.notify(ctx, ex) }()
-
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	req, ex, err := c.newRequest(ctx, r)
+	defer func() { c.notify(ctx, ex) }()
+	if err != nil {
+		return nil, err
+	}
+
+	resp, err := c.http.Do(req)
+	ex.Duration = time.Since(ex.Started)
+	if err != nil {
+		te := classifyTransport(r.Method+" "+r.Path, RedactURL(ex.URL), err)
+		if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
+			te.Timeout = false
+		}
+		ex.Err = te.Error()
+		return nil, te
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	ex.Duration = time.Since(ex.Started)
+	ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.StatusCode, resp.Header.Clone(), data
+	if err != nil {
+		te := classifyTransport(r.Method+" "+r.Path, RedactURL(ex.URL), err)
+		ex.Err = te.Error()
+		return nil, te
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, Exchange: ex}, nil
+}
+
+// Preview returns the exchange Do would start for r, without sending anything: the
+// request half only, with the headers and session cookie the client would add. It is
+// what `pbxauth call --curl` prints.
+func (c *Client) Preview(r Request) (*Exchange, error) {
+	_, ex, err := c.newRequest(context.Background(), r)
+	if err != nil {
+		return nil, err
+	}
+	return ex, nil
+}
+
+// newRequest builds the wire request and the exchange that records it. The exchange
+// is never nil, so a failed build is still observed.
+func (c *Client) newRequest(ctx context.Context, r Request) (*http.Request, *Exchange, error) {
+	target := c.resolve(r.Path, r.Query)
+	ex := &Exchange{Operation: r.Operation, Method: r.Method, URL: target, Started: time.Now()}
 	var body io.Reader
 	if r.Body != nil {
 		body = bytes.NewReader(r.Body)
@@ -108,7 +148,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	req, err := http.NewRequestWithContext(ctx, r.Method, target, body)
 	if err != nil {
 		ex.Err = err.Error()
-		return nil, fmt.Errorf("apiclient: build request: %w", err)
+		return nil, ex, fmt.Errorf("apiclient: build request: %w", err)
 	}
 	for k, vs := range r.Header {
 		for _, v := range vs {
@@ -133,27 +173,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		}
 	}
 	ex.RequestBody = r.Body
-
-	resp, err := c.http.Do(req)
-	ex.Duration = time.Since(ex.Started)
-	if err != nil {
-		te := classifyTransport(r.Method+" "+r.Path, RedactURL(target), err)
-		if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
-			te.Timeout = false
-		}
-		ex.Err = te.Error()
-		return nil, te
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	ex.Duration = time.Since(ex.Started)
-	ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.StatusCode, resp.Header.Clone(), data
-	if err != nil {
-		te := classifyTransport(r.Method+" "+r.Path, RedactURL(target), err)
-		ex.Err = te.Error()
-		return nil, te
-	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, Exchange: ex}, nil
+	return req, ex, nil
 }
 
 func (c *Client) notify(ctx context.Context, ex *Exchange) {
@@ -197,13 +217,22 @@ func (c *Client) check(resp *Response, err error) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if resp.Status < 200 || resp.Status > 299 {
-		if resp.Status == http.StatusFound && resp.Exchange.Operation == "loginWithMicrosoft" {
-			return resp, nil
-		}
-		return resp, decodeAPIError(resp.Status, resp.Body)
+	return resp, CheckResponse(resp)
+}
+
+// CheckResponse returns an *APIError for an answer that is not a success of its
+// operation: any status outside 2xx, except the 302 that loginWithMicrosoft answers.
+func CheckResponse(resp *Response) error {
+	if resp == nil {
+		return errors.New("apiclient: no response")
 	}
-	return resp, nil
+	if resp.Status >= 200 && resp.Status <= 299 {
+		return nil
+	}
+	if resp.Status == http.StatusFound && resp.Exchange != nil && resp.Exchange.Operation == "loginWithMicrosoft" {
+		return nil
+	}
+	return decodeAPIError(resp.Status, resp.Body)
 }
 
 func (c *Client) bearer(token Secret) Secret {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -66,11 +67,12 @@ func (e *APIError) Message() string {
 
 func (e *APIError) Error() string {
 	s := fmt.Sprintf("%d %s: %s", e.Status, e.Code(), e.Message())
+	// Bodies and details are redacted: a server may echo the fields it refused.
 	if len(e.Errors) == 0 && len(e.Body) > 0 {
-		s += " (body is not a PortSIP error: " + snippet(e.Body) + ")"
+		s += " (body is not a PortSIP error: " + snippet(RedactBody(e.Body, "")) + ")"
 	}
 	if len(e.Errors) > 0 && len(e.Errors[0].Detail) > 0 && string(e.Errors[0].Detail) != "null" {
-		s += " " + string(e.Errors[0].Detail)
+		s += " " + string(RedactBody(e.Errors[0].Detail, "application/json"))
 	}
 	return s
 }
@@ -127,7 +129,13 @@ func (e *TransportError) Error() string {
 	if e.Timeout {
 		kind = "timed out"
 	}
-	return fmt.Sprintf("%s %s: %s: %v", e.Op, e.URL, kind, e.Err)
+	// A *url.Error repeats the address unredacted; Op and URL already say it.
+	inner := e.Err
+	var ue *url.Error
+	if errors.As(inner, &ue) {
+		inner = ue.Err
+	}
+	return fmt.Sprintf("%s %s: %s: %v", e.Op, e.URL, kind, inner)
 }
 
 func (e *TransportError) Unwrap() []error {

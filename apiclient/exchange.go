@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -29,21 +28,6 @@ type Exchange struct {
 	Err string `json:"error,omitempty"`
 }
 
-// secretKeys are body fields (JSON or form) whose values are redacted.
-var secretKeys = map[string]bool{
-	"password": true, "new_password": true, "token": true, "access_token": true,
-	"refresh_token": true, "code": true, "otp": true, "reset_token": true,
-}
-
-// secretHeaders are headers whose values are redacted.
-var secretHeaders = map[string]bool{"Authorization": true, "Cookie": true, "Set-Cookie": true}
-
-// secretQuery are query parameters redacted in URLs (reset links, IdP callbacks).
-var secretQuery = map[string]bool{"token": true, "code": true, "access_token": true, "refresh_token": true}
-
-// IsSecretField reports whether a body field name holds a secret.
-func IsSecretField(name string) bool { return secretKeys[strings.ToLower(name)] }
-
 // Redact returns a copy with passwords, tokens, codes, cookies and the Authorization
 // header replaced by [REDACTED].
 func (e *Exchange) Redact() *Exchange {
@@ -54,137 +38,6 @@ func (e *Exchange) Redact() *Exchange {
 	c.RequestBody = RedactBody(e.RequestBody, headerGet(e.RequestHeader, "Content-Type"))
 	c.ResponseBody = RedactBody(e.ResponseBody, headerGet(e.ResponseHeader, "Content-Type"))
 	return &c
-}
-
-func headerGet(h http.Header, k string) string {
-	if h == nil {
-		return ""
-	}
-	return h.Get(k)
-}
-
-func redactHeader(h http.Header) http.Header {
-	if h == nil {
-		return nil
-	}
-	out := h.Clone()
-	for k := range out {
-		if secretHeaders[http.CanonicalHeaderKey(k)] {
-			for i, v := range out[k] {
-				out[k][i] = redactHeaderValue(k, v)
-			}
-		}
-		if http.CanonicalHeaderKey(k) == "Location" {
-			for i, v := range out[k] {
-				out[k][i] = RedactURL(v)
-			}
-		}
-	}
-	return out
-}
-
-func redactHeaderValue(key, v string) string {
-	switch http.CanonicalHeaderKey(key) {
-	case "Authorization":
-		if scheme, _, ok := strings.Cut(v, " "); ok {
-			return scheme + " " + Redacted
-		}
-		return Redacted
-	case "Cookie", "Set-Cookie":
-		// Keep cookie names and attributes, hide the values.
-		parts := strings.Split(v, ";")
-		for i, p := range parts {
-			name, _, ok := strings.Cut(p, "=")
-			if !ok {
-				continue
-			}
-			if i == 0 || http.CanonicalHeaderKey(key) == "Cookie" {
-				parts[i] = name + "=" + Redacted
-			}
-		}
-		return strings.Join(parts, ";")
-	}
-	return Redacted
-}
-
-// RedactURL hides secret query parameters (token, code, ...) of an address.
-func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.RawQuery == "" {
-		return raw
-	}
-	q := u.Query()
-	changed := false
-	for k := range q {
-		if secretQuery[strings.ToLower(k)] {
-			q[k] = []string{Redacted}
-			changed = true
-		}
-	}
-	if !changed {
-		return raw
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-// RedactBody hides secret fields of a JSON or form body. A body that is neither is
-// returned as is: it has no named fields to hide.
-func RedactBody(body []byte, contentType string) []byte {
-	if len(body) == 0 {
-		return body
-	}
-	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
-		q, err := url.ParseQuery(string(body))
-		if err != nil {
-			return body
-		}
-		for k := range q {
-			if IsSecretField(k) {
-				q[k] = []string{Redacted}
-			}
-		}
-		return []byte(q.Encode())
-	}
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return body
-	}
-	v = redactValue(v)
-	out, err := json.Marshal(v)
-	if err != nil {
-		return body
-	}
-	return out
-}
-
-func redactValue(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, val := range t {
-			if IsSecretField(k) {
-				if s, ok := val.(string); ok && s == "" {
-					continue
-				}
-				t[k] = Redacted
-				continue
-			}
-			if k == "link" || k == "url" || k == "reset_link" {
-				if s, ok := val.(string); ok {
-					t[k] = RedactURL(s)
-					continue
-				}
-			}
-			t[k] = redactValue(val)
-		}
-	case []any:
-		for i := range t {
-			t[i] = redactValue(t[i])
-		}
-	}
-	return v
 }
 
 // Curl renders the request as a curl command line. Unless reveal is true, secrets

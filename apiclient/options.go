@@ -121,10 +121,15 @@ func NormalizeBaseURL(raw string) (*url.URL, error) {
 	if u.Hostname() == "" {
 		return nil, fmt.Errorf("apiclient: base URL %q has no host", raw)
 	}
+	if u.User != nil {
+		// PortSIP takes no credentials in the address; dropping them silently would
+		// hide a mistake (and "mailto:x@y" would pass for a host).
+		return nil, fmt.Errorf("apiclient: base URL %q must not hold a user name or password", u.Redacted())
+	}
 	if u.Port() == "" && u.Scheme == "https" {
 		u.Host = joinHostPort(u.Hostname(), DefaultPort)
 	}
-	u.RawQuery, u.Fragment, u.User = "", "", nil
+	u.RawQuery, u.Fragment = "", ""
 	path := strings.TrimRight(u.Path, "/")
 	if !strings.HasSuffix(path, "/api") {
 		path += "/api"

@@ -1,0 +1,211 @@
+package apiclient
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// secretKeys are body fields (JSON or form) whose values are redacted.
+var secretKeys = map[string]bool{
+	"password": true, "new_password": true, "token": true, "access_token": true,
+	"refresh_token": true, "code": true, "otp": true, "reset_token": true,
+}
+
+// secretHeaders are headers whose values are redacted.
+var secretHeaders = map[string]bool{"Authorization": true, "Cookie": true, "Set-Cookie": true}
+
+// secretQuery are query parameters redacted in URLs (reset links, IdP callbacks).
+var secretQuery = map[string]bool{"token": true, "code": true, "access_token": true, "refresh_token": true}
+
+// IsSecretField reports whether a body field name holds a secret.
+func IsSecretField(name string) bool { return secretKeys[strings.ToLower(name)] }
+
+func headerGet(h http.Header, k string) string {
+	if h == nil {
+		return ""
+	}
+	return h.Get(k)
+}
+
+func redactHeader(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := h.Clone()
+	for k := range out {
+		if secretHeaders[http.CanonicalHeaderKey(k)] {
+			for i, v := range out[k] {
+				out[k][i] = redactHeaderValue(k, v)
+			}
+		}
+		if http.CanonicalHeaderKey(k) == "Location" {
+			for i, v := range out[k] {
+				out[k][i] = RedactURL(v)
+			}
+		}
+	}
+	return out
+}
+
+func redactHeaderValue(key, v string) string {
+	switch http.CanonicalHeaderKey(key) {
+	case "Authorization":
+		if scheme, _, ok := strings.Cut(v, " "); ok {
+			return scheme + " " + Redacted
+		}
+		return Redacted
+	case "Cookie", "Set-Cookie":
+		// Keep cookie names and attributes, hide the values.
+		parts := strings.Split(v, ";")
+		for i, p := range parts {
+			name, _, ok := strings.Cut(p, "=")
+			if !ok {
+				continue
+			}
+			if i == 0 || http.CanonicalHeaderKey(key) == "Cookie" {
+				parts[i] = name + "=" + Redacted
+			}
+		}
+		return strings.Join(parts, ";")
+	}
+	return Redacted
+}
+
+// RedactURL hides secret query parameters (token, code, ...) of an address, in the
+// query and in the fragment (where implicit OAuth flows put tokens). It works on the
+// raw text rather than on url.Parse, so that a malformed address (a bad escape, a
+// semicolon separator, a control character) cannot slip its secrets through.
+func RedactURL(raw string) string {
+	q := strings.IndexByte(raw, '?')
+	h := strings.IndexByte(raw, '#')
+	switch {
+	case q < 0 && h < 0:
+		return raw
+	case q < 0 || (h >= 0 && h < q):
+		return raw[:h+1] + redactPairs(raw[h+1:])
+	case h < 0:
+		return raw[:q+1] + redactPairs(raw[q+1:])
+	default:
+		return raw[:q+1] + redactPairs(raw[q+1:h]) + "#" + redactPairs(raw[h+1:])
+	}
+}
+
+// redactPairs redacts the secret values of an & or ; separated key=value list,
+// leaving everything else byte for byte.
+func redactPairs(s string) string {
+	if s == "" {
+		return s
+	}
+	var b strings.Builder
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != '&' && s[i] != ';' {
+			continue
+		}
+		pair := s[start:i]
+		key, _, hasValue := strings.Cut(pair, "=")
+		if hasValue && isSecretQueryKey(key) {
+			b.WriteString(key + "=" + Redacted)
+		} else {
+			b.WriteString(pair)
+		}
+		if i < len(s) {
+			b.WriteByte(s[i])
+		}
+		start = i + 1
+	}
+	return b.String()
+}
+
+func isSecretQueryKey(key string) bool {
+	if k, err := url.QueryUnescape(key); err == nil {
+		key = k
+	}
+	return secretQuery[strings.ToLower(strings.TrimSpace(key))]
+}
+
+// RedactBody hides secret fields of a JSON or form body. A body that does not parse
+// (cut short, or plain text) is scrubbed of anything that looks like a secret field.
+func RedactBody(body []byte, contentType string) []byte {
+	if len(body) == 0 {
+		return body
+	}
+	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
+		return []byte(redactForm(string(body)))
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return scrubText(body)
+	}
+	v = redactValue(v)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return scrubText(body)
+	}
+	return out
+}
+
+// redactForm redacts secret fields of a form body without re-encoding the others.
+func redactForm(s string) string {
+	parts := strings.Split(s, "&")
+	for i, p := range parts {
+		key, _, ok := strings.Cut(p, "=")
+		if !ok {
+			continue
+		}
+		name := key
+		if k, err := url.QueryUnescape(key); err == nil {
+			name = k
+		}
+		if IsSecretField(strings.TrimSpace(name)) {
+			parts[i] = key + "=" + Redacted
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+var (
+	// A "secret": "value" pair in JSON that did not parse, possibly cut off before
+	// its closing quote.
+	jsonSecretPair = regexp.MustCompile(`(?i)("(?:password|new_password|token|access_token|refresh_token|code|otp|reset_token)"\s*:\s*)(?:"(?:[^"\\]|\\.)*(?:"|\\?$)|[^\s,}\]"]+)`)
+	// A secret=value pair in text that is neither JSON nor a declared form.
+	textSecretPair = regexp.MustCompile(`(?i)\b((?:password|new_password|token|access_token|refresh_token|code|otp|reset_token)=)[^&;\s"]*`)
+)
+
+func scrubText(body []byte) []byte {
+	out := jsonSecretPair.ReplaceAll(body, []byte(`$1"`+Redacted+`"`))
+	return textSecretPair.ReplaceAll(out, []byte("${1}"+Redacted))
+}
+
+func redactValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, val := range t {
+			if IsSecretField(k) {
+				if s, ok := val.(string); ok && s == "" {
+					continue
+				}
+				t[k] = Redacted
+				continue
+			}
+			if k == "link" || k == "url" || k == "reset_link" {
+				if s, ok := val.(string); ok {
+					t[k] = RedactURL(s)
+					continue
+				}
+			}
+			t[k] = redactValue(val)
+		}
+	case []any:
+		for i := range t {
+			t[i] = redactValue(t[i])
+		}
+	}
+	return v
+}
