@@ -13,7 +13,7 @@ import (
 func (r Request) String() string {
 	s := fmt.Sprintf("%s %s", r.Method, RedactURL(r.Path))
 	if len(r.Query) > 0 {
-		s += " ?" + RedactURL("?"+r.Query.Encode())[1:]
+		s += " ?" + RedactURL("?" + r.Query.Encode())[1:]
 	}
 	if len(r.Body) > 0 {
 		s += " " + string(RedactBody(r.Body, r.ContentType))
