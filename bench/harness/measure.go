@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// call is one benchmarked request.
+type call struct {
+	label  string // as printed in the table
+	path   string // relative to the target's base
+	script string // wrk Lua script in the lua folder
+}
+
+var calls = []call{
+	{label: "GET /api/info", path: "/info", script: "info.lua"},
+	{label: "POST /api/auth/sign_in", path: "/auth/sign_in", script: "signin.lua"},
+}
+
+// sample is what one wrk run reports (latencies in microseconds).
+type sample struct {
+	Requests, DurationUS         int64
+	P50, P90, P99, Max           int64
+	Connect, Read, Write, Status int64
+	Timeout                      int64
+}
+
+func (s sample) rps() float64 {
+	if s.DurationUS == 0 {
+		return 0
+	}
+	return float64(s.Requests) / (float64(s.DurationUS) / 1e6)
+}
+
+// errors counts non-2xx answers (wrk counts status ≥ 400) and socket errors.
+func (s sample) errors() int64 { return s.Connect + s.Read + s.Write + s.Status + s.Timeout }
+
+// runWrk runs wrk once against a target and parses the line report.lua prints.
+func runWrk(ctx context.Context, c config, t *target, cl call, d time.Duration, threads, conns int) (sample, error) {
+	secs := int(d.Round(time.Second) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	args := []string{
+		"-t" + strconv.Itoa(threads), "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(secs) + "s",
+		"--timeout", "5s", "-s", filepath.Join(c.luaDir, cl.script), t.url(cl.path),
+	}
+	cmd := exec.CommandContext(ctx, c.wrk, args...)
+	cmd.Env = append(os.Environ(), "BENCH_WRK_DIR="+c.luaDir)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return sample{}, fmt.Errorf("wrk %s: %w: %s", strings.Join(args, " "), err, errb.String())
+	}
+	return parseReport(out.String())
+}
+
+// parseReport reads the "BENCH key=value ..." line of report.lua.
+func parseReport(out string) (sample, error) {
+	for _, line := range strings.Split(out, "\n") {
+		rest, ok := strings.CutPrefix(line, "BENCH ")
+		if !ok {
+			continue
+		}
+		var s sample
+		fields := map[string]*int64{
+			"requests": &s.Requests, "duration_us": &s.DurationUS, "p50_us": &s.P50, "p90_us": &s.P90,
+			"p99_us": &s.P99, "max_us": &s.Max, "err_connect": &s.Connect, "err_read": &s.Read,
+			"err_write": &s.Write, "err_status": &s.Status, "err_timeout": &s.Timeout,
+		}
+		for _, kv := range strings.Fields(rest) {
+			k, v, _ := strings.Cut(kv, "=")
+			if p, ok := fields[k]; ok {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil {
+					return sample{}, fmt.Errorf("wrk report: %s: %w", kv, err)
+				}
+				*p = n
+			}
+		}
+		return s, nil
+	}
+	return sample{}, fmt.Errorf("wrk printed no BENCH line (is report.lua loaded?):\n%s", out)
+}
+
+// measureRounds alternates the targets: every round measures each call on every
+// target in turn, starting one target later each round so no target always runs
+// first (warm caches, thermal state) or last.
+func measureRounds(ctx context.Context, c config, targets []*target, rep *report) error {
+	for _, cl := range calls {
+		for _, t := range targets {
+			if c.warmup <= 0 {
+				break
+			}
+			if _, err := runWrk(ctx, c, t, cl, c.warmup, c.threads, c.conns); err != nil {
+				return err
+			}
+		}
+	}
+	rep.samples = map[string]map[string][]sample{}
+	for r := 0; r < c.rounds; r++ {
+		for _, cl := range calls {
+			for i := range targets {
+				t := targets[(i+r)%len(targets)]
+				s, err := runWrk(ctx, c, t, cl, c.duration, c.threads, c.conns)
+				if err != nil {
+					return err
+				}
+				if rep.samples[cl.label] == nil {
+					rep.samples[cl.label] = map[string][]sample{}
+				}
+				rep.samples[cl.label][t.name] = append(rep.samples[cl.label][t.name], s)
+				logf("round %d/%d %-24s %-6s %9.0f req/s  p50 %s  p99 %s  errors %d",
+					r+1, c.rounds, cl.label, t.name, s.rps(), ms(s.P50), ms(s.P99), s.errors())
+			}
+		}
+	}
+	rep.order = nil
+	for _, t := range targets {
+		rep.order = append(rep.order, t.name)
+	}
+	return nil
+}
+
+// floodAndExpire signs in for c.flood, then moves the mock's clock past token
+// expiry and follows RSS while light traffic lets the stores drop expired entries.
+func floodAndExpire(ctx context.Context, c config, m *target, rep *report) error {
+	signIn := calls[1]
+	rep.rssBefore = rssMiB(m.pid())
+	logf("sign-in flood on the mock for %s (RSS before %.1f MiB)", c.flood, rep.rssBefore)
+	s, err := runWrk(ctx, c, m, signIn, c.flood, c.threads, c.conns)
+	if err != nil {
+		return err
+	}
+	rep.flood = &s
+	rep.rssAfter = rssMiB(m.pid())
+	logf("flood: %d sign-ins, %.0f req/s, errors %d; RSS after %.1f MiB", s.Requests, s.rps(), s.errors(), rep.rssAfter)
+
+	root := strings.TrimSuffix(m.base, "/api")
+	resp, err := http.Post(root+"/_mock/clock", "application/json", strings.NewReader(`{"advance":"31m"}`))
+	if err != nil {
+		return fmt.Errorf("advance the mock clock: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("advance the mock clock: POST /_mock/clock answered %d", resp.StatusCode)
+	}
+	rep.clockAdvanced = true
+
+	// One connection of sign-ins a second: enough to trigger lazy sweeps, too
+	// little to refill the store.
+	start := time.Now()
+	rep.rssMin = rep.rssAfter
+	for time.Since(start) < c.settle {
+		if _, err := runWrk(ctx, c, m, signIn, time.Second, 1, 1); err != nil {
+			return err
+		}
+		r := rssMiB(m.pid())
+		rep.rssSeries = append(rep.rssSeries, r)
+		if r < rep.rssMin {
+			rep.rssMin, rep.rssMinAt = r, time.Since(start)
+		}
+	}
+	logf("after expiry: RSS min %.1f MiB at +%s, last %.1f MiB", rep.rssMin, rep.rssMinAt.Round(time.Second), rep.rssSeries[len(rep.rssSeries)-1])
+	return nil
+}
+
+func ms(us int64) string { return fmt.Sprintf("%.2f ms", float64(us)/1000) }

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Targets of issue 6.
+const (
+	minFloorRatioInfo   = 0.7
+	minFloorRatioSignIn = 0.5
+	minPrismRatio       = 10
+	maxFloodRSSMiB      = 200
+)
+
+type report struct {
+	cfg     config
+	started time.Time
+	order   []string
+	samples map[string]map[string][]sample // call label → target → rounds
+
+	rssIdle, rssBefore, rssAfter, rssMin float64
+	rssMinAt                             time.Duration
+	rssSeries                            []float64
+	flood                                *sample
+	clockAdvanced                        bool
+
+	missed []string
+}
+
+// med is the median over rounds of one measure.
+func med(ss []sample, f func(sample) float64) float64 {
+	if len(ss) == 0 {
+		return 0
+	}
+	v := make([]float64, len(ss))
+	for i, s := range ss {
+		v[i] = f(s)
+	}
+	sort.Float64s(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+func (r *report) medRPS(label, target string) float64 {
+	return med(r.samples[label][target], sample.rps)
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	c := r.cfg
+	fmt.Fprintf(&b, "Measured %s UTC on %d cores (%s), %s; wrk -t%d -c%d -d%s on loopback, %d round(s) alternating %s; medians over rounds.\n\n",
+		r.started.UTC().Format("2006-01-02 15:04"), runtime.NumCPU(), runtime.GOARCH, goVersion(),
+		c.threads, c.conns, c.duration, c.rounds, strings.Join(r.order, " → "))
+	b.WriteString("| call | target | req/s | p50 | p99 | errors | vs floor | vs Prism |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|\n")
+	r.missed = nil
+	for i, cl := range calls {
+		floorMin := minFloorRatioInfo
+		if i == 1 {
+			floorMin = minFloorRatioSignIn
+		}
+		for _, name := range r.order {
+			ss := r.samples[cl.label][name]
+			var errs int64
+			for _, s := range ss {
+				errs += s.errors()
+			}
+			vsFloor, vsPrism := "", ""
+			if name == "mock" {
+				vsFloor = r.ratioCell(cl.label, "floor", floorMin)
+				vsPrism = r.ratioCell(cl.label, "prism", minPrismRatio)
+			}
+			if errs > 0 && name != "prism" {
+				r.missed = append(r.missed, fmt.Sprintf("%s on %s: %d errors", cl.label, name, errs))
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s | %s |\n", cl.label, name,
+				thousands(med(ss, sample.rps)),
+				ms(int64(med(ss, func(s sample) float64 { return float64(s.P50) }))),
+				ms(int64(med(ss, func(s sample) float64 { return float64(s.P99) }))),
+				errs, vsFloor, vsPrism)
+		}
+	}
+	b.WriteString("\nerrors: non-2xx answers plus socket errors (connect, read, write, timeout), summed over the rounds.\n")
+	b.WriteString(fmt.Sprintf("Targets: mock ≥ %.1f× floor on /info, ≥ %.1f× on sign-in, ≥ %d× Prism on both.\n",
+		minFloorRatioInfo, minFloorRatioSignIn, minPrismRatio))
+
+	if r.flood != nil {
+		b.WriteString("\n| mock RSS (VmRSS) | MiB |\n|---|--:|\n")
+		fmt.Fprintf(&b, "| at start, idle | %.1f |\n", r.rssIdle)
+		fmt.Fprintf(&b, "| after the rounds, before the flood | %.1f |\n", r.rssBefore)
+		fmt.Fprintf(&b, "| after a %s sign-in flood (%s sign-ins, %s req/s, %d errors) | %.1f |\n",
+			c.flood, thousands(float64(r.flood.Requests)), thousands(r.flood.rps()), r.flood.errors(), r.rssAfter)
+		if r.clockAdvanced && len(r.rssSeries) > 0 {
+			fmt.Fprintf(&b, "| lowest within %s after the mock clock moved 31m (tokens expired), at +%s | %.1f |\n",
+				c.settle, r.rssMinAt.Round(time.Second), r.rssMin)
+			fmt.Fprintf(&b, "| at the end of those %s | %.1f |\n", c.settle, r.rssSeries[len(r.rssSeries)-1])
+		}
+		okMax := r.rssAfter >= 0 && r.rssAfter < maxFloodRSSMiB
+		if !okMax {
+			r.missed = append(r.missed, fmt.Sprintf("RSS after the flood %.1f MiB ≥ %d MiB", r.rssAfter, maxFloodRSSMiB))
+		}
+		if r.flood.errors() > 0 {
+			r.missed = append(r.missed, fmt.Sprintf("flood: %d errors", r.flood.errors()))
+		}
+		// Falling back: the mock gives back at least half of what the flood added
+		// (a growth under 16 MiB counts as flat).
+		grew := r.rssAfter - r.rssBefore
+		okFall := grew < 16 || r.rssMin <= r.rssBefore+grew/2
+		if !okFall {
+			r.missed = append(r.missed, fmt.Sprintf("RSS did not fall back after expiry (min %.1f MiB)", r.rssMin))
+		}
+		fmt.Fprintf(&b, "\nRSS after the flood < %d MiB: %s; falls back after expiry: %s.\n", maxFloodRSSMiB, mark(okMax), mark(okFall))
+	}
+	hasMock := false
+	for _, n := range r.order {
+		hasMock = hasMock || n == "mock"
+	}
+	switch {
+	case !hasMock:
+		b.WriteString("\nThe mock was not measured: no target checked.\n")
+	case len(r.missed) > 0:
+		b.WriteString("\nMissed: " + strings.Join(r.missed, "; ") + "\n")
+	default:
+		b.WriteString("\nAll targets met.\n")
+	}
+	return b.String()
+}
+
+// ratioCell renders mock/other for a call and records a missed target.
+func (r *report) ratioCell(label, other string, min float64) string {
+	o := r.medRPS(label, other)
+	if o == 0 {
+		return "–"
+	}
+	ratio := r.medRPS(label, "mock") / o
+	ok := ratio >= min
+	if !ok {
+		r.missed = append(r.missed, fmt.Sprintf("%s: mock/%s %.2f× < %.1f×", label, other, ratio, min))
+	}
+	return fmt.Sprintf("%.2f× %s", ratio, mark(ok))
+}
+
+func (r *report) allTargetsMet() bool { return len(r.missed) == 0 }
+
+func mark(ok bool) string {
+	if ok {
+		return "✓"
+	}
+	return "✗"
+}
+
+func thousands(f float64) string {
+	s := fmt.Sprintf("%.0f", f)
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+// goVersion is the toolchain the harness was built with; run.sh builds the mock
+// and the floor with the same one.
+func goVersion() string { return runtime.Version() }
