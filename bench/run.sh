@@ -21,7 +21,7 @@ reference=${PBXAUTH_REFERENCE:-$repo/../shared/reference/portsip-auth-openapi.js
 prism_version=5.14
 
 rounds=3 duration=5s flood=60s settle=30s targets=mock,floor,prism out=""
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) rounds=$2; shift 2 ;;
