@@ -59,6 +59,10 @@ func New(opts ...Option) (*Client, error) {
 // BaseURL is the normalised API base, ending in /api.
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 
+// BearerToken is the access token set with WithBearerToken, used by bearer calls
+// that pass none.
+func (c *Client) BearerToken() Secret { return c.token }
+
 // Insecure reports whether TLS verification is off.
 func (c *Client) Insecure() bool { return c.insecure }
 
@@ -191,7 +195,14 @@ func (c *Client) resolve(path string, query url.Values) string {
 	if rel != "" && !strings.HasPrefix(rel, "/") {
 		rel = "/" + rel
 	}
-	u.Path = c.baseURL.Path + rel
+	// rel arrives escaped (path parameters are PathEscaped by the caller); keep it
+	// so, rather than letting String escape the % signs a second time.
+	if unescaped, err := url.PathUnescape(rel); err == nil {
+		u.Path = c.baseURL.Path + unescaped
+		u.RawPath = c.baseURL.EscapedPath() + rel
+	} else {
+		u.Path = c.baseURL.Path + rel
+	}
 	vals, _ := url.ParseQuery(q)
 	for k, vs := range query {
 		vals[k] = append(vals[k], vs...)

@@ -420,3 +420,19 @@ func TestClient_observer(t *testing.T) {
 		t.Errorf("exchange = %+v", ex.Dump(true))
 	}
 }
+
+func TestClient_Do_escapedPath(t *testing.T) {
+	c, mux, _ := setup(t)
+	mux.HandleFunc("/auth/sign_in/{provider}", func(w http.ResponseWriter, r *http.Request) {
+		if p := r.PathValue("provider"); p != "micro soft" {
+			t.Errorf("provider = %q, want %q", p, "micro soft")
+		}
+		if r.URL.EscapedPath() != "/auth/sign_in/micro%20soft" {
+			t.Errorf("escaped path = %q", r.URL.EscapedPath())
+		}
+		writeJSON(w, 200, `{"url":"u"}`)
+	})
+	if _, err := c.SignInWithSocialAccount(ctx, apiclient.SocialSignIn{Provider: "micro soft"}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -63,33 +63,122 @@ type Operation struct {
 	Bearer bool
 	// ContentType is the request body's media type, empty when it takes none.
 	ContentType string
-	op          *openapi3.Operation
-	item        *openapi3.PathItem
+	// Params are the path and query parameters, in document order.
+	Params []Param
+	// Body lists the request body's top-level fields, sorted by name.
+	Body []Field
+	op   *openapi3.Operation
+	item *openapi3.PathItem
 }
 
-// Operations lists every operation of the document, sorted by path then method.
+// Param is a path or query parameter of an operation.
+type Param struct {
+	Name     string
+	In       string // "path" or "query"
+	Required bool
+	Type     string // the schema type: string, boolean, integer, number
+}
+
+// Field is a top-level property of a request body.
+type Field struct {
+	Name     string
+	Type     string // the schema type; empty when the document leaves it open
+	Required bool
+}
+
+var (
+	opsOnce sync.Once
+	ops     []Operation
+)
+
+// Operations lists every operation of the document, sorted by path then method. The
+// list is built once: Match and ValidateExchange run it on every exchange.
 func Operations() []Operation {
-	doc := MustLoad()
-	var ops []Operation
+	opsOnce.Do(func() { ops = buildOperations(MustLoad()) })
+	return append([]Operation(nil), ops...)
+}
+
+func buildOperations(doc *openapi3.T) []Operation {
+	var out []Operation
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			o := Operation{ID: op.OperationID, Method: method, Path: path, Summary: op.Summary, op: op, item: item}
 			o.Bearer = op.Security == nil && len(doc.Security) > 0
-			if op.RequestBody != nil && op.RequestBody.Value != nil {
-				for ct := range op.RequestBody.Value.Content {
-					o.ContentType = ct
+			for _, ref := range append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...) {
+				if p := ref.Value; p != nil {
+					o.Params = append(o.Params, Param{Name: p.Name, In: p.In, Required: p.Required, Type: schemaType(p.Schema)})
 				}
 			}
-			ops = append(ops, o)
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for ct, media := range op.RequestBody.Value.Content {
+					o.ContentType = ct
+					o.Body = bodyFields(media.Schema)
+				}
+			}
+			out = append(out, o)
 		}
 	}
-	sort.Slice(ops, func(i, j int) bool {
-		if ops[i].Path != ops[j].Path {
-			return ops[i].Path < ops[j].Path
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
 		}
-		return ops[i].Method < ops[j].Method
+		return out[i].Method < out[j].Method
 	})
-	return ops
+	return out
+}
+
+func schemaType(ref *openapi3.SchemaRef) string {
+	if ref == nil || ref.Value == nil || ref.Value.Type == nil || len(*ref.Value.Type) == 0 {
+		return ""
+	}
+	return (*ref.Value.Type)[0]
+}
+
+func bodyFields(ref *openapi3.SchemaRef) []Field {
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	required := map[string]bool{}
+	for _, r := range ref.Value.Required {
+		required[r] = true
+	}
+	var fields []Field
+	for name, prop := range ref.Value.Properties {
+		fields = append(fields, Field{Name: name, Type: schemaType(prop), Required: required[name]})
+	}
+	sort.Slice(fields, func(i, j int) bool { return fields[i].Name < fields[j].Name })
+	return fields
+}
+
+// RequiredFields lists the names of the required body fields, sorted.
+func (o Operation) RequiredFields() []string {
+	var names []string
+	for _, f := range o.Body {
+		if f.Required {
+			names = append(names, f.Name)
+		}
+	}
+	return names
+}
+
+// Field finds a body field by name.
+func (o Operation) Field(name string) (Field, bool) {
+	for _, f := range o.Body {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// Param finds a path or query parameter by name.
+func (o Operation) Param(name string) (Param, bool) {
+	for _, p := range o.Params {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
 }
 
 // OperationByID finds an operation by its operationId.
