@@ -1,0 +1,149 @@
+// Package common is what every screen shares: the context (size, styles, keys, the
+// API client, the session), the screen interface and the app-level messages.
+package common
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/tui/history"
+	"github.com/pbxauth/pbxauth/tui/keys"
+	"github.com/pbxauth/pbxauth/tui/styles"
+)
+
+// Context is passed by pointer to every screen. Only the root's Update changes it
+// (one goroutine), so screens read it freely in Update and View; Cmds must get the
+// values they need as arguments, never the Context.
+type Context struct {
+	// Base is the program's context; every request derives from it.
+	Base context.Context
+	// Width and Height are the terminal's size; screens get their own area via SetSize.
+	Width, Height int
+	Styles        *styles.Styles
+	Keys          keys.Global
+	Logger        *slog.Logger
+	// Target is the PBX the API client talks to.
+	Target Target
+	// API is the client for Target; it is replaced when the target changes.
+	API apiclient.API
+	// Outbox reads the mock's mail; nil unless Target is the built-in mock.
+	Outbox Outbox
+	// Session is who is signed in, or nil.
+	Session *Session
+	// AutoRefresh renews the access token shortly before it expires.
+	AutoRefresh bool
+	// History holds every exchange of this run, oldest first.
+	History *history.Log
+	// Now is the clock (tests pin it).
+	Now func() time.Time
+	// RequestTimeout bounds each call a screen makes.
+	RequestTimeout time.Duration
+}
+
+// Outbox reads the mail the built-in mock "sent". It is declared here, where the
+// screens consume it; tui.Outbox is the same method set for the app's options.
+type Outbox interface {
+	// LatestOTP is the newest one-time code mailed to username.
+	LatestOTP(ctx context.Context, username string) (string, error)
+	// LatestResetToken is the token of the newest reset mail to username.
+	LatestResetToken(ctx context.Context, username string) (string, error)
+}
+
+// NewContext returns a Context with default styles and keys and no target.
+func NewContext() *Context {
+	st := styles.DefaultStyles()
+	return &Context{
+		Base:           context.Background(),
+		Styles:         &st,
+		Keys:           keys.DefaultGlobal(),
+		Logger:         slog.New(slog.DiscardHandler),
+		History:        history.New(0),
+		Now:            time.Now,
+		RequestTimeout: 15 * time.Second,
+	}
+}
+
+// Target is the PBX in use and how to treat it.
+type Target struct {
+	// Profile is the profile's name ("mock" for the built-in mock).
+	Profile string
+	// BaseURL is the address as given (the client normalises it).
+	BaseURL string
+	// Mock is true for the built-in, in-process mock.
+	Mock bool
+	// Insecure is true when TLS certificates are not verified.
+	Insecure bool
+	// Production asks for confirmation before calls that change state.
+	Production bool
+	// DefaultDomain and DefaultUsername pre-fill the forms.
+	DefaultDomain, DefaultUsername string
+}
+
+// SessionKind tells a bearer-token sign-in from a cookie web session.
+type SessionKind int
+
+// Session kinds.
+const (
+	BearerSession SessionKind = iota // POST /auth/sign_in (+ 2FA)
+	WebSession                       // POST /login
+)
+
+func (k SessionKind) String() string {
+	if k == WebSession {
+		return "web session"
+	}
+	return "bearer"
+}
+
+// Session is who is signed in. Tokens are Secrets, so printing a Session never leaks.
+type Session struct {
+	Kind      SessionKind
+	Username  string
+	Domain    string
+	Role      string
+	Access    apiclient.Secret
+	Refresh   apiclient.Secret
+	ExpiresAt time.Time
+	// Lifetime is the token's full lifetime, to time the auto-refresh.
+	Lifetime time.Duration
+}
+
+// Remaining is the time left on the access token (0 when expired or unknown).
+func (s *Session) Remaining(now time.Time) time.Duration {
+	if s == nil || s.ExpiresAt.IsZero() {
+		return 0
+	}
+	if d := s.ExpiresAt.Sub(now); d > 0 {
+		return d
+	}
+	return 0
+}
+
+// Live reports whether the access token has time left.
+func (s *Session) Live(now time.Time) bool { return s.Remaining(now) > 0 }
+
+// Who is "user@domain" or just "user" for system accounts.
+func (s *Session) Who() string {
+	if s == nil {
+		return ""
+	}
+	if s.Domain == "" {
+		return s.Username
+	}
+	return s.Username + "@" + s.Domain
+}
+
+// SessionFromTokens builds a bearer Session from a token pair.
+func SessionFromTokens(now time.Time, user, domain string, tp *apiclient.TokenPair) Session {
+	s := Session{Kind: BearerSession, Username: user, Domain: domain}
+	if tp != nil {
+		s.Access, s.Refresh = tp.AccessToken, tp.RefreshToken
+		if tp.ExpiresIn > 0 {
+			s.Lifetime = time.Duration(tp.ExpiresIn) * time.Second
+			s.ExpiresAt = now.Add(s.Lifetime)
+		}
+	}
+	return s
+}

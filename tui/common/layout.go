@@ -1,0 +1,45 @@
+package common
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Clamp cuts s to at most width columns and height lines, so a screen can never push
+// the chrome off a small terminal.
+func Clamp(s string, width, height int) string {
+	if height <= 0 || width <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = ansi.Truncate(l, width, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Countdown renders a duration as m:ss or h:mm:ss.
+func Countdown(secs int) string {
+	if secs < 0 {
+		secs = 0
+	}
+	h, m, s := secs/3600, secs/60%60, secs%60
+	if h > 0 {
+		return strconv.Itoa(h) + ":" + pad2(m) + ":" + pad2(s)
+	}
+	return strconv.Itoa(m) + ":" + pad2(s)
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}

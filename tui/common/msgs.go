@@ -1,0 +1,75 @@
+package common
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pbxauth/pbxauth/apiclient"
+)
+
+// ScreenMsg is a message for one screen, delivered whether or not it is active:
+// results of its own requests, confirmations.
+type ScreenMsg struct {
+	To  ScreenID
+	Msg tea.Msg
+}
+
+// To wraps a command's result so the router delivers it to screen id.
+func To(id ScreenID, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := cmd()
+		if msg == nil {
+			return nil
+		}
+		return ScreenMsg{To: id, Msg: msg}
+	}
+}
+
+// ExchangeMsg carries one exchange from the client's observer to the root, which
+// appends it to the History.
+type ExchangeMsg struct{ Exchange *apiclient.Exchange }
+
+// SignedInMsg tells the root who is signed in now.
+type SignedInMsg struct{ Session Session }
+
+// SessionUpdatedMsg replaces the session's tokens (refresh, login status).
+type SessionUpdatedMsg struct{ Session Session }
+
+// SignedOutMsg ends the session. Screens get it too, to drop pending sign-ins.
+type SignedOutMsg struct{}
+
+// SwitchScreenMsg makes a screen active.
+type SwitchScreenMsg struct{ ID ScreenID }
+
+// SwitchTargetMsg asks the root to talk to another PBX.
+type SwitchTargetMsg struct{ Target Target }
+
+// TargetChangedMsg tells every screen the target changed (the session is gone).
+type TargetChangedMsg struct{ Target Target }
+
+// ConfirmMsg asks the person a yes/no question; on yes the root delivers Yes to
+// screen To. Used before state-changing calls on production profiles.
+type ConfirmMsg struct {
+	Prompt string
+	To     ScreenID
+	Yes    tea.Msg
+}
+
+// NotifyMsg shows a one-line message in the status line.
+type NotifyMsg struct {
+	Text  string
+	Error bool
+}
+
+// Broadcast reports whether the root forwards msg to every screen after handling it.
+func Broadcast(msg tea.Msg) bool {
+	switch msg.(type) {
+	case SignedOutMsg, TargetChangedMsg, SignedInMsg, SessionUpdatedMsg:
+		return true
+	}
+	return false
+}
+
+// AutoRefreshMsg asks the status screen to renew the access token now.
+type AutoRefreshMsg struct{}

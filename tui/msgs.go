@@ -1,0 +1,36 @@
+package tui
+
+import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/tui/common"
+)
+
+// tickMsg moves the token countdown; gen drops ticks of an older loop.
+type tickMsg struct {
+	gen uint64
+	at  time.Time
+}
+
+// tick schedules the next countdown tick, one second from now.
+func tick(gen uint64) tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
+}
+
+// exchangesClosedMsg ends the exchange listener (the app is shutting down).
+type exchangesClosedMsg struct{}
+
+// waitExchange waits for the next exchange the client reports; the root re-issues
+// it after each one (bubbletea's realtime pattern), so the model is only touched in
+// Update.
+func waitExchange(ch <-chan *apiclient.Exchange) tea.Cmd {
+	return func() tea.Msg {
+		ex, ok := <-ch
+		if !ok {
+			return exchangesClosedMsg{}
+		}
+		return common.ExchangeMsg{Exchange: ex}
+	}
+}

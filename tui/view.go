@@ -1,0 +1,98 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/targetbar"
+)
+
+// View implements tea.Model.
+func (m *Model) View() string {
+	if !m.ready {
+		return m.ctx.Styles.App.Placeholder.Render("starting pbxauth…")
+	}
+	w, h := m.ctx.Width, m.ctx.Height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	top := m.chromeTop()
+	bottom := m.chromeBottom()
+	bodyH := h - lipgloss.Height(top) - lipgloss.Height(bottom)
+	var body string
+	if m.confirm != nil {
+		body = m.confirm.View(w)
+	} else {
+		body = m.screens[m.active].View()
+	}
+	body = common.Clamp(body, w, max(0, bodyH))
+	// Pad the body so the help bar stays at the bottom.
+	if n := lipgloss.Height(body); bodyH > 0 && n < bodyH {
+		body += strings.Repeat("\n", bodyH-n)
+	}
+	parts := []string{top}
+	if bodyH > 0 {
+		parts = append(parts, body)
+	}
+	parts = append(parts, bottom)
+	return common.Clamp(strings.Join(parts, "\n"), w, h)
+}
+
+func (m *Model) chromeTop() string {
+	w := m.ctx.Width
+	bar := targetbar.View(m.ctx, m.now, w)
+	return bar + "\n" + common.Clamp(m.tabs(), w, 1)
+}
+
+func (m *Model) tabs() string {
+	st := m.ctx.Styles.Tabs
+	var b strings.Builder
+	b.WriteString(" ")
+	for i, s := range m.screens {
+		if i > 0 {
+			b.WriteString(st.Separator.Render(" │ "))
+		}
+		label := strconv.Itoa(i+1) + " " + s.Title()
+		if i == m.active {
+			b.WriteString(st.Active.Render(label))
+		} else {
+			b.WriteString(st.Inactive.Render(label))
+		}
+	}
+	return b.String()
+}
+
+func (m *Model) chromeBottom() string {
+	w := m.ctx.Width
+	st := m.ctx.Styles.Status
+	var status string
+	switch {
+	case m.anyBusy():
+		status = m.spinner.View() + st.Busy.Render(" working… (esc cancels)")
+	case m.notice != "" && m.noticeErr:
+		status = st.Err.Render(m.notice)
+	case m.notice != "":
+		status = st.Faint.Render(m.notice)
+	}
+	status = common.Clamp(" "+status, w, 1)
+	m.help.Width = max(1, w-2)
+	km := helpKeys{screen: m.screens[m.active], global: m.ctx.Keys, capturing: m.screens[m.active].Capturing()}
+	if m.confirm != nil {
+		km = helpKeys{screen: m.confirm.KeyMap, global: m.ctx.Keys, capturing: true}
+	}
+	helpView := m.ctx.Styles.Help.Render(m.help.View(km))
+	return status + "\n" + helpView
+}
+
+// resize gives each screen the body's size: the window less the chrome.
+func (m *Model) resize() {
+	if !m.ready {
+		return
+	}
+	bodyH := m.ctx.Height - lipgloss.Height(m.chromeTop()) - lipgloss.Height(m.chromeBottom())
+	for _, s := range m.screens {
+		s.SetSize(m.ctx.Width, max(0, bodyH))
+	}
+}
