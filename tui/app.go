@@ -355,4 +355,3 @@ func (m *Model) index(id common.ScreenID) int {
 }
 
 func (m *Model) setNotice(text string, isErr bool) { m.notice, m.noticeErr = text, isErr }
-

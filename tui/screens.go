@@ -3,14 +3,19 @@ package tui
 import (
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/screens/metadata"
+	"github.com/pbxauth/pbxauth/tui/screens/signin"
+	"github.com/pbxauth/pbxauth/tui/screens/status"
 )
 
 // StatusScreen is the screen that renews tokens (auto-refresh goes to it).
-const StatusScreen common.ScreenID = "status"
+const StatusScreen = status.ID
 
-// buildScreens lists the screens in tab order. To add a screen, append it here.
+// buildScreens lists the screens in tab order (the number keys follow it). To add
+// a screen, append it here.
 func buildScreens(ctx *common.Context, opts Options) []common.Screen {
 	return []common.Screen{
+		signin.New(ctx),
+		status.New(ctx),
 		metadata.New(ctx),
 	}
 }

@@ -1,0 +1,322 @@
+// Package signin is the sign-in screen: credentials and domain (POST /auth/sign_in),
+// the two-factor step when challenged (send code, enter code), or a web-session
+// login (POST /login) instead.
+package signin
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/rules"
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/form"
+)
+
+// ID is the screen's ID.
+const ID common.ScreenID = "signin"
+
+type step int
+
+const (
+	stepCredentials step = iota
+	stepOTP
+)
+
+func (s step) String() string {
+	if s == stepOTP {
+		return "two-factor code"
+	}
+	return "credentials"
+}
+
+// Model is the sign-in screen.
+type Model struct {
+	ctx   *common.Context
+	keys  KeyMap
+	creds form.Model
+	otp   form.Model
+	step  step
+	reqs  common.Requests
+	// fill is the outbox read, apart from reqs so it never cancels a sign-in.
+	fill common.Requests
+
+	challenge apiclient.Secret
+	pending   apiclient.Credentials // who the challenge is for
+	codeSent  bool
+	info, err string
+	width     int
+}
+
+// New builds the screen, pre-filled from the target's defaults.
+func New(ctx *common.Context) *Model {
+	m := &Model{ctx: ctx, keys: DefaultKeyMap()}
+	m.creds = form.New(ctx.Styles, credentialRules,
+		form.Field{Key: "username", Label: "Username", Placeholder: "alice"},
+		form.Field{Key: "password", Label: "Password", Kind: form.Secret},
+		form.Field{Key: "domain", Label: "Domain", Optional: true, Placeholder: "tenant domain; empty for system accounts"},
+		form.Field{Key: "web", Label: "Web session", Kind: form.Toggle, Hint: "POST /login (cookie) instead of POST /auth/sign_in"},
+	)
+	m.otp = form.New(ctx.Styles, form.RulesFor("verifyOTP"),
+		form.Field{Key: "code", Label: "Code", Kind: form.Secret, Placeholder: "one-time code from the mail"},
+	)
+	m.prefill(ctx.Target)
+	m.updateKeys()
+	return m
+}
+
+// credentialRules checks the form with the rules of the operation the toggle picks.
+func credentialRules(v map[string]string) []rules.Violation {
+	op := "signInWithCredentials"
+	if v["web"] == "true" {
+		op = "login"
+	}
+	fields := make(map[string]string, len(v))
+	for k, val := range v {
+		if k != "web" {
+			fields[k] = val
+		}
+	}
+	return rules.Check(op, fields)
+}
+
+func (m *Model) prefill(t common.Target) {
+	if t.DefaultUsername != "" {
+		m.creds.SetValue("username", t.DefaultUsername)
+	}
+	if t.DefaultDomain != "" {
+		m.creds.SetValue("domain", t.DefaultDomain)
+	}
+}
+
+// ID implements common.Screen.
+func (m *Model) ID() common.ScreenID { return ID }
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return "Sign in" }
+
+// Init focuses the first field, so a newcomer can type at once.
+func (m *Model) Init() tea.Cmd { return m.creds.Focus(0) }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, _ int) {
+	m.width = w
+	m.creds.SetWidth(w)
+	m.otp.SetWidth(w)
+}
+
+// Capturing implements common.Screen.
+func (m *Model) Capturing() bool { return m.form().Capturing() }
+
+// Busy implements common.Screen.
+func (m *Model) Busy() bool { return m.reqs.Busy() || m.fill.Busy() }
+
+// Cancel stops requests in flight.
+func (m *Model) Cancel() { m.reqs.Cancel(); m.fill.Cancel() }
+
+// Step is the current step's name (tests read it).
+func (m *Model) Step() string { return m.step.String() }
+
+func (m *Model) form() *form.Model {
+	if m.step == stepOTP {
+		return &m.otp
+	}
+	return &m.creds
+}
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	defer m.updateKeys()
+	switch msg := msg.(type) {
+	case signInMsg:
+		return m.onSignIn(msg)
+	case webLoginMsg:
+		return m.onWebLogin(msg)
+	case sentCodeMsg:
+		if !m.reqs.Finish(msg.id) {
+			return nil
+		}
+		if msg.err != nil {
+			m.err = "send code: " + common.DescribeError(msg.err)
+			return nil
+		}
+		m.codeSent, m.err = true, ""
+		m.info = "code sent by mail"
+		if m.ctx.Outbox != nil {
+			m.info += " (ctrl+o reads it from the mock's outbox)"
+		}
+		return nil
+	case verifiedMsg:
+		return m.onVerified(msg)
+	case outboxMsg:
+		if !m.fill.Finish(msg.id) {
+			return nil
+		}
+		if msg.err != nil {
+			m.err = common.DescribeError(msg.err)
+			return nil
+		}
+		m.otp.SetValue("code", msg.code)
+		m.err, m.info = "", "code filled from the mock's outbox; enter verifies"
+		return nil
+	case common.SignedOutMsg:
+		// A sign-in still in flight must not sign the person back in.
+		m.Cancel()
+		m.toCredentials()
+		m.info, m.err = "", ""
+		return nil
+	case common.TargetChangedMsg:
+		m.Cancel()
+		m.toCredentials()
+		m.info, m.err = "", ""
+		m.prefill(msg.Target)
+		return nil
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	}
+	return m.form().Update(msg)
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		if m.reqs.Cancel() || m.fill.Cancel() {
+			m.err, m.info = "cancelled", ""
+			return nil
+		}
+		m.form().Blur()
+		return nil
+	case key.Matches(msg, m.keys.Form.Submit):
+		if m.step == stepOTP {
+			return m.verify(false)
+		}
+		return m.submit(false)
+	case key.Matches(msg, m.keys.Form.SendAnyway):
+		if m.step == stepOTP {
+			return m.verify(true)
+		}
+		return m.submit(true)
+	case key.Matches(msg, m.keys.SendCode):
+		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
+		m.err, m.info = "", ""
+		return common.To(ID, sendCode(ctx, m.ctx.API, id, m.challenge))
+	case key.Matches(msg, m.keys.FillCode):
+		ctx, id := m.fill.Start(m.ctx.Base, m.ctx.RequestTimeout)
+		return common.To(ID, readOutbox(ctx, m.ctx.Outbox, id, m.pending.Username))
+	case key.Matches(msg, m.keys.Back):
+		m.Cancel()
+		m.toCredentials()
+		return m.creds.Focus(0)
+	}
+	return m.form().Update(msg)
+}
+
+func (m *Model) credentials() apiclient.Credentials {
+	return apiclient.Credentials{
+		Username: m.creds.Value("username"),
+		Password: apiclient.Secret(m.creds.Value("password")),
+		Domain:   m.creds.Value("domain"),
+	}
+}
+
+// submit sends the credentials; anyway skips the rules, for negative tests.
+func (m *Model) submit(anyway bool) tea.Cmd {
+	m.creds.Touch()
+	if !anyway && !m.creds.Valid() {
+		m.err, m.info = "fix the marked fields, or ctrl+g to send anyway", ""
+		return nil
+	}
+	c := m.credentials()
+	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
+	m.err, m.info = "", ""
+	if m.creds.Bool("web") {
+		return common.To(ID, webLogin(ctx, m.ctx.API, id, c))
+	}
+	return common.To(ID, signIn(ctx, m.ctx.API, id, c))
+}
+
+func (m *Model) onSignIn(msg signInMsg) tea.Cmd {
+	if !m.reqs.Finish(msg.id) {
+		return nil
+	}
+	if msg.err != nil {
+		m.err, m.info = "sign in: "+common.DescribeError(msg.err), ""
+		return nil
+	}
+	switch r := msg.result.(type) {
+	case *apiclient.TwoFactorChallenge:
+		m.step, m.challenge, m.pending, m.codeSent = stepOTP, r.Token, msg.creds, false
+		m.otp.Reset()
+		m.err = ""
+		m.info = "two-factor authentication: ctrl+e mails a code, then enter it"
+		return m.otp.Focus(0)
+	case *apiclient.TokenPair:
+		m.info, m.err = "signed in", ""
+		m.creds.SetValue("password", "")
+		return signedIn(common.SessionFromTokens(m.ctx.Now(), msg.creds.Username, msg.creds.Domain, r))
+	}
+	m.err = "sign in: unexpected answer"
+	return nil
+}
+
+func (m *Model) onWebLogin(msg webLoginMsg) tea.Cmd {
+	if !m.reqs.Finish(msg.id) {
+		return nil
+	}
+	if msg.err != nil {
+		m.err, m.info = "log in: "+common.DescribeError(msg.err), ""
+		return nil
+	}
+	s := common.Session{Kind: common.WebSession, Username: msg.creds.Username, Domain: msg.creds.Domain}
+	m.info, m.err = "web session open", ""
+	if msg.statusErr != nil {
+		m.info = "web session open; GET /login failed: " + common.DescribeError(msg.statusErr)
+	} else if st := msg.status; st != nil {
+		s.Role, s.Access = st.Role, st.AccessToken
+		now := m.ctx.Now()
+		switch {
+		case st.ExpiresIn > 0:
+			s.Lifetime = secs(st.ExpiresIn)
+			s.ExpiresAt = now.Add(s.Lifetime)
+		case !st.ExpiresAt.IsZero():
+			s.ExpiresAt = st.ExpiresAt
+		}
+	}
+	m.creds.SetValue("password", "")
+	return signedIn(s)
+}
+
+func (m *Model) verify(anyway bool) tea.Cmd {
+	m.otp.Touch()
+	if !anyway && m.otp.Value("code") == "" {
+		m.err, m.info = "enter the code, or ctrl+g to send anyway", ""
+		return nil
+	}
+	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
+	m.err, m.info = "", ""
+	return common.To(ID, verify(ctx, m.ctx.API, id, m.challenge, apiclient.Secret(m.otp.Value("code"))))
+}
+
+func (m *Model) onVerified(msg verifiedMsg) tea.Cmd {
+	if !m.reqs.Finish(msg.id) {
+		return nil
+	}
+	if msg.err != nil {
+		m.err, m.info = "verify code: "+common.DescribeError(msg.err), ""
+		return nil
+	}
+	who := m.pending
+	m.toCredentials()
+	m.creds.SetValue("password", "")
+	m.info, m.err = "signed in (two-factor)", ""
+	if msg.tokens == nil {
+		m.info = "code accepted, but the PBX answered no tokens"
+	}
+	return signedIn(common.SessionFromTokens(m.ctx.Now(), who.Username, who.Domain, msg.tokens))
+}
+
+func (m *Model) toCredentials() {
+	m.step, m.challenge, m.codeSent = stepCredentials, "", false
+	m.pending = apiclient.Credentials{}
+	m.otp.Reset()
+	m.otp.Blur()
+}

@@ -1,0 +1,264 @@
+// Package status is the session screen: GET /login and GET /auth/user, token
+// refresh, sign-out and logout, and the optional auto-refresh before expiry.
+package status
+
+import (
+	"context"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/tui/common"
+)
+
+// ID is the screen's ID; the root sends common.AutoRefreshMsg to it.
+const ID common.ScreenID = "status"
+
+type (
+	statusMsg struct {
+		id        uint64
+		login     *apiclient.LoginStatus
+		loginErr  error
+		user      *apiclient.UserAuthInfo
+		userErr   error
+		userAsked bool
+	}
+	renewedMsg struct {
+		id     uint64
+		tokens *apiclient.TokenPair
+		err    error
+		auto   bool
+	}
+	signedOutMsg struct {
+		id  uint64
+		err error
+	}
+	loggedOutMsg struct {
+		id  uint64
+		err error
+	}
+	// confirmedMsg comes back from the root's confirm dialog.
+	confirmedMsg struct{ action string }
+)
+
+// Model is the status screen.
+type Model struct {
+	ctx  *common.Context
+	keys KeyMap
+	reqs common.Requests
+
+	login         *apiclient.LoginStatus
+	loginErr      string
+	user          *apiclient.UserAuthInfo
+	userErr       string
+	info, err     string
+	width, height int
+}
+
+// New builds the screen.
+func New(ctx *common.Context) *Model {
+	m := &Model{ctx: ctx, keys: DefaultKeyMap()}
+	m.updateKeys()
+	return m
+}
+
+// ID implements common.Screen.
+func (m *Model) ID() common.ScreenID { return ID }
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return "Status" }
+
+// Init implements common.Screen.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// Capturing implements common.Screen: this screen has no text field.
+func (m *Model) Capturing() bool { return false }
+
+// Busy implements common.Screen.
+func (m *Model) Busy() bool { return m.reqs.Busy() }
+
+// Cancel stops the request in flight.
+func (m *Model) Cancel() { m.reqs.Cancel() }
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	defer m.updateKeys()
+	switch msg := msg.(type) {
+	case statusMsg:
+		if !m.reqs.Finish(msg.id) {
+			return nil
+		}
+		m.login, m.loginErr = msg.login, common.DescribeError(msg.loginErr)
+		m.user, m.userErr = msg.user, common.DescribeError(msg.userErr)
+		if !msg.userAsked {
+			m.userErr = "no access token: sign in first"
+		}
+		m.info, m.err = "status checked", ""
+		return nil
+	case renewedMsg:
+		return m.onRenewed(msg)
+	case signedOutMsg:
+		if !m.reqs.Finish(msg.id) {
+			return nil
+		}
+		if msg.err != nil {
+			m.err = "sign out: " + common.DescribeError(msg.err)
+			return nil
+		}
+		m.clear()
+		m.info = "signed out"
+		return func() tea.Msg { return common.SignedOutMsg{} }
+	case loggedOutMsg:
+		if !m.reqs.Finish(msg.id) {
+			return nil
+		}
+		if msg.err != nil {
+			m.err = "log out: " + common.DescribeError(msg.err)
+			return nil
+		}
+		web := m.ctx.Session != nil && m.ctx.Session.Kind == common.WebSession
+		m.clear()
+		m.info = "web session logged out"
+		if web {
+			return func() tea.Msg { return common.SignedOutMsg{} }
+		}
+		return nil
+	case confirmedMsg:
+		return m.do(msg.action)
+	case common.AutoRefreshMsg:
+		if s := m.ctx.Session; s != nil && !s.Refresh.IsZero() && !m.reqs.Busy() {
+			return m.renew(true)
+		}
+		return nil
+	case common.SignedInMsg, common.TargetChangedMsg:
+		m.reqs.Cancel()
+		m.clear()
+		return nil
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	}
+	return nil
+}
+
+func (m *Model) clear() {
+	m.login, m.loginErr, m.user, m.userErr, m.info, m.err = nil, "", nil, "", "", ""
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		if m.reqs.Cancel() {
+			m.err, m.info = "cancelled", ""
+		}
+		return nil
+	case key.Matches(msg, m.keys.Refresh):
+		return m.do("status")
+	case key.Matches(msg, m.keys.RenewToken):
+		return m.do("renew")
+	case key.Matches(msg, m.keys.SignOut):
+		return m.guard("signout", "Sign out of the PRODUCTION PBX "+m.ctx.Target.BaseURL+"?")
+	case key.Matches(msg, m.keys.Logout):
+		return m.guard("logout", "Log the web session out of the PRODUCTION PBX "+m.ctx.Target.BaseURL+"?")
+	case key.Matches(msg, m.keys.AutoRefresh):
+		m.ctx.AutoRefresh = !m.ctx.AutoRefresh
+		return nil
+	}
+	return nil
+}
+
+// guard asks first on a production profile; the answer comes back as confirmedMsg.
+func (m *Model) guard(action, prompt string) tea.Cmd {
+	if !m.ctx.Target.Production {
+		return m.do(action)
+	}
+	return func() tea.Msg { return common.ConfirmMsg{Prompt: prompt, To: ID, Yes: confirmedMsg{action: action}} }
+}
+
+func (m *Model) do(action string) tea.Cmd {
+	var access apiclient.Secret
+	if m.ctx.Session != nil {
+		access = m.ctx.Session.Access
+	}
+	switch action {
+	case "status":
+		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
+		m.info, m.err = "", ""
+		return common.To(ID, checkStatus(ctx, m.ctx.API, id, access))
+	case "renew":
+		return m.renew(false)
+	case "signout":
+		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
+		m.info, m.err = "", ""
+		return common.To(ID, signOut(ctx, m.ctx.API, id, access))
+	case "logout":
+		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
+		m.info, m.err = "", ""
+		return common.To(ID, logout(ctx, m.ctx.API, id))
+	}
+	return nil
+}
+
+func (m *Model) renew(auto bool) tea.Cmd {
+	s := m.ctx.Session
+	if s == nil || s.Refresh.IsZero() {
+		m.err = "no refresh token: sign in with POST /auth/sign_in first"
+		return nil
+	}
+	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
+	m.info, m.err = "", ""
+	return common.To(ID, renewToken(ctx, m.ctx.API, id, s.Refresh, auto))
+}
+
+func (m *Model) onRenewed(msg renewedMsg) tea.Cmd {
+	if !m.reqs.Finish(msg.id) {
+		return nil
+	}
+	if msg.err != nil {
+		m.err = "refresh token: " + common.DescribeError(msg.err)
+		return nil
+	}
+	old := m.ctx.Session
+	if old == nil {
+		return nil // signed out meanwhile
+	}
+	s := common.SessionFromTokens(m.ctx.Now(), old.Username, old.Domain, msg.tokens)
+	s.Role = old.Role
+	if s.Refresh.IsZero() {
+		s.Refresh = old.Refresh
+	}
+	m.info = "token refreshed"
+	if msg.auto {
+		m.info = "token refreshed automatically before expiry"
+	}
+	return func() tea.Msg { return common.SessionUpdatedMsg{Session: s} }
+}
+
+func checkStatus(ctx context.Context, api apiclient.API, id uint64, access apiclient.Secret) tea.Cmd {
+	return func() tea.Msg {
+		r := statusMsg{id: id}
+		r.login, r.loginErr = api.GetLoginStatus(ctx)
+		if !access.IsZero() {
+			r.userAsked = true
+			r.user, r.userErr = api.GetUserAuthInfo(ctx, access)
+		}
+		return r
+	}
+}
+
+func renewToken(ctx context.Context, api apiclient.API, id uint64, refresh apiclient.Secret, auto bool) tea.Cmd {
+	return func() tea.Msg {
+		tp, err := api.RefreshToken(ctx, refresh)
+		return renewedMsg{id: id, tokens: tp, err: err, auto: auto}
+	}
+}
+
+func signOut(ctx context.Context, api apiclient.API, id uint64, access apiclient.Secret) tea.Cmd {
+	return func() tea.Msg { return signedOutMsg{id: id, err: api.SignOut(ctx, access)} }
+}
+
+func logout(ctx context.Context, api apiclient.API, id uint64) tea.Cmd {
+	return func() tea.Msg { return loggedOutMsg{id: id, err: api.Logout(ctx)} }
+}

@@ -1,0 +1,84 @@
+package status
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/kv"
+)
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	st := m.ctx.Styles
+	now := m.ctx.Now()
+	var b strings.Builder
+	b.WriteString(st.Form.Title.Render("Status · GET /login, GET /auth/user") + "\n\n")
+	rows := []kv.Row{{Value: "Session"}}
+	if s := m.ctx.Session; s == nil {
+		rows = append(rows, kv.Row{Key: "signed in", Value: "no"})
+	} else {
+		rows = append(rows, kv.Row{Key: "signed in", Value: s.Who() + " (" + s.Kind.String() + ")"})
+		switch {
+		case s.ExpiresAt.IsZero():
+			rows = append(rows, kv.Row{Key: "token", Value: "no expiry known"})
+		case s.Live(now):
+			rows = append(rows, kv.Row{Key: "token expires in", Value: common.Countdown(int(s.Remaining(now) / time.Second))})
+		default:
+			rows = append(rows, kv.Row{Key: "token", Value: "expired"})
+		}
+		if s.Role != "" {
+			rows = append(rows, kv.Row{Key: "role", Value: s.Role})
+		}
+	}
+	auto := "off"
+	if m.ctx.AutoRefresh {
+		auto = "on (renews shortly before expiry)"
+	}
+	rows = append(rows, kv.Row{Key: "auto-refresh", Value: auto})
+
+	rows = append(rows, kv.Row{Value: "GET /login"})
+	switch {
+	case m.loginErr != "":
+		rows = append(rows, kv.Row{Key: "error", Value: m.loginErr})
+	case m.login != nil:
+		rows = append(rows, kv.Row{Key: "role", Value: m.login.Role},
+			kv.Row{Key: "expires_in", Value: strconv.Itoa(m.login.ExpiresIn) + " s"},
+			kv.Row{Key: "expires_at", Value: m.login.ExpiresAt.UTC().Format(time.RFC3339)},
+			kv.Row{Key: "access_token", Value: m.login.AccessToken.String()})
+	default:
+		rows = append(rows, kv.Row{Key: "result", Value: "not checked yet (r)"})
+	}
+	rows = append(rows, kv.Row{Value: "GET /auth/user"})
+	switch {
+	case m.userErr != "":
+		rows = append(rows, kv.Row{Key: "error", Value: m.userErr})
+	case m.user != nil:
+		u := m.user
+		rows = append(rows, kv.Row{Key: "role", Value: u.Role},
+			kv.Row{Key: "password_verified", Value: strconv.FormatBool(u.PasswordVerified)},
+			kv.Row{Key: "password_force_reset", Value: strconv.FormatBool(u.PasswordForceReset)})
+		if u.Domain != "" {
+			rows = append(rows, kv.Row{Key: "domain", Value: u.Domain})
+		}
+		if u.RoleName != "" {
+			rows = append(rows, kv.Row{Key: "role_name", Value: u.RoleName + " (" + u.RoleID + ")"})
+		}
+		if len(u.Capabilities) > 0 {
+			rows = append(rows, kv.Row{Key: "capabilities", Value: strings.Join(u.Capabilities, ", ")})
+		}
+	default:
+		rows = append(rows, kv.Row{Key: "result", Value: "not checked yet (r)"})
+	}
+	b.WriteString(kv.View(st, rows, m.width) + "\n\n")
+	switch {
+	case m.reqs.Busy():
+		b.WriteString(st.Status.Busy.Render("waiting for the PBX…"))
+	case m.err != "":
+		b.WriteString(st.Form.Error.Render("✗ " + m.err))
+	case m.info != "":
+		b.WriteString(st.Form.Success.Render(m.info))
+	}
+	return b.String()
+}
