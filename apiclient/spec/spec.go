@@ -69,6 +69,7 @@ type Operation struct {
 	Body []Field
 	op   *openapi3.Operation
 	item *openapi3.PathItem
+	segs []string // Path split on "/", for Match
 }
 
 // Param is a path or query parameter of an operation.
@@ -94,15 +95,21 @@ var (
 // Operations lists every operation of the document, sorted by path then method. The
 // list is built once: Match and ValidateExchange run it on every exchange.
 func Operations() []Operation {
+	return append([]Operation(nil), allOperations()...)
+}
+
+// allOperations is the shared list; callers inside the package must not modify it.
+func allOperations() []Operation {
 	opsOnce.Do(func() { ops = buildOperations(MustLoad()) })
-	return append([]Operation(nil), ops...)
+	return ops
 }
 
 func buildOperations(doc *openapi3.T) []Operation {
 	var out []Operation
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			o := Operation{ID: op.OperationID, Method: method, Path: path, Summary: op.Summary, op: op, item: item}
+			o := Operation{ID: op.OperationID, Method: method, Path: path, Summary: op.Summary, op: op, item: item,
+				segs: strings.Split(path, "/")}
 			o.Bearer = op.Security == nil && len(doc.Security) > 0
 			for _, ref := range append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...) {
 				if p := ref.Value; p != nil {
@@ -183,7 +190,7 @@ func (o Operation) Param(name string) (Param, bool) {
 
 // OperationByID finds an operation by its operationId.
 func OperationByID(id string) (Operation, bool) {
-	for _, o := range Operations() {
+	for _, o := range allOperations() {
 		if o.ID == id {
 			return o, true
 		}
@@ -205,8 +212,12 @@ func OperationIDs() []string {
 // When the path matches but the method does not, op is zero and allowed lists the
 // methods the path takes (for a 405's Allow header).
 func Match(method, path string) (op Operation, params map[string]string, allowed []string, ok bool) {
-	for _, o := range Operations() {
-		p, hit := matchTemplate(o.Path, path)
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/")
+	}
+	ps := strings.Split(path, "/")
+	for _, o := range allOperations() {
+		p, hit := matchTemplate(o.segs, ps)
 		if !hit {
 			continue
 		}
@@ -219,12 +230,7 @@ func Match(method, path string) (op Operation, params map[string]string, allowed
 	return Operation{}, nil, allowed, false
 }
 
-func matchTemplate(template, path string) (map[string]string, bool) {
-	if len(path) > 1 {
-		path = strings.TrimSuffix(path, "/")
-	}
-	ts := strings.Split(template, "/")
-	ps := strings.Split(path, "/")
+func matchTemplate(ts, ps []string) (map[string]string, bool) {
 	if len(ts) != len(ps) {
 		return nil, false
 	}
