@@ -1,0 +1,471 @@
+package scenarios
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/spec"
+)
+
+// exec runs the steps of one scenario: one client (and cookie jar), one scope.
+type exec struct {
+	r       *Runner
+	s       *Scenario
+	client  *apiclient.Client
+	ctl     *mockControl // nil against a real PBX
+	secrets *redactor
+	onStep  func(*StepResult)
+	index   int
+}
+
+// clientTimeout is only a backstop: each step's context carries the real deadline.
+const clientTimeout = 10 * time.Minute
+
+func (r *Runner) newExec(s *Scenario, base string, ctl *mockControl, hc *http.Client, onStep func(*StepResult)) (*exec, error) {
+	client, err := apiclient.New(apiclient.WithBaseURL(base), apiclient.WithHTTPClient(hc),
+		apiclient.WithTimeout(clientTimeout), apiclient.WithUserAgent("pbxauth-run/"+apiclient.Version))
+	if err != nil {
+		return nil, err
+	}
+	return &exec{r: r, s: s, client: client, ctl: ctl, secrets: &redactor{}, onStep: onStep}, nil
+}
+
+// scenarioScope builds the variables a scenario starts with: --var values, then the
+// scenario's vars (each may use the ones before it and the environment).
+func (x *exec) scenarioScope() (*scope, error) {
+	sc := newScope()
+	if x.r.opts.Getenv != nil {
+		sc.getenv = x.r.opts.Getenv
+	}
+	for k, v := range x.r.opts.Vars {
+		sc.vals[k] = v
+		if secretName(k) {
+			x.secrets.add(v)
+		}
+	}
+	for _, v := range x.s.Vars {
+		if _, given := x.r.opts.Vars[v.Name]; given {
+			continue
+		}
+		if v.Value == nil {
+			return nil, fmt.Errorf("%s: variable %s has no value: give it with --var %s=...", v.Pos, v.Name, v.Name)
+		}
+		val, err := sc.expandValue(v.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: variable %s: %v", v.Pos, v.Name, err)
+		}
+		sc.vals[v.Name] = val
+		if secretName(v.Name) {
+			x.secrets.add(val)
+		}
+	}
+	return sc, nil
+}
+
+func (x *exec) run(ctx context.Context, sr *ScenarioResult) {
+	sc, err := x.scenarioScope()
+	if err != nil {
+		sr.Status, sr.Reason = StatusFailed, err.Error()
+		return
+	}
+	ok := x.steps(ctx, x.s.Steps, sc, "", sr)
+	switch {
+	case ok:
+		sr.Status = StatusPassed
+	case sr.FailedStep() != nil:
+		sr.Status = sr.FailedStep().Status
+	default:
+		sr.Status = StatusFailed
+	}
+	if !ok {
+		sr.NotRun = countSteps(x.s.Steps) - len(sr.Steps)
+		if sr.NotRun < 0 {
+			sr.NotRun = 0
+		}
+	}
+}
+
+func countSteps(steps []*Step) int {
+	n := 0
+	for _, st := range steps {
+		if st.Kind == KindInclude && st.Include.Flow != nil {
+			n += countSteps(st.Include.Flow.Steps)
+			continue
+		}
+		n++
+	}
+	return n
+}
+
+// steps runs steps in order and stops at the first that does not pass.
+func (x *exec) steps(ctx context.Context, steps []*Step, sc *scope, prefix string, sr *ScenarioResult) bool {
+	for _, st := range steps {
+		if st.Kind == KindInclude {
+			if !x.include(ctx, st, sc, prefix, sr) {
+				return false
+			}
+			continue
+		}
+		res := x.step(ctx, st, sc)
+		res.Name = prefix + res.Name
+		res.Index = x.index
+		res.secrets = x.secrets
+		x.index++
+		sr.Steps = append(sr.Steps, res)
+		if x.onStep != nil {
+			x.onStep(res)
+		}
+		if res.Status != StatusPassed {
+			return false
+		}
+	}
+	return true
+}
+
+// include runs a flow in its own scope (its params and --var values) and copies its
+// returned captures into the includer's scope.
+func (x *exec) include(ctx context.Context, st *Step, sc *scope, prefix string, sr *ScenarioResult) bool {
+	f := st.Include.Flow
+	fsc := sc.child()
+	for k, v := range x.r.opts.Vars {
+		fsc.vals[k] = v
+	}
+	fail := func(msg string) bool {
+		res := &StepResult{Index: x.index, Name: prefix + st.Name, Kind: KindInclude, Pos: st.Pos, Status: StatusFailed, Err: x.secrets.scrub(msg), secrets: x.secrets}
+		x.index++
+		sr.Steps = append(sr.Steps, res)
+		if x.onStep != nil {
+			x.onStep(res)
+		}
+		return false
+	}
+	given := map[string]bool{}
+	for _, w := range st.Include.With {
+		v, err := sc.expandValue(w.Value)
+		if err != nil {
+			return fail(fmt.Sprintf("%s: with %s: %v", w.Pos, w.Name, err))
+		}
+		fsc.vals[w.Name], given[w.Name] = v, true
+		if secretName(w.Name) {
+			x.secrets.add(v)
+		}
+	}
+	for _, p := range f.Params {
+		if given[p.Name] {
+			continue
+		}
+		if p.Value == nil {
+			return fail(fmt.Sprintf("%s: flow %q needs parameter %s", st.Pos, f.Name, p.Name))
+		}
+		v, err := fsc.expandValue(p.Value)
+		if err != nil {
+			return fail(fmt.Sprintf("%s: param %s: %v", p.Pos, p.Name, err))
+		}
+		fsc.vals[p.Name] = v
+	}
+	if !x.steps(ctx, f.Steps, fsc, prefix+st.Name+" › ", sr) {
+		return false
+	}
+	for _, name := range flowReturns(f) {
+		if v, ok := fsc.vals[name]; ok {
+			sc.vals[name] = v
+		}
+	}
+	return true
+}
+
+// step runs one call, request, outbox or clock step and checks it.
+func (x *exec) step(ctx context.Context, st *Step, sc *scope) *StepResult {
+	res := &StepResult{Name: st.Name, Kind: st.Kind, Operation: st.Call, Pos: st.Pos}
+	started := time.Now()
+	defer func() { res.Duration = time.Since(started) }()
+	timeout := st.Timeout
+	if timeout <= 0 {
+		timeout = x.r.opts.Timeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	var err error
+	switch st.Kind {
+	case KindCall, KindRequest:
+		err = x.http(ctx, st, sc, res)
+	case KindOutbox:
+		err = x.outbox(ctx, st, sc, res)
+	case KindClock:
+		err = x.clock(ctx, st, sc, res)
+	}
+	if err != nil {
+		res.Err = x.secrets.scrub(describeErr(err, timeout))
+		res.Status = StatusFailed
+		var te *apiclient.TransportError
+		if errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded) {
+			res.Status = StatusError
+		}
+		return res
+	}
+	if len(res.Failures) > 0 {
+		res.Status = StatusFailed
+		return res
+	}
+	for k, v := range res.captured {
+		sc.vals[k] = v
+	}
+	return res
+}
+
+func describeErr(err error, timeout time.Duration) string {
+	var te *apiclient.TransportError
+	if errors.As(err, &te) && te.Timeout {
+		return fmt.Sprintf("timed out after %s: %s %s got no answer", timeout, te.Op, te.URL)
+	}
+	return err.Error()
+}
+
+// http sends a call or raw request step and checks its answer.
+func (x *exec) http(ctx context.Context, st *Step, sc *scope, res *StepResult) error {
+	req, err := x.buildRequest(st, sc)
+	if err != nil {
+		return err
+	}
+	var ex *apiclient.Exchange
+	ctx = apiclient.WithExchangeObserver(ctx, func(e *apiclient.Exchange) { ex = e })
+	resp, err := x.client.Do(ctx, req)
+	res.Exchange = ex
+	if err != nil {
+		return err
+	}
+	x.checkSpec(st, res)
+	x.checkStatus(st, resp, res)
+	var doc any
+	var docErr error
+	if len(resp.Body) > 0 {
+		doc, docErr = decodeJSON(resp.Body)
+	}
+	x.checkBody(st.Expect.Body, doc, docErr, len(resp.Body) > 0, sc, res)
+	x.checkHeaders(st.Expect.Header, resp.Header, sc, res)
+	x.capture(st, doc, docErr, resp.Header, res)
+	return nil
+}
+
+func (x *exec) buildRequest(st *Step, sc *scope) (apiclient.Request, error) {
+	var req apiclient.Request
+	headers := http.Header{}
+	for k, v := range st.Headers {
+		ev, err := sc.expandText(v)
+		if err != nil {
+			return req, fmt.Errorf("%s: header %s: %v", st.Pos, k, err)
+		}
+		headers.Set(k, ev)
+	}
+	req.Header = headers
+	if st.Token != "" {
+		tok, err := sc.expandText(st.Token)
+		if err != nil {
+			return req, fmt.Errorf("%s: token: %v", st.Pos, err)
+		}
+		x.secrets.add(tok)
+		req.Bearer = apiclient.Secret(tok)
+	}
+	var body any
+	if st.HasBody {
+		b, err := sc.expandValue(st.Body)
+		if err != nil {
+			return req, fmt.Errorf("%s: body: %v", st.Pos, err)
+		}
+		body = b
+		x.secrets.addSecretFields(b)
+	}
+	if st.Kind == KindRequest {
+		req.Method, req.ContentType = st.Method, st.ContentType
+		p, err := sc.expandText(st.Path)
+		if err != nil {
+			return req, fmt.Errorf("%s: path: %v", st.Pos, err)
+		}
+		req.Path = p
+		if op, _, _, ok := spec.Match(st.Method, strings.SplitN(p, "?", 2)[0]); ok {
+			req.Operation = op.ID
+		}
+		switch b := body.(type) {
+		case nil:
+		case string:
+			req.Body = []byte(b)
+		default:
+			raw, err := json.Marshal(b)
+			if err != nil {
+				return req, fmt.Errorf("%s: body: %v", st.Pos, err)
+			}
+			req.Body = raw
+			if req.ContentType == "" {
+				req.ContentType = "application/json"
+			}
+		}
+		return req, nil
+	}
+
+	op, _ := lookupOp(st.Call)
+	req.Operation, req.Method = op.ID, op.Method
+	path := op.Path
+	query := url.Values{}
+	for _, name := range sortedKeys(st.Params) {
+		v, err := sc.expandValue(st.Params[name])
+		if err != nil {
+			return req, fmt.Errorf("%s: param %s: %v", st.Pos, name, err)
+		}
+		if op.params[name] == "path" {
+			path = strings.ReplaceAll(path, "{"+name+"}", url.PathEscape(stringify(v)))
+			continue
+		}
+		if list, ok := v.([]any); ok {
+			for _, it := range list {
+				query.Add(name, stringify(it))
+			}
+			continue
+		}
+		query.Set(name, stringify(v))
+	}
+	req.Path, req.Query = path, query
+	if body != nil {
+		fields, _ := body.(map[string]any)
+		if op.ContentType == "application/x-www-form-urlencoded" {
+			form := url.Values{}
+			for _, k := range sortedKeys(fields) {
+				form.Set(k, stringify(fields[k]))
+			}
+			req.Body = []byte(form.Encode())
+		} else {
+			raw, err := json.Marshal(fields)
+			if err != nil {
+				return req, fmt.Errorf("%s: body: %v", st.Pos, err)
+			}
+			req.Body = raw
+		}
+		req.ContentType = op.ContentType
+	}
+	return req, nil
+}
+
+// checkSpec validates the exchange against the OpenAPI document. Only the answer
+// can fail the step; what the scenario sent is its author's choice.
+func (x *exec) checkSpec(st *Step, res *StepResult) {
+	if x.r.opts.Spec == SpecOff || res.Exchange == nil {
+		return
+	}
+	vs := spec.ValidateExchange(res.Exchange)
+	res.Violations = vs
+	for _, v := range vs {
+		msg := x.secrets.scrub(v.String())
+		if v.Side == spec.SideRequest || x.r.opts.Spec == SpecWarn {
+			res.Warnings = append(res.Warnings, "spec: "+msg)
+			continue
+		}
+		res.Failures = append(res.Failures, Failure{Check: "spec", Expected: "a response the OpenAPI document allows", Actual: msg, Pos: st.Pos})
+	}
+}
+
+func (x *exec) checkStatus(st *Step, resp *apiclient.Response, res *StepResult) {
+	want := st.Expect.Status
+	if len(want) == 0 && st.Kind == KindCall {
+		op, _ := lookupOp(st.Call)
+		want = op.success
+	}
+	if len(want) == 0 {
+		return
+	}
+	for _, w := range want {
+		if resp.Status == w {
+			return
+		}
+	}
+	ws := make([]string, len(want))
+	for i, w := range want {
+		ws[i] = fmt.Sprint(w)
+	}
+	res.Failures = append(res.Failures, Failure{
+		Check: "status", Expected: strings.Join(ws, " or "),
+		Actual: x.secrets.scrub(statusText(resp.Status, resp.Body)), Pos: st.Pos,
+	})
+}
+
+// statusText is "401 UNAUTHORIZED: wrong password" for PortSIP errors, "500" else.
+func statusText(status int, body []byte) string {
+	s := fmt.Sprint(status)
+	var e struct {
+		Errors []struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &e) == nil && len(e.Errors) > 0 {
+		s += " " + e.Errors[0].Code
+		if e.Errors[0].Message != "" {
+			s += ": " + e.Errors[0].Message
+		}
+	}
+	return s
+}
+
+// capture stores the step's captures; a missing value fails the step.
+func (x *exec) capture(st *Step, doc any, docErr error, h http.Header, res *StepResult) {
+	for _, c := range st.Captures {
+		var v any
+		var ok bool
+		where := "body field " + c.Path
+		switch {
+		case c.From == FromHeader:
+			where = "header " + c.Path
+			if vals := h.Values(c.Path); len(vals) > 0 {
+				v, ok = strings.Join(vals, ", "), true
+			}
+		case docErr == nil && doc != nil:
+			v, ok = lookupPath(doc, c.Path)
+		}
+		if ok && c.Regex != nil {
+			m := c.Regex.FindStringSubmatch(stringify(v))
+			switch {
+			case m == nil:
+				ok = false
+				where += " matching " + c.Regex.String()
+			case len(m) > 1:
+				v = m[1]
+			default:
+				v = m[0]
+			}
+		}
+		if !ok {
+			res.Failures = append(res.Failures, Failure{Check: "capture " + c.Name, Expected: where, Actual: "(absent)", Pos: c.Pos})
+			continue
+		}
+		if secretName(c.Name) || (c.From == FromBody && secretPath(c.Path)) {
+			x.secrets.add(v)
+		}
+		res.capture(c.Name, v)
+	}
+}
+
+// captured values wait on the result until the step is judged, then enter the scope.
+func (r *StepResult) capture(name string, v any) {
+	if r.captured == nil {
+		r.captured = map[string]any{}
+	}
+	r.captured[name] = v
+}
+
+// Captured lists the names of the variables the step captured (values are not kept
+// in reports: they are often tokens).
+func (r *StepResult) Captured() []string {
+	names := make([]string, 0, len(r.captured))
+	for k := range r.captured {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,219 @@
+package scenarios
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// builtinFS holds the built-in suite: scenarios at the top, shared flows in flows/.
+//
+//go:embed builtin
+var builtinFS embed.FS
+
+// BuiltinPrefix starts the names of embedded files ("builtin:signin.yaml"). A user
+// file can include a built-in flow by that name.
+const BuiltinPrefix = "builtin:"
+
+// Loader reads scenario files and the flows they include, parsing each flow once.
+// It is safe for concurrent use.
+type Loader struct {
+	mu    sync.Mutex
+	flows map[string]*Flow
+}
+
+// NewLoader returns an empty Loader.
+func NewLoader() *Loader { return &Loader{flows: map[string]*Flow{}} }
+
+// LoadBuiltin returns the built-in suite, sorted by file and position.
+func LoadBuiltin() ([]*Scenario, error) { return NewLoader().Builtin() }
+
+// LoadPaths reads scenarios from files and directories (recursively, *.yaml and
+// *.yml). Flow documents are not scenarios and are left out.
+func LoadPaths(paths ...string) ([]*Scenario, error) { return NewLoader().Paths(paths...) }
+
+// Builtin reads the embedded suite.
+func (l *Loader) Builtin() ([]*Scenario, error) {
+	var files []string
+	err := fs.WalkDir(builtinFS, "builtin", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && isYAML(p) {
+			files = append(files, BuiltinPrefix+strings.TrimPrefix(p, "builtin/"))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l.files(files)
+}
+
+// Paths reads files and directories given on the command line.
+func (l *Loader) Paths(paths ...string) ([]*Scenario, error) {
+	var files []string
+	for _, p := range paths {
+		if strings.HasPrefix(p, BuiltinPrefix) {
+			files = append(files, p)
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("scenarios: %w", err)
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && isYAML(fp) {
+				files = append(files, fp)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("scenarios: %w", err)
+		}
+	}
+	return l.files(files)
+}
+
+func (l *Loader) files(files []string) ([]*Scenario, error) {
+	sort.Strings(files)
+	var out []*Scenario
+	var errs Errors
+	for _, f := range files {
+		data, err := readSource(f)
+		if err != nil {
+			return nil, fmt.Errorf("scenarios: %w", err)
+		}
+		p := &parser{file: f, loader: l, stack: []string{f}}
+		for _, d := range p.parseDocuments(data) {
+			if d.scenario != nil {
+				out = append(out, d.scenario)
+			}
+		}
+		errs = append(errs, p.errs...)
+	}
+	if len(errs) > 0 {
+		return nil, dedupe(errs)
+	}
+	names := map[string]Pos{}
+	for _, s := range out {
+		if prev, ok := names[s.Name]; ok {
+			errs = append(errs, &Error{Pos: s.Pos, Msg: fmt.Sprintf("scenario name %q already used at %s", s.Name, prev)})
+		}
+		names[s.Name] = s.Pos
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return out, nil
+}
+
+// Parse reads scenarios from data as if it were the file name (for editors and
+// tests); includes resolve relative to name.
+func (l *Loader) Parse(name string, data []byte) ([]*Scenario, error) {
+	p := &parser{file: name, loader: l, stack: []string{name}}
+	var out []*Scenario
+	for _, d := range p.parseDocuments(data) {
+		if d.scenario != nil {
+			out = append(out, d.scenario)
+		}
+	}
+	if len(p.errs) > 0 {
+		return nil, dedupe(p.errs)
+	}
+	return out, nil
+}
+
+// flow loads the flow named by an include written in file from, refusing cycles.
+func (l *Loader) flow(from, include string, stack []string) (*Flow, error) {
+	loc := resolveInclude(from, include)
+	for i, s := range stack {
+		if s == loc {
+			chain := append(append([]string{}, stack[i:]...), loc)
+			return nil, fmt.Errorf("include cycle: %s", strings.Join(chain, " → "))
+		}
+	}
+	l.mu.Lock()
+	f, ok := l.flows[loc]
+	l.mu.Unlock()
+	if ok {
+		return f, nil
+	}
+	data, err := readSource(loc)
+	if err != nil {
+		return nil, fmt.Errorf("include %s: %v", include, err)
+	}
+	p := &parser{file: loc, loader: l, stack: append(append([]string{}, stack...), loc)}
+	docs := p.parseDocuments(data)
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	if len(docs) != 1 || docs[0].flow == nil {
+		return nil, fmt.Errorf("include %s: the file must hold exactly one flow (a document with flow: NAME)", include)
+	}
+	l.mu.Lock()
+	l.flows[loc] = docs[0].flow
+	l.mu.Unlock()
+	return docs[0].flow, nil
+}
+
+// resolveInclude turns an include path into a location: relative to the including
+// file, in the same place (disk or built-in), unless it names builtin: explicitly.
+func resolveInclude(from, include string) string {
+	if strings.HasPrefix(include, BuiltinPrefix) {
+		return BuiltinPrefix + path.Clean(strings.TrimPrefix(include, BuiltinPrefix))
+	}
+	if rest, ok := strings.CutPrefix(from, BuiltinPrefix); ok {
+		return BuiltinPrefix + path.Join(path.Dir(rest), include)
+	}
+	if filepath.IsAbs(include) {
+		return filepath.Clean(include)
+	}
+	return filepath.Join(filepath.Dir(from), include)
+}
+
+func readSource(loc string) ([]byte, error) {
+	if rest, ok := strings.CutPrefix(loc, BuiltinPrefix); ok {
+		data, err := builtinFS.ReadFile(path.Join("builtin", rest))
+		if err != nil {
+			return nil, fmt.Errorf("no built-in file %s", rest)
+		}
+		return data, nil
+	}
+	return os.ReadFile(loc)
+}
+
+func isYAML(p string) bool {
+	return strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")
+}
+
+// dedupe drops repeats: a broken flow included twice reports its mistakes once.
+func dedupe(es Errors) Errors {
+	seen := map[string]bool{}
+	var out Errors
+	for _, e := range es {
+		if k := e.Error(); !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// BuiltinFile returns the text of an embedded file (for --list and the TUI).
+func BuiltinFile(name string) ([]byte, error) {
+	return readSource(BuiltinPrefix + strings.TrimPrefix(name, BuiltinPrefix))
+}

@@ -1,0 +1,517 @@
+package scenarios
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/pbxauth/pbxauth/apiclient/spec"
+)
+
+var stepFields = []string{
+	"name", "call", "request", "include", "outbox", "clock",
+	"params", "body", "headers", "token", "with", "expect", "capture", "timeout",
+}
+
+var requestFields = []string{"method", "path", "content_type"}
+
+// steps reads a list of steps. known holds the variables defined so far and grows
+// with each step's captures.
+func (p *parser) steps(n *yaml.Node, known map[string]bool) []*Step {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "steps must be a list, found %s", kindName(n))
+		return nil
+	}
+	if len(n.Content) == 0 {
+		p.errorf(n, "steps is empty")
+	}
+	var out []*Step
+	for _, sn := range n.Content {
+		if st := p.step(sn, known); st != nil {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+func (p *parser) step(n *yaml.Node, known map[string]bool) *Step {
+	st := &Step{Pos: p.pos(n)}
+	fields := map[string]*yaml.Node{}
+	keys := map[string]*yaml.Node{}
+	p.eachField(n, "step", stepFields, func(key string, k, v *yaml.Node) {
+		fields[key], keys[key] = v, k
+	})
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var kinds []string
+	for _, k := range []StepKind{KindCall, KindRequest, KindInclude, KindOutbox, KindClock} {
+		if fields[string(k)] != nil {
+			kinds = append(kinds, string(k))
+			st.Kind = k
+		}
+	}
+	switch len(kinds) {
+	case 0:
+		p.errorf(n, "step does nothing: give one of call, request, include, outbox, clock")
+		return nil
+	case 1:
+	default:
+		p.errorf(n, "step has %s: give only one", strings.Join(kinds, " and "))
+		return nil
+	}
+	// Variables must be defined before the step that uses them; the step's own
+	// captures only count for later steps.
+	for key, v := range fields {
+		if key != "capture" && key != "name" {
+			p.checkRefs(v, known)
+		}
+	}
+	allowed := map[StepKind][]string{
+		KindCall:    {"params", "body", "headers", "token"},
+		KindRequest: {"body", "headers", "token"},
+		KindInclude: {"with"},
+		KindOutbox:  {},
+		KindClock:   {},
+	}[st.Kind]
+	for _, f := range []string{"params", "body", "headers", "token", "with"} {
+		if fields[f] != nil && !contains(allowed, f) {
+			p.errorf(keys[f], "%q does not apply to a %s step", f, st.Kind)
+		}
+	}
+	if st.Kind == KindClock || st.Kind == KindInclude {
+		for _, f := range []string{"expect", "capture"} {
+			if fields[f] != nil {
+				p.errorf(keys[f], "%q does not apply to a %s step", f, st.Kind)
+				delete(fields, f)
+			}
+		}
+	}
+
+	if v := fields["name"]; v != nil {
+		st.Name = p.str(v, "name")
+	}
+	if v := fields["headers"]; v != nil {
+		st.Headers = p.stringMap(v, "headers")
+	}
+	if v := fields["token"]; v != nil {
+		st.Token = p.str(v, "token")
+	}
+	if v := fields["body"]; v != nil {
+		st.Body, st.HasBody = p.value(v), true
+	}
+	if v := fields["timeout"]; v != nil {
+		d, err := time.ParseDuration(p.str(v, "timeout"))
+		if err != nil || d <= 0 {
+			p.errorf(v, "timeout must be a positive duration such as 5s or 500ms")
+		}
+		st.Timeout = d
+	}
+
+	switch st.Kind {
+	case KindCall:
+		p.callStep(st, fields)
+	case KindRequest:
+		p.requestStep(st, fields["request"])
+	case KindInclude:
+		p.includeStep(st, fields["include"], fields["with"], known)
+	case KindOutbox:
+		p.outboxStep(st, fields["outbox"])
+	case KindClock:
+		st.Clock = p.str(fields["clock"], "clock")
+		if !strings.Contains(st.Clock, "${") {
+			if d, err := time.ParseDuration(st.Clock); err != nil || d <= 0 {
+				p.errorf(fields["clock"], "clock must be a positive duration to advance the mock clock by, such as 31m")
+			}
+		}
+		if st.Name == "" {
+			st.Name = "advance the clock " + st.Clock
+		}
+	}
+	if v := fields["expect"]; v != nil {
+		st.Expect = p.expect(v, st.Kind)
+	}
+	if v := fields["capture"]; v != nil {
+		st.Captures = p.captures(v, st.Kind)
+		for _, c := range st.Captures {
+			known[c.Name] = true
+		}
+	}
+	return st
+}
+
+func (p *parser) callStep(st *Step, fields map[string]*yaml.Node) {
+	st.Call = p.str(fields["call"], "call")
+	op, ok := lookupOp(st.Call)
+	if !ok {
+		p.errorf(fields["call"], "unknown operation %q%s (operations: %s)", st.Call, suggest(st.Call, spec.OperationIDs()), strings.Join(spec.OperationIDs(), ", "))
+		return
+	}
+	if st.Name == "" {
+		st.Name = st.Call
+	}
+	if v := fields["params"]; v != nil {
+		if v.Kind != yaml.MappingNode {
+			p.errorf(v, "params must be a mapping of parameter names to values, found %s", kindName(v))
+		} else {
+			st.Params = map[string]any{}
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				k := v.Content[i]
+				if _, ok := op.params[k.Value]; !ok {
+					p.errorf(k, "operation %s has no parameter %q (it takes: %s); use a request step to send anything else", st.Call, k.Value, paramList(op))
+					continue
+				}
+				st.Params[k.Value] = p.value(v.Content[i+1])
+			}
+		}
+	}
+	for name, in := range op.params {
+		if _, ok := st.Params[name]; !ok && in == "path" {
+			p.errorf(fields["call"], "operation %s needs the path parameter %q under params", st.Call, name)
+		}
+	}
+	if st.HasBody {
+		if op.ContentType == "" {
+			p.errorf(fields["body"], "operation %s takes no body", st.Call)
+		} else if _, ok := st.Body.(map[string]any); !ok {
+			p.errorf(fields["body"], "the body of a call must be a mapping of fields; use a request step to send raw text")
+		}
+	}
+}
+
+func paramList(op opInfo) string {
+	if len(op.params) == 0 {
+		return "none"
+	}
+	return strings.Join(sortedKeys(op.params), ", ")
+}
+
+func (p *parser) requestStep(st *Step, n *yaml.Node) {
+	p.eachField(n, "request", requestFields, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "method":
+			st.Method = strings.ToUpper(p.str(v, "method"))
+			switch st.Method {
+			case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+				http.MethodHead, http.MethodOptions:
+			default:
+				p.errorf(v, "unknown HTTP method %q", st.Method)
+			}
+		case "path":
+			st.Path = p.str(v, "path")
+			if !strings.HasPrefix(st.Path, "/") {
+				p.errorf(v, "path must start with / (it is relative to the /api base)")
+			}
+		case "content_type":
+			st.ContentType = p.str(v, "content_type")
+		}
+	})
+	if n.Kind == yaml.MappingNode && (st.Method == "" || st.Path == "") {
+		p.errorf(n, "request needs a method and a path")
+	}
+	if st.Name == "" {
+		st.Name = st.Method + " " + st.Path
+	}
+}
+
+var outboxFields = []string{"to", "kind", "domain", "token"}
+
+func (p *parser) outboxStep(st *Step, n *yaml.Node) {
+	st.Outbox = &OutboxQuery{}
+	p.eachField(n, "outbox", outboxFields, func(key string, k, v *yaml.Node) {
+		s := p.str(v, "outbox "+key)
+		switch key {
+		case "to":
+			st.Outbox.To = s
+		case "kind":
+			if s != "otp" && s != "reset" {
+				p.errorf(v, "outbox kind must be otp or reset")
+			}
+			st.Outbox.Kind = s
+		case "domain":
+			st.Outbox.Domain = s
+		case "token":
+			st.Outbox.Token = s
+		}
+	})
+	if st.Name == "" {
+		st.Name = "read the outbox"
+		if st.Outbox.To != "" {
+			st.Name += " of " + st.Outbox.To
+		}
+	}
+}
+
+func (p *parser) includeStep(st *Step, n, with *yaml.Node, known map[string]bool) {
+	inc := &Include{Path: p.str(n, "include")}
+	st.Include = inc
+	if with != nil {
+		inc.With = p.vars(with, "with")
+	}
+	if inc.Path == "" {
+		return
+	}
+	flow, err := p.loader.flow(p.file, inc.Path, p.stack)
+	if err != nil {
+		if es, ok := err.(Errors); ok {
+			p.errs = append(p.errs, es...)
+			p.errorf(n, "included flow %s has mistakes (above)", inc.Path)
+		} else {
+			p.errorf(n, "%v", err)
+		}
+		return
+	}
+	inc.Flow = flow
+	if st.Name == "" {
+		st.Name = flow.Name
+	}
+	given := map[string]bool{}
+	for _, w := range inc.With {
+		given[w.Name] = true
+		if !hasVar(flow.Params, w.Name) {
+			p.errorf(with, "flow %q has no parameter %q (params: %s)", flow.Name, w.Name, varNames(flow.Params))
+		}
+	}
+	for _, pr := range flow.Params {
+		if pr.Value == nil && !given[pr.Name] {
+			p.errorf(n, "flow %q needs parameter %q under with", flow.Name, pr.Name)
+		}
+	}
+	for _, name := range flowReturns(flow) {
+		known[name] = true
+	}
+}
+
+// flowReturns lists the variables a flow hands back to its includer.
+func flowReturns(f *Flow) []string {
+	if len(f.Returns) > 0 {
+		return f.Returns
+	}
+	var out []string
+	for _, st := range f.Steps {
+		for _, c := range st.Captures {
+			out = append(out, c.Name)
+		}
+		if st.Kind == KindInclude && st.Include.Flow != nil {
+			out = append(out, flowReturns(st.Include.Flow)...)
+		}
+	}
+	return out
+}
+
+func hasVar(vs []Var, name string) bool {
+	for _, v := range vs {
+		if v.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func varNames(vs []Var) string {
+	if len(vs) == 0 {
+		return "none"
+	}
+	names := make([]string, len(vs))
+	for i, v := range vs {
+		names[i] = v.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func (p *parser) stringMap(n *yaml.Node, what string) map[string]string {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "%s must be a mapping, found %s", what, kindName(n))
+		return nil
+	}
+	out := map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		v := n.Content[i+1]
+		if v.Kind != yaml.ScalarNode {
+			p.errorf(v, "%s %q must be a string, found %s", what, n.Content[i].Value, kindName(v))
+			continue
+		}
+		out[n.Content[i].Value] = v.Value
+	}
+	return out
+}
+
+var expectFields = []string{"status", "body", "headers"}
+
+func (p *parser) expect(n *yaml.Node, kind StepKind) Expect {
+	var e Expect
+	p.eachField(n, "expect", expectFields, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "status":
+			if kind == KindOutbox {
+				p.errorf(k, "an outbox step has no status; assert on the mail under body")
+				return
+			}
+			e.Status = p.statuses(v)
+		case "body":
+			e.Body = p.assertions(v, "body")
+		case "headers":
+			if kind == KindOutbox {
+				p.errorf(k, "an outbox step has no headers")
+				return
+			}
+			e.Header = p.assertions(v, "headers")
+		}
+	})
+	return e
+}
+
+func (p *parser) statuses(n *yaml.Node) []int {
+	nodes := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		nodes = n.Content
+	}
+	var out []int
+	for _, s := range nodes {
+		code, err := strconv.Atoi(s.Value)
+		if s.Kind != yaml.ScalarNode || err != nil || code < 100 || code > 599 {
+			p.errorf(s, "status must be an HTTP status (100-599) or a list of them, found %s", kindName(s))
+			continue
+		}
+		out = append(out, code)
+	}
+	return out
+}
+
+var matcherFields = []string{OpEquals, OpNotEquals, OpExists, OpAbsent, OpMatches, OpType}
+
+// JSON types a "type" assertion can name.
+var jsonTypes = []string{"string", "number", "integer", "boolean", "object", "array", "null"}
+
+// assertions reads "path: matcher" pairs. A scalar or list is shorthand for equals;
+// a mapping must be a matcher, so comparing to an object takes {equals: {...}}.
+func (p *parser) assertions(n *yaml.Node, what string) []Assertion {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "expect %s must be a mapping of paths to matchers, found %s", what, kindName(n))
+		return nil
+	}
+	var out []Assertion
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if what == "body" {
+			if err := checkPath(k.Value); err != nil {
+				p.errorf(k, "%v", err)
+				continue
+			}
+		}
+		base := Assertion{Path: k.Value, Pos: p.pos(k)}
+		if v.Kind != yaml.MappingNode {
+			base.Op, base.Value = OpEquals, p.value(v)
+			out = append(out, base)
+			continue
+		}
+		if len(v.Content) == 0 {
+			p.errorf(v, "empty matcher for %q: give one of %s", k.Value, strings.Join(matcherFields, ", "))
+		}
+		p.eachField(v, "matcher of "+k.Value, matcherFields, func(op string, mk, mv *yaml.Node) {
+			a := base
+			a.Op, a.Pos = op, p.pos(mk)
+			switch op {
+			case OpEquals, OpNotEquals:
+				a.Value = p.value(mv)
+			case OpExists, OpAbsent:
+				if mv.Tag != "!!bool" || mv.Value != "true" {
+					p.errorf(mv, "%s takes true", op)
+					return
+				}
+			case OpMatches:
+				a.Pattern = p.str(mv, "matches")
+				if !strings.Contains(a.Pattern, "${") {
+					re, err := regexp.Compile(a.Pattern)
+					if err != nil {
+						p.errorf(mv, "bad regexp %q: %v", a.Pattern, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+						return
+					}
+					a.Re = re
+				}
+			case OpType:
+				t := p.str(mv, "type")
+				if !contains(jsonTypes, t) {
+					p.errorf(mv, "unknown type %q (types: %s)", t, strings.Join(jsonTypes, ", "))
+					return
+				}
+				a.Value = t
+			}
+			out = append(out, a)
+		})
+	}
+	return out
+}
+
+// checkPath refuses body paths that can never match: empty segments.
+func checkPath(path string) error {
+	if path == "" || path == "/" {
+		return nil // the whole body
+	}
+	segs := pathSegments(path)
+	for _, s := range segs {
+		if s == "" {
+			return fmt.Errorf("bad path %q: empty segment", path)
+		}
+	}
+	return nil
+}
+
+var captureFields = []string{FromBody, FromHeader, "regex"}
+
+func (p *parser) captures(n *yaml.Node, kind StepKind) []Capture {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "capture must be a mapping of variable names to paths, found %s", kindName(n))
+		return nil
+	}
+	var out []Capture
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !validVarName(k.Value) {
+			p.errorf(k, "bad variable name %q (letters, digits and _)", k.Value)
+			continue
+		}
+		c := Capture{Name: k.Value, From: FromBody, Pos: p.pos(k)}
+		if v.Kind == yaml.ScalarNode {
+			c.Path = v.Value
+		} else {
+			p.eachField(v, "capture "+k.Value, captureFields, func(key string, _, fv *yaml.Node) {
+				switch key {
+				case FromBody, FromHeader:
+					if c.Path != "" {
+						p.errorf(fv, "capture %s: give body or header, not both", k.Value)
+					}
+					c.From, c.Path = key, p.str(fv, key)
+				case "regex":
+					re, err := regexp.Compile(p.str(fv, "regex"))
+					if err != nil {
+						p.errorf(fv, "bad regexp: %v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+						return
+					}
+					c.Regex = re
+				}
+			})
+			if v.Kind == yaml.MappingNode && c.Path == "" && fieldNode(v, FromBody) == nil {
+				p.errorf(v, "capture %s: say where from (body: PATH or header: NAME)", k.Value)
+				continue
+			}
+		}
+		if c.From == FromHeader && kind == KindOutbox {
+			p.errorf(v, "capture %s: a mail has no headers", k.Value)
+			continue
+		}
+		if c.From == FromBody {
+			if err := checkPath(c.Path); err != nil {
+				p.errorf(v, "capture %s: %v", k.Value, err)
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,269 @@
+package scenarios
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+)
+
+// SpecMode says what a response that breaks the OpenAPI document does to a step.
+type SpecMode string
+
+// Spec modes. Request-side violations never fail a step: scenarios send bad requests
+// on purpose, and it is the PBX, not the scenario, that is under test.
+const (
+	SpecFail SpecMode = "fail" // a response violation fails the step (default)
+	SpecWarn SpecMode = "warn" // a response violation is a warning
+	SpecOff  SpecMode = "off"  // responses are not checked
+)
+
+// DefaultStepTimeout bounds a step when neither the step nor Options says otherwise.
+const DefaultStepTimeout = 10 * time.Second
+
+// MockFactory starts a fresh mock PBX and returns its API base URL and a stop func.
+type MockFactory func() (baseURL string, stop func(), err error)
+
+// Options configure a Runner.
+type Options struct {
+	// BaseURL is the PBX (or a standalone `pbxauth mock`) under test. A target that
+	// answers the mock control API (/_mock/outbox) is treated as a mock: mock-only
+	// scenarios run, state is reset before each scenario, and scenarios run one at a
+	// time since they share its state.
+	BaseURL string
+	// NewMock, when set, gives each scenario its own in-process mock; BaseURL is ignored.
+	NewMock MockFactory
+	// Insecure turns off TLS verification (self-signed PBX certificates).
+	Insecure bool
+	// Parallel is how many scenarios run at once (at least 1).
+	Parallel int
+	// FailFast stops starting scenarios after the first failure or error.
+	FailFast bool
+	// AllowMutations lets mutating scenarios run against a real PBX.
+	AllowMutations bool
+	// Spec is what a response violating the OpenAPI document does (default SpecFail).
+	Spec SpecMode
+	// Timeout bounds each step that sets none (default DefaultStepTimeout).
+	Timeout time.Duration
+	// Vars are --var values; they override the scenarios' own vars.
+	Vars map[string]string
+	// Transport, when set, carries every request (tests, in-process transports).
+	Transport http.RoundTripper
+	// Getenv reads ${env.NAME} variables; os.LookupEnv when nil.
+	Getenv func(string) (string, bool)
+}
+
+// Runner runs scenarios. It is safe to call Run from several goroutines.
+type Runner struct {
+	opts Options
+}
+
+// NewRunner checks opts and returns a Runner.
+func NewRunner(opts Options) (*Runner, error) {
+	if opts.NewMock == nil && opts.BaseURL == "" {
+		return nil, fmt.Errorf("scenarios: no target: give a base URL or a mock factory")
+	}
+	if opts.NewMock == nil {
+		u, err := apiclient.NormalizeBaseURL(opts.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		opts.BaseURL = u.String()
+	}
+	switch opts.Spec {
+	case "":
+		opts.Spec = SpecFail
+	case SpecFail, SpecWarn, SpecOff:
+	default:
+		return nil, fmt.Errorf("scenarios: spec mode must be fail, warn or off, got %q", opts.Spec)
+	}
+	if opts.Parallel < 1 {
+		opts.Parallel = 1
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultStepTimeout
+	}
+	return &Runner{opts: opts}, nil
+}
+
+// MissingVars lists, per scenario, the variables declared without a value (null)
+// that --var does not give. A run would fail them; the CLI refuses to start instead.
+func (r *Runner) MissingVars(list []*Scenario) []string {
+	var out []string
+	for _, s := range list {
+		for _, v := range s.Vars {
+			if _, ok := r.opts.Vars[v.Name]; !ok && v.Value == nil {
+				out = append(out, fmt.Sprintf("%s: scenario %q needs --var %s=...", v.Pos, s.Name, v.Name))
+			}
+		}
+	}
+	return out
+}
+
+// targetKind is what the runner found at the other end.
+type targetKind int
+
+const (
+	targetPBX targetKind = iota
+	targetSharedMock
+	targetOwnMock
+)
+
+func (r *Runner) httpClient() *http.Client {
+	if r.opts.Transport != nil {
+		return &http.Client{Transport: r.opts.Transport}
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	if r.opts.Insecure {
+		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // explicit --insecure
+	}
+	return &http.Client{Transport: t}
+}
+
+// Target describes where a run goes, for reports.
+func (r *Runner) Target() string {
+	if r.opts.NewMock != nil {
+		return "in-process mock"
+	}
+	return r.opts.BaseURL
+}
+
+// Run runs the scenarios and returns their results in the order given. onEvent,
+// when not nil, sees every event; calls are serialised (never concurrent), so it may
+// update state without locks, but it must not block for long. Cancelling ctx stops
+// the run: running steps fail with the cancellation, the rest are skipped.
+func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event)) *RunResult {
+	res := &RunResult{Scenarios: make([]*ScenarioResult, len(list)), Started: time.Now(), Target: r.Target()}
+	var mu sync.Mutex
+	emit := func(e Event) {
+		if onEvent == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		e.Total = len(list)
+		onEvent(e)
+	}
+	emit(Event{Kind: RunStarted, Run: &RunResult{Target: res.Target, Started: res.Started}})
+
+	hc := r.httpClient()
+	kind := targetOwnMock
+	var shared *mockControl
+	parallel := r.opts.Parallel
+	if r.opts.NewMock == nil {
+		kind = targetPBX
+		ctl := newMockControl(r.opts.BaseURL, hc)
+		if ctl.isMock(ctx) {
+			kind, shared, parallel = targetSharedMock, ctl, 1
+		}
+	}
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var stopped bool // guarded by mu: fail-fast tripped
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(parallel, max(len(list), 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				s := list[i]
+				mu.Lock()
+				halt := stopped
+				mu.Unlock()
+				var sr *ScenarioResult
+				switch {
+				case halt:
+					sr = &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: "not run: --fail-fast stopped the run after a failure"}
+				case runCtx.Err() != nil:
+					sr = &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: "not run: the run was interrupted"}
+				default:
+					if reason := r.skipReason(s, kind); reason != "" {
+						sr = &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: reason}
+						break
+					}
+					emit(Event{Kind: ScenarioStarted, Index: i, Scenario: s})
+					sr = r.runOne(runCtx, s, kind, shared, hc, func(st *StepResult) {
+						emit(Event{Kind: StepFinished, Index: i, Scenario: s, Step: st})
+					})
+				}
+				res.Scenarios[i] = sr
+				if r.opts.FailFast && (sr.Status == StatusFailed || sr.Status == StatusError) {
+					mu.Lock()
+					stopped = true
+					mu.Unlock()
+				}
+				emit(Event{Kind: ScenarioFinished, Index: i, Scenario: s, Result: sr})
+			}
+		}()
+	}
+	for i := range list {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+
+	res.Duration = time.Since(res.Started)
+	for _, sr := range res.Scenarios {
+		switch sr.Status {
+		case StatusPassed:
+			res.Passed++
+		case StatusFailed:
+			res.Failed++
+		case StatusError:
+			res.Errored++
+		case StatusSkipped:
+			res.Skipped++
+		}
+	}
+	emit(Event{Kind: RunFinished, Run: res})
+	return res
+}
+
+func (r *Runner) skipReason(s *Scenario, kind targetKind) string {
+	if kind != targetPBX {
+		return ""
+	}
+	if s.MockOnly() {
+		return "needs the mock PBX (outbox or clock); the target is a real PBX"
+	}
+	if s.Mutating() && !r.opts.AllowMutations {
+		return "changes state on the PBX; run with --allow-mutations to include it"
+	}
+	return ""
+}
+
+// runOne runs a scenario on its target: a fresh mock, the shared mock after a
+// reset, or the PBX.
+func (r *Runner) runOne(ctx context.Context, s *Scenario, kind targetKind, shared *mockControl, hc *http.Client, onStep func(*StepResult)) *ScenarioResult {
+	sr := &ScenarioResult{Scenario: s, Started: time.Now()}
+	defer func() { sr.Duration = time.Since(sr.Started) }()
+	base, ctl := r.opts.BaseURL, shared
+	switch kind {
+	case targetOwnMock:
+		b, stop, err := r.opts.NewMock()
+		if err != nil {
+			sr.Status, sr.Reason = StatusError, "could not start the mock PBX: "+err.Error()
+			return sr
+		}
+		defer stop()
+		base, ctl = b, newMockControl(b, hc)
+	case targetSharedMock:
+		if err := shared.reset(ctx); err != nil {
+			sr.Status, sr.Reason = StatusError, "could not reset the mock PBX: "+err.Error()
+			return sr
+		}
+	}
+	x, err := r.newExec(s, base, ctl, hc, onStep)
+	if err != nil {
+		sr.Status, sr.Reason = StatusFailed, err.Error()
+		return sr
+	}
+	x.run(ctx, sr)
+	return sr
+}
