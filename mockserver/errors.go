@@ -1,0 +1,92 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/rules"
+)
+
+// Error codes the mock answers besides PortSIP's documented three. Clients read codes
+// they don't know as UNKNOWN, so these stay informative without breaking them.
+const (
+	CodeNotFound             = "NOT_FOUND"
+	CodeMethodNotAllowed     = "METHOD_NOT_ALLOWED"
+	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
+	CodePayloadTooLarge      = "PAYLOAD_TOO_LARGE"
+	CodeFaultInjected        = "FAULT_INJECTED"
+)
+
+// errorItem is one entry of PortSIP's {"errors": [...]} body.
+type errorItem struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Detail  any    `json:"detail,omitempty"`
+}
+
+type errorBody struct {
+	Errors []errorItem `json:"errors"`
+}
+
+// fieldDetail is the detail of a VALIDATE_FAILED entry: which field broke which rule.
+type fieldDetail struct {
+	Field string `json:"field"`
+	Rule  string `json:"rule"`
+}
+
+// response is what an operation answers; the dispatcher writes it and journals it
+// without copying the body.
+type response struct {
+	status int
+	body   []byte
+	// ctype is the body's media type; empty with an empty body.
+	ctype  string
+	header http.Header
+}
+
+const jsonType = "application/json"
+
+func jsonResponse(status int, v any) response {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only the mock's own types reach here; they always encode.
+		return errorResponse(http.StatusInternalServerError, apiclient.CodeUnknown, "cannot encode the answer", nil)
+	}
+	return response{status: status, body: b, ctype: jsonType}
+}
+
+func emptyResponse(status int) response { return response{status: status} }
+
+func errorResponse(status int, code, msg string, detail any) response {
+	return jsonResponse(status, errorBody{Errors: []errorItem{{Code: code, Message: msg, Detail: detail}}})
+}
+
+// validationFailed answers 400 VALIDATE_FAILED with one entry per broken rule.
+func validationFailed(vs []rules.Violation) response {
+	items := make([]errorItem, len(vs))
+	for i, v := range vs {
+		items[i] = errorItem{
+			Code:    apiclient.CodeValidateFailed,
+			Message: v.Field + " " + v.Message,
+			Detail:  fieldDetail{Field: v.Field, Rule: v.Rule},
+		}
+	}
+	return jsonResponse(http.StatusBadRequest, errorBody{Errors: items})
+}
+
+func invalid(field, rule, msg string) response {
+	return validationFailed([]rules.Violation{{Field: field, Rule: rule, Message: msg}})
+}
+
+// unauthorized answers 401 UNAUTHORIZED. Its messages never tell which part of a
+// credential was wrong.
+func unauthorized(msg string) response {
+	return errorResponse(http.StatusUnauthorized, apiclient.CodeUnauthorized, msg, nil)
+}
+
+// Pre-encoded answers of the hottest failures.
+var (
+	errBadCredentials = unauthorized("invalid username or password")
+	errNoToken        = unauthorized("a valid access token is required (Authorization: Bearer ...)")
+)

@@ -1,0 +1,210 @@
+package mockserver
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+)
+
+var jsonCT = []string{jsonType}
+
+// ServeHTTP routes /api/... to the operations and /_mock/... to the control API.
+// Every answer that is not a success carries PortSIP's error body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	path := r.URL.Path
+	switch {
+	case strings.HasPrefix(path, "/api/") || path == "/api":
+		s.serveAPI(w, r, start)
+	case strings.HasPrefix(path, "/_mock/") || path == "/_mock":
+		status := s.safely(w, r, s.serveControl)
+		s.logRequest(r, "", status, time.Since(start))
+	default:
+		resp := errorResponse(http.StatusNotFound, CodeNotFound,
+			"no such page: the PBX API lives under /api, the mock's controls under /_mock/", nil)
+		writeResponse(w, resp)
+		s.logRequest(r, "", resp.status, time.Since(start))
+	}
+}
+
+// serveAPI answers one API request and journals it.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, start time.Time) {
+	rt, body, resp, drop := s.answer(r)
+	if !drop {
+		writeResponse(w, resp)
+	}
+	d := time.Since(start)
+	op := ""
+	if rt != nil {
+		op = rt.id
+	}
+	ex := &apiclient.Exchange{
+		Operation: op, Method: r.Method, URL: requestBase(r) + r.URL.RequestURI(),
+		RequestHeader: r.Header, RequestBody: body, Started: start, Duration: d,
+	}
+	if drop {
+		ex.Err = "connection dropped (fault injected, or the client went away)"
+	} else {
+		// WriteHeader has run: net/http works on its own copy of the header from here.
+		ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.status, w.Header(), resp.body
+	}
+	s.journal.add(&JournalEntry{Time: start, Operation: op, Method: r.Method, Path: r.URL.Path, Status: ex.Status, Duration: d, Exchange: ex})
+	s.logRequest(r, op, ex.Status, d)
+	if drop {
+		// net/http closes the connection without an answer and without logging.
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// answer routes, applies faults, reads and validates the body and runs the operation.
+// A panic becomes a 500 with PortSIP's error body (a bug; fuzzing looks for them).
+func (s *Server) answer(r *http.Request) (rt *route, body []byte, resp response, drop bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			if s.logger != nil {
+				s.logger.Error("panic serving request", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+			}
+			resp, drop = errorResponse(http.StatusInternalServerError, apiclient.CodeUnknown, "internal error in the mock PBX", nil), false
+		}
+	}()
+	rel := r.URL.Path[len("/api"):]
+	if rel == "" {
+		rel = "/"
+	}
+	rt, params, allowed := s.routes.find(r.Method, rel)
+	if rt == nil {
+		if len(allowed) > 0 {
+			resp = errorResponse(http.StatusMethodNotAllowed, CodeMethodNotAllowed,
+				"method "+r.Method+" is not allowed here; use "+strings.Join(allowed, " or "), map[string]any{"allowed": allowed})
+			resp.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
+			return nil, nil, resp, false
+		}
+		return nil, nil, errorResponse(http.StatusNotFound, CodeNotFound, "no operation at "+rel, nil), false
+	}
+	if faults := *s.faults.Load(); len(faults) > 0 {
+		if f, ok := faults[rt.id]; ok {
+			if f.Latency > 0 && !s.sleep(r, time.Duration(f.Latency)) {
+				return rt, nil, resp, true
+			}
+			if f.fails() {
+				if f.Drop {
+					return rt, nil, resp, true
+				}
+				return rt, nil, f.failure(), false
+			}
+		}
+	}
+	rq := &request{r: r, route: rt, params: params}
+	if rt.ctype != "" {
+		if r.ContentLength > MaxBodyBytes {
+			return rt, nil, tooLarge(), false
+		}
+		if !mediaTypeIs(r.Header.Get("Content-Type"), rt.ctype) {
+			return rt, nil, errorResponse(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType,
+				"Content-Type must be "+rt.ctype, map[string]any{"expected": rt.ctype}), false
+		}
+		var err error
+		body, err = io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+		if len(body) > MaxBodyBytes {
+			return rt, body[:MaxBodyBytes], tooLarge(), false
+		}
+		if err != nil {
+			return rt, body, invalid("body", "read", "could not be read completely"), false
+		}
+		fields, vs := decodeBody(rt, body)
+		if len(vs) > 0 {
+			return rt, body, validationFailed(vs), false
+		}
+		rq.fields = fields
+	}
+	return rt, body, rt.handler(s, s.st.Load(), rq), false
+}
+
+func tooLarge() response {
+	return errorResponse(http.StatusRequestEntityTooLarge, CodePayloadTooLarge,
+		"request body is larger than 64 KiB", map[string]any{"limit_bytes": MaxBodyBytes})
+}
+
+// sleep waits d unless the client leaves or the server closes; false means stop.
+func (s *Server) sleep(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	case <-s.ctx.Done():
+		return false
+	}
+}
+
+// mediaTypeIs compares a Content-Type header with a media type, ignoring parameters
+// such as charset.
+func mediaTypeIs(header, want string) bool {
+	mt, _, _ := strings.Cut(header, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), want)
+}
+
+func writeResponse(w http.ResponseWriter, resp response) {
+	h := w.Header()
+	for k, v := range resp.header {
+		h[k] = v
+	}
+	if resp.ctype != "" {
+		if resp.ctype == jsonType {
+			h["Content-Type"] = jsonCT
+		} else {
+			h.Set("Content-Type", resp.ctype)
+		}
+	}
+	w.WriteHeader(resp.status)
+	if len(resp.body) > 0 {
+		_, _ = w.Write(resp.body)
+	}
+}
+
+// safely runs a control handler, turning a panic into a 500 with the error body.
+func (s *Server) safely(w http.ResponseWriter, r *http.Request, h func(*http.Request) response) (status int) {
+	resp := func() (resp response) {
+		defer func() {
+			if p := recover(); p != nil {
+				if s.logger != nil {
+					s.logger.Error("panic serving control request", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+				}
+				resp = errorResponse(http.StatusInternalServerError, apiclient.CodeUnknown, "internal error in the mock PBX", nil)
+			}
+		}()
+		return h(r)
+	}()
+	writeResponse(w, resp)
+	return resp.status
+}
+
+// requestBase is the scheme and host the client used.
+func requestBase(r *http.Request) string {
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
+}
+
+// logRequest writes the one line per request of standalone mode. It names the path
+// only: queries and bodies may hold secrets.
+func (s *Server) logRequest(r *http.Request, op string, status int, d time.Duration) {
+	if s.logger == nil {
+		return
+	}
+	level := slog.LevelInfo
+	if status >= 500 || status == 0 {
+		level = slog.LevelWarn
+	}
+	s.logger.LogAttrs(r.Context(), level, "request",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("op", op),
+		slog.Int("status", status), slog.Duration("duration", d), slog.String("remote", r.RemoteAddr))
+}

@@ -1,0 +1,165 @@
+package mockserver
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// POST /login (login): a web session. The PBX answers 200 with no body and an
+// HttpOnly, SameSite session cookie. An account with two-factor authentication cannot
+// open a web session with a password alone (the answer has no room for a challenge):
+// it gets UNAUTHORIZED telling it to use /auth/sign_in.
+func (s *Server) login(st *state, rq *request) response {
+	f := rq.fields
+	acct := st.dir.authenticate(f["username"], f["domain"], f["password"])
+	if acct == nil {
+		return errBadCredentials
+	}
+	if acct.twoFactor {
+		return unauthorized("this account needs a one-time code: sign in with /auth/sign_in")
+	}
+	return s.startSession(st, rq, acct, true, http.StatusOK)
+}
+
+// startSession opens a web session for acct and answers status with its cookie.
+func (s *Server) startSession(st *state, rq *request, acct *account, passwordVerified bool, status int) response {
+	g := s.issue(st, acct, true, passwordVerified)
+	sid := newToken()
+	st.sessions.put(s.Now(), sid, g, g.expires)
+	c := &http.Cookie{
+		Name: SessionCookie, Value: sid, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: rq.r.TLS != nil, MaxAge: int(s.tokenTTL / time.Second),
+	}
+	return response{status: status, header: http.Header{"Set-Cookie": {c.String()}}}
+}
+
+// sessionGrant finds the live session of the request's cookie. A session whose access
+// token was signed out (or refreshed away) has ended too.
+func (s *Server) sessionGrant(st *state, rq *request) (string, *grant, bool) {
+	c, err := rq.r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return "", nil, false
+	}
+	now := s.Now()
+	g, ok := st.sessions.get(now, c.Value)
+	if !ok {
+		return c.Value, nil, false
+	}
+	if _, live := st.access.get(now, g.access); !live {
+		st.sessions.remove(c.Value)
+		return c.Value, nil, false
+	}
+	return c.Value, g, true
+}
+
+// loginStatus is the JSON of GET /login.
+type loginStatus struct {
+	AccessToken string `json:"access_token"`
+	ExpiresAt   string `json:"expires_at"`
+	ExpiresIn   int    `json:"expires_in"`
+	Role        string `json:"role,omitempty"`
+}
+
+// GET /login (getLoginStatus).
+func (s *Server) getLoginStatus(st *state, rq *request) response {
+	_, g, ok := s.sessionGrant(st, rq)
+	if !ok {
+		return unauthorized("not signed in: no live web session (POST /login first)")
+	}
+	left := g.expires.Sub(s.Now())
+	return jsonResponse(http.StatusOK, loginStatus{
+		AccessToken: g.access,
+		ExpiresAt:   g.expires.UTC().Format(time.RFC3339),
+		ExpiresIn:   int(left / time.Second),
+		Role:        g.acct.role,
+	})
+}
+
+// POST /logout (logout): 204, with or without a live session. Logging out is
+// idempotent, as on most web servers: a browser whose session already expired must be
+// able to log out without an error page. The cookie is cleared either way.
+func (s *Server) logout(st *state, rq *request) response {
+	if sid, g, ok := s.sessionGrant(st, rq); ok {
+		st.sessions.remove(sid)
+		st.access.remove(g.access)
+	}
+	c := &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1, Secure: rq.r.TLS != nil}
+	return response{status: http.StatusNoContent, header: http.Header{"Set-Cookie": {c.String()}}}
+}
+
+// POST /auth/sign_in/{provider} (signInWithSocialAccount): for a Microsoft 365 tenant,
+// the page of the (simulated) identity provider, which later sends the person back to
+// callback_url with a code and the state.
+func (s *Server) signInSocial(st *state, rq *request) response {
+	if p := rq.params["provider"]; p != "microsoft" {
+		return invalid("provider", "unsupported", "must be microsoft, the only identity provider PortSIP supports")
+	}
+	t, resp, ok := s.ms365Tenant(st, rq.fields["domain"])
+	if !ok {
+		return resp
+	}
+	cb := rq.fields["callback_url"]
+	if !absoluteURL(cb) {
+		return invalid("callback_url", "url", "must be an absolute http or https URL")
+	}
+	return jsonResponse(http.StatusOK, struct {
+		URL string `json:"url"`
+	}{s.authorizeURL(rq, t, cb)})
+}
+
+// POST /login/by_microsoft (loginWithMicrosoft): a form with the domain; 302 to the
+// tenant's authorization endpoint, which returns to the mock's own callback.
+func (s *Server) loginWithMicrosoft(st *state, rq *request) response {
+	t, resp, ok := s.ms365Tenant(st, rq.fields["domain"])
+	if !ok {
+		return resp
+	}
+	loc := s.authorizeURL(rq, t, rq.baseURL()+idpPrefix+"callback")
+	return response{status: http.StatusFound, header: http.Header{"Location": {loc}}}
+}
+
+// ms365Tenant finds a tenant with Microsoft 365 sign-in on.
+func (s *Server) ms365Tenant(st *state, domain string) (*tenant, response, bool) {
+	t := st.dir.tenant(domain)
+	if t == nil {
+		return nil, invalid("domain", "unknown_tenant", "is not a tenant of this PBX"), false
+	}
+	if !t.MS365.Enabled {
+		return nil, invalid("domain", "ms365_disabled", "has no Microsoft 365 sign-in"), false
+	}
+	return t, response{}, true
+}
+
+// authorizeURL is the authorization request for a tenant: its endpoint with the
+// OAuth 2.0 parameters of the authorization code flow.
+func (s *Server) authorizeURL(rq *request, t *tenant, redirect string) string {
+	q := url.Values{
+		"client_id":     {"pbx-" + t.Domain},
+		"response_type": {"code"},
+		"response_mode": {"query"},
+		"scope":         {"openid profile email"},
+		"redirect_uri":  {redirect},
+		"state":         {newToken()[:22]},
+	}
+	ep := s.authorizationEndpoint(rq, t)
+	sep := "?"
+	if strings.Contains(ep, "?") {
+		sep = "&"
+	}
+	return ep + sep + q.Encode()
+}
+
+// authorizationEndpoint is the tenant's configured endpoint or the mock's simulated one.
+func (s *Server) authorizationEndpoint(rq *request, t *tenant) string {
+	if t.MS365.AuthorizationEndpoint != "" {
+		return t.MS365.AuthorizationEndpoint
+	}
+	return rq.baseURL() + idpPrefix + url.PathEscape(t.Domain) + "/oauth2/v2.0/authorize"
+}
+
+func absoluteURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

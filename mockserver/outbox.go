@@ -1,0 +1,67 @@
+package mockserver
+
+import (
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Mail is a message the mock PBX "sent": a one-time code or a password reset link.
+// The real PBX hands these to its mail server; the mock keeps them in an outbox so
+// people and scenarios can read the code or link.
+type Mail struct {
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind"` // MailOTP or MailReset
+	To       string    `json:"to"`
+	Subject  string    `json:"subject"`
+	Body     string    `json:"body"`
+	Code     string    `json:"code,omitempty"`  // the one-time code
+	Link     string    `json:"link,omitempty"`  // the reset link (callback_url + token)
+	Token    string    `json:"token,omitempty"` // the reset token, so scenarios can capture it
+	Username string    `json:"username"`
+	Domain   string    `json:"domain,omitempty"`
+	SentAt   time.Time `json:"sent_at"`
+}
+
+// Mail kinds.
+const (
+	MailOTP   = "otp"
+	MailReset = "reset"
+)
+
+// outbox keeps the newest outboxSize mails.
+type outbox struct {
+	mu    sync.Mutex
+	mails []Mail
+	seq   int
+}
+
+func (o *outbox) add(m Mail) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.seq++
+	m.ID = "m" + strconv.Itoa(o.seq)
+	if len(o.mails) >= outboxSize {
+		n := copy(o.mails, o.mails[len(o.mails)-outboxSize+1:])
+		o.mails = o.mails[:n]
+	}
+	o.mails = append(o.mails, m)
+}
+
+func (o *outbox) list() []Mail {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]Mail{}, o.mails...)
+}
+
+func (o *outbox) clear() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.mails = nil
+}
+
+func (o *outbox) size() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.mails)
+}

@@ -1,0 +1,378 @@
+// Package mockserver is a stateful, in-process mock of the PortSIP PBX authentication
+// API: the 14 operations with real semantics (accounts, tokens, sessions, two-factor
+// codes, password resets), a control API under /_mock/, fault injection and a mock
+// clock. It serves the TUI and tests in-process and `pbxauth mock` standalone.
+package mockserver
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Lifetimes and limits of the mock PBX.
+const (
+	DefaultTokenTTL = 30 * time.Minute
+	// RefreshTTL is how long a refresh token stays valid (a mock choice; PortSIP's is
+	// configuration).
+	RefreshTTL = 24 * time.Hour
+	// ChallengeTTL is how long a two-factor challenge (and its code) stays valid.
+	ChallengeTTL = 5 * time.Minute
+	// MaxOTPAttempts wrong codes invalidate a challenge.
+	MaxOTPAttempts = 5
+	// ResetTTL is how long a password reset link stays valid.
+	ResetTTL = 30 * time.Minute
+	// MaxBodyBytes bounds a request body; larger ones answer 413.
+	MaxBodyBytes = 64 << 10
+	// SessionCookie names the web session cookie of POST /login.
+	SessionCookie = "pbx_session"
+	// outboxSize bounds the outbox; the oldest mail goes first.
+	outboxSize = 1000
+)
+
+// Options configure a Server.
+type Options struct {
+	Data     *Data         // nil: the built-in demo data (DemoData())
+	TokenTTL time.Duration // access token lifetime; 0 means 30m
+	Logger   *slog.Logger  // nil: silent; otherwise one line per request
+	TLS      bool          // Start serves https with a self-signed cert made at start
+	// Addr is where Start listens; empty means 127.0.0.1:0 (a port chosen by the OS).
+	Addr string
+	// StoreLimit bounds each token, session, challenge and reset store; 0 means
+	// DefaultStoreLimit. At the bound the oldest entry makes room.
+	StoreLimit int
+}
+
+// Server is the mock PBX: its state, its handler and, after Start, its listener.
+type Server struct {
+	data     *Data // the pristine data a reset goes back to
+	tokenTTL time.Duration
+	limit    int
+	logger   *slog.Logger
+	tlsOn    bool
+	addr     string
+	routes   routes
+
+	st      atomic.Pointer[state]
+	outbox  outbox
+	journal journal
+	faults  atomic.Pointer[map[string]Fault]
+	offset  atomic.Int64 // mock clock: nanoseconds ahead of real time
+
+	ctx    context.Context // ends on Close, to cut injected latency short
+	cancel context.CancelFunc
+
+	mu     sync.Mutex
+	hs     *http.Server
+	ln     net.Listener
+	// fresh are connections that have not sent a request yet. Shutdown would wait
+	// 5 s for them (net/http treats them as busy that long); Close drops them at once.
+	fresh map[net.Conn]struct{}
+	url    string
+	client *http.Client
+	cert   *x509.Certificate
+	done   chan struct{}
+}
+
+// New builds a server's state and handler without listening: serve Handler() through
+// httptest or a transport.
+func New(opts Options) (*Server, error) {
+	data := opts.Data
+	if data == nil {
+		data = DemoData()
+	}
+	if errs := data.check(nil); len(errs) > 0 {
+		msgs := make([]error, len(errs))
+		for i, e := range errs {
+			msgs[i] = fmt.Errorf("%s: %s", e.where, e.msg)
+		}
+		return nil, fmt.Errorf("mockserver: invalid data: %w", errors.Join(msgs...))
+	}
+	if opts.TokenTTL < 0 {
+		return nil, fmt.Errorf("mockserver: token TTL must be positive, got %s", opts.TokenTTL)
+	}
+	if opts.StoreLimit < 0 {
+		return nil, fmt.Errorf("mockserver: store limit must not be negative")
+	}
+	s := &Server{
+		data: data.Clone(), tokenTTL: opts.TokenTTL, limit: opts.StoreLimit,
+		logger: opts.Logger, tlsOn: opts.TLS, addr: opts.Addr,
+	}
+	if s.tokenTTL == 0 {
+		s.tokenTTL = DefaultTokenTTL
+	}
+	if s.limit == 0 {
+		s.limit = DefaultStoreLimit
+	}
+	if s.addr == "" {
+		s.addr = "127.0.0.1:0"
+	}
+	routes, err := buildRoutes()
+	if err != nil {
+		return nil, err
+	}
+	s.routes = routes
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.st.Store(newState(s.data, s.limit))
+	s.faults.Store(&map[string]Fault{})
+	return s, nil
+}
+
+// Start is New plus a listener on Options.Addr (default 127.0.0.1:0).
+func Start(opts Options) (*Server, error) {
+	s, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.listen(); err != nil {
+		s.cancel()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) listen() error {
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("mockserver: %s is already in use (is another mock or PBX running? pick another address)", s.addr)
+		}
+		return fmt.Errorf("mockserver: listen on %s: %w", s.addr, err)
+	}
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.New(discard{}, "", 0),
+		ConnState:         s.trackConn,
+	}
+	if s.logger != nil {
+		hs.ErrorLog = slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn)
+	}
+	scheme := "http"
+	var pool *x509.CertPool
+	if s.tlsOn {
+		cert, leaf, err := selfSignedCert(ln.Addr().(*net.TCPAddr))
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		hs.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		ln = tls.NewListener(ln, hs.TLSConfig)
+		scheme = "https"
+		pool = x509.NewCertPool()
+		pool.AddCert(leaf)
+		s.cert = leaf
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	if pool != nil {
+		client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	}
+	s.mu.Lock()
+	s.hs, s.ln, s.client, s.done = hs, ln, client, make(chan struct{})
+	s.url = scheme + "://" + reachable(ln.Addr().(*net.TCPAddr))
+	done := s.done
+	s.mu.Unlock()
+	go func() {
+		defer close(done)
+		_ = hs.Serve(ln) // returns ErrServerClosed on Close
+	}()
+	return nil
+}
+
+func (s *Server) trackConn(c net.Conn, cs http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cs == http.StateNew {
+		if s.fresh == nil {
+			s.fresh = make(map[net.Conn]struct{})
+		}
+		s.fresh[c] = struct{}{}
+		return
+	}
+	delete(s.fresh, c)
+}
+
+// reachable names a listening address the way a client on this machine dials it.
+func reachable(a *net.TCPAddr) string {
+	ip := a.IP
+	if ip == nil || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), fmt.Sprint(a.Port))
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// Handler serves /api/... (the PBX) and /_mock/... (the control API).
+func (s *Server) Handler() http.Handler { return s }
+
+// URL is the base address, like http://127.0.0.1:PORT (no /api); empty before Start.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.url
+}
+
+// APIURL is URL() plus /api; empty before Start.
+func (s *Server) APIURL() string {
+	if u := s.URL(); u != "" {
+		return u + "/api"
+	}
+	return ""
+}
+
+// Client is an HTTP client for this server; it trusts the self-signed certificate
+// when the server serves TLS.
+func (s *Server) Client() *http.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.client == nil {
+		return &http.Client{Timeout: 30 * time.Second}
+	}
+	c := *s.client
+	return &c
+}
+
+// Certificate is the self-signed certificate of a TLS server, nil otherwise.
+func (s *Server) Certificate() *x509.Certificate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cert
+}
+
+// Close shuts the listener down gracefully (in-flight requests get 5 seconds), cuts
+// injected latency short and ends every journal subscription.
+func (s *Server) Close() error {
+	s.cancel()
+	s.mu.Lock()
+	hs, ln, done := s.hs, s.ln, s.done
+	s.mu.Unlock()
+	var err error
+	if hs != nil {
+		_ = ln.Close() // no new connections, then drop the ones that never spoke
+		s.mu.Lock()
+		for c := range s.fresh {
+			_ = c.Close()
+		}
+		s.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err = hs.Shutdown(ctx); errors.Is(err, net.ErrClosed) {
+			err = nil
+		}
+		if err != nil {
+			err = errors.Join(err, hs.Close())
+		}
+		<-done
+	}
+	s.journal.closeAll()
+	return err
+}
+
+// Now is the mock clock: real time plus every AdvanceClock since the last Reset.
+func (s *Server) Now() time.Time { return time.Now().Add(time.Duration(s.offset.Load())) }
+
+// AdvanceClock moves the mock clock forward (negative values are ignored: expiry only
+// makes sense forward).
+func (s *Server) AdvanceClock(d time.Duration) {
+	if d > 0 {
+		s.offset.Add(int64(d))
+	}
+}
+
+// Reset goes back to the start: the original data (passwords included), no tokens,
+// sessions, challenges, mail, journal or faults, and the clock at real time.
+func (s *Server) Reset() {
+	s.st.Store(newState(s.data, s.limit))
+	s.outbox.clear()
+	s.journal.clear()
+	s.faults.Store(&map[string]Fault{})
+	s.offset.Store(0)
+}
+
+// Outbox lists the mail sent (one-time codes, reset links), oldest first.
+func (s *Server) Outbox() []Mail { return s.outbox.list() }
+
+// ClearOutbox empties the outbox.
+func (s *Server) ClearOutbox() { s.outbox.clear() }
+
+// Requests lists the recent exchanges under /api, oldest first, secrets redacted.
+func (s *Server) Requests() []JournalEntry { return s.journal.entries() }
+
+// Subscribe streams each new exchange (redacted) until the returned function is
+// called or the server closes. A reader that falls behind misses entries; the server
+// never waits for it.
+func (s *Server) Subscribe() (<-chan JournalEntry, func()) { return s.journal.subscribe() }
+
+// SetFaults replaces the fault set, keyed by operationId; an empty map clears it.
+// Entries that ValidateFaults refuses (unknown operationIds, out-of-range values) are
+// left out; check with ValidateFaults first to tell the user.
+func (s *Server) SetFaults(f map[string]Fault) {
+	c := make(map[string]Fault, len(f))
+	for k, v := range f {
+		if len(checkFaults(map[string]Fault{k: v})) == 0 {
+			c[k] = v
+		}
+	}
+	s.faults.Store(&c)
+}
+
+// ValidateFaults says what SetFaults would refuse in a fault set, or nil.
+func ValidateFaults(f map[string]Fault) error {
+	vs := checkFaults(f)
+	if len(vs) == 0 {
+		return nil
+	}
+	errs := make([]error, len(vs))
+	for i, v := range vs {
+		errs[i] = v
+	}
+	return errors.Join(errs...)
+}
+
+// Faults returns a copy of the fault set.
+func (s *Server) Faults() map[string]Fault {
+	cur := *s.faults.Load()
+	c := make(map[string]Fault, len(cur))
+	for k, v := range cur {
+		c[k] = v
+	}
+	return c
+}
+
+// Stats counts what the stores hold, for the TUI and for memory checks.
+type Stats struct {
+	AccessTokens  int `json:"access_tokens"`
+	RefreshTokens int `json:"refresh_tokens"`
+	Sessions      int `json:"sessions"`
+	Challenges    int `json:"challenges"`
+	ResetTokens   int `json:"reset_tokens"`
+	IdPCodes      int `json:"idp_codes"`
+	Mails         int `json:"mails"`
+	Requests      int `json:"requests"`
+}
+
+// Stats reports the stores' sizes.
+func (s *Server) Stats() Stats {
+	st := s.st.Load()
+	s.journal.mu.Lock()
+	n := s.journal.n
+	s.journal.mu.Unlock()
+	return Stats{
+		AccessTokens: st.access.size(), RefreshTokens: st.refresh.size(), Sessions: st.sessions.size(),
+		Challenges: st.challenges.size(), ResetTokens: st.resets.size(), IdPCodes: st.idpCodes.size(),
+		Mails: s.outbox.size(), Requests: n,
+	}
+}

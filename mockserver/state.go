@@ -1,0 +1,178 @@
+package mockserver
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"strings"
+	"sync"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+)
+
+// directory is the PBX's account data, built from a Data set. Passwords change at run
+// time (reset_password), so accounts are guarded by mu.
+type directory struct {
+	mu        sync.RWMutex
+	sysPolicy *Policy
+	// system holds the system-level accounts by username and the tenant users by userKey.
+	system  map[string]*account
+	tenants map[string]*tenant // by lower-case domain
+	roles   map[string]Role
+	// infoJSON is the pre-encoded system metadata of GET /info.
+	infoJSON []byte
+	sysMeta  apiclient.Metadata
+	// dummy is hashed against when a username is unknown, so that an unknown user and
+	// a wrong password cost the same.
+	dummy *account
+}
+
+type tenant struct {
+	Tenant
+	policy   *Policy
+	accounts []*account // the tenant's users, in data order (the simulated IdP lists them)
+}
+
+type account struct {
+	username  string
+	domain    string // "" for system-level accounts
+	email     string
+	role      string
+	twoFactor bool
+	forceRst  bool
+	tenant    *tenant // nil for system-level accounts
+	salt      [16]byte
+	hash      [32]byte // sha256(salt || password); guarded by directory.mu
+}
+
+func newDirectory(d *Data) *directory {
+	dir := &directory{
+		sysPolicy: d.System.PasswordPolicy,
+		system:    make(map[string]*account),
+		tenants:   make(map[string]*tenant),
+		roles:     make(map[string]Role),
+	}
+	for _, r := range builtinRoles {
+		dir.roles[r.Name] = r
+	}
+	for _, r := range d.Roles {
+		dir.roles[r.Name] = r
+	}
+	for _, a := range d.System.Accounts {
+		dir.system[a.Username] = newAccount(a, "", a.TwoFactor, nil)
+	}
+	for i := range d.Tenants {
+		t := &tenant{Tenant: d.Tenants[i], policy: d.Tenants[i].PasswordPolicy}
+		t.Users = nil // the accounts live in dir.system, keyed by userKey
+		dir.tenants[strings.ToLower(t.Domain)] = t
+		for _, a := range d.Tenants[i].Users {
+			acct := newAccount(a, t.Domain, t.TwoFactor || a.TwoFactor, t)
+			dir.system[userKey(t.Domain, a.Username)] = acct
+			t.accounts = append(t.accounts, acct)
+		}
+	}
+	dir.dummy = newAccount(Account{Username: "nobody", Password: "unused"}, "", false, nil)
+	s := d.System
+	dir.sysMeta = apiclient.Metadata{
+		WebDomain: s.WebDomain, PrivateIPv4: s.PrivateIPv4, PublicIPv4: s.PublicIPv4,
+		EnableIPv6: &s.EnableIPv6, PrivateIPv6: s.PrivateIPv6, PublicIPv6: s.PublicIPv6,
+		PrimaryDNSServer: s.PrimaryDNSServer, SecondaryDNSServer: s.SecondaryDNSServer,
+		EnableDataflow: &s.EnableDataflow,
+	}
+	dir.infoJSON, _ = json.Marshal(dir.sysMeta)
+	return dir
+}
+
+// userKey indexes tenant users beside the system accounts: "\x00" cannot occur in a
+// valid username, so the two never collide.
+func userKey(domain, username string) string {
+	return strings.ToLower(domain) + "\x00" + username
+}
+
+func newAccount(a Account, domain string, twoFactor bool, t *tenant) *account {
+	acct := &account{
+		username: a.Username, domain: domain, email: a.Email, role: a.Role,
+		twoFactor: twoFactor, forceRst: a.PasswordForceReset, tenant: t,
+	}
+	if acct.email == "" {
+		host := domain
+		if host == "" {
+			host = "localhost"
+		}
+		acct.email = a.Username + "@" + host
+	}
+	acct.setPassword(a.Password)
+	return acct
+}
+
+func (a *account) setPassword(pw string) {
+	_, _ = rand.Read(a.salt[:])
+	a.hash = hashPassword(a.salt, pw)
+}
+
+func hashPassword(salt [16]byte, pw string) [32]byte {
+	h := sha256.New()
+	h.Write(salt[:])
+	h.Write([]byte(pw))
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// authenticate finds the account for a username and optional domain and checks the
+// password. Without a domain only system-level accounts are searched. The answer is
+// the same nil for an unknown tenant, an unknown user and a wrong password.
+func (d *directory) authenticate(username, domain, password string) *account {
+	key := username
+	if domain != "" {
+		key = userKey(domain, username)
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	acct := d.system[key]
+	target := acct
+	if target == nil {
+		target = d.dummy
+	}
+	h := hashPassword(target.salt, password)
+	if subtle.ConstantTimeCompare(h[:], target.hash[:]) != 1 || acct == nil {
+		return nil
+	}
+	return acct
+}
+
+// lookup finds an account without a password (forget_password).
+func (d *directory) lookup(username, domain string) *account {
+	key := username
+	if domain != "" {
+		key = userKey(domain, username)
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.system[key]
+}
+
+func (d *directory) tenant(domain string) *tenant {
+	return d.tenants[strings.ToLower(domain)]
+}
+
+func (d *directory) changePassword(a *account, pw string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	a.setPassword(pw)
+	a.forceRst = false
+}
+
+func (d *directory) forceReset(a *account) bool {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return a.forceRst
+}
+
+func (d *directory) policy(a *account) *Policy {
+	if a.tenant != nil {
+		return a.tenant.policy
+	}
+	return d.sysPolicy
+}

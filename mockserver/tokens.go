@@ -1,0 +1,102 @@
+package mockserver
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"time"
+)
+
+// state is everything a Reset replaces: the accounts and every store. Requests load
+// it once, so a reset in the middle of one cannot mix old and new state.
+type state struct {
+	dir        *directory
+	access     *ttlStore[*grant] // access token → grant
+	refresh    *ttlStore[*grant] // refresh token → grant
+	sessions   *ttlStore[*grant] // web session cookie → grant
+	challenges *ttlStore[*challenge]
+	resets     *ttlStore[*account] // reset token → account
+	idpCodes   *ttlStore[*account] // simulated Microsoft authorization code → account
+}
+
+func newState(d *Data, limit int) *state {
+	return &state{
+		dir:        newDirectory(d),
+		access:     newTTLStore[*grant](limit),
+		refresh:    newTTLStore[*grant](limit),
+		sessions:   newTTLStore[*grant](limit),
+		challenges: newTTLStore[*challenge](limit),
+		resets:     newTTLStore[*account](limit),
+		idpCodes:   newTTLStore[*account](limit),
+	}
+}
+
+// grant is one signed-in session: an access token and, for API sign-ins, the refresh
+// token that renews it. It never changes once made; refreshing makes a new one.
+type grant struct {
+	acct    *account
+	access  string
+	refresh string // empty for web sessions
+	expires time.Time
+	// passwordVerified is false for sign-ins that did not check a password (Microsoft).
+	passwordVerified bool
+}
+
+// challenge is a pending two-factor sign-in. Its fields change under the challenge
+// store's lock (ttlStore.update).
+type challenge struct {
+	acct     *account
+	code     string // empty until send_otp
+	attempts int
+}
+
+// newToken returns 256 random bits, URL-safe: unguessable and safe in headers,
+// cookies and query strings.
+func newToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// newOTP returns a 6-digit code, uniform over 000000–999999.
+func newOTP() string {
+	var b [8]byte
+	for {
+		_, _ = rand.Read(b[:])
+		// Reject the top sliver so the modulo is unbiased.
+		v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24
+		if v >= 4294000000 { // 4294000000 is a multiple of 1e6 just below 2^32
+			continue
+		}
+		n := v % 1000000
+		out := []byte("000000")
+		for i := 5; i >= 0; i-- {
+			out[i] = byte('0' + n%10)
+			n /= 10
+		}
+		return string(out)
+	}
+}
+
+// issue signs an account in: a fresh access token (and refresh token unless web).
+func (s *Server) issue(st *state, a *account, web, passwordVerified bool) *grant {
+	now := s.Now()
+	g := &grant{acct: a, access: newToken(), expires: now.Add(s.tokenTTL), passwordVerified: passwordVerified}
+	st.access.put(now, g.access, g, g.expires)
+	if !web {
+		g.refresh = newToken()
+		st.refresh.put(now, g.refresh, g, now.Add(RefreshTTL))
+	}
+	return g
+}
+
+// tokenPair is the JSON of a TokenPair answer.
+type tokenPair struct {
+	TokenType    string `json:"token_type"`
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	ExpiresIn    int    `json:"expires_in"`
+}
+
+func (s *Server) pairOf(g *grant) tokenPair {
+	return tokenPair{TokenType: "Bearer", AccessToken: g.access, RefreshToken: g.refresh, ExpiresIn: int(s.tokenTTL / time.Second)}
+}

@@ -1,0 +1,156 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"errors"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/pbxauth/pbxauth/apiclient/rules"
+)
+
+// decodeBody parses an operation's body (JSON or form) and checks it twice: against
+// the operation's schema in the OpenAPI document (types, required, lengths) and
+// against the field rules of apiclient/rules (charset, reserved names, ...). Broken
+// rules of one field are reported once, the document's first. It returns the string
+// fields of the body; JSON nulls count as absent, as PortSIP sends blanks as null.
+func decodeBody(rt *route, body []byte) (map[string]string, []rules.Violation) {
+	var obj map[string]any
+	if rt.ctype == formType {
+		q, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, []rules.Violation{{Field: "body", Rule: "form", Message: "is not a valid URL-encoded form"}}
+		}
+		obj = make(map[string]any, len(q))
+		for k, vs := range q {
+			obj[k] = vs[0]
+		}
+	} else {
+		if len(body) == 0 {
+			return nil, []rules.Violation{{Field: "body", Rule: "required", Message: "is required (a JSON object)"}}
+		}
+		var v any
+		if err := json.Unmarshal(body, &v); err != nil {
+			return nil, []rules.Violation{{Field: "body", Rule: "json", Message: "is not valid JSON: " + jsonProblem(err)}}
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, []rules.Violation{{Field: "body", Rule: "type", Message: "must be a JSON object"}}
+		}
+		for k, val := range m {
+			if val == nil {
+				delete(m, k)
+			}
+		}
+		obj = m
+	}
+
+	var vs []rules.Violation
+	if err := rt.schema.VisitJSON(obj, openapi3.MultiErrors(), openapi3.VisitAsRequest()); err != nil {
+		vs = schemaViolations(err, vs)
+	}
+	fields := make(map[string]string, len(obj))
+	for k, val := range obj {
+		if s, ok := val.(string); ok {
+			fields[k] = s
+		}
+	}
+	if len(vs) == 0 {
+		vs = rules.Check(rt.id, fields)
+	} else {
+		seen := make(map[string]bool, len(vs))
+		for _, v := range vs {
+			seen[v.Field] = true
+		}
+		for _, v := range rules.Check(rt.id, fields) {
+			if !seen[v.Field] {
+				vs = append(vs, v)
+				seen[v.Field] = true
+			}
+		}
+	}
+	if len(vs) > 0 {
+		sort.SliceStable(vs, func(i, j int) bool { return vs[i].Field < vs[j].Field })
+		return nil, dedupe(vs)
+	}
+	return fields, nil
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+// dedupe keeps the first violation of each field.
+func dedupe(vs []rules.Violation) []rules.Violation {
+	out := vs[:0]
+	for i, v := range vs {
+		if i > 0 && vs[i-1].Field == v.Field {
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// schemaViolations flattens kin-openapi's errors into field/rule pairs.
+func schemaViolations(err error, out []rules.Violation) []rules.Violation {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		for _, e := range multi {
+			out = schemaViolations(e, out)
+		}
+		return out
+	}
+	var se *openapi3.SchemaError
+	if !errors.As(err, &se) {
+		return append(out, rules.Violation{Field: "body", Rule: "schema", Message: "does not match the document"})
+	}
+	var inner openapi3.MultiError
+	if errors.As(se.Origin, &inner) {
+		return schemaViolations(inner, out)
+	}
+	field := strings.Join(se.JSONPointer(), "/")
+	if field == "" {
+		field = "body"
+	}
+	v := rules.Violation{Field: field, Rule: ruleName(se.SchemaField), Message: se.Reason}
+	if v.Rule == "required" {
+		v.Message = "is required"
+	}
+	return append(out, v)
+}
+
+// ruleName turns a JSON Schema keyword into the rules package's style ("minLength" →
+// "min_length").
+func ruleName(keyword string) string {
+	switch keyword {
+	case "", "nullable":
+		return "type"
+	}
+	var b strings.Builder
+	for i, r := range keyword {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// jsonProblem describes a JSON syntax error without quoting the body (it may hold a
+// password).
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return "syntax error at byte " + strconv.FormatInt(syn.Offset, 10)
+	}
+	if strings.Contains(err.Error(), "unexpected end") {
+		return "unexpected end of input"
+	}
+	return "cannot decode"
+}
