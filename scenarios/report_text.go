@@ -1,0 +1,100 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// TextReporter writes a plain-text live summary: one block per scenario as it
+// finishes (so parallel runs don't interleave), then the totals. Use its Event
+// method as the run's event callback.
+type TextReporter struct {
+	w io.Writer
+	// Verbose lists every step, not only the failing one.
+	Verbose bool
+}
+
+// NewTextReporter writes to w.
+func NewTextReporter(w io.Writer, verbose bool) *TextReporter {
+	return &TextReporter{w: w, Verbose: verbose}
+}
+
+// Event handles one run event.
+func (t *TextReporter) Event(e Event) {
+	switch e.Kind {
+	case RunStarted:
+		fmt.Fprintf(t.w, "Running %d scenario(s) against %s\n\n", e.Total, e.Run.Target)
+	case ScenarioFinished:
+		t.scenario(e.Result)
+	case RunFinished:
+		t.summary(e.Run)
+	}
+}
+
+func (t *TextReporter) scenario(r *ScenarioResult) {
+	s := r.Scenario
+	label := map[Status]string{StatusPassed: "PASS ", StatusFailed: "FAIL ", StatusError: "ERROR", StatusSkipped: "SKIP "}[r.Status]
+	switch r.Status {
+	case StatusSkipped:
+		fmt.Fprintf(t.w, "%s %s: %s\n", label, s.Name, r.Reason)
+		return
+	case StatusPassed:
+		fmt.Fprintf(t.w, "%s %s (%d steps, %s)\n", label, s.Name, len(r.Steps), round(r.Duration))
+	default:
+		fmt.Fprintf(t.w, "%s %s (%s)\n", label, s.Name, s.Pos)
+	}
+	for _, st := range r.Steps {
+		failing := st.Status == StatusFailed || st.Status == StatusError
+		if !failing && !t.Verbose {
+			continue
+		}
+		fmt.Fprintf(t.w, "      %s step %d %q (%s)\n", st.Status, st.Index+1, st.Name, st.Pos)
+		if st.Err != "" {
+			fmt.Fprintf(t.w, "        %s\n", st.Err)
+		}
+		for _, f := range st.Failures {
+			fmt.Fprintf(t.w, "        %s\n", f.Check)
+			if f.Expected != "" || f.Actual != "" {
+				fmt.Fprintf(t.w, "          expected: %s\n          actual:   %s\n", f.Expected, f.Actual)
+			}
+		}
+		if failing || t.Verbose {
+			for _, w := range st.Warnings {
+				fmt.Fprintf(t.w, "        warning: %s\n", w)
+			}
+		}
+	}
+	if r.Reason != "" && r.Status != StatusPassed {
+		fmt.Fprintf(t.w, "      %s\n", r.Reason)
+	}
+	if r.NotRun > 0 {
+		fmt.Fprintf(t.w, "      (%d later step(s) not run)\n", r.NotRun)
+	}
+}
+
+func (t *TextReporter) summary(r *RunResult) {
+	var parts []string
+	parts = append(parts, fmt.Sprintf("%d passed", r.Passed))
+	if r.Failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed", r.Failed))
+	}
+	if r.Errored > 0 {
+		parts = append(parts, fmt.Sprintf("%d errored (target unreachable or timed out)", r.Errored))
+	}
+	if r.Skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped", r.Skipped))
+	}
+	fmt.Fprintf(t.w, "\n%s in %s\n", strings.Join(parts, ", "), round(r.Duration))
+}
+
+func round(d time.Duration) time.Duration {
+	switch {
+	case d > time.Second:
+		return d.Round(10 * time.Millisecond)
+	case d > time.Millisecond:
+		return d.Round(100 * time.Microsecond)
+	}
+	return d.Round(time.Microsecond)
+}
