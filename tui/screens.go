@@ -2,8 +2,11 @@ package tui
 
 import (
 	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/screens/forgot"
 	"github.com/pbxauth/pbxauth/tui/screens/metadata"
+	"github.com/pbxauth/pbxauth/tui/screens/profiles"
 	"github.com/pbxauth/pbxauth/tui/screens/signin"
+	"github.com/pbxauth/pbxauth/tui/screens/social"
 	"github.com/pbxauth/pbxauth/tui/screens/status"
 )
 
@@ -17,5 +20,8 @@ func buildScreens(ctx *common.Context, opts Options) []common.Screen {
 		signin.New(ctx),
 		status.New(ctx),
 		metadata.New(ctx),
+		social.New(ctx),
+		forgot.New(ctx),
+		profiles.New(ctx, opts.Profiles, opts.MockTarget),
 	}
 }

@@ -229,6 +229,10 @@ func (m Model) Valid() bool { return len(m.Violations()) == 0 }
 // Touch shows inline errors from now on (called when a send is tried).
 func (m *Model) Touch() { m.touched = true }
 
+// Untouch hides inline errors again until the next edit or send (after a
+// successful send clears a secret, say).
+func (m *Model) Untouch() { m.touched = false }
+
 // Reset clears every field and hides errors again.
 func (m *Model) Reset() {
 	for _, f := range m.fields {

@@ -7,37 +7,90 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/pbxauth/pbxauth/tui/common"
 )
 
-// View renders the bar for ctx at now, within width columns. It is a pure
-// function of its inputs, so the countdown moves only when the root ticks.
+// View renders the bar for ctx at now, within width columns. It is a pure function
+// of its inputs, so the countdown moves only when the root ticks. The target is on
+// the left, the session on the right; when space is short the target's parts get
+// their short forms and the URL is cut, never the TLS or production markers.
 func View(ctx *common.Context, now time.Time, width int) string {
 	st := ctx.Styles.TargetBar
-	t := ctx.Target
-	parts := []string{}
-	name := t.Profile
-	if name == "" {
-		name = "target"
+	right := session(ctx, now)
+	for _, compact := range []bool{false, true} {
+		left := target(ctx, compact)
+		if fits(left, right, width) {
+			return join(left, right, width)
+		}
 	}
-	parts = append(parts, st.Faint.Render(name+":")+" "+st.URL.Render(t.BaseURL))
+	// Still too wide: cut the URL, keep the markers and the session.
+	markers := strings.Join(markerParts(ctx, true), " ")
+	room := width - 2 - ansi.StringWidth(right) - ansi.StringWidth(markers) - 2
+	url := shortURL(ctx.Target.BaseURL)
+	if room < 8 {
+		// Tiny terminal: markers and session only, cut to the width.
+		return st.Bar.MaxWidth(max(1, width)).Render(ansi.Truncate(markers+" "+right, max(1, width-2), "…"))
+	}
+	left := st.URL.Render(ansi.Truncate(url, room, "…")) + " " + markers
+	return join(left, right, width)
+}
+
+func fits(left, right string, width int) bool {
+	return ansi.StringWidth(left)+ansi.StringWidth(right)+3 <= width
+}
+
+func join(left, right string, width int) string {
+	gap := max(1, width-2-ansi.StringWidth(left)-ansi.StringWidth(right))
+	return lipgloss.NewStyle().Padding(0, 1).MaxWidth(max(1, width)).Render(left + strings.Repeat(" ", gap) + right)
+}
+
+func target(ctx *common.Context, compact bool) string {
+	st := ctx.Styles.TargetBar
+	t := ctx.Target
+	url := t.BaseURL
+	var parts []string
+	if compact {
+		url = shortURL(url)
+	} else if t.Profile != "" && !t.Mock {
+		parts = append(parts, st.Faint.Render(t.Profile+":"))
+	}
+	parts = append(parts, st.URL.Render(url))
+	parts = append(parts, markerParts(ctx, compact)...)
+	return strings.Join(parts, " ")
+}
+
+func markerParts(ctx *common.Context, compact bool) []string {
+	st := ctx.Styles.TargetBar
+	t := ctx.Target
+	var out []string
 	if t.Mock {
-		parts = append(parts, st.Mock.Render("[built-in mock]"))
+		if compact {
+			out = append(out, st.Mock.Render("[mock]"))
+		} else {
+			out = append(out, st.Mock.Render("[built-in mock]"))
+		}
 	}
 	switch {
 	case strings.HasPrefix(t.BaseURL, "http://"):
-		parts = append(parts, st.Faint.Render("plain HTTP"))
+		if !compact {
+			out = append(out, st.Faint.Render("plain HTTP"))
+		}
 	case t.Insecure:
-		parts = append(parts, st.TLSOff.Render(" ⚠ TLS NOT VERIFIED "))
-	default:
-		parts = append(parts, st.TLSOK.Render("TLS verified"))
+		out = append(out, st.TLSOff.Render("⚠ TLS NOT VERIFIED"))
+	case !compact:
+		out = append(out, st.TLSOK.Render("TLS verified"))
 	}
 	if t.Production {
-		parts = append(parts, st.Production.Render(" PRODUCTION "))
+		out = append(out, st.Production.Render("PRODUCTION"))
 	}
-	parts = append(parts, session(ctx, now))
-	line := strings.Join(parts, "  ")
-	return st.Bar.MaxWidth(max(1, width)).Render(line)
+	return out
+}
+
+func shortURL(u string) string {
+	u = strings.TrimPrefix(u, "https://")
+	u = strings.TrimPrefix(u, "http://")
+	return strings.TrimSuffix(strings.TrimSuffix(u, "/"), "/api")
 }
 
 func session(ctx *common.Context, now time.Time) string {
@@ -55,11 +108,8 @@ func session(ctx *common.Context, now time.Time) string {
 		return who
 	case s.Live(now):
 		left := int(s.Remaining(now).Round(time.Second) / time.Second)
-		return who + " " + st.Countdown.Render("token "+common.Countdown(left))
+		return who + " " + st.Countdown.Render(common.Countdown(left))
 	default:
-		return who + " " + st.Expired.Render("token expired")
+		return who + " " + st.Expired.Render("expired")
 	}
 }
-
-// Height is the bar's height (one line).
-func Height() int { return lipgloss.Height("x") }

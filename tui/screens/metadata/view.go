@@ -17,7 +17,7 @@ func (m *Model) View() string {
 	case m.reqs.Busy():
 		b.WriteString(st.Status.Busy.Render("requesting…"))
 	case m.err != "":
-		b.WriteString(st.Form.Error.Render("✗ " + m.err))
+		b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err))
 	case m.meta != nil:
 		b.WriteString(kv.View(st, Rows(m.meta), m.width))
 	default:

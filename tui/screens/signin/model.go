@@ -252,6 +252,7 @@ func (m *Model) onSignIn(msg signInMsg) tea.Cmd {
 	case *apiclient.TokenPair:
 		m.info, m.err = "signed in", ""
 		m.creds.SetValue("password", "")
+		m.creds.Untouch()
 		return signedIn(common.SessionFromTokens(m.ctx.Now(), msg.creds.Username, msg.creds.Domain, r))
 	}
 	m.err = "sign in: unexpected answer"
@@ -282,6 +283,7 @@ func (m *Model) onWebLogin(msg webLoginMsg) tea.Cmd {
 		}
 	}
 	m.creds.SetValue("password", "")
+	m.creds.Untouch()
 	return signedIn(s)
 }
 
@@ -307,6 +309,7 @@ func (m *Model) onVerified(msg verifiedMsg) tea.Cmd {
 	who := m.pending
 	m.toCredentials()
 	m.creds.SetValue("password", "")
+	m.creds.Untouch()
 	m.info, m.err = "signed in (two-factor)", ""
 	if msg.tokens == nil {
 		m.info = "code accepted, but the PBX answered no tokens"

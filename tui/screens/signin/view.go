@@ -32,9 +32,9 @@ func (m *Model) View() string {
 	case m.Busy():
 		b.WriteString(st.Status.Busy.Render("waiting for the PBX…"))
 	case m.err != "":
-		b.WriteString(st.Form.Error.Render("✗ " + m.err))
+		b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err))
 	case m.info != "":
-		b.WriteString(st.Form.Success.Render(m.info))
+		b.WriteString(st.Form.Success.Width(max(10, m.width-1)).Render(m.info))
 	}
 	if s := m.ctx.Session; s != nil && m.step == stepCredentials {
 		b.WriteString("\n" + st.Form.Hint.Render("signed in as "+s.Who()+" ("+s.Kind.String()+"); see Status"))

@@ -76,9 +76,9 @@ func (m *Model) View() string {
 	case m.reqs.Busy():
 		b.WriteString(st.Status.Busy.Render("waiting for the PBX…"))
 	case m.err != "":
-		b.WriteString(st.Form.Error.Render("✗ " + m.err))
+		b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err))
 	case m.info != "":
-		b.WriteString(st.Form.Success.Render(m.info))
+		b.WriteString(st.Form.Success.Width(max(10, m.width-1)).Render(m.info))
 	}
 	return b.String()
 }

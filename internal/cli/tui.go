@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/mockserver"
+	"github.com/pbxauth/pbxauth/tui"
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/profile"
+	"github.com/pbxauth/pbxauth/tui/styles"
+)
+
+func init() { rootRun = attachTUI }
+
+// tuiFlags are the bare command's flags.
+type tuiFlags struct {
+	url      string
+	insecure bool
+	profile  string
+	logFile  string
+}
+
+// attachTUI makes the bare `pbxauth` open the terminal UI.
+func attachTUI(root *cobra.Command, s *streams) {
+	var f tuiFlags
+	root.Flags().StringVar(&f.url, "url", "", "PBX address (default: the built-in mock; env PBXAUTH_URL)")
+	root.Flags().BoolVar(&f.insecure, "insecure", false, "do not verify the PBX's TLS certificate")
+	root.Flags().StringVar(&f.profile, "profile", "", "open on this profile from the profile file")
+	root.Flags().StringVar(&f.logFile, "log", "", "write a debug log to this file")
+	root.Args = cobra.NoArgs
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		if f.url == "" {
+			f.url = strings.TrimSpace(os.Getenv("PBXAUTH_URL"))
+		}
+		return runTUI(cmd.Context(), s, f)
+	}
+}
+
+func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if f.url != "" && f.profile != "" {
+		return usageErrorf("--url and --profile name two targets; give one")
+	}
+	// The mock always runs (loopback only), so the profiles screen can switch to it.
+	mock, err := mockserver.Start(mockserver.Options{})
+	if err != nil {
+		return withCode(ExitFailure, fmt.Errorf("start the built-in mock: %w", err))
+	}
+	defer mock.Close()
+	mockTarget := common.Target{Profile: profile.MockName, BaseURL: mock.URL(), Mock: true}
+
+	var store *profile.Store
+	if path, err := profile.DefaultPath(); err == nil {
+		store, _ = profile.Open(path) // a bad file is shown on the profiles screen
+	}
+
+	target := mockTarget
+	switch {
+	case f.profile != "":
+		if store == nil {
+			return usageErrorf("no profile file")
+		}
+		if store.LoadErr != nil {
+			return usageErrorf("%v", store.LoadErr)
+		}
+		p, ok := store.Get(f.profile)
+		if !ok {
+			return usageErrorf("no profile %q in %s", f.profile, store.Path)
+		}
+		target = tui.TargetOf(p)
+		target.Insecure = target.Insecure || f.insecure
+	case f.url != "":
+		if _, err := apiclient.NormalizeBaseURL(f.url); err != nil {
+			return usageErrorf("--url: %v", err)
+		}
+		target = common.Target{Profile: "url", BaseURL: f.url, Insecure: f.insecure}
+	}
+
+	if f.logFile != "" {
+		lf, err := tea.LogToFile(f.logFile, "pbxauth")
+		if err != nil {
+			return usageErrorf("--log: %v", err)
+		}
+		defer lf.Close()
+	}
+	styles.HonourNoColor()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	app, err := tui.New(tui.Options{
+		Target:     target,
+		MockTarget: &mockTarget,
+		Outbox:     tui.NewHTTPOutbox(mock.URL()),
+		Profiles:   store,
+		Context:    ctx,
+	})
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	p := tea.NewProgram(app, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(s.in), tea.WithOutput(s.out))
+	if _, err := p.Run(); err != nil && ctx.Err() == nil {
+		return withCode(ExitFailure, fmt.Errorf("terminal UI: %w", err))
+	}
+	return nil
+}

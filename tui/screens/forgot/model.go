@@ -1,0 +1,244 @@
+// Package forgot is the forgot-password screen: POST /auth/forget_password mails a
+// reset link; POST /auth/reset_password sets the new password with its token.
+package forgot
+
+import (
+	"context"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/form"
+)
+
+// ID is the screen's ID.
+const ID common.ScreenID = "forgot"
+
+// DefaultCallback is the page the reset mail links to.
+const DefaultCallback = "https://localhost/reset"
+
+const (
+	requestForm = iota
+	resetForm
+)
+
+type (
+	requestedMsg struct {
+		id       uint64
+		username string
+		err      error
+	}
+	resetMsg struct {
+		id  uint64
+		err error
+	}
+	tokenMsg struct {
+		id    uint64
+		token string
+		err   error
+	}
+	confirmedMsg struct{}
+)
+
+// Model is the forgot-password screen.
+type Model struct {
+	ctx       *common.Context
+	keys      KeyMap
+	forms     [2]form.Model
+	active    int
+	reqs      common.Requests
+	fill      common.Requests
+	requested string // who the last reset mail went to
+	err, info string
+	width     int
+}
+
+// New builds the screen.
+func New(ctx *common.Context) *Model {
+	m := &Model{ctx: ctx, keys: DefaultKeyMap()}
+	m.forms[requestForm] = form.New(ctx.Styles, form.RulesFor("forgetPassword"),
+		form.Field{Key: "username", Label: "Username"},
+		form.Field{Key: "domain", Label: "Domain", Optional: true, Placeholder: "empty for system accounts"},
+		form.Field{Key: "callback_url", Label: "Callback URL"},
+	)
+	m.forms[resetForm] = form.New(ctx.Styles, form.RulesFor("resetPassword"),
+		form.Field{Key: "token", Label: "Reset token", Kind: form.Secret, Placeholder: "from the reset link"},
+		form.Field{Key: "new_password", Label: "New password", Kind: form.Secret},
+	)
+	m.forms[requestForm].SetValue("callback_url", DefaultCallback)
+	m.prefill(ctx.Target)
+	m.updateKeys()
+	return m
+}
+
+func (m *Model) prefill(t common.Target) {
+	if t.DefaultUsername != "" {
+		m.forms[requestForm].SetValue("username", t.DefaultUsername)
+	}
+	if t.DefaultDomain != "" {
+		m.forms[requestForm].SetValue("domain", t.DefaultDomain)
+	}
+}
+
+// ID implements common.Screen.
+func (m *Model) ID() common.ScreenID { return ID }
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return "Forgot password" }
+
+// Init implements common.Screen.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, _ int) {
+	m.width = w
+	for i := range m.forms {
+		m.forms[i].SetWidth(w)
+	}
+}
+
+// Capturing implements common.Screen.
+func (m *Model) Capturing() bool { return m.forms[m.active].Capturing() }
+
+// Busy implements common.Screen.
+func (m *Model) Busy() bool { return m.reqs.Busy() || m.fill.Busy() }
+
+// Cancel stops requests in flight.
+func (m *Model) Cancel() { m.reqs.Cancel(); m.fill.Cancel() }
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	defer m.updateKeys()
+	switch msg := msg.(type) {
+	case requestedMsg:
+		if !m.reqs.Finish(msg.id) {
+			return nil
+		}
+		if msg.err != nil {
+			m.err, m.info = "forget password: "+common.DescribeError(msg.err), ""
+			return nil
+		}
+		m.requested, m.err = msg.username, ""
+		m.info = "reset link mailed to " + msg.username
+		if m.ctx.Outbox != nil {
+			m.info += "; ctrl+o takes its token from the mock's outbox"
+		}
+		return m.switchForm(resetForm, 0)
+	case tokenMsg:
+		if !m.fill.Finish(msg.id) {
+			return nil
+		}
+		if msg.err != nil {
+			m.err, m.info = common.DescribeError(msg.err), ""
+			return nil
+		}
+		m.forms[resetForm].SetValue("token", msg.token)
+		m.err, m.info = "", "token filled from the mock's outbox"
+		return m.switchForm(resetForm, 1)
+	case resetMsg:
+		if !m.reqs.Finish(msg.id) {
+			return nil
+		}
+		if msg.err != nil {
+			// Policy errors come back as VALIDATE_FAILED with the rule in detail.
+			m.err, m.info = "reset password: "+common.DescribeError(msg.err), ""
+			return nil
+		}
+		m.forms[resetForm].Reset()
+		m.err, m.info = "", "password changed; sign in with the new one"
+		return nil
+	case confirmedMsg:
+		return m.sendReset()
+	case common.TargetChangedMsg:
+		m.Cancel()
+		m.err, m.info, m.requested = "", "", ""
+		m.forms[resetForm].Reset()
+		m.prefill(msg.Target)
+		return nil
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	}
+	return m.forms[m.active].Update(msg)
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	f := &m.forms[m.active]
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		if m.reqs.Cancel() || m.fill.Cancel() {
+			m.err, m.info = "cancelled", ""
+			return nil
+		}
+		f.Blur()
+		return nil
+	case key.Matches(msg, m.keys.Form.Next) && f.FocusIndex() == f.Len()-1:
+		return m.switchForm(1-m.active, 0)
+	case key.Matches(msg, m.keys.Form.Prev) && f.FocusIndex() == 0:
+		other := 1 - m.active
+		return m.switchForm(other, m.forms[other].Len()-1)
+	case key.Matches(msg, m.keys.Form.Submit):
+		return m.submit(false)
+	case key.Matches(msg, m.keys.Form.SendAnyway):
+		return m.submit(true)
+	case key.Matches(msg, m.keys.FillToken):
+		ctx, id := m.fill.Start(m.ctx.Base, m.ctx.RequestTimeout)
+		who := m.requested
+		if who == "" {
+			who = m.forms[requestForm].Value("username")
+		}
+		return common.To(ID, readToken(ctx, m.ctx.Outbox, id, who))
+	}
+	return f.Update(msg)
+}
+
+func (m *Model) switchForm(i, field int) tea.Cmd {
+	m.forms[m.active].Blur()
+	m.active = i
+	return m.forms[i].Focus(field)
+}
+
+func (m *Model) submit(anyway bool) tea.Cmd {
+	f := &m.forms[m.active]
+	f.Touch()
+	if !anyway && !f.Valid() {
+		m.err, m.info = "fix the marked fields, or ctrl+g to send anyway", ""
+		return nil
+	}
+	if m.active == requestForm {
+		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
+		m.err, m.info = "", ""
+		req := apiclient.ForgetPassword{Username: f.Value("username"), Domain: f.Value("domain"), CallbackURL: f.Value("callback_url")}
+		return common.To(ID, requestReset(ctx, m.ctx.API, id, req))
+	}
+	if m.ctx.Target.Production {
+		return func() tea.Msg {
+			return common.ConfirmMsg{Prompt: "Reset a password on the PRODUCTION PBX " + m.ctx.Target.BaseURL + "?", To: ID, Yes: confirmedMsg{}}
+		}
+	}
+	return m.sendReset()
+}
+
+func (m *Model) sendReset() tea.Cmd {
+	f := m.forms[resetForm]
+	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
+	m.err, m.info = "", ""
+	return common.To(ID, resetPassword(ctx, m.ctx.API, id, apiclient.Secret(f.Value("token")), apiclient.Secret(f.Value("new_password"))))
+}
+
+func requestReset(ctx context.Context, api apiclient.API, id uint64, req apiclient.ForgetPassword) tea.Cmd {
+	return func() tea.Msg {
+		return requestedMsg{id: id, username: req.Username, err: api.ForgetPassword(ctx, req)}
+	}
+}
+
+func resetPassword(ctx context.Context, api apiclient.API, id uint64, token, pw apiclient.Secret) tea.Cmd {
+	return func() tea.Msg { return resetMsg{id: id, err: api.ResetPassword(ctx, token, pw)} }
+}
+
+func readToken(ctx context.Context, ob common.Outbox, id uint64, username string) tea.Cmd {
+	return func() tea.Msg {
+		tok, err := ob.LatestResetToken(ctx, username)
+		return tokenMsg{id: id, token: tok, err: err}
+	}
+}

@@ -1,0 +1,250 @@
+// Package profiles is the screen that lists the saved PBX targets (and the
+// built-in mock), switches among them, and adds, edits or deletes profiles.
+package profiles
+
+import (
+	"strconv"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/rules"
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/form"
+	"github.com/pbxauth/pbxauth/tui/profile"
+)
+
+// ID is the screen's ID.
+const ID common.ScreenID = "profiles"
+
+// confirmDeleteMsg comes back from the confirm dialog.
+type confirmDeleteMsg struct{ name string }
+
+// entry is one row: a target, and the saved profile's index (-1 for the mock and
+// for an address given on the command line).
+type entry struct {
+	target common.Target
+	saved  int
+}
+
+// Model is the profiles screen.
+type Model struct {
+	ctx     *common.Context
+	keys    KeyMap
+	store   *profile.Store
+	mock    *common.Target
+	initial common.Target
+	cursor  int
+	editing bool
+	editOld string // the name being edited; "" when adding
+	form    form.Model
+	err     string
+	info    string
+	width   int
+}
+
+// New builds the screen. store may be nil (no config dir); mock is the built-in
+// mock's target, if it runs.
+func New(ctx *common.Context, store *profile.Store, mock *common.Target) *Model {
+	m := &Model{ctx: ctx, keys: DefaultKeyMap(), store: store, mock: mock, initial: ctx.Target}
+	m.form = form.New(ctx.Styles, validate,
+		form.Field{Key: "name", Label: "Name", Placeholder: "lab"},
+		form.Field{Key: "url", Label: "URL", Placeholder: "https://pbx.example.com:8887"},
+		form.Field{Key: "domain", Label: "Default domain", Optional: true},
+		form.Field{Key: "username", Label: "Default username", Optional: true, Hint: "passwords are never saved"},
+		form.Field{Key: "insecure", Label: "Skip TLS verify", Kind: form.Toggle, Hint: "only for self-signed certificates"},
+		form.Field{Key: "production", Label: "Production", Kind: form.Toggle, Hint: "asks before reset password, sign-out, logout"},
+	)
+	m.updateKeys()
+	return m
+}
+
+func validate(v map[string]string) []rules.Violation {
+	var out []rules.Violation
+	if v["name"] == "" {
+		out = append(out, rules.Violation{Field: "name", Rule: "required", Message: "is required"})
+	} else if v["name"] == profile.MockName {
+		out = append(out, rules.Violation{Field: "name", Rule: "reserved", Message: "is the built-in mock's name"})
+	}
+	if _, err := apiclient.NormalizeBaseURL(v["url"]); err != nil {
+		out = append(out, rules.Violation{Field: "url", Rule: "url", Message: "must be a PBX address like https://pbx.example.com:8887"})
+	}
+	if d, ok := v["domain"]; ok {
+		if bad := rules.Domain(d); bad != nil {
+			out = append(out, *bad)
+		}
+	}
+	if u, ok := v["username"]; ok {
+		if bad := rules.Username(u, true); bad != nil {
+			out = append(out, *bad)
+		}
+	}
+	return out
+}
+
+func (m *Model) entries() []entry {
+	var out []entry
+	if m.mock != nil {
+		out = append(out, entry{target: *m.mock, saved: -1})
+	}
+	if !m.initial.Mock && (m.store == nil || !m.inStore(m.initial.Profile)) {
+		out = append(out, entry{target: m.initial, saved: -1})
+	}
+	if m.store != nil {
+		for i, p := range m.store.Profiles {
+			out = append(out, entry{target: targetOf(p), saved: i})
+		}
+	}
+	return out
+}
+
+func (m *Model) inStore(name string) bool {
+	_, ok := m.store.Get(name)
+	return ok
+}
+
+func targetOf(p profile.Profile) common.Target {
+	return common.Target{Profile: p.Name, BaseURL: p.URL, Insecure: p.Insecure, Production: p.Production,
+		DefaultDomain: p.Domain, DefaultUsername: p.Username}
+}
+
+func (m *Model) selectedSaved() int {
+	es := m.entries()
+	if m.cursor < 0 || m.cursor >= len(es) {
+		return -1
+	}
+	return es[m.cursor].saved
+}
+
+// ID implements common.Screen.
+func (m *Model) ID() common.ScreenID { return ID }
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return "Profiles" }
+
+// Init implements common.Screen.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, _ int) { m.width = w; m.form.SetWidth(w) }
+
+// Capturing implements common.Screen.
+func (m *Model) Capturing() bool { return m.editing && m.form.Capturing() }
+
+// Busy implements common.Screen: nothing here talks to the network.
+func (m *Model) Busy() bool { return false }
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	defer m.updateKeys()
+	switch msg := msg.(type) {
+	case confirmDeleteMsg:
+		m.delete(msg.name)
+		return nil
+	case tea.KeyMsg:
+		if m.editing {
+			return m.onEditKey(msg)
+		}
+		return m.onListKey(msg)
+	}
+	if m.editing {
+		return m.form.Update(msg)
+	}
+	return nil
+}
+
+func (m *Model) onListKey(msg tea.KeyMsg) tea.Cmd {
+	es := m.entries()
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		m.cursor = max(0, m.cursor-1)
+	case key.Matches(msg, m.keys.Down):
+		m.cursor = min(len(es)-1, m.cursor+1)
+	case key.Matches(msg, m.keys.Use):
+		if m.cursor < len(es) {
+			t := es[m.cursor].target
+			m.info, m.err = "switched to "+t.Profile, ""
+			return func() tea.Msg { return common.SwitchTargetMsg{Target: t} }
+		}
+	case key.Matches(msg, m.keys.Add):
+		m.editing, m.editOld, m.err, m.info = true, "", "", ""
+		m.form.Reset()
+		return m.form.Focus(0)
+	case key.Matches(msg, m.keys.Edit):
+		if i := m.selectedSaved(); i >= 0 {
+			p := m.store.Profiles[i]
+			m.editing, m.editOld, m.err, m.info = true, p.Name, "", ""
+			m.form.Reset()
+			m.form.SetValue("name", p.Name)
+			m.form.SetValue("url", p.URL)
+			m.form.SetValue("domain", p.Domain)
+			m.form.SetValue("username", p.Username)
+			m.form.SetValue("insecure", strconv.FormatBool(p.Insecure))
+			m.form.SetValue("production", strconv.FormatBool(p.Production))
+			return m.form.Focus(0)
+		}
+	case key.Matches(msg, m.keys.Delete):
+		if i := m.selectedSaved(); i >= 0 {
+			name := m.store.Profiles[i].Name
+			return func() tea.Msg {
+				return common.ConfirmMsg{Prompt: "Delete profile " + strconv.Quote(name) + "?", To: ID, Yes: confirmDeleteMsg{name: name}}
+			}
+		}
+	}
+	return nil
+}
+
+func (m *Model) onEditKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		m.editing = false
+		m.form.Blur()
+		return nil
+	case key.Matches(msg, m.keys.Form.Submit):
+		m.form.Touch()
+		if !m.form.Valid() {
+			m.err = "fix the marked fields"
+			return nil
+		}
+		p := profile.Profile{
+			Name: m.form.Value("name"), URL: m.form.Value("url"), Domain: m.form.Value("domain"),
+			Username: m.form.Value("username"), Insecure: m.form.Bool("insecure"), Production: m.form.Bool("production"),
+		}
+		if err := m.save(m.editOld, p); err != nil {
+			m.err = err.Error()
+			return nil
+		}
+		m.editing, m.err, m.info = false, "", "saved "+p.Name+" to "+m.store.Path
+		m.form.Blur()
+		return nil
+	}
+	return m.form.Update(msg)
+}
+
+// save changes the store and writes it; on a write error the change is undone, so
+// the list shows what the file holds.
+func (m *Model) save(old string, p profile.Profile) error {
+	before := append([]profile.Profile(nil), m.store.Profiles...)
+	if err := m.store.Put(old, p); err != nil {
+		return err
+	}
+	if err := m.store.Save(); err != nil {
+		m.store.Profiles = before
+		return err
+	}
+	return nil
+}
+
+func (m *Model) delete(name string) {
+	before := append([]profile.Profile(nil), m.store.Profiles...)
+	if !m.store.Delete(name) {
+		return
+	}
+	if err := m.store.Save(); err != nil {
+		m.store.Profiles = before
+		m.err = err.Error()
+		return
+	}
+	m.info, m.err = "deleted "+name, ""
+	m.cursor = max(0, min(m.cursor, len(m.entries())-1))
+}

@@ -1,0 +1,66 @@
+package profiles
+
+import (
+	"strings"
+)
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	st := m.ctx.Styles
+	var b strings.Builder
+	if m.editing {
+		title := "New profile"
+		if m.editOld != "" {
+			title = "Edit profile " + m.editOld
+		}
+		b.WriteString(st.Form.Title.Render(title) + "\n\n" + m.form.View() + "\n\n")
+		if m.err != "" {
+			b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err))
+		}
+		return b.String()
+	}
+	b.WriteString(st.Form.Title.Render("Profiles") + "\n")
+	if m.store != nil {
+		b.WriteString(st.Form.Hint.Render(m.store.Path) + "\n")
+		if m.store.LoadErr != nil {
+			b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ "+m.store.LoadErr.Error()) + "\n")
+			b.WriteString(st.Form.Hint.Render("fix the file and restart; pbxauth will not write over it") + "\n")
+		}
+	}
+	b.WriteString("\n")
+	for i, e := range m.entries() {
+		t := e.target
+		cur := "  "
+		if i == m.cursor {
+			cur = "> "
+		}
+		line := cur + t.Profile + "  " + t.BaseURL
+		var marks []string
+		if t.Mock {
+			marks = append(marks, "built-in mock")
+		}
+		if t.Insecure {
+			marks = append(marks, "TLS NOT VERIFIED")
+		}
+		if t.Production {
+			marks = append(marks, "PRODUCTION")
+		}
+		if t.Profile == m.ctx.Target.Profile && t.BaseURL == m.ctx.Target.BaseURL {
+			marks = append(marks, "in use")
+		}
+		if len(marks) > 0 {
+			line += "  [" + strings.Join(marks, ", ") + "]"
+		}
+		if i == m.cursor {
+			line = st.Form.FocusedLabel.Render(line)
+		}
+		b.WriteString(line + "\n")
+	}
+	switch {
+	case m.err != "":
+		b.WriteString("\n" + st.Form.Error.Width(max(10, m.width-1)).Render("✗ "+m.err))
+	case m.info != "":
+		b.WriteString("\n" + st.Form.Success.Width(max(10, m.width-1)).Render(m.info))
+	}
+	return b.String()
+}

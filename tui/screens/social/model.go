@@ -1,0 +1,168 @@
+// Package social is the social sign-in screen: POST /auth/sign_in/{provider} shows
+// the identity provider's page, POST /login/by_microsoft the redirect it answers.
+package social
+
+import (
+	"context"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/rules"
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/form"
+)
+
+// ID is the screen's ID.
+const ID common.ScreenID = "social"
+
+// DefaultCallback is where the IdP sends the person back; any URL works for
+// exploring, since pbxauth never follows it.
+const DefaultCallback = "https://localhost/callback"
+
+type resultMsg struct {
+	id uint64
+	// what: "url" (sign_in/{provider}) or "location" (by_microsoft).
+	what string
+	url  string
+	err  error
+}
+
+// Model is the social sign-in screen.
+type Model struct {
+	ctx       *common.Context
+	keys      KeyMap
+	form      form.Model
+	reqs      common.Requests
+	what, url string
+	err, info string
+	width     int
+}
+
+// New builds the screen.
+func New(ctx *common.Context) *Model {
+	m := &Model{ctx: ctx, keys: DefaultKeyMap()}
+	m.form = form.New(ctx.Styles, validate,
+		form.Field{Key: "provider", Label: "Provider", Placeholder: "microsoft", Hint: "PortSIP knows only microsoft"},
+		form.Field{Key: "domain", Label: "Domain", Placeholder: "tenant domain"},
+		form.Field{Key: "callback_url", Label: "Callback URL", Placeholder: DefaultCallback},
+	)
+	m.form.SetValue("provider", "microsoft")
+	m.form.SetValue("callback_url", DefaultCallback)
+	m.form.SetValue("domain", ctx.Target.DefaultDomain)
+	return m
+}
+
+// validate adds the provider (a path segment) to the shared rules.
+func validate(v map[string]string) []rules.Violation {
+	var out []rules.Violation
+	p := v["provider"]
+	switch {
+	case p == "":
+		out = append(out, rules.Violation{Field: "provider", Rule: "required", Message: "is required"})
+	case strings.ContainsAny(p, "/?# "):
+		out = append(out, rules.Violation{Field: "provider", Rule: "charset", Message: "must be one path segment"})
+	}
+	fields := map[string]string{"domain": v["domain"], "callback_url": v["callback_url"]}
+	return append(out, rules.Check("signInWithSocialAccount", fields)...)
+}
+
+// ID implements common.Screen.
+func (m *Model) ID() common.ScreenID { return ID }
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return "Social" }
+
+// Init implements common.Screen.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, _ int) { m.width = w; m.form.SetWidth(w) }
+
+// Capturing implements common.Screen.
+func (m *Model) Capturing() bool { return m.form.Capturing() }
+
+// Busy implements common.Screen.
+func (m *Model) Busy() bool { return m.reqs.Busy() }
+
+// Cancel stops the request in flight.
+func (m *Model) Cancel() { m.reqs.Cancel() }
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case resultMsg:
+		if !m.reqs.Finish(msg.id) {
+			return nil
+		}
+		m.what, m.url, m.err = msg.what, msg.url, ""
+		if msg.err != nil {
+			m.url, m.err = "", common.DescribeError(msg.err)
+		}
+		return nil
+	case common.TargetChangedMsg:
+		m.reqs.Cancel()
+		m.url, m.err, m.info = "", "", ""
+		if msg.Target.DefaultDomain != "" {
+			m.form.SetValue("domain", msg.Target.DefaultDomain)
+		}
+		return nil
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, m.keys.Cancel):
+			if m.reqs.Cancel() {
+				m.err = "cancelled"
+				return nil
+			}
+			m.form.Blur()
+			return nil
+		case key.Matches(msg, m.keys.Form.Submit):
+			return m.send("url", false)
+		case key.Matches(msg, m.keys.Form.SendAnyway):
+			return m.send("url", true)
+		case key.Matches(msg, m.keys.Microsoft):
+			return m.send("location", false)
+		}
+	}
+	return m.form.Update(msg)
+}
+
+func (m *Model) send(what string, anyway bool) tea.Cmd {
+	m.form.Touch()
+	if !anyway {
+		bad := m.form.Violations()
+		if what == "location" {
+			bad = rules.Check("loginWithMicrosoft", map[string]string{"domain": m.form.Value("domain")})
+		}
+		if len(bad) > 0 {
+			m.err, m.url = "fix the marked fields, or ctrl+g to send anyway", ""
+			return nil
+		}
+	}
+	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
+	m.err, m.url = "", ""
+	if what == "location" {
+		return common.To(ID, byMicrosoft(ctx, m.ctx.API, id, m.form.Value("domain")))
+	}
+	req := apiclient.SocialSignIn{Provider: m.form.Value("provider"), Domain: m.form.Value("domain"), CallbackURL: m.form.Value("callback_url")}
+	return common.To(ID, socialSignIn(ctx, m.ctx.API, id, req))
+}
+
+func socialSignIn(ctx context.Context, api apiclient.API, id uint64, req apiclient.SocialSignIn) tea.Cmd {
+	return func() tea.Msg {
+		r, err := api.SignInWithSocialAccount(ctx, req)
+		msg := resultMsg{id: id, what: "url", err: err}
+		if r != nil {
+			msg.url = r.URL
+		}
+		return msg
+	}
+}
+
+func byMicrosoft(ctx context.Context, api apiclient.API, id uint64, domain string) tea.Cmd {
+	return func() tea.Msg {
+		loc, err := api.LoginWithMicrosoft(ctx, domain)
+		return resultMsg{id: id, what: "location", url: loc, err: err}
+	}
+}
