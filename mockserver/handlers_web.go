@@ -72,7 +72,7 @@ func (s *Server) getLoginStatus(st *state, rq *request) response {
 	return jsonResponse(http.StatusOK, loginStatus{
 		AccessToken: g.access,
 		ExpiresAt:   g.expires.UTC().Format(time.RFC3339),
-		ExpiresIn:   int(left / time.Second),
+		ExpiresIn:   int(left.Round(time.Second) / time.Second),
 		Role:        g.acct.role,
 	})
 }

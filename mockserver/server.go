@@ -72,12 +72,12 @@ type Server struct {
 	ctx    context.Context // ends on Close, to cut injected latency short
 	cancel context.CancelFunc
 
-	mu     sync.Mutex
-	hs     *http.Server
-	ln     net.Listener
+	mu sync.Mutex
+	hs *http.Server
+	ln net.Listener
 	// fresh are connections that have not sent a request yet. Shutdown would wait
 	// 5 s for them (net/http treats them as busy that long); Close drops them at once.
-	fresh map[net.Conn]struct{}
+	fresh  map[net.Conn]struct{}
 	url    string
 	client *http.Client
 	cert   *x509.Certificate
