@@ -94,7 +94,7 @@ func RedactURL(raw string) string {
 	}
 }
 
-// redactPairs redacts the secret values of an & or ; separated key=value list,
+// redactPairs redacts the secret values of an &, ;, ? or # separated key=value list,
 // leaving everything else byte for byte.
 func redactPairs(s string) string {
 	if s == "" {
@@ -103,7 +103,9 @@ func redactPairs(s string) string {
 	var b strings.Builder
 	start := 0
 	for i := 0; i <= len(s); i++ {
-		if i < len(s) && s[i] != '&' && s[i] != ';' {
+		// ? and # inside a query or fragment start no new part for url.Parse, but
+		// other readers (a log grep, an app parsing its fragment) may split there.
+		if i < len(s) && s[i] != '&' && s[i] != ';' && s[i] != '?' && s[i] != '#' {
 			continue
 		}
 		pair := s[start:i]
