@@ -1,0 +1,187 @@
+package signin
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/mocks"
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
+)
+
+type fakeOutbox struct{ code, token string }
+
+func (f fakeOutbox) LatestOTP(context.Context, string) (string, error)        { return f.code, nil }
+func (f fakeOutbox) LatestResetToken(context.Context, string) (string, error) { return f.token, nil }
+
+func setup(t *testing.T) (*Model, *mocks.API) {
+	api := mocks.NewAPI(t)
+	ctx := tuitest.Context(api)
+	m := New(ctx)
+	m.SetSize(80, 20)
+	m.Init()
+	return m, api
+}
+
+func fill(m *Model, user, pw, domain string) {
+	tuitest.Type(m.Update, user)
+	m.Update(tuitest.Key("tab"))
+	tuitest.Type(m.Update, pw)
+	m.Update(tuitest.Key("tab"))
+	tuitest.Type(m.Update, domain)
+}
+
+var alice = apiclient.Credentials{Username: "alice", Password: "Alice#2026", Domain: "example.com"}
+
+func TestModel_SignIn_success(t *testing.T) {
+	m, api := setup(t)
+	tp := &apiclient.TokenPair{TokenType: "Bearer", AccessToken: "acc", RefreshToken: "ref", ExpiresIn: 1800}
+	api.EXPECT().SignInWithCredentials(mock.Anything, alice).Return(tp, nil).Once()
+	fill(m, "alice", "Alice#2026", "example.com")
+	cmd := m.Update(tuitest.Key("enter"))
+	require.True(t, m.Busy())
+	out := m.Update(tuitest.Run(t, cmd))
+	require.False(t, m.Busy())
+	msg, ok := out().(common.SignedInMsg)
+	require.True(t, ok, "a good sign-in tells the root who is signed in")
+	assert.Equal(t, "alice@example.com", msg.Session.Who())
+	assert.Equal(t, apiclient.Secret("acc"), msg.Session.Access)
+	assert.Empty(t, m.creds.Value("password"), "the password is not kept after use")
+	assert.Contains(t, m.View(), "signed in")
+}
+
+func TestModel_SignIn_apiError(t *testing.T) {
+	m, api := setup(t)
+	api.EXPECT().SignInWithCredentials(mock.Anything, alice).
+		Return(nil, tuitest.APIErr(401, "UNAUTHORIZED", "wrong username or password")).Once()
+	fill(m, "alice", "Alice#2026", "example.com")
+	out := m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	assert.Nil(t, out)
+	assert.Contains(t, m.View(), "401 UNAUTHORIZED: wrong username or password")
+	assert.Equal(t, "credentials", m.Step())
+}
+
+func TestModel_SignIn_networkError(t *testing.T) {
+	m, api := setup(t)
+	api.EXPECT().SignInWithCredentials(mock.Anything, mock.Anything).Return(nil, tuitest.NetErr()).Once()
+	fill(m, "alice", "Alice#2026", "example.com")
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	assert.Contains(t, m.View(), "cannot reach the PBX")
+}
+
+func TestModel_SignIn_twoFactor(t *testing.T) {
+	m, api := setup(t)
+	m.ctx.Outbox = fakeOutbox{code: "123456"}
+	carol := apiclient.Credentials{Username: "carol", Password: "Carol#2026", Domain: "secure.example.com"}
+	api.EXPECT().SignInWithCredentials(mock.Anything, carol).
+		Return(&apiclient.TwoFactorChallenge{TwoFactorEnabled: true, Token: "chal"}, nil).Once()
+	api.EXPECT().SendOTP(mock.Anything, apiclient.Secret("chal")).Return(nil).Once()
+	api.EXPECT().VerifyOTP(mock.Anything, apiclient.Secret("chal"), apiclient.Secret("123456")).
+		Return(&apiclient.TokenPair{AccessToken: "acc", RefreshToken: "ref", ExpiresIn: 60}, nil).Once()
+
+	fill(m, "carol", "Carol#2026", "secure.example.com")
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	require.Equal(t, "two-factor code", m.Step())
+	assert.Contains(t, m.View(), "for carol")
+
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+e"))))
+	assert.Contains(t, m.View(), "code sent")
+
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+o"))))
+	assert.Equal(t, "123456", m.otp.Value("code"))
+	assert.NotContains(t, m.View(), "123456", "the code is masked until revealed")
+	m.Update(tuitest.Key("ctrl+r"))
+	assert.Contains(t, m.View(), "123456", "ctrl+r reveals it")
+
+	out := m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	msg, ok := out().(common.SignedInMsg)
+	require.True(t, ok)
+	assert.Equal(t, "carol@secure.example.com", msg.Session.Who())
+	assert.Equal(t, "credentials", m.Step())
+}
+
+func TestModel_SignIn_wrongCode(t *testing.T) {
+	m, api := setup(t)
+	api.EXPECT().SignInWithCredentials(mock.Anything, mock.Anything).
+		Return(&apiclient.TwoFactorChallenge{TwoFactorEnabled: true, Token: "chal"}, nil).Once()
+	api.EXPECT().VerifyOTP(mock.Anything, mock.Anything, apiclient.Secret("000000")).
+		Return(nil, tuitest.APIErr(401, "UNAUTHORIZED", "invalid code")).Once()
+	fill(m, "carol", "Carol#2026", "secure.example.com")
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	tuitest.Type(m.Update, "000000")
+	out := m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	assert.Nil(t, out)
+	assert.Equal(t, "two-factor code", m.Step(), "a wrong code leaves the person on the code step")
+	assert.Contains(t, m.View(), "invalid code")
+}
+
+func TestModel_SignIn_invalidFieldsBlockUntilSendAnyway(t *testing.T) {
+	m, api := setup(t)
+	fill(m, ".bad.", "", "")
+	assert.Nil(t, m.Update(tuitest.Key("enter")), "invalid input is not sent")
+	v := m.View()
+	assert.Contains(t, v, "must not start or end with a period")
+	assert.Contains(t, v, "is required")
+
+	api.EXPECT().SignInWithCredentials(mock.Anything, apiclient.Credentials{Username: ".bad."}).
+		Return(nil, tuitest.APIErr(400, "VALIDATE_FAILED", "field validation failed")).Once()
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+g"))))
+	assert.Contains(t, m.View(), "VALIDATE_FAILED")
+}
+
+func TestModel_SignIn_staleReplyAfterSignOutIsDropped(t *testing.T) {
+	m, api := setup(t)
+	api.EXPECT().SignInWithCredentials(mock.Anything, mock.Anything).
+		Return(&apiclient.TokenPair{AccessToken: "acc", ExpiresIn: 60}, nil).Once()
+	fill(m, "alice", "Alice#2026", "example.com")
+	cmd := m.Update(tuitest.Key("enter"))
+	m.Update(common.SignedOutMsg{})
+	assert.Nil(t, m.Update(tuitest.Run(t, cmd)), "a reply after sign-out must not sign back in")
+	assert.False(t, m.Busy())
+}
+
+func TestModel_SignIn_escCancelsInFlight(t *testing.T) {
+	m, api := setup(t)
+	fill(m, "alice", "Alice#2026", "example.com")
+	var seen context.Context
+	api.EXPECT().SignInWithCredentials(mock.Anything, mock.Anything).
+		RunAndReturn(func(ctx context.Context, _ apiclient.Credentials) (apiclient.SignInResult, error) {
+			seen = ctx
+			return nil, ctx.Err()
+		}).Once()
+	cmd := m.Update(tuitest.Key("enter"))
+	m.Update(tuitest.Key("esc"))
+	assert.False(t, m.Busy())
+	assert.Contains(t, m.View(), "cancelled")
+	assert.Nil(t, m.Update(tuitest.Run(t, cmd)))
+	require.NotNil(t, seen)
+	assert.Error(t, seen.Err(), "the request's context was cancelled")
+}
+
+func TestModel_WebLogin(t *testing.T) {
+	m, api := setup(t)
+	api.EXPECT().Login(mock.Anything, alice).Return(nil).Once()
+	api.EXPECT().GetLoginStatus(mock.Anything).Return(&apiclient.LoginStatus{AccessToken: "acc", ExpiresIn: 600, Role: "Admin"}, nil).Once()
+	fill(m, "alice", "Alice#2026", "example.com")
+	m.Update(tuitest.Key("tab"))
+	m.Update(tuitest.Key(" "))
+	require.True(t, m.creds.Bool("web"))
+	assert.Contains(t, m.View(), "POST /login")
+	out := m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	msg := out().(common.SignedInMsg)
+	assert.Equal(t, common.WebSession, msg.Session.Kind)
+	assert.Equal(t, "Admin", msg.Session.Role)
+}
+
+func TestModel_SignIn_passwordMasked(t *testing.T) {
+	m, _ := setup(t)
+	fill(m, "alice", "Sup3rSecret", "")
+	assert.NotContains(t, m.View(), "Sup3rSecret")
+	m.Update(tuitest.Key("ctrl+r"))
+	assert.Contains(t, m.View(), "Sup3rSecret")
+}

@@ -1,0 +1,64 @@
+package social
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/mocks"
+	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
+)
+
+func setup(t *testing.T) (*Model, *mocks.API) {
+	api := mocks.NewAPI(t)
+	m := New(tuitest.Context(api))
+	m.SetSize(80, 20)
+	m.Update(tuitest.Key("tab"))
+	m.Update(tuitest.Key("tab")) // domain
+	return m, api
+}
+
+func TestModel_Social_showsIdPURL(t *testing.T) {
+	m, api := setup(t)
+	tuitest.Type(m.Update, "contoso.com")
+	req := apiclient.SocialSignIn{Provider: "microsoft", Domain: "contoso.com", CallbackURL: DefaultCallback}
+	api.EXPECT().SignInWithSocialAccount(mock.Anything, req).
+		Return(&apiclient.SocialSignInResult{URL: "https://login.example/authorize?client_id=x"}, nil).Once()
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	assert.Contains(t, m.View(), "https://login.example/authorize?client_id=x")
+}
+
+func TestModel_Social_byMicrosoftShowsLocation(t *testing.T) {
+	m, api := setup(t)
+	tuitest.Type(m.Update, "contoso.com")
+	api.EXPECT().LoginWithMicrosoft(mock.Anything, "contoso.com").Return("https://idp.example/auth?state=1", nil).Once()
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+b"))))
+	v := m.View()
+	assert.Contains(t, v, "redirects (302)")
+	assert.Contains(t, v, "https://idp.example/auth?state=1")
+}
+
+func TestModel_Social_apiError(t *testing.T) {
+	m, api := setup(t)
+	tuitest.Type(m.Update, "example.com")
+	api.EXPECT().SignInWithSocialAccount(mock.Anything, mock.Anything).
+		Return(nil, tuitest.APIErr(400, "VALIDATE_FAILED", "Microsoft 365 is not enabled")).Once()
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	assert.Contains(t, m.View(), "Microsoft 365 is not enabled")
+}
+
+func TestModel_Social_networkError(t *testing.T) {
+	m, api := setup(t)
+	tuitest.Type(m.Update, "contoso.com")
+	api.EXPECT().LoginWithMicrosoft(mock.Anything, "contoso.com").Return("", tuitest.NetErr()).Once()
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+b"))))
+	assert.Contains(t, m.View(), "cannot reach the PBX")
+}
+
+func TestModel_Social_missingDomainIsMarked(t *testing.T) {
+	m, _ := setup(t)
+	assert.Nil(t, m.Update(tuitest.Key("enter")))
+	assert.Contains(t, m.View(), "is required")
+}
