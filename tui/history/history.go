@@ -26,7 +26,12 @@ type Log struct {
 	limit   int
 	seq     int
 	entries []Entry
+	sink    func(Entry)
 }
+
+// OnAppend makes fn see every entry appended from now on (the on-disk Store's
+// Record). fn runs inside the TUI's Update, so it must not block or do I/O itself.
+func (l *Log) OnAppend(fn func(Entry)) { l.sink = fn }
 
 // New returns a Log keeping at most limit entries (DefaultLimit when limit <= 0).
 func New(limit int) *Log {
@@ -45,6 +50,9 @@ func (l *Log) Append(target string, ex *apiclient.Exchange) Entry {
 	}
 	e := Entry{Seq: l.seq, Exchange: ex, Target: target, At: at}
 	l.entries = append(l.entries, e)
+	if l.sink != nil {
+		l.sink(e)
+	}
 	if len(l.entries) > l.limit {
 		// Copy so the dropped entries' memory is released.
 		l.entries = append([]Entry(nil), l.entries[len(l.entries)-l.limit:]...)

@@ -1,0 +1,288 @@
+package history
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+)
+
+// DefaultFileLimit bounds a profile's history file: older entries are dropped when
+// the file is compacted.
+const DefaultFileLimit = 500
+
+// recordBuffer is how many entries may wait for the writer before Record drops one;
+// the TUI must never wait for the disk.
+const recordBuffer = 256
+
+// maxLine bounds one stored line (an exchange with its bodies, read back at most 1 MiB each).
+const maxLine = 4 << 20
+
+// DefaultDir is where histories live: $XDG_DATA_HOME/pbxauth/history, or
+// ~/.local/share/pbxauth/history when XDG_DATA_HOME is unset (the XDG default;
+// Go has no os.UserDataDir).
+func DefaultDir() (string, error) {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "pbxauth", "history"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("history: no data directory: %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "pbxauth", "history"), nil
+}
+
+// record is one line of a history file. The exchange goes through
+// apiclient.Exchange's MarshalJSON, which always redacts: a file never holds a
+// password, token or code.
+type record struct {
+	Seq      int                 `json:"seq"`
+	Target   string              `json:"target"`
+	At       time.Time           `json:"at"`
+	Session  string              `json:"session"`
+	Exchange *apiclient.Exchange `json:"exchange"`
+}
+
+// Store keeps each profile's history in <dir>/<profile>.jsonl, one redacted
+// exchange per line, bounded to limit entries. Record hands entries to a writer
+// goroutine, so the TUI's Update never touches the disk.
+type Store struct {
+	dir     string
+	limit   int
+	session string
+
+	ch   chan Entry
+	done chan struct{}
+
+	mu      sync.Mutex
+	err     error          // the last write error, shown by the inspector
+	dropped int            // entries Record could not queue
+	lines   map[string]int // lines per file, counted on first write
+	closed  bool
+}
+
+// OpenStore creates dir (0700: histories are private even redacted) and starts the
+// writer. limit <= 0 means DefaultFileLimit.
+func OpenStore(dir string, limit int) (*Store, error) {
+	if limit <= 0 {
+		limit = DefaultFileLimit
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	var id [8]byte
+	_, _ = rand.Read(id[:]) // crypto/rand.Read never fails (Go 1.24+)
+	s := &Store{
+		dir: dir, limit: limit, session: hex.EncodeToString(id[:]),
+		ch: make(chan Entry, recordBuffer), done: make(chan struct{}), lines: map[string]int{},
+	}
+	go s.write()
+	return s, nil
+}
+
+// Dir is the store's directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Path is the file of a profile's history.
+func (s *Store) Path(profile string) string {
+	return filepath.Join(s.dir, fileName(profile)+".jsonl")
+}
+
+// fileName keeps a profile name safe as a file name: letters, digits, '.', '-'
+// and '_' stay, the rest become '_'.
+func fileName(profile string) string {
+	if profile == "" {
+		return "default"
+	}
+	b := []byte(profile)
+	for i, c := range b {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+		if !ok {
+			b[i] = '_'
+		}
+	}
+	out := string(b)
+	if strings.Trim(out, ".") == "" {
+		return "default"
+	}
+	return out
+}
+
+// Record queues an entry for writing. It never blocks: when the writer is far
+// behind, the entry is dropped and counted.
+func (s *Store) Record(e Entry) {
+	if e.Exchange == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	select {
+	case s.ch <- e:
+	default:
+		s.dropped++
+	}
+}
+
+// Close writes what is queued and stops the writer.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.ch)
+	}
+	s.mu.Unlock()
+	<-s.done
+	return s.Err()
+}
+
+// Err is the last write error, nil when every entry reached the disk.
+func (s *Store) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err == nil && s.dropped > 0 {
+		return fmt.Errorf("history: %d entries dropped (the disk is too slow)", s.dropped)
+	}
+	return s.err
+}
+
+func (s *Store) write() {
+	defer close(s.done)
+	for e := range s.ch {
+		if err := s.append(e); err != nil {
+			s.mu.Lock()
+			s.err = err
+			s.mu.Unlock()
+		}
+	}
+}
+
+func (s *Store) append(e Entry) error {
+	line, err := json.Marshal(record{Seq: e.Seq, Target: e.Target, At: e.At, Session: s.session, Exchange: e.Exchange})
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	path := s.Path(e.Target)
+	n, counted := s.lines[path]
+	if !counted {
+		n, _ = countLines(path) // a missing file has none
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	_, werr := f.Write(append(line, '\n'))
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	n++
+	// Compact only when well past the limit, so appends stay O(1) on average.
+	if n > s.limit+s.limit/4 {
+		if err := compact(path, s.limit); err != nil {
+			return err
+		}
+		n = s.limit
+	}
+	s.lines[path] = n
+	return nil
+}
+
+func countLines(path string) (int, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	return bytes.Count(data, []byte{'\n'}), nil
+}
+
+// compact keeps the newest limit lines, replacing the file atomically.
+func compact(path string, limit int) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	lines := bytes.SplitAfter(data, []byte{'\n'})
+	if n := len(lines); n > 0 && len(lines[n-1]) == 0 {
+		lines = lines[:n-1]
+	}
+	if len(lines) <= limit {
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".history-*")
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	_, werr := tmp.Write(bytes.Join(lines[len(lines)-limit:], nil))
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("history: %w", err)
+	}
+	return nil
+}
+
+// Load reads a profile's entries from earlier sessions, oldest first, at most the
+// store's limit. They are redacted (that is how they were written). Lines that
+// can't be read are skipped and counted in the error, which is returned with the
+// good entries; a missing file is no error.
+func (s *Store) Load(profile string) ([]Entry, error) {
+	f, err := os.Open(s.Path(profile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), maxLine)
+	var out []Entry
+	bad := 0
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var r record
+		if err := json.Unmarshal(line, &r); err != nil || r.Exchange == nil {
+			bad++
+			continue
+		}
+		if r.Session == s.session {
+			continue // this run's entries are in the Log already
+		}
+		out = append(out, Entry{Seq: r.Seq, Exchange: r.Exchange, Target: r.Target, At: r.At})
+	}
+	if len(out) > s.limit {
+		out = out[len(out)-s.limit:]
+	}
+	var errs []error
+	if err := sc.Err(); err != nil {
+		errs = append(errs, fmt.Errorf("history: %s: %w", s.Path(profile), err))
+	}
+	if bad > 0 {
+		errs = append(errs, fmt.Errorf("history: %s: %d unreadable line(s) skipped", s.Path(profile), bad))
+	}
+	return out, errors.Join(errs...)
+}
