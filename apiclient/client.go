@@ -190,6 +190,20 @@ func (c *Client) notify(ctx context.Context, ex *Exchange) {
 }
 
 func (c *Client) resolve(path string, query url.Values) string {
+	// An absolute URL (a link an answer handed out, such as an identity provider's
+	// page) is followed as is, outside the /api base.
+	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
+		if abs, err := url.Parse(path); err == nil {
+			vals := abs.Query()
+			for k, vs := range query {
+				vals[k] = append(vals[k], vs...)
+			}
+			if len(query) > 0 {
+				abs.RawQuery = vals.Encode()
+			}
+			return abs.String()
+		}
+	}
 	u := *c.baseURL
 	rel, q, _ := strings.Cut(path, "?")
 	if rel != "" && !strings.HasPrefix(rel, "/") {

@@ -290,6 +290,9 @@ func (x *exec) buildRequest(st *Step, sc *scope) (apiclient.Request, error) {
 		if err != nil {
 			return req, fmt.Errorf("%s: path: %v", st.Pos, err)
 		}
+		if !validRequestPath(p) || strings.HasPrefix(p, "${") {
+			return req, fmt.Errorf("%s: path %q is neither /relative to the /api base nor an absolute http(s) URL", st.Pos, p)
+		}
 		req.Path = p
 		if op, _, _, ok := spec.Match(st.Method, strings.SplitN(p, "?", 2)[0]); ok {
 			req.Operation = op.ID

@@ -204,8 +204,8 @@ func (p *parser) requestStep(st *Step, n *yaml.Node) {
 			}
 		case "path":
 			st.Path = p.str(v, "path")
-			if !strings.HasPrefix(st.Path, "/") {
-				p.errorf(v, "path must start with / (it is relative to the /api base)")
+			if !validRequestPath(st.Path) {
+				p.errorf(v, "path must start with / (it is relative to the /api base), or be an absolute http(s) URL or a ${variable} holding one")
 			}
 		case "content_type":
 			st.ContentType = p.str(v, "content_type")
@@ -514,4 +514,11 @@ func (p *parser) captures(n *yaml.Node, kind StepKind) []Capture {
 		out = append(out, c)
 	}
 	return out
+}
+
+// validRequestPath accepts a path under the /api base, an absolute URL (to follow a
+// link an answer handed out) or a variable that will hold either.
+func validRequestPath(p string) bool {
+	return strings.HasPrefix(p, "/") || strings.HasPrefix(p, "http://") ||
+		strings.HasPrefix(p, "https://") || strings.HasPrefix(p, "${")
 }
