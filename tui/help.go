@@ -20,9 +20,9 @@ type helpKeys struct {
 func (h helpKeys) ShortHelp() []key.Binding {
 	out := append([]key.Binding(nil), h.screen.ShortHelp()...)
 	if h.capturing {
-		return append(out, h.global.Cancel, h.global.Next, h.global.ForceQuit)
+		return append(out, h.global.Cancel, h.global.ForceQuit)
 	}
-	return append(out, h.global.ShortHelp()...)
+	return append(out, h.global.Help, h.global.Quit)
 }
 
 func (h helpKeys) FullHelp() [][]key.Binding {

@@ -32,7 +32,7 @@ func (m *Model) updateKeys() {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Form.Submit, m.keys.Form.Next, m.keys.FillToken, m.keys.Form.SendAnyway, m.keys.Form.Reveal}
+	return []key.Binding{m.keys.Form.Submit, m.keys.FillToken, m.keys.Form.Reveal}
 }
 
 // FullHelp implements help.KeyMap.

@@ -43,9 +43,9 @@ func (m *Model) updateKeys() {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	if m.step == stepOTP {
-		return []key.Binding{m.keys.Form.Submit, m.keys.SendCode, m.keys.FillCode, m.keys.Form.Reveal}
+		return []key.Binding{m.keys.Form.Submit, m.keys.SendCode, m.keys.FillCode}
 	}
-	return []key.Binding{m.keys.Form.Submit, m.keys.Form.SendAnyway, m.keys.Form.Next, m.keys.Form.Reveal}
+	return []key.Binding{m.keys.Form.Submit, m.keys.Form.Next, m.keys.Form.Reveal}
 }
 
 // FullHelp implements help.KeyMap.

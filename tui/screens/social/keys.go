@@ -25,7 +25,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Form.Submit, m.keys.Microsoft, m.keys.Form.SendAnyway, m.keys.Form.Next}
+	return []key.Binding{m.keys.Form.Submit, m.keys.Microsoft, m.keys.Form.SendAnyway}
 }
 
 // FullHelp implements help.KeyMap.

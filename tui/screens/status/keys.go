@@ -36,7 +36,7 @@ func (m *Model) updateKeys() {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Refresh, m.keys.RenewToken, m.keys.SignOut, m.keys.Logout, m.keys.AutoRefresh}
+	return []key.Binding{m.keys.Refresh, m.keys.RenewToken, m.keys.SignOut, m.keys.Logout}
 }
 
 // FullHelp implements help.KeyMap.

@@ -1,0 +1,237 @@
+package tui
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/mocks"
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
+)
+
+func init() {
+	// Goldens hold no colour codes, whatever the terminal running the tests.
+	lipgloss.SetColorProfile(termenv.Ascii)
+}
+
+var fixedNow = time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+
+func newApp(t testing.TB, api apiclient.API) *Model {
+	t.Helper()
+	m, err := New(Options{
+		Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true},
+		API:    api,
+		Now:    func() time.Time { return fixedNow },
+	})
+	require.NoError(t, err)
+	return m
+}
+
+// start runs the app in a test program at w x h and waits for its first frame.
+func start(t *testing.T, m *Model, w, h int) *teatest.TestModel {
+	t.Helper()
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	waitFor(t, tm, "Sign in")
+	return tm
+}
+
+func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+// finalView quits and returns the last frame, without escape codes.
+func finalView(t *testing.T, tm *teatest.TestModel) string {
+	t.Helper()
+	require.NoError(t, tm.Quit())
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	return fm.View()
+}
+
+func TestApp_View_placeholderUntilSized(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	assert.Contains(t, m.View(), "starting pbxauth")
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	assert.Contains(t, m.View(), "Sign in · POST /auth/sign_in")
+	assert.Equal(t, 24, lipgloss.Height(m.View()))
+}
+
+func TestApp_View_smallTerminalsDoNotPanic(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	s := common.SessionFromTokens(fixedNow, "alice", "example.com", &apiclient.TokenPair{AccessToken: "a", ExpiresIn: 60})
+	m.Update(common.SignedInMsg{Session: s})
+	for _, size := range [][2]int{{40, 12}, {20, 5}, {1, 1}, {0, 0}, {80, 24}, {200, 60}} {
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for i := range m.screens {
+			m.active = i
+			v := m.View()
+			if size[0] > 0 && size[1] > 0 {
+				assert.LessOrEqual(t, lipgloss.Height(v), size[1], "screen %s at %v", m.screens[i].ID(), size)
+				assert.LessOrEqual(t, lipgloss.Width(v), size[0], "screen %s at %v", m.screens[i].ID(), size)
+			}
+		}
+	}
+}
+
+func TestApp_Keys_qInAFieldIsTypedNotQuit(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	tm := start(t, m, 80, 24)
+	tm.Type("quinn")
+	waitFor(t, tm, "quinn")
+	tm.Send(tuitest.Key("tab"))
+	tm.Type("q?1") // into the password field
+	tm.Send(tuitest.Key("ctrl+r"))
+	waitFor(t, tm, "q?1")
+	// Leave the field: now q quits.
+	tm.Send(tuitest.Key("esc"))
+	tm.Type("q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	fm := tm.FinalModel(t).(*Model)
+	assert.Equal(t, "signin", string(fm.Active().ID()), "the digit typed in the password did not switch screens")
+}
+
+func TestApp_Keys_ctrlCAlwaysQuits(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	tm := start(t, m, 80, 24)
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+func TestApp_Keys_switchScreens(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(tuitest.Key("ctrl+n"))
+	assert.Equal(t, common.ScreenID("status"), m.Active().ID(), "ctrl+n works even while typing")
+	m.Update(tuitest.Key("3"))
+	assert.Equal(t, common.ScreenID("metadata"), m.Active().ID())
+	m.Update(tuitest.Key("ctrl+p"))
+	assert.Equal(t, common.ScreenID("status"), m.Active().ID())
+	m.Update(tuitest.Key("?"))
+	assert.Contains(t, m.View(), "auto-refresh on/off", "full help lists the screen's keys")
+}
+
+func TestApp_Update_exchangesReachHistory(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	ex := &apiclient.Exchange{Operation: "retrieveMetadata", Method: "GET", URL: "http://x/api/info", Status: 200}
+	m.Update(common.ExchangeMsg{Exchange: ex})
+	last, ok := m.Context().History.Last()
+	require.True(t, ok)
+	assert.Same(t, ex, last.Exchange)
+	assert.Equal(t, "mock", last.Target)
+}
+
+func TestApp_Update_observerDeliversThroughTheChannel(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	ex := &apiclient.Exchange{Operation: "signOut"}
+	m.observe(m.exchanges)(ex)
+	msg := waitExchange(m.exchanges)()
+	assert.Equal(t, common.ExchangeMsg{Exchange: ex}, msg)
+}
+
+func TestApp_Update_countdownTicksOnlyWhileLive(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	assert.False(t, m.ticking, "no session, no tick")
+	s := common.SessionFromTokens(fixedNow, "alice", "", &apiclient.TokenPair{AccessToken: "a", ExpiresIn: 90})
+	m.Update(common.SignedInMsg{Session: s})
+	assert.True(t, m.ticking)
+	assert.Contains(t, m.View(), "● alice 1:30")
+	m.Update(common.SignedOutMsg{})
+	assert.False(t, m.ticking, "signing out stops the countdown")
+	gen := m.tickGen
+	m.Update(tickMsg{gen: gen - 1, at: fixedNow})
+	assert.False(t, m.ticking, "a tick of an old loop is dropped")
+}
+
+func TestApp_Update_confirmDialog(t *testing.T) {
+	api := mocks.NewAPI(t)
+	m := newApp(t, api)
+	m.ctx.Target.Production = true
+	s := common.SessionFromTokens(fixedNow, "alice", "", &apiclient.TokenPair{AccessToken: "a", ExpiresIn: 90})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(common.SignedInMsg{Session: s})
+	m.Update(tuitest.Key("ctrl+n")) // status
+	m.Update(common.ConfirmMsg{Prompt: "Sign out of the PRODUCTION PBX?", To: "status", Yes: nil})
+	assert.Contains(t, m.View(), "Sign out of the PRODUCTION PBX?")
+	m.Update(tuitest.Key("q"))
+	assert.NotNil(t, m.confirm, "other keys, q included, leave the dialog open")
+	m.Update(tuitest.Key("n"))
+	assert.Nil(t, m.confirm)
+	assert.Contains(t, m.View(), "cancelled")
+}
+
+func TestApp_TargetBar_marksInsecureAndProduction(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	m.Update(common.SwitchTargetMsg{Target: common.Target{Profile: "prod", BaseURL: "https://pbx.example.com:8887", Insecure: true, Production: true}})
+	v := m.View()
+	assert.Contains(t, v, "TLS NOT VERIFIED")
+	assert.Contains(t, v, "PRODUCTION")
+	m.Update(tea.WindowSizeMsg{Width: 40, Height: 12})
+	v = strings.Split(m.View(), "\n")[0]
+	assert.Contains(t, v, "TLS NOT VERIFIED", "the TLS marker survives a narrow terminal")
+}
+
+func TestApp_Golden(t *testing.T) {
+	t.Run("sign in at 80x24", func(t *testing.T) {
+		tm := start(t, newApp(t, mocks.NewAPI(t)), 80, 24)
+		tm.Send(tuitest.Key("esc")) // no cursor: it blinks
+		golden.RequireEqual(t, []byte(finalView(t, tm)))
+	})
+	t.Run("two-factor step at 80x24", func(t *testing.T) {
+		api := mocks.NewAPI(t)
+		api.EXPECT().SignInWithCredentials(mock.Anything, mock.Anything).
+			Return(&apiclient.TwoFactorChallenge{TwoFactorEnabled: true, Token: "chal"}, nil).Once()
+		tm := start(t, newApp(t, api), 80, 24)
+		tm.Type("carol")
+		tm.Send(tuitest.Key("tab"))
+		tm.Type("Carol#2026")
+		tm.Send(tuitest.Key("tab"))
+		tm.Type("secure.example.com")
+		tm.Send(tuitest.Key("enter"))
+		waitFor(t, tm, "two-factor code")
+		tm.Send(tuitest.Key("esc"))
+		golden.RequireEqual(t, []byte(finalView(t, tm)))
+	})
+	t.Run("status signed in at 80x24", func(t *testing.T) {
+		api := mocks.NewAPI(t)
+		api.EXPECT().GetLoginStatus(mock.Anything).Return(nil, tuitest.APIErr(401, "UNAUTHORIZED", "no web session")).Once()
+		api.EXPECT().GetUserAuthInfo(mock.Anything, apiclient.Secret("acc")).
+			Return(&apiclient.UserAuthInfo{Role: "Admin", PasswordVerified: true, Domain: "example.com"}, nil).Once()
+		tm := start(t, newApp(t, api), 80, 24)
+		s := common.SessionFromTokens(fixedNow, "alice", "example.com", &apiclient.TokenPair{AccessToken: "acc", RefreshToken: "r", ExpiresIn: 1800})
+		tm.Send(common.SignedInMsg{Session: s})
+		tm.Send(tuitest.Key("ctrl+n"))
+		tm.Send(tuitest.Key("r"))
+		waitFor(t, tm, "status checked")
+		golden.RequireEqual(t, []byte(finalView(t, tm)))
+	})
+	t.Run("metadata at 80x24", func(t *testing.T) {
+		api := mocks.NewAPI(t)
+		yes := true
+		api.EXPECT().RetrieveMetadata(mock.Anything, "").Return(&apiclient.Metadata{
+			WebDomain: "pbx.example.net", PrivateIPv4: "192.168.1.10", EnableDataflow: &yes}, nil).Once()
+		tm := start(t, newApp(t, api), 80, 24)
+		tm.Send(tuitest.Key("esc"))
+		tm.Type("3")
+		tm.Send(tuitest.Key("enter"))
+		waitFor(t, tm, "pbx.example.net")
+		golden.RequireEqual(t, []byte(finalView(t, tm)))
+	})
+}
+
+var _ io.Reader = (*bytes.Buffer)(nil)
