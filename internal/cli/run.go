@@ -1,0 +1,245 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pbxauth/pbxauth/mockserver"
+	"github.com/pbxauth/pbxauth/scenarios"
+)
+
+func init() { register(newRunCmd) }
+
+type runFlags struct {
+	suite          string
+	url            string
+	mock           bool
+	tags           []string
+	parallel       int
+	junit, json    string
+	failFast       bool
+	vars           []string
+	spec           string
+	allowMutations bool
+	insecure       bool
+	timeout        time.Duration
+	list, check    bool
+	schema         bool
+	verbose        bool
+	load           bool
+	duration       time.Duration
+	concurrency    int
+}
+
+func newRunCmd(s *streams) *cobra.Command {
+	f := &runFlags{}
+	cmd := &cobra.Command{
+		Use:   "run [FILES|DIRS...]",
+		Short: "Run conformance scenarios against a PBX or the mock PBX",
+		Long: `Run conformance scenarios (YAML, see scenarios/FORMAT.md) and report the results.
+
+Without files, or with --suite builtin, the built-in suite runs. The target is
+--url (or PBXAUTH_URL), or the in-process mock PBX (--mock, also the default when
+no URL is given): each scenario then gets its own fresh mock.
+
+Exit status: 0 all passed, 1 an assertion or spec check failed, 2 usage or file
+error, 3 the target could not be reached or timed out.`,
+		Example: `  pbxauth run --suite builtin --mock --junit report.xml
+  pbxauth run ./qa --url https://pbx.example.com --insecure --var password=...
+  pbxauth run --check ./qa
+  pbxauth run --load --duration 30s --concurrency 50 --url https://pbx.example.com`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runRun(cmd, s, f, args) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.suite, "suite", "", `run a built-in suite ("builtin"), in addition to FILES`)
+	fl.StringVar(&f.url, "url", "", "PBX address (env PBXAUTH_URL); a standalone `pbxauth mock` works too")
+	fl.BoolVar(&f.mock, "mock", false, "run against the in-process mock PBX, a fresh one per scenario (default without --url)")
+	fl.StringSliceVar(&f.tags, "tags", nil, "select scenarios with any of these tags; !tag excludes")
+	fl.IntVar(&f.parallel, "parallel", 4, "scenarios run at once")
+	fl.StringVar(&f.junit, "junit", "", "write a JUnit XML report to FILE")
+	fl.StringVar(&f.json, "json", "", "write a JSON report (redacted exchanges) to FILE")
+	fl.BoolVar(&f.failFast, "fail-fast", false, "stop starting scenarios after the first failure")
+	fl.StringArrayVar(&f.vars, "var", nil, "set a variable, name=value (repeatable)")
+	fl.StringVar(&f.spec, "spec", "fail", "what a response that breaks the OpenAPI document does: fail, warn or off")
+	fl.BoolVar(&f.allowMutations, "allow-mutations", false, "run mutating scenarios against a real PBX")
+	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification (self-signed PBX certificates)")
+	fl.DurationVar(&f.timeout, "timeout", scenarios.DefaultStepTimeout, "time limit of each step that sets none")
+	fl.BoolVar(&f.list, "list", false, "list the selected scenarios with their tags, run nothing")
+	fl.BoolVar(&f.check, "check", false, "validate the scenario files, send nothing")
+	fl.BoolVar(&f.schema, "schema", false, "print the JSON Schema of the scenario format")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "list every step, not only failing ones")
+	fl.BoolVar(&f.load, "load", false, "load mode: repeat the selection as virtual users for --duration")
+	fl.DurationVar(&f.duration, "duration", 30*time.Second, "load mode: how long to run")
+	fl.IntVar(&f.concurrency, "concurrency", 10, "load mode: virtual users (never more requests in flight)")
+	cmd.MarkFlagsMutuallyExclusive("url", "mock")
+	cmd.MarkFlagsMutuallyExclusive("list", "check", "schema", "load")
+	return cmd
+}
+
+func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
+	if f.schema {
+		_, err := s.out.Write(scenarios.Schema)
+		return err
+	}
+	if f.suite != "" && f.suite != "builtin" {
+		return usageErrorf("unknown suite %q (there is one: builtin)", f.suite)
+	}
+	vars, err := parseVars(f.vars)
+	if err != nil {
+		return err
+	}
+	list, files, err := loadSelection(f, args)
+	if err != nil {
+		return withCode(ExitUsage, err)
+	}
+	if f.check {
+		fmt.Fprintf(s.out, "ok: %d scenario(s) in %s\n", len(list), files)
+		return nil
+	}
+	list = scenarios.Select(list, f.tags)
+	if f.list {
+		return printList(s.out, list)
+	}
+	if len(list) == 0 {
+		return usageErrorf("no scenario matches the selection (tags %s)", strings.Join(f.tags, ","))
+	}
+
+	opts := scenarios.Options{
+		Parallel: f.parallel, FailFast: f.failFast, AllowMutations: f.allowMutations,
+		Spec: scenarios.SpecMode(f.spec), Timeout: f.timeout, Vars: vars, Insecure: f.insecure,
+	}
+	if f.parallel < 1 {
+		return usageErrorf("--parallel must be at least 1")
+	}
+	if f.timeout <= 0 {
+		return usageErrorf("--timeout must be positive")
+	}
+	url := f.url
+	if url == "" && !f.mock && !cmd.Flags().Changed("mock") {
+		url = strings.TrimSpace(os.Getenv("PBXAUTH_URL"))
+	}
+	if url == "" {
+		opts.NewMock = scenarios.InProcessMock(mockserver.Options{})
+		if !f.mock {
+			fmt.Fprintln(s.err, "pbxauth: no --url (or PBXAUTH_URL): running against the in-process mock PBX")
+		}
+	} else {
+		opts.BaseURL = url
+	}
+	if f.insecure {
+		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure)")
+	}
+	runner, err := scenarios.NewRunner(opts)
+	if err != nil {
+		return withCode(ExitUsage, err)
+	}
+	if missing := runner.MissingVars(list); len(missing) > 0 {
+		return withCode(ExitUsage, errors.New("missing variables:\n  "+strings.Join(missing, "\n  ")))
+	}
+
+	ctx, stop := signal.NotifyContext(cmdContext(cmd), os.Interrupt)
+	defer stop()
+	if f.load {
+		return runLoad(ctx, s, f, opts, list)
+	}
+	rep := scenarios.NewTextReporter(s.out, f.verbose)
+	res := runner.Run(ctx, list, rep.Event)
+	if err := writeReports(f, res); err != nil {
+		return withCode(ExitUsage, err)
+	}
+	switch code := res.ExitCode(); code {
+	case ExitOK:
+		return nil
+	case ExitNetwork:
+		return withCode(code, fmt.Errorf("%d scenario(s) could not reach %s or timed out", res.Errored, res.Target))
+	default:
+		return withCode(code, fmt.Errorf("%d scenario(s) failed", res.Failed))
+	}
+}
+
+func cmdContext(cmd *cobra.Command) context.Context {
+	if ctx := cmd.Context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
+}
+
+// loadSelection reads FILES/DIRS and the built-in suite; with neither, the built-in
+// suite is the selection.
+func loadSelection(f *runFlags, args []string) ([]*scenarios.Scenario, string, error) {
+	loader := scenarios.NewLoader()
+	var list []*scenarios.Scenario
+	var what []string
+	if f.suite == "builtin" || len(args) == 0 {
+		b, err := loader.Builtin()
+		if err != nil {
+			return nil, "", err
+		}
+		list = append(list, b...)
+		what = append(what, "the built-in suite")
+	}
+	if len(args) > 0 {
+		u, err := loader.Paths(args...)
+		if err != nil {
+			return nil, "", err
+		}
+		list = append(list, u...)
+		what = append(what, strings.Join(args, ", "))
+	}
+	return list, strings.Join(what, " and "), nil
+}
+
+func parseVars(kvs []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, usageErrorf("--var %q: want name=value", kv)
+		}
+		out[strings.TrimSpace(k)] = v
+	}
+	return out, nil
+}
+
+func printList(w io.Writer, list []*scenarios.Scenario) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTAGS\tFILE")
+	for _, s := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, strings.Join(s.Tags, ","), s.Pos)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d scenario(s)\n", len(list))
+	return err
+}
+
+func writeReports(f *runFlags, res *scenarios.RunResult) error {
+	write := func(path string, fn func(io.Writer, *scenarios.RunResult) error) error {
+		if path == "" {
+			return nil
+		}
+		file, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		if err := fn(file, res); err != nil {
+			file.Close()
+			return fmt.Errorf("report %s: %w", path, err)
+		}
+		return file.Close()
+	}
+	if err := write(f.junit, scenarios.WriteJUnit); err != nil {
+		return err
+	}
+	return write(f.json, scenarios.WriteJSON)
+}

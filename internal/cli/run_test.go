@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// pbxauth runs the CLI in-process and returns its exit code and output.
+func pbxauth(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Execute(args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func scenarioFile(t *testing.T, name, src string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+	return p
+}
+
+func TestRun_schemaPrintsJSONSchema(t *testing.T) {
+	code, out, _ := pbxauth(t, "run", "--schema")
+	require.Equal(t, ExitOK, code)
+	var v map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &v))
+	assert.Contains(t, v["$schema"], "json-schema.org")
+}
+
+func TestRun_builtinSuitePassesOnTheMock(t *testing.T) {
+	dir := t.TempDir()
+	junit, report := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.json")
+	code, out, errOut := pbxauth(t, "run", "--suite", "builtin", "--mock", "--junit", junit, "--json", report)
+	require.Equal(t, ExitOK, code, out+errOut)
+	assert.Contains(t, out, "PASS")
+	assert.Regexp(t, `\d+ passed in`, out)
+
+	data, err := os.ReadFile(junit)
+	require.NoError(t, err)
+	var suites struct {
+		Tests int `xml:"tests,attr"`
+	}
+	require.NoError(t, xml.Unmarshal(data, &suites))
+	assert.Positive(t, suites.Tests)
+
+	js, err := os.ReadFile(report)
+	require.NoError(t, err)
+	for _, secret := range []string{"Alice#2026", "Carol#2026"} {
+		assert.NotContains(t, string(js), secret, "the JSON report must not hold secrets")
+	}
+	assert.Contains(t, string(js), `"exchange"`)
+}
+
+func TestRun_exitCodes(t *testing.T) {
+	failing := scenarioFile(t, "fail.yaml", `
+name: alice has the wrong role
+tags: [readonly]
+steps:
+  - name: sign in
+    call: signInWithCredentials
+    body: {username: alice, password: "Alice#2026", domain: example.com}
+    capture: {tok: access_token}
+  - name: who am I
+    call: getUserAuthInfo
+    token: ${tok}
+    expect:
+      body:
+        role: StandardUser
+`)
+	malformed := scenarioFile(t, "bad.yaml", "name: x\nsteps:\n  - call: retrieveMetadata\n    expect:\n      stauts: 200\n")
+	unknownOp := scenarioFile(t, "op.yaml", "name: x\nsteps:\n  - call: fetchEverything\n")
+	needsVar := scenarioFile(t, "var.yaml", "name: x\ntags: [readonly]\nvars: {domain: null}\nsteps:\n  - call: retrieveMetadata\n    params: {domain: \"${domain}\"}\n")
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(3 * time.Second):
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(slow.Close)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	readonly := scenarioFile(t, "ro.yaml", "name: info\ntags: [readonly]\nsteps:\n  - call: retrieveMetadata\n")
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"assertion failure", []string{"run", "--mock", failing}, ExitFailure, `expected: "StandardUser"`},
+		{"malformed file", []string{"run", "--mock", malformed}, ExitUsage, `bad.yaml:5: unknown field "stauts" in expect`},
+		{"check of a malformed file", []string{"run", "--check", malformed}, ExitUsage, "bad.yaml:5"},
+		{"unknown operation", []string{"run", "--check", unknownOp}, ExitUsage, `op.yaml:3: unknown operation "fetchEverything"`},
+		{"missing --var", []string{"run", "--mock", needsVar}, ExitUsage, "needs --var domain=..."},
+		{"--var given", []string{"run", "--mock", "--var", "domain=example.com", needsVar}, ExitOK, "1 passed"},
+		{"unreachable URL", []string{"run", "--url", closed.URL, readonly}, ExitNetwork, "cannot reach"},
+		{"timeout", []string{"run", "--url", slow.URL, "--timeout", "300ms", readonly}, ExitNetwork, "timed out after 300ms"},
+		{"bad spec mode", []string{"run", "--mock", "--spec", "maybe", readonly}, ExitUsage, "spec mode"},
+		{"missing file", []string{"run", "nope.yaml"}, ExitUsage, "nope.yaml"},
+		{"unknown suite", []string{"run", "--suite", "all"}, ExitUsage, "unknown suite"},
+		{"check passes", []string{"run", "--check", readonly}, ExitOK, "ok: 1 scenario(s)"},
+		{"no match", []string{"run", "--mock", "--tags", "nothing-has-this", readonly}, ExitUsage, "no scenario matches"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := pbxauth(t, tt.args...)
+			assert.Equal(t, tt.code, code, out+errOut)
+			assert.Contains(t, out+errOut, tt.want)
+		})
+	}
+}
+
+func TestRun_listShowsTags(t *testing.T) {
+	code, out, _ := pbxauth(t, "run", "--list", "--tags", "2fa")
+	require.Equal(t, ExitOK, code)
+	assert.Contains(t, out, "mock-only")
+	assert.NotContains(t, out, "username starting with a period")
+}
+
+func TestRun_realPBXSkipsMockOnlyAndMutating(t *testing.T) {
+	pbx := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"web_domain":"pbx.test"}`))
+	}))
+	t.Cleanup(pbx.Close)
+	mutating := scenarioFile(t, "m.yaml", "name: m\ntags: [mutating]\nsteps:\n  - call: retrieveMetadata\n")
+	code, out, _ := pbxauth(t, "run", "--url", pbx.URL, "--suite", "builtin", "--tags", "2fa,mutating", mutating)
+	assert.Equal(t, ExitOK, code, out)
+	assert.Contains(t, out, "needs the mock PBX")
+	assert.Contains(t, out, "--allow-mutations")
+	code, out, _ = pbxauth(t, "run", "--url", pbx.URL, "--allow-mutations", mutating)
+	assert.Equal(t, ExitOK, code, out)
+	assert.Contains(t, out, "1 passed")
+}
+
+func TestRun_loadMode(t *testing.T) {
+	ro := scenarioFile(t, "ro.yaml", "name: info\ntags: [readonly]\nsteps:\n  - call: retrieveMetadata\n")
+	code, out, errOut := pbxauth(t, "run", "--load", "--mock", "--duration", "300ms", "--concurrency", "3", ro)
+	require.Equal(t, ExitOK, code, out+errOut)
+	for _, want := range []string{"3 virtual users", "requests", "p50", "p99", "max", "errors       none"} {
+		assert.Contains(t, out, want)
+	}
+	code, _, errOut = pbxauth(t, "run", "--load", "--mock", "--concurrency", "0", ro)
+	assert.Equal(t, ExitUsage, code, errOut)
+}
