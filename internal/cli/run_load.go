@@ -54,4 +54,3 @@ func runLoad(ctx context.Context, s *streams, f *runFlags, opts scenarios.Option
 	}
 	return withCode(ExitFailure, fmt.Errorf("%d of %d requests failed", res.ErrorTotal(), res.Requests))
 }
-
