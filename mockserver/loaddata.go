@@ -36,7 +36,7 @@ func LoadData(path string) (*Data, error) {
 func ParseData(name string, src []byte) (*Data, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, yamlMessage(err))
+		return nil, errors.New(withName(name, yamlMessage(err)))
 	}
 	if len(root.Content) == 0 {
 		return nil, fmt.Errorf("%s: empty data file", name)
@@ -45,7 +45,7 @@ func ParseData(name string, src []byte) (*Data, error) {
 	dec.KnownFields(true)
 	var d Data
 	if err := dec.Decode(&d); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, yamlMessage(err))
+		return nil, errors.New(withName(name, yamlMessage(err)))
 	}
 	if errs := d.check(nodeLines{root.Content[0]}); len(errs) > 0 {
 		msgs := make([]string, len(errs))
@@ -71,6 +71,15 @@ func yamlMessage(err error) string {
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
 	return strings.ReplaceAll(strings.TrimPrefix(msg, "line "), "\n  line ", "; line ")
+}
+
+// withName joins a file name and a message, as name:line: when the message starts
+// with a line number.
+func withName(name, msg string) string {
+	if msg != "" && msg[0] >= '0' && msg[0] <= '9' {
+		return name + ":" + msg
+	}
+	return name + ": " + msg
 }
 
 // nodeLines finds the lines of tenants, accounts and roles in the parsed document.

@@ -165,14 +165,15 @@ func (s *ttlStore[V]) compactLocked() {
 		clear(s.q[n:])
 		s.q, s.head = s.q[:n], 0
 	}
-	if len(s.q) > 2*s.max+16 {
+	if len(s.q)-s.head > 2*s.max+16 {
+		// Slots before head are nil (already popped): filter only what follows.
 		live := s.q[:0]
-		for _, it := range s.q {
+		for _, it := range s.q[s.head:] {
 			if !it.dead {
 				live = append(live, it)
 			}
 		}
 		clear(s.q[len(live):])
-		s.q = live
+		s.q, s.head = live, 0
 	}
 }
