@@ -76,6 +76,21 @@ func blankSecrets(v any, secrets *[]string) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, val := range t {
+			if items, ok := val.([]any); ok && k == "errors" {
+				// An error item's string "code" is PortSIP's error code, shown on purpose.
+				for _, it := range items {
+					if m, ok := it.(map[string]any); ok {
+						if c, ok := m["code"].(string); ok {
+							delete(m, "code")
+							blankSecrets(m, secrets)
+							m["code"] = c
+							continue
+						}
+					}
+					blankSecrets(it, secrets)
+				}
+				continue
+			}
 			if IsSecretField(k) {
 				if s, ok := val.(string); ok {
 					*secrets = append(*secrets, s)

@@ -189,6 +189,12 @@ func redactValue(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, val := range t {
+			if k == "errors" {
+				if items, ok := val.([]any); ok {
+					t[k] = redactErrorItems(items)
+					continue
+				}
+			}
 			if IsSecretField(k) {
 				if s, ok := val.(string); ok && s == "" {
 					continue
@@ -210,4 +216,27 @@ func redactValue(v any) any {
 		}
 	}
 	return v
+}
+
+// redactErrorItems handles PortSIP's {"errors": [...]}: there "code" is the error
+// code (VALIDATE_FAILED), which people need to see, not a one-time code.
+func redactErrorItems(items []any) []any {
+	for i, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok {
+			items[i] = redactValue(it)
+			continue
+		}
+		code, hasCode := m["code"]
+		delete(m, "code")
+		redactValue(m)
+		if hasCode {
+			if _, isString := code.(string); isString {
+				m["code"] = code
+			} else {
+				m["code"] = redactValue(code)
+			}
+		}
+	}
+	return items
 }

@@ -302,3 +302,16 @@ func TestExchange_JSONRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+func TestRedactBody_keepsErrorCodes(t *testing.T) {
+	in := `{"errors":[{"code":"VALIDATE_FAILED","message":"m","detail":{"code":"918273","token":"t1"}},{"code":{"otp":"x1"}}],"code":"654321"}`
+	out := string(apiclient.RedactBody([]byte(in), "application/json"))
+	if !strings.Contains(out, `"code":"VALIDATE_FAILED"`) {
+		t.Errorf("error code hidden: %s", out)
+	}
+	for _, gone := range []string{"918273", "t1", "x1", "654321"} {
+		if strings.Contains(out, gone) {
+			t.Errorf("%q survived: %s", gone, out)
+		}
+	}
+}
