@@ -362,6 +362,13 @@ func (x *exec) checkSpec(st *Step, res *StepResult) {
 	if x.r.opts.Spec == SpecOff || res.Exchange == nil {
 		return
 	}
+	// A followed link outside the API (an identity provider's page) is not the
+	// PBX's API, so the document has nothing to say about it.
+	if st.Kind == KindRequest && !strings.HasPrefix(st.Path, "/") {
+		if u, err := url.Parse(res.Exchange.URL); err == nil && !strings.Contains(u.Path, "/api/") {
+			return
+		}
+	}
 	vs := spec.ValidateExchange(res.Exchange)
 	res.Violations = vs
 	for _, v := range vs {
