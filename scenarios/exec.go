@@ -243,8 +243,9 @@ func (x *exec) http(ctx context.Context, st *Step, sc *scope, res *StepResult) e
 	if err != nil {
 		return err
 	}
-	x.checkSpec(st, res)
+	// Status first: it is the headline of a failure; the spec check adds detail.
 	x.checkStatus(st, resp, res)
+	x.checkSpec(st, res)
 	var doc any
 	var docErr error
 	if len(resp.Body) > 0 {

@@ -1,8 +1,11 @@
 package scenarios
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,4 +39,136 @@ func TestRunner_builtinSuitePassesAgainstTheMock(t *testing.T) {
 	logFailures(t, res)
 	assert.Equal(t, 0, res.ExitCode())
 	assert.Equal(t, len(ss), res.Passed)
+}
+
+// faultyMock is a factory whose mocks answer with the given faults from the start.
+func faultyMock(t testing.TB, faults map[string]mockserver.Fault) MockFactory {
+	return func() (string, func(), error) {
+		srv, err := mockserver.Start(mockserver.Options{})
+		if err != nil {
+			return "", nil, err
+		}
+		srv.SetFaults(faults)
+		return srv.APIURL(), func() { _ = srv.Close() }, nil
+	}
+}
+
+// testdata loads the runner's own example scenarios (testdata/, a frozen copy of the
+// first built-in ones), so these tests don't move with the built-in suite.
+func testdata(t testing.TB, file string) []*Scenario {
+	t.Helper()
+	ss, err := LoadPaths("testdata/" + file)
+	require.NoError(t, err)
+	return ss
+}
+
+func TestRunner_faultInjectedMockFailsTheAffectedScenarios(t *testing.T) {
+	ss := append(testdata(t, "signin.yaml"), testdata(t, "signin_2fa.yaml")...)
+	t.Run("forced status names the step and both statuses", func(t *testing.T) {
+		r, err := NewRunner(Options{NewMock: faultyMock(t, map[string]mockserver.Fault{"getUserAuthInfo": {Status: 500}}), Parallel: 2})
+		require.NoError(t, err)
+		res := r.Run(context.Background(), ss, nil)
+		for _, sr := range res.Scenarios {
+			require.Equal(t, StatusFailed, sr.Status, sr.Scenario.Name)
+			fs := sr.FailedStep()
+			assert.Equal(t, "getUserAuthInfo", fs.Operation)
+			assert.Contains(t, fs.Message(), "status: expected 200, got 500")
+		}
+		assert.Equal(t, 1, res.ExitCode())
+	})
+	t.Run("a dropped connection is a network error", func(t *testing.T) {
+		r, err := NewRunner(Options{NewMock: faultyMock(t, map[string]mockserver.Fault{"signInWithCredentials": {Drop: true}})})
+		require.NoError(t, err)
+		res := r.Run(context.Background(), ss[:1], nil)
+		require.Equal(t, StatusError, res.Scenarios[0].Status)
+		assert.Equal(t, "sign in", res.Scenarios[0].FailedStep().Name)
+		assert.Equal(t, 3, res.ExitCode())
+	})
+	t.Run("latency past the step timeout is a timeout", func(t *testing.T) {
+		r, err := NewRunner(Options{NewMock: faultyMock(t, map[string]mockserver.Fault{"signInWithCredentials": {Latency: mockserver.Duration(3 * time.Second)}}), Timeout: 200 * time.Millisecond})
+		require.NoError(t, err)
+		start := time.Now()
+		res := r.Run(context.Background(), ss[:1], nil)
+		require.Equal(t, StatusError, res.Scenarios[0].Status)
+		assert.Contains(t, res.Scenarios[0].FailedStep().Err, "timed out after 200ms")
+		assert.Less(t, time.Since(start), 2*time.Second, "never hangs past the timeout")
+	})
+}
+
+func TestRunner_parallelMatchesSequential(t *testing.T) {
+	ss, err := LoadBuiltin()
+	require.NoError(t, err)
+	outcome := func(parallel int) []string {
+		r, err := NewRunner(Options{NewMock: InProcessMock(mockserver.Options{}), Parallel: parallel})
+		require.NoError(t, err)
+		var out []string
+		for _, sr := range r.Run(context.Background(), ss, nil).Scenarios {
+			out = append(out, fmt.Sprintf("%s %s %d", sr.Scenario.Name, sr.Status, len(sr.Steps)))
+		}
+		return out
+	}
+	assert.Equal(t, outcome(1), outcome(8))
+}
+
+func TestRunner_eventsArriveInOrder(t *testing.T) {
+	ss := testdata(t, "signin.yaml")
+	r, err := NewRunner(Options{NewMock: InProcessMock(mockserver.Options{})})
+	require.NoError(t, err)
+	var kinds []string
+	r.Run(context.Background(), ss, func(e Event) {
+		k := e.Kind.String()
+		if e.Step != nil {
+			k += ": " + e.Step.Name
+		}
+		kinds = append(kinds, k)
+	})
+	assert.Equal(t, []string{"run started", "scenario started", "step finished: sign in",
+		"step finished: the access token identifies alice", "scenario finished", "run finished"}, kinds)
+}
+
+func TestReports_holdNoSecrets(t *testing.T) {
+	ss := testdata(t, "signin_2fa.yaml")
+	var mails []string
+	factory := func() (string, func(), error) {
+		srv, err := mockserver.Start(mockserver.Options{})
+		if err != nil {
+			return "", nil, err
+		}
+		return srv.APIURL(), func() {
+			for _, m := range srv.Outbox() {
+				mails = append(mails, m.Code)
+			}
+			_ = srv.Close()
+		}, nil
+	}
+	r, err := NewRunner(Options{NewMock: factory})
+	require.NoError(t, err)
+	var tokens []string
+	res := r.Run(context.Background(), ss, func(e Event) {
+		if e.Step != nil && e.Step.Exchange != nil {
+			if doc, err := decodeJSON(e.Step.Exchange.ResponseBody); err == nil {
+				for _, k := range []string{"access_token", "refresh_token", "token"} {
+					if v, ok := lookupPath(doc, k); ok {
+						tokens = append(tokens, v.(string))
+					}
+				}
+			}
+		}
+	})
+	require.Equal(t, 0, res.ExitCode())
+	require.NotEmpty(t, tokens)
+	require.NotEmpty(t, mails)
+	var js, junit, text bytes.Buffer
+	require.NoError(t, WriteJSON(&js, res))
+	require.NoError(t, WriteJUnit(&junit, res))
+	rep := NewTextReporter(&text, true)
+	for _, sr := range res.Scenarios {
+		rep.Event(Event{Kind: ScenarioFinished, Result: sr})
+	}
+	for _, secret := range append(append(tokens, mails...), "Carol#2026") {
+		for name, out := range map[string]string{"json": js.String(), "junit": junit.String(), "text": text.String()} {
+			assert.NotContains(t, out, secret, "%s report leaks a secret", name)
+		}
+	}
+	assert.Contains(t, js.String(), "[REDACTED]")
 }

@@ -24,16 +24,10 @@ func run(t testing.TB, opts Options, ss []*Scenario) *RunResult {
 	return r.Run(context.Background(), ss, nil)
 }
 
-func TestRunner_builtinExamplesPassAgainstFake(t *testing.T) {
+func TestRunner_examplesPassAgainstFake(t *testing.T) {
 	_, srv := newFake(t)
-	all, err := LoadBuiltin()
+	mine, err := LoadPaths("testdata")
 	require.NoError(t, err)
-	var mine []*Scenario
-	for _, s := range all {
-		if strings.HasPrefix(s.Pos.File, "builtin:signin") || strings.HasPrefix(s.Pos.File, "builtin:username_rules") {
-			mine = append(mine, s)
-		}
-	}
 	require.Len(t, mine, 3)
 	res := run(t, Options{BaseURL: srv.URL}, mine)
 	for _, sr := range res.Scenarios {
