@@ -156,6 +156,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return m, m.after(m.handleKey(msg))
 	case spinner.TickMsg:
+		if msg.ID != m.spinner.ID() {
+			// A screen's own spinner: each filters ticks by its ID, and an
+			// inactive screen's spinner must keep turning too.
+			for _, s := range m.screens {
+				cmds = append(cmds, s.Update(msg))
+			}
+			return m, tea.Batch(cmds...)
+		}
 		if !m.anyBusy() {
 			m.spinning = false
 			return m, nil

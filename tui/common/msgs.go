@@ -65,7 +65,7 @@ type NotifyMsg struct {
 // Broadcast reports whether the root forwards msg to every screen after handling it.
 func Broadcast(msg tea.Msg) bool {
 	switch msg.(type) {
-	case SignedOutMsg, TargetChangedMsg, SignedInMsg, SessionUpdatedMsg:
+	case SignedOutMsg, TargetChangedMsg, SignedInMsg, SessionUpdatedMsg, ExchangeMsg:
 		return true
 	}
 	return false

@@ -1,7 +1,6 @@
 package forgot
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,19 +11,15 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient/mocks"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
+	tuimocks "github.com/pbxauth/pbxauth/tui/mocks"
 )
-
-type outbox struct{ token string }
-
-func (o outbox) LatestOTP(context.Context, string) (string, error) { return "", nil }
-func (o outbox) LatestResetToken(_ context.Context, user string) (string, error) {
-	return o.token, nil
-}
 
 func setup(t *testing.T) (*Model, *mocks.API) {
 	api := mocks.NewAPI(t)
 	ctx := tuitest.Context(api)
-	ctx.Outbox = outbox{token: "rtok"}
+	ob := tuimocks.NewOutbox(t)
+	ob.EXPECT().LatestResetToken(mock.Anything, "bob").Return("rtok", nil).Maybe()
+	ctx.Outbox = ob
 	m := New(ctx)
 	m.SetSize(80, 24)
 	m.Update(tuitest.Key("tab")) // username

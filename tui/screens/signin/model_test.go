@@ -12,12 +12,8 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient/mocks"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
+	tuimocks "github.com/pbxauth/pbxauth/tui/mocks"
 )
-
-type fakeOutbox struct{ code, token string }
-
-func (f fakeOutbox) LatestOTP(context.Context, string) (string, error)        { return f.code, nil }
-func (f fakeOutbox) LatestResetToken(context.Context, string) (string, error) { return f.token, nil }
 
 func setup(t *testing.T) (*Model, *mocks.API) {
 	api := mocks.NewAPI(t)
@@ -76,7 +72,9 @@ func TestModel_SignIn_networkError(t *testing.T) {
 
 func TestModel_SignIn_twoFactor(t *testing.T) {
 	m, api := setup(t)
-	m.ctx.Outbox = fakeOutbox{code: "123456"}
+	ob := tuimocks.NewOutbox(t)
+	ob.EXPECT().LatestOTP(mock.Anything, "carol").Return("123456", nil).Once()
+	m.ctx.Outbox = ob
 	carol := apiclient.Credentials{Username: "carol", Password: "Carol#2026", Domain: "secure.example.com"}
 	api.EXPECT().SignInWithCredentials(mock.Anything, carol).
 		Return(&apiclient.TwoFactorChallenge{TwoFactorEnabled: true, Token: "chal"}, nil).Once()

@@ -1,0 +1,57 @@
+package tui
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/mocks"
+	"github.com/pbxauth/pbxauth/tui/common"
+	tuimocks "github.com/pbxauth/pbxauth/tui/mocks"
+)
+
+func TestApp_SwitchTarget(t *testing.T) {
+	first, second := mocks.NewAPI(t), mocks.NewAPI(t)
+	conn := tuimocks.NewConnector(t)
+	mockT := common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}
+	lab := common.Target{Profile: "lab", BaseURL: "https://pbx.lab:8887", Production: true, DefaultDomain: "example.com"}
+	conn.EXPECT().Connect(mockT, mock.Anything).Return(first, nil).Once()
+	conn.EXPECT().Connect(lab, mock.Anything).Return(second, nil).Once()
+	conn.EXPECT().Connect(common.Target{Profile: "broken", BaseURL: "::"}, mock.Anything).Return(nil, errors.New("bad address")).Once()
+
+	m, err := New(Options{Target: mockT, Connector: conn, Outbox: tuimocks.NewOutbox(t), Now: func() time.Time { return fixedNow }})
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	assert.NotNil(t, m.ctx.Outbox, "the mock has an outbox")
+	s := common.SessionFromTokens(fixedNow, "alice", "", &apiclient.TokenPair{AccessToken: "a", ExpiresIn: 60})
+	m.Update(common.SignedInMsg{Session: s})
+
+	m.Update(common.SwitchTargetMsg{Target: lab})
+	assert.Same(t, second, m.ctx.API)
+	assert.Nil(t, m.ctx.Session, "a new target starts signed out")
+	assert.Nil(t, m.ctx.Outbox, "a real PBX has no outbox")
+	assert.Contains(t, m.View(), "PRODUCTION")
+
+	m.Update(common.SwitchTargetMsg{Target: common.Target{Profile: "broken", BaseURL: "::"}})
+	assert.Equal(t, lab, m.ctx.Target, "a target that can't be used leaves the old one in place")
+	assert.Contains(t, m.View(), "bad address")
+}
+
+func TestClientConnector_buildsAClientWithTheObserver(t *testing.T) {
+	var seen []*apiclient.Exchange
+	api, err := ClientConnector{Timeout: time.Second}.Connect(common.Target{BaseURL: "http://127.0.0.1:1"}, func(e *apiclient.Exchange) { seen = append(seen, e) })
+	require.NoError(t, err)
+	_, err = api.RetrieveMetadata(t.Context(), "")
+	require.Error(t, err, "nothing listens on port 1")
+	require.Len(t, seen, 1, "failed calls are observed too")
+	assert.Equal(t, "retrieveMetadata", seen[0].Operation)
+
+	_, err = ClientConnector{}.Connect(common.Target{BaseURL: "ftp://x"}, nil)
+	assert.Error(t, err)
+}
