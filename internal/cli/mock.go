@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pbxauth/pbxauth/mockserver"
+)
+
+func init() { register(newMockCmd) }
+
+type mockFlags struct {
+	addr     string
+	tls      bool
+	data     string
+	tokenTTL time.Duration
+}
+
+func newMockCmd(s *streams) *cobra.Command {
+	var f mockFlags
+	cmd := &cobra.Command{
+		Use:   "mock",
+		Short: "Serve the mock PBX (demo accounts, outbox, faults) for curl, browsers and other tools",
+		Long: `Serve pbxauth's stateful mock PBX: the 14 authentication operations under /api,
+the control API under /_mock/ (outbox, journal, reset, clock, faults) and a simulated
+Microsoft 365 sign-in. Logs one line per request (no secrets) to stderr; Ctrl-C stops it.`,
+		Example: `  pbxauth mock
+  pbxauth mock --addr 127.0.0.1:9000 --tls
+  pbxauth mock --data mock.yaml --token-ttl 5m`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runMock(cmd.Context(), s, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:8887", "address to listen on (port 0: any free port)")
+	fl.BoolVar(&f.tls, "tls", false, "serve https with a self-signed certificate made at start")
+	fl.StringVar(&f.data, "data", "", "YAML data file replacing the demo accounts (see mockserver/testdata/demo.yaml)")
+	fl.DurationVar(&f.tokenTTL, "token-ttl", mockserver.DefaultTokenTTL, "access token lifetime")
+	return cmd
+}
+
+func runMock(ctx context.Context, s *streams, f mockFlags) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if f.tokenTTL <= 0 {
+		return usageErrorf("--token-ttl must be positive, got %s", f.tokenTTL)
+	}
+	if strings.TrimSpace(f.addr) == "" {
+		return usageErrorf("--addr must not be empty")
+	}
+	data := mockserver.DemoData()
+	if f.data != "" {
+		d, err := mockserver.LoadData(f.data)
+		if err != nil {
+			return withCode(ExitUsage, err)
+		}
+		data = d
+	}
+	logger := slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv, err := mockserver.Start(mockserver.Options{
+		Data: data, TokenTTL: f.tokenTTL, Logger: logger, TLS: f.tls, Addr: f.addr,
+	})
+	if err != nil {
+		return withCode(ExitFailure, err)
+	}
+	printBanner(s.out, srv, data, f)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	logger.Info("shutting down")
+	if err := srv.Close(); err != nil {
+		return withCode(ExitFailure, fmt.Errorf("shut down the mock: %w", err))
+	}
+	return nil
+}
+
+// printBanner tells where the mock listens and who can sign in. The demo passwords
+// are public (they are in the README); a data file's passwords are not printed.
+func printBanner(w io.Writer, srv *mockserver.Server, data *mockserver.Data, f mockFlags) {
+	fmt.Fprintf(w, "pbxauth mock PBX listening on %s\n", srv.URL())
+	fmt.Fprintf(w, "  API:      %s/api   (e.g. curl %s%s/api/info)\n", srv.URL(), curlTLSFlag(f.tls), srv.URL())
+	fmt.Fprintf(w, "  controls: %s/_mock/   (outbox, requests, reset, clock, faults)\n", srv.URL())
+	if c := srv.Certificate(); c != nil {
+		fmt.Fprintf(w, "  TLS:      self-signed certificate, SHA-256 %X\n", sha256.Sum256(c.Raw))
+	}
+	fmt.Fprintf(w, "  tokens:   access tokens live %s\n\n", f.tokenTTL)
+
+	source := "demo accounts"
+	if f.data != "" {
+		source = "accounts from " + f.data + " (passwords as in the file)"
+	}
+	fmt.Fprintf(w, "%s:\n", source)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  USERNAME\tPASSWORD\tDOMAIN\tROLE\tNOTES")
+	pw := func(p string) string {
+		if f.data != "" {
+			return "(file)"
+		}
+		return p
+	}
+	for _, a := range data.System.Accounts {
+		notes := "system account: sign in without a domain"
+		if a.TwoFactor {
+			notes += "; 2FA"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", a.Username, pw(a.Password), "-", a.Role, notes)
+	}
+	for _, t := range data.Tenants {
+		var notes []string
+		if t.TwoFactor {
+			notes = append(notes, "2FA: code in GET /_mock/outbox")
+		}
+		if t.MS365.Enabled {
+			notes = append(notes, "Microsoft 365 sign-in")
+		}
+		for _, a := range t.Users {
+			n := notes
+			if a.TwoFactor && !t.TwoFactor {
+				n = append(append([]string(nil), n...), "2FA")
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", a.Username, pw(a.Password), t.Domain, a.Role, strings.Join(n, "; "))
+		}
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w, "\nCtrl-C stops the mock.")
+}
+
+func curlTLSFlag(tls bool) string {
+	if tls {
+		return "-k "
+	}
+	return ""
+}
