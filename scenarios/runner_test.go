@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -149,4 +151,106 @@ steps:
 		assert.Less(t, time.Since(start), 1500*time.Millisecond)
 		assert.Equal(t, 3, res.ExitCode())
 	})
+}
+
+func TestRunner_failFastSkipsTheRest(t *testing.T) {
+	f, srv := newFake(t)
+	f.signInStatus = 500
+	ss := parse(t, "t.yaml", `
+name: first
+tags: [readonly]
+steps:
+  - call: signInWithCredentials
+    body: {username: alice, password: "Alice#2026", domain: example.com}
+---
+name: second
+tags: [readonly]
+steps:
+  - call: retrieveMetadata
+`)
+	res := run(t, Options{BaseURL: srv.URL, FailFast: true}, ss)
+	assert.Equal(t, StatusFailed, res.Scenarios[0].Status)
+	assert.Equal(t, StatusSkipped, res.Scenarios[1].Status)
+	assert.Contains(t, res.Scenarios[1].Reason, "--fail-fast")
+}
+
+func TestRunner_cancelStopsTheRun(t *testing.T) {
+	f, srv := newFake(t)
+	f.delay = 5 * time.Second
+	ss := parse(t, "t.yaml", "name: a\ntags: [readonly]\nsteps:\n  - call: retrieveMetadata\n---\nname: b\ntags: [readonly]\nsteps:\n  - call: retrieveMetadata\n")
+	r, err := NewRunner(Options{BaseURL: srv.URL})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	res := r.Run(ctx, ss, nil)
+	assert.Less(t, time.Since(start), 2*time.Second)
+	assert.NotEqual(t, StatusPassed, res.Scenarios[0].Status)
+	assert.Equal(t, StatusSkipped, res.Scenarios[1].Status)
+	assert.Contains(t, res.Scenarios[1].Reason, "interrupted")
+}
+
+func TestRunner_realPBXSkipsByTag(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	t.Cleanup(srv.Close)
+	ss := parse(t, "t.yaml", "name: m\ntags: [mutating]\nsteps:\n  - call: retrieveMetadata\n---\nname: o\ntags: [mock-only]\nsteps:\n  - clock: 1m\n---\nname: untagged\nsteps:\n  - call: retrieveMetadata\n")
+	res := run(t, Options{BaseURL: srv.URL}, ss)
+	for _, sr := range res.Scenarios {
+		assert.Equal(t, StatusSkipped, sr.Status, sr.Scenario.Name)
+	}
+	res = run(t, Options{BaseURL: srv.URL, AllowMutations: true}, ss)
+	assert.Equal(t, StatusPassed, res.Scenarios[0].Status)
+	assert.Equal(t, StatusSkipped, res.Scenarios[1].Status)
+	assert.Equal(t, StatusPassed, res.Scenarios[2].Status, "untagged counts as mutating")
+}
+
+func TestRunner_variables(t *testing.T) {
+	_, srv := newFake(t)
+	ss := parse(t, "t.yaml", `
+name: vars
+tags: [readonly]
+vars:
+  user: nobody
+  pass: ${env.PBX_PASS}
+  domain: null
+steps:
+  - call: signInWithCredentials
+    body: {username: "${user}", password: "${pass}", domain: "${domain}"}
+    capture: {expires: expires_in, kind: {body: token_type, regex: "^(B)"}}
+  - call: retrieveMetadata
+    expect:
+      body:
+        enable_dataflow: {not_equals: "${expires}"}
+  - call: retrieveMetadata
+    params: {domain: "x-${kind}-$${literal}"}
+`)
+	r, err := NewRunner(Options{BaseURL: srv.URL, Vars: map[string]string{"user": "alice", "domain": "example.com"},
+		Getenv: func(k string) (string, bool) { return map[string]string{"PBX_PASS": "Alice#2026"}[k], k == "PBX_PASS" }})
+	require.NoError(t, err)
+	assert.Empty(t, r.MissingVars(ss))
+	res := r.Run(context.Background(), ss, nil)
+	require.Equal(t, StatusPassed, res.Scenarios[0].Status, res.Scenarios[0].Reason)
+	assert.Contains(t, res.Scenarios[0].Steps[2].Exchange.URL, "domain=x-B-%24%7Bliteral%7D")
+
+	r2, err := NewRunner(Options{BaseURL: srv.URL})
+	require.NoError(t, err)
+	assert.Len(t, r2.MissingVars(ss), 1)
+}
+
+func TestSelect(t *testing.T) {
+	ss := parse(t, "t.yaml", "name: a\ntags: [readonly, signin]\nsteps:\n  - call: retrieveMetadata\n---\nname: b\ntags: [mutating, 2fa]\nsteps:\n  - call: retrieveMetadata\n---\nname: c\ntags: [readonly, 2fa]\nsteps:\n  - call: retrieveMetadata\n")
+	names := func(list []*Scenario) (out []string) {
+		for _, s := range list {
+			out = append(out, s.Name)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"a", "b", "c"}, names(Select(ss, nil)))
+	assert.Equal(t, []string{"b", "c"}, names(Select(ss, []string{"2fa"})))
+	assert.Equal(t, []string{"a", "b"}, names(Select(ss, []string{"signin,mutating"})))
+	assert.Equal(t, []string{"c"}, names(Select(ss, []string{"2fa", "!mutating"})))
+	assert.Equal(t, []string{"a"}, names(Select(ss, []string{"-2fa"})))
 }

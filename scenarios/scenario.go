@@ -1,5 +1,15 @@
-// Package scenarios reads conformance scenarios (YAML), runs them against a PBX or the
-// mock PBX, and reports the results as events, text, JUnit XML and JSON.
+// Package scenarios reads conformance scenarios (YAML, see FORMAT.md), runs them
+// against a PBX or the mock PBX, and reports the results as events, text, JUnit XML
+// and JSON. It knows nothing of the terminal UI; the TUI and the CLI drive it alike:
+//
+//	list, err := scenarios.LoadBuiltin()             // or NewLoader().Paths(files...)
+//	list = scenarios.Select(list, []string{"2fa"})   // tag filter
+//	r, err := scenarios.NewRunner(scenarios.Options{NewMock: scenarios.InProcessMock(mockserver.Options{})})
+//	res := r.Run(ctx, list, func(e scenarios.Event) { ... }) // ScenarioStarted, StepFinished, ...
+//	os.Exit(res.ExitCode())
+//
+// Each StepResult carries its failures (expected and actual, secrets hidden), spec
+// warnings and the HTTP exchange; Redacted gives the exchange safe to show or store.
 package scenarios
 
 import (

@@ -1,0 +1,162 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/spec"
+)
+
+func (x *exec) buildRequest(st *Step, sc *scope) (apiclient.Request, error) {
+	var req apiclient.Request
+	headers := http.Header{}
+	for k, v := range st.Headers {
+		ev, err := sc.expandText(v)
+		if err != nil {
+			return req, fmt.Errorf("%s: header %s: %v", st.Pos, k, err)
+		}
+		headers.Set(k, ev)
+	}
+	req.Header = headers
+	if st.Token != "" {
+		tok, err := sc.expandText(st.Token)
+		if err != nil {
+			return req, fmt.Errorf("%s: token: %v", st.Pos, err)
+		}
+		x.secrets.add(tok)
+		req.Bearer = apiclient.Secret(tok)
+	}
+	var body any
+	if st.HasBody {
+		b, err := sc.expandValue(st.Body)
+		if err != nil {
+			return req, fmt.Errorf("%s: body: %v", st.Pos, err)
+		}
+		body = b
+		x.secrets.addSecretFields(b)
+	}
+	if st.Kind == KindRequest {
+		req.Method, req.ContentType = st.Method, st.ContentType
+		p, err := sc.expandText(st.Path)
+		if err != nil {
+			return req, fmt.Errorf("%s: path: %v", st.Pos, err)
+		}
+		if !validRequestPath(p) || strings.HasPrefix(p, "${") {
+			return req, fmt.Errorf("%s: path %q is neither /relative to the /api base nor an absolute http(s) URL", st.Pos, p)
+		}
+		req.Path = p
+		if op, _, _, ok := spec.Match(st.Method, strings.SplitN(p, "?", 2)[0]); ok {
+			req.Operation = op.ID
+		}
+		switch b := body.(type) {
+		case nil:
+		case string:
+			req.Body = []byte(b)
+		default:
+			raw, err := json.Marshal(b)
+			if err != nil {
+				return req, fmt.Errorf("%s: body: %v", st.Pos, err)
+			}
+			req.Body = raw
+			if req.ContentType == "" {
+				req.ContentType = "application/json"
+			}
+		}
+		return req, nil
+	}
+
+	op, _ := lookupOp(st.Call)
+	req.Operation, req.Method = op.ID, op.Method
+	path := op.Path
+	query := url.Values{}
+	for _, name := range sortedKeys(st.Params) {
+		v, err := sc.expandValue(st.Params[name])
+		if err != nil {
+			return req, fmt.Errorf("%s: param %s: %v", st.Pos, name, err)
+		}
+		if op.params[name] == "path" {
+			path = strings.ReplaceAll(path, "{"+name+"}", url.PathEscape(stringify(v)))
+			continue
+		}
+		if list, ok := v.([]any); ok {
+			for _, it := range list {
+				query.Add(name, stringify(it))
+			}
+			continue
+		}
+		query.Set(name, stringify(v))
+	}
+	req.Path, req.Query = path, query
+	if body != nil {
+		fields, _ := body.(map[string]any)
+		if op.ContentType == "application/x-www-form-urlencoded" {
+			form := url.Values{}
+			for _, k := range sortedKeys(fields) {
+				form.Set(k, stringify(fields[k]))
+			}
+			req.Body = []byte(form.Encode())
+		} else {
+			raw, err := json.Marshal(fields)
+			if err != nil {
+				return req, fmt.Errorf("%s: body: %v", st.Pos, err)
+			}
+			req.Body = raw
+		}
+		req.ContentType = op.ContentType
+	}
+	return req, nil
+}
+
+// capture stores the step's captures; a missing value fails the step.
+func (x *exec) capture(st *Step, doc any, docErr error, h http.Header, res *StepResult) {
+	for _, c := range st.Captures {
+		var v any
+		var ok bool
+		where := "body field " + c.Path
+		switch {
+		case c.From == FromHeader:
+			where = "header " + c.Path
+			if vals := h.Values(c.Path); len(vals) > 0 {
+				v, ok = strings.Join(vals, ", "), true
+			}
+		case docErr == nil && doc != nil:
+			v, ok = lookupPath(doc, c.Path)
+		}
+		if ok && c.Regex != nil {
+			m := c.Regex.FindStringSubmatch(stringify(v))
+			switch {
+			case m == nil:
+				ok = false
+				where += " matching " + c.Regex.String()
+			case len(m) > 1:
+				v = m[1]
+			default:
+				v = m[0]
+			}
+		}
+		if !ok {
+			res.Failures = append(res.Failures, Failure{Check: "capture " + c.Name, Expected: where, Actual: "(absent)", Pos: c.Pos})
+			continue
+		}
+		if secretName(c.Name) || (c.From == FromBody && secretPath(c.Path)) {
+			x.secrets.add(v)
+		}
+		res.capture(c.Name, v)
+	}
+}
+
+// Captured lists the names of the variables the step captured (values are not kept
+// in reports: they are often tokens).
+func (r *StepResult) Captured() []string {
+	names := make([]string, 0, len(r.captured))
+	for k := range r.captured {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
