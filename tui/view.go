@@ -47,14 +47,30 @@ func (m *Model) chromeTop() string {
 }
 
 func (m *Model) tabs() string {
+	if full := m.renderTabs(false); lipgloss.Width(full) <= m.ctx.Width {
+		return full
+	}
+	// Narrow terminal: inactive tabs shrink to their numbers, so the active
+	// one is always named.
+	return m.renderTabs(true)
+}
+
+func (m *Model) renderTabs(compact bool) string {
 	st := m.ctx.Styles.Tabs
+	sep := " │ "
+	if compact {
+		sep = " "
+	}
 	var b strings.Builder
 	b.WriteString(" ")
 	for i, s := range m.screens {
 		if i > 0 {
-			b.WriteString(st.Separator.Render(" │ "))
+			b.WriteString(st.Separator.Render(sep))
 		}
 		label := strconv.Itoa(i+1) + " " + s.Title()
+		if compact && i != m.active {
+			label = strconv.Itoa(i + 1)
+		}
 		if i == m.active {
 			b.WriteString(st.Active.Render(label))
 		} else {

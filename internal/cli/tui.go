@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -13,11 +14,17 @@ import (
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/tui"
 	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/clipboard"
+	"github.com/pbxauth/pbxauth/tui/history"
 	"github.com/pbxauth/pbxauth/tui/profile"
 	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
 func init() { rootRun = attachTUI }
+
+// tuiFPS caps redraws. Bubble Tea's renderer wakes at this rate even when idle, so
+// it sets the idle CPU; 30 is still smooth for typing.
+const tuiFPS = 30
 
 // tuiFlags are the bare command's flags.
 type tuiFlags struct {
@@ -25,6 +32,7 @@ type tuiFlags struct {
 	insecure bool
 	profile  string
 	logFile  string
+	scenDir  string
 }
 
 // attachTUI makes the bare `pbxauth` open the terminal UI.
@@ -34,6 +42,7 @@ func attachTUI(root *cobra.Command, s *streams) {
 	root.Flags().BoolVar(&f.insecure, "insecure", false, "do not verify the PBX's TLS certificate")
 	root.Flags().StringVar(&f.profile, "profile", "", "open on this profile from the profile file")
 	root.Flags().StringVar(&f.logFile, "log", "", "write a debug log to this file")
+	root.Flags().StringVar(&f.scenDir, "scenarios", "", "your scenario files for the scenarios screen (default: the config dir's pbxauth/scenarios)")
 	root.Args = cobra.NoArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		if f.url == "" {
@@ -49,6 +58,11 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 	}
 	if f.url != "" && f.profile != "" {
 		return usageErrorf("--url and --profile name two targets; give one")
+	}
+	if f.url != "" {
+		if _, err := apiclient.NormalizeBaseURL(f.url); err != nil {
+			return usageErrorf("--url: %v", err)
+		}
 	}
 	// The mock always runs (loopback only), so the profiles screen can switch to it.
 	mock, err := mockserver.Start(mockserver.Options{})
@@ -79,9 +93,6 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		target = tui.TargetOf(p)
 		target.Insecure = target.Insecure || f.insecure
 	case f.url != "":
-		if _, err := apiclient.NormalizeBaseURL(f.url); err != nil {
-			return usageErrorf("--url: %v", err)
-		}
 		target = common.Target{Profile: "url", BaseURL: f.url, Insecure: f.insecure}
 	}
 
@@ -95,19 +106,52 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 	styles.HonourNoColor()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	hist := openHistory()
+	if hist != nil {
+		defer hist.Close()
+	}
 	app, err := tui.New(tui.Options{
-		Target:     target,
-		MockTarget: &mockTarget,
-		Outbox:     tui.NewHTTPOutbox(mock.URL()),
-		Profiles:   store,
-		Context:    ctx,
+		Target:      target,
+		MockTarget:  &mockTarget,
+		Outbox:      tui.NewHTTPOutbox(mock.URL()),
+		Profiles:    store,
+		Context:     ctx,
+		History:     hist,
+		Clipboard:   clipboard.NewOSC52(s.out),
+		ScenarioDir: scenarioDir(f.scenDir),
+		Mock:        mock,
 	})
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	p := tea.NewProgram(app, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(s.in), tea.WithOutput(s.out))
+	p := tea.NewProgram(app, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(tuiFPS), tea.WithInput(s.in), tea.WithOutput(s.out))
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		return withCode(ExitFailure, fmt.Errorf("terminal UI: %w", err))
 	}
 	return nil
+}
+
+// openHistory opens the on-disk history; without a data directory the session's
+// history stays in memory (the inspector still works).
+func openHistory() *history.Store {
+	dir, err := history.DefaultDir()
+	if err != nil {
+		return nil
+	}
+	st, err := history.OpenStore(dir, 0)
+	if err != nil {
+		return nil
+	}
+	return st
+}
+
+// scenarioDir is --scenarios, or pbxauth/scenarios in the user's config directory.
+func scenarioDir(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "pbxauth", "scenarios")
+	}
+	return ""
 }
