@@ -11,7 +11,6 @@ import (
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/tui/common"
-	"github.com/pbxauth/pbxauth/tui/profile"
 )
 
 // ClientConnector connects with apiclient.New over HTTP.
@@ -119,12 +118,4 @@ func (o *HTTPOutbox) LatestResetToken(ctx context.Context, username string) (str
 		return "", fmt.Errorf("the newest reset mail for %s holds no token", username)
 	}
 	return m.Token, nil
-}
-
-// TargetOf turns a saved profile into a target.
-func TargetOf(p profile.Profile) common.Target {
-	return common.Target{
-		Profile: p.Name, BaseURL: p.URL, Insecure: p.Insecure, Production: p.Production,
-		DefaultDomain: p.Domain, DefaultUsername: p.Username,
-	}
 }

@@ -90,7 +90,7 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		if !ok {
 			return usageErrorf("no profile %q in %s", f.profile, store.Path)
 		}
-		target = tui.TargetOf(p)
+		target = p.Target()
 		target.Insecure = target.Insecure || f.insecure
 	case f.url != "":
 		target = common.Target{Profile: "url", BaseURL: f.url, Insecure: f.insecure}

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/tui/common"
 )
 
 // Profile is one PBX target.
@@ -39,6 +40,14 @@ func (p Profile) Validate() error {
 		return fmt.Errorf("url: %w", err)
 	}
 	return nil
+}
+
+// Target is the profile as the TUI's target.
+func (p Profile) Target() common.Target {
+	return common.Target{
+		Profile: p.Name, BaseURL: p.URL, Insecure: p.Insecure, Production: p.Production,
+		DefaultDomain: p.Domain, DefaultUsername: p.Username,
+	}
 }
 
 // MockName is the name the built-in mock goes by.

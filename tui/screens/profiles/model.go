@@ -92,7 +92,7 @@ func (m *Model) entries() []entry {
 	}
 	if m.store != nil {
 		for i, p := range m.store.Profiles {
-			out = append(out, entry{target: targetOf(p), saved: i})
+			out = append(out, entry{target: p.Target(), saved: i})
 		}
 	}
 	return out
@@ -101,11 +101,6 @@ func (m *Model) entries() []entry {
 func (m *Model) inStore(name string) bool {
 	_, ok := m.store.Get(name)
 	return ok
-}
-
-func targetOf(p profile.Profile) common.Target {
-	return common.Target{Profile: p.Name, BaseURL: p.URL, Insecure: p.Insecure, Production: p.Production,
-		DefaultDomain: p.Domain, DefaultUsername: p.Username}
 }
 
 func (m *Model) selectedSaved() int {
