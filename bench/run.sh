@@ -8,6 +8,7 @@
 #   bench/run.sh --quick               # 3 rounds × 2 s, 10 s flood
 #   bench/run.sh --no-prism            # skip Prism (no Node.js / npm on the machine)
 #   bench/run.sh --targets floor,prism # any subset of mock,floor,prism
+#   bench/run.sh --mock-args '--token-ttl 5m' --out /tmp/perf.md
 #
 # Needs: Go, wrk (installed with apt-get when run as root), and for Prism Node.js
 # with npm (Prism 5.14 is installed into $PBXAUTH_BENCH_CACHE, default
@@ -20,8 +21,8 @@ cache=${PBXAUTH_BENCH_CACHE:-/tmp/pbxauth-bench}
 reference=${PBXAUTH_REFERENCE:-$repo/../shared/reference/portsip-auth-openapi.json}
 prism_version=5.14
 
-rounds=3 duration=5s flood=60s settle=30s targets=mock,floor,prism out=""
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+rounds=3 duration=5s flood=60s settle=30s targets=mock,floor,prism out="" mock_args=""
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) rounds=$2; shift 2 ;;
@@ -30,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--settle) settle=$2; shift 2 ;;
 	--targets) targets=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--mock-args) mock_args=$2; shift 2 ;;
 	--no-prism) targets=$(echo "$targets" | sed 's/,\{0,1\}prism//; s/^,//'); shift ;;
 	--quick) rounds=3 duration=2s flood=10s settle=10s; shift ;;
 	-h | --help) usage; exit 0 ;;
@@ -82,4 +84,5 @@ args=(-workdir "$cache/logs" -pbxauth "$cache/pbxauth" -floor "$cache/floor" -sp
 	-rounds "$rounds" -duration "$duration" -flood "$flood" -settle "$settle" -targets "$targets")
 [ -n "$prism" ] && args+=(-prism "$prism")
 [ -n "$out" ] && args+=(-out "$out")
+[ -n "$mock_args" ] && args+=(-mock-args "$mock_args")
 exec "$cache/harness" "${args[@]}"

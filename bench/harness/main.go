@@ -28,6 +28,7 @@ type config struct {
 	settle                      time.Duration
 	threads, conns              int
 	targets                     string
+	mockLog, mockArgs           string
 }
 
 func parseFlags() config {
@@ -48,6 +49,8 @@ func parseFlags() config {
 	flag.IntVar(&c.threads, "threads", 2, "wrk -t")
 	flag.IntVar(&c.conns, "conns", 64, "wrk -c")
 	flag.StringVar(&c.targets, "targets", "mock,floor,prism", "comma-separated targets to measure")
+	flag.StringVar(&c.mockLog, "mock-log", os.DevNull, "where the mock's per-request log goes (a file grows by ~150 bytes a request)")
+	flag.StringVar(&c.mockArgs, "mock-args", "", "extra flags for `pbxauth mock`, space-separated")
 	flag.Parse()
 	return c
 }

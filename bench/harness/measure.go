@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -135,6 +136,7 @@ func measureRounds(ctx context.Context, c config, targets []*target, rep *report
 func floodAndExpire(ctx context.Context, c config, m *target, rep *report) error {
 	signIn := calls[1]
 	rep.rssBefore = rssMiB(m.pid())
+	rep.tokBefore = tokensHeld(m)
 	logf("sign-in flood on the mock for %s (RSS before %.1f MiB)", c.flood, rep.rssBefore)
 	s, err := runWrk(ctx, c, m, signIn, c.flood, c.threads, c.conns)
 	if err != nil {
@@ -142,10 +144,48 @@ func floodAndExpire(ctx context.Context, c config, m *target, rep *report) error
 	}
 	rep.flood = &s
 	rep.rssAfter = rssMiB(m.pid())
+	rep.tokAfter = tokensHeld(m)
 	logf("flood: %d sign-ins, %.0f req/s, errors %d; RSS after %.1f MiB", s.Requests, s.rps(), s.errors(), rep.rssAfter)
 
+	// Access tokens live 30 minutes, refresh tokens 24 hours: move the clock past
+	// one, then the other. The stores drop expired entries when a new one comes in,
+	// so one sign-in a second pokes them without refilling them.
+	for _, st := range []struct{ advance, label string }{
+		{"31m", "31m (access tokens expired)"},
+		{"24h", "24h more (refresh tokens expired too)"},
+	} {
+		if err := advanceClock(m, st.advance); err != nil {
+			return err
+		}
+		e := expiryStage{label: st.label, rssMin: rssMiB(m.pid())}
+		start := time.Now()
+		for time.Since(start) < c.settle/2 {
+			if err := signInOnce(m); err != nil {
+				return err
+			}
+			time.Sleep(time.Second)
+			if r := rssMiB(m.pid()); r < e.rssMin {
+				e.rssMin, e.rssMinAt = r, time.Since(start)
+			}
+		}
+		e.rssEnd, e.tokens = rssMiB(m.pid()), tokensHeld(m)
+		rep.expiry = append(rep.expiry, e)
+		logf("clock +%s: RSS min %.1f MiB at +%s, end %.1f MiB, tokens %s", st.advance, e.rssMin, e.rssMinAt.Round(time.Second), e.rssEnd, e.tokens)
+	}
+	return nil
+}
+
+// expiryStage is the mock's memory after one move of its clock.
+type expiryStage struct {
+	label          string
+	rssMin, rssEnd float64
+	rssMinAt       time.Duration
+	tokens         string
+}
+
+func advanceClock(m *target, d string) error {
 	root := strings.TrimSuffix(m.base, "/api")
-	resp, err := http.Post(root+"/_mock/clock", "application/json", strings.NewReader(`{"advance":"31m"}`))
+	resp, err := http.Post(root+"/_mock/clock", "application/json", strings.NewReader(`{"advance":"`+d+`"}`))
 	if err != nil {
 		return fmt.Errorf("advance the mock clock: %w", err)
 	}
@@ -153,24 +193,38 @@ func floodAndExpire(ctx context.Context, c config, m *target, rep *report) error
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("advance the mock clock: POST /_mock/clock answered %d", resp.StatusCode)
 	}
-	rep.clockAdvanced = true
-
-	// One connection of sign-ins a second: enough to trigger lazy sweeps, too
-	// little to refill the store.
-	start := time.Now()
-	rep.rssMin = rep.rssAfter
-	for time.Since(start) < c.settle {
-		if _, err := runWrk(ctx, c, m, signIn, time.Second, 1, 1); err != nil {
-			return err
-		}
-		r := rssMiB(m.pid())
-		rep.rssSeries = append(rep.rssSeries, r)
-		if r < rep.rssMin {
-			rep.rssMin, rep.rssMinAt = r, time.Since(start)
-		}
-	}
-	logf("after expiry: RSS min %.1f MiB at +%s, last %.1f MiB", rep.rssMin, rep.rssMinAt.Round(time.Second), rep.rssSeries[len(rep.rssSeries)-1])
 	return nil
+}
+
+func signInOnce(m *target) error {
+	resp, err := http.Post(m.url("/auth/sign_in"), "application/json",
+		strings.NewReader(`{"username":"alice","password":"Alice#2026","domain":"example.com"}`))
+	if err != nil {
+		return fmt.Errorf("sign in after expiry: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("sign in after expiry: %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// tokensHeld reads the mock's store sizes from GET /_mock/stats ("access/refresh"),
+// or "?" when the mock does not say.
+func tokensHeld(m *target) string {
+	resp, err := http.Get(strings.TrimSuffix(m.base, "/api") + "/_mock/stats")
+	if err != nil {
+		return "?"
+	}
+	defer resp.Body.Close()
+	var st struct {
+		Access  *int `json:"access_tokens"`
+		Refresh *int `json:"refresh_tokens"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&st) != nil || st.Access == nil || st.Refresh == nil {
+		return "?"
+	}
+	return fmt.Sprintf("%d / %d", *st.Access, *st.Refresh)
 }
 
 func ms(us int64) string { return fmt.Sprintf("%.2f ms", float64(us)/1000) }

@@ -24,12 +24,14 @@ type targetSpec struct {
 	prefix string
 	// skip, when set, is why this target can't run here.
 	skip string
+	// log is where the server's output goes; empty means <workdir>/<name>.log.
+	log string
 }
 
 func targetSpecs(c config) []targetSpec {
 	specs := []targetSpec{
-		{name: "mock", prefix: "/api", args: func(p int) []string {
-			return []string{c.pbxauth, "mock", "--addr", "127.0.0.1:" + strconv.Itoa(p)}
+		{name: "mock", prefix: "/api", log: c.mockLog, args: func(p int) []string {
+			return append([]string{c.pbxauth, "mock", "--addr", "127.0.0.1:" + strconv.Itoa(p)}, strings.Fields(c.mockArgs)...)
 		}},
 		{name: "floor", prefix: "/api", args: func(p int) []string {
 			return []string{c.floor, "-addr", "127.0.0.1:" + strconv.Itoa(p)}
@@ -72,8 +74,11 @@ func startTarget(ctx context.Context, s targetSpec, workDir string) (*target, er
 		return nil, err
 	}
 	argv := s.args(port)
-	logPath := filepath.Join(workDir, s.name+".log")
-	logFile, err := os.Create(logPath)
+	logPath := s.log
+	if logPath == "" {
+		logPath = filepath.Join(workDir, s.name+".log")
+	}
+	logFile, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +101,7 @@ func startTarget(ctx context.Context, s targetSpec, workDir string) (*target, er
 	for {
 		select {
 		case <-t.done:
-			return nil, fmt.Errorf("%s exited at start; its log (%s):\n%s", s.name, logPath, tail(logPath, 20))
+			return nil, fmt.Errorf("%s exited at start; its log (%s; -mock-log FILE keeps the mock's):\n%s", s.name, logPath, tail(logPath, 20))
 		case <-ctx.Done():
 			t.stop()
 			return nil, ctx.Err()
