@@ -47,35 +47,48 @@ func (m *Model) chromeTop() string {
 }
 
 func (m *Model) tabs() string {
-	if full := m.renderTabs(false); lipgloss.Width(full) <= m.ctx.Width {
+	labels := make([]string, len(m.screens))
+	for i, s := range m.screens {
+		labels[i] = strconv.Itoa(i+1) + " " + s.Title()
+	}
+	if full := m.renderTabs(labels, 0, len(labels)-1, " │ "); lipgloss.Width(full) <= m.ctx.Width {
 		return full
 	}
-	// Narrow terminal: inactive tabs shrink to their numbers, so the active
-	// one is always named.
-	return m.renderTabs(true)
+	// Too narrow for every tab: show a window of whole tabs around the active
+	// one, growing it to both sides while it fits; "…" marks hidden tabs.
+	lo, hi := m.active, m.active
+	for grew := true; grew; {
+		grew = false
+		if hi+1 < len(labels) && lipgloss.Width(m.renderTabs(labels, lo, hi+1, " ")) <= m.ctx.Width {
+			hi, grew = hi+1, true
+		}
+		if lo > 0 && lipgloss.Width(m.renderTabs(labels, lo-1, hi, " ")) <= m.ctx.Width {
+			lo, grew = lo-1, true
+		}
+	}
+	return m.renderTabs(labels, lo, hi, " ")
 }
 
-func (m *Model) renderTabs(compact bool) string {
+// renderTabs draws tabs lo..hi, with "…" where tabs are left out.
+func (m *Model) renderTabs(labels []string, lo, hi int, sep string) string {
 	st := m.ctx.Styles.Tabs
-	sep := " │ "
-	if compact {
-		sep = " "
-	}
 	var b strings.Builder
 	b.WriteString(" ")
-	for i, s := range m.screens {
-		if i > 0 {
+	if lo > 0 {
+		b.WriteString(st.Separator.Render("…" + sep))
+	}
+	for i := lo; i <= hi; i++ {
+		if i > lo {
 			b.WriteString(st.Separator.Render(sep))
 		}
-		label := strconv.Itoa(i+1) + " " + s.Title()
-		if compact && i != m.active {
-			label = strconv.Itoa(i + 1)
-		}
 		if i == m.active {
-			b.WriteString(st.Active.Render(label))
+			b.WriteString(st.Active.Render(labels[i]))
 		} else {
-			b.WriteString(st.Inactive.Render(label))
+			b.WriteString(st.Inactive.Render(labels[i]))
 		}
+	}
+	if hi < len(labels)-1 {
+		b.WriteString(st.Separator.Render(sep + "…"))
 	}
 	return b.String()
 }
