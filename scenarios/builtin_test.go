@@ -1,0 +1,223 @@
+package scenarios
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pbxauth/pbxauth/apiclient/spec"
+	"github.com/pbxauth/pbxauth/mockserver"
+)
+
+// The built-in suite's own contract: what it covers, how it is tagged, and that it
+// fails when the PBX misbehaves. The runner's behaviour is tested elsewhere.
+
+// calledOps lists the operations a scenario's steps send (flows included): calls by
+// operationId, raw requests by the operation their method and path match.
+func calledOps(steps []*Step) []string {
+	var out []string
+	for _, st := range steps {
+		switch st.Kind {
+		case KindCall:
+			out = append(out, st.Call)
+		case KindRequest:
+			path, _, _ := strings.Cut(st.Path, "?")
+			if op, _, _, ok := spec.Match(st.Method, path); ok {
+				out = append(out, op.ID)
+			}
+		case KindInclude:
+			out = append(out, calledOps(st.Include.Flow.Steps)...)
+		}
+	}
+	return out
+}
+
+// pathOps lists the operations whose path a scenario's raw requests hit with any
+// method (a 405 scenario is about that path's operation without calling it).
+func pathOps(steps []*Step) []string {
+	var out []string
+	for _, st := range steps {
+		if st.Kind != KindRequest {
+			continue
+		}
+		path, _, _ := strings.Cut(st.Path, "?")
+		for _, id := range spec.OperationIDs() {
+			op, _ := spec.OperationByID(id)
+			if op.Path == path {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+func builtinSuite(t testing.TB) []*Scenario {
+	t.Helper()
+	ss, err := LoadBuiltin()
+	require.NoError(t, err)
+	return ss
+}
+
+func TestBuiltin_everyOperationHasASuccessAndTwoFailures(t *testing.T) {
+	ss := builtinSuite(t)
+	for _, id := range spec.OperationIDs() {
+		var ok, negative []string
+		for _, s := range ss {
+			if !s.HasTag(id) {
+				continue
+			}
+			if s.HasTag("negative") {
+				negative = append(negative, s.Name)
+			} else {
+				ok = append(ok, s.Name)
+			}
+		}
+		assert.NotEmpty(t, ok, "%s has no success scenario", id)
+		assert.GreaterOrEqual(t, len(negative), 2, "%s has fewer than two failure scenarios: %q", id, negative)
+	}
+}
+
+func TestBuiltin_operationTagsMatchTheSteps(t *testing.T) {
+	ids := spec.OperationIDs()
+	for _, s := range builtinSuite(t) {
+		called := calledOps(s.Steps)
+		touched := append(slices.Clone(called), pathOps(s.Steps)...)
+		var tagged int
+		for _, tag := range s.Tags {
+			if !slices.Contains(ids, tag) {
+				continue
+			}
+			tagged++
+			assert.Contains(t, touched, tag, "%q is tagged %s but never sends it", s.Name, tag)
+		}
+		if !s.HasTag("bad-input") {
+			assert.NotZero(t, tagged, "%q names no operation in its tags", s.Name)
+		}
+	}
+}
+
+func TestBuiltin_tagsSayWhatAScenarioNeeds(t *testing.T) {
+	for _, s := range builtinSuite(t) {
+		assert.True(t, s.HasTag(TagReadonly) != s.HasTag(TagMutating), "%q must be tagged readonly or mutating (one of them)", s.Name)
+		if usesMock(s.Steps) {
+			assert.True(t, s.MockOnly(), "%q reads the outbox or moves the clock but is not tagged mock-only", s.Name)
+		}
+		if s.HasTag("negative") {
+			assert.True(t, expectsClientError(s.Steps), "%q is tagged negative but expects no 4xx answer", s.Name)
+		}
+		assert.False(t, strings.HasSuffix(s.Name, "."), "%q: names are sentences without a final period", s.Name)
+	}
+}
+
+// The mock-only and mutating scenarios are the ones a real PBX skips by default, so
+// enough of the suite must be left for it: the read-only scenarios that need no demo
+// data, which is every operation's failure side at least.
+func TestBuiltin_aRealPBXRunsAReadOnlyPart(t *testing.T) {
+	covered := map[string]bool{}
+	for _, s := range builtinSuite(t) {
+		if s.MockOnly() || s.Mutating() {
+			continue
+		}
+		for _, op := range calledOps(s.Steps) {
+			covered[op] = true
+		}
+	}
+	for _, id := range spec.OperationIDs() {
+		assert.True(t, covered[id], "no read-only scenario for a real PBX sends %s", id)
+	}
+}
+
+func usesMock(steps []*Step) bool {
+	for _, st := range steps {
+		if st.Kind == KindOutbox || st.Kind == KindClock || (st.Kind == KindInclude && usesMock(st.Include.Flow.Steps)) {
+			return true
+		}
+	}
+	return false
+}
+
+func expectsClientError(steps []*Step) bool {
+	for _, st := range steps {
+		if st.Kind == KindInclude && expectsClientError(st.Include.Flow.Steps) {
+			return true
+		}
+		for _, code := range st.Expect.Status {
+			if code >= 400 && code < 500 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// faultedMock starts mocks whose control API has been told, over HTTP as a user
+// would (POST /_mock/faults), to fail one operation with status.
+func faultedMock(op string, status int) MockFactory {
+	return func() (string, func(), error) {
+		srv, err := mockserver.Start(mockserver.Options{})
+		if err != nil {
+			return "", nil, err
+		}
+		body, _ := json.Marshal(map[string]any{op: map[string]any{"status": status}})
+		root := strings.TrimSuffix(srv.APIURL(), "/api")
+		resp, err := http.Post(root+"/_mock/faults", "application/json", bytes.NewReader(body))
+		if err != nil {
+			_ = srv.Close()
+			return "", nil, err
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode/100 != 2 {
+			_ = srv.Close()
+			return "", nil, fmt.Errorf("POST /_mock/faults answered %d", resp.StatusCode)
+		}
+		return srv.APIURL(), func() { _ = srv.Close() }, nil
+	}
+}
+
+// With one operation failing, every scenario that sends it fails at the first step
+// that does, with a message naming the expected and the injected status; the others
+// still pass. This is what proves the suite can fail.
+func TestBuiltin_aFaultyOperationFailsTheScenariosThatSendIt(t *testing.T) {
+	ss := builtinSuite(t)
+	const injected = 503
+	for _, id := range spec.OperationIDs() {
+		t.Run(id, func(t *testing.T) {
+			var affected, others []*Scenario
+			for _, s := range ss {
+				if slices.Contains(calledOps(s.Steps), id) {
+					affected = append(affected, s)
+				} else {
+					others = append(others, s)
+				}
+			}
+			require.NotEmpty(t, affected)
+			r, err := NewRunner(Options{NewMock: faultedMock(id, injected), Parallel: 4})
+			require.NoError(t, err)
+			res := r.Run(context.Background(), append(affected, others...), nil)
+			for i, sr := range res.Scenarios {
+				if i >= len(affected) {
+					assert.Equal(t, StatusPassed, sr.Status, "%q does not send %s yet failed", sr.Scenario.Name, id)
+					continue
+				}
+				if !assert.Equal(t, StatusFailed, sr.Status, "%q sends %s but did not fail", sr.Scenario.Name, id) {
+					continue
+				}
+				fs := sr.FailedStep()
+				require.NotNil(t, fs)
+				require.NotNil(t, fs.Exchange, sr.Scenario.Name)
+				assert.Equal(t, id, fs.Exchange.Operation, "%q failed at %q, not at a %s step", sr.Scenario.Name, fs.Name, id)
+				assert.NotEmpty(t, fs.Name)
+				assert.Contains(t, fs.Message(), fmt.Sprintf("got %d FAULT_INJECTED", injected), sr.Scenario.Name)
+			}
+			assert.Equal(t, 1, res.ExitCode())
+		})
+	}
+}
