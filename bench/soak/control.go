@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -72,42 +73,18 @@ func (c *control) setFaults(f map[string]any) error {
 	return err
 }
 
-// latestMail finds the newest mail of a kind for a user.
+// latestMail finds the newest mail of a kind for a user (GET /_mock/outbox/last).
 func (c *control) latestMail(kind, username string) (mail, error) {
-	data, err := c.do(http.MethodGet, "/_mock/outbox", nil)
+	data, err := c.do(http.MethodGet, "/_mock/outbox/last?kind="+url.QueryEscape(kind)+"&username="+url.QueryEscape(username), nil)
 	if err != nil {
 		return mail{}, err
 	}
-	mails, err := decodeMails(data)
-	if err != nil {
-		return mail{}, err
+	var m mail
+	if err := json.Unmarshal(data, &m); err != nil {
+		return mail{}, fmt.Errorf("GET /_mock/outbox/last: %w", err)
 	}
-	for i := len(mails) - 1; i >= 0; i-- {
-		m := mails[i]
-		if m.Kind == kind && (m.Username == username || strings.HasPrefix(m.To, username+"@")) {
-			return m, nil
-		}
+	if m.Kind != kind {
+		return mail{}, fmt.Errorf("GET /_mock/outbox/last?kind=%s answered a %q mail", kind, m.Kind)
 	}
-	return mail{}, fmt.Errorf("no %s mail for %s in the outbox (%d mails)", kind, username, len(mails))
-}
-
-// decodeMails reads the outbox as a list, or as an object holding the list.
-func decodeMails(data []byte) ([]mail, error) {
-	var list []mail
-	if err := json.Unmarshal(data, &list); err == nil {
-		return list, nil
-	}
-	var wrapped map[string]json.RawMessage
-	if err := json.Unmarshal(data, &wrapped); err != nil {
-		return nil, fmt.Errorf("outbox is neither a list nor an object: %w", err)
-	}
-	for _, k := range []string{"mails", "outbox", "items"} {
-		if raw, ok := wrapped[k]; ok {
-			if err := json.Unmarshal(raw, &list); err != nil {
-				return nil, fmt.Errorf("outbox %q: %w", k, err)
-			}
-			return list, nil
-		}
-	}
-	return nil, fmt.Errorf("outbox object has no mail list")
+	return m, nil
 }

@@ -56,8 +56,9 @@ type vu struct {
 }
 
 // grace is how long past its timeout a call may take before it counts as hung:
-// the time to notice the deadline and unwind, not to wait for the server.
-const grace = 500 * time.Millisecond
+// the time to notice the deadline and unwind on a busy two-core machine, not to
+// wait for the server.
+func grace(timeout time.Duration) time.Duration { return max(time.Second, timeout/2) }
 
 // call runs one client call, classifies it and records whether it was expected.
 // In the fault run, the fault plan's outcomes replace the normal ones, and sign-in
@@ -78,7 +79,7 @@ func (v *vu) call(op string, expect []string, fn func(context.Context) error) bo
 	if err != nil {
 		detail = err.Error()
 	}
-	v.st.record(op, out, slices.Contains(expect, out), d, d > v.timeout+grace, detail)
+	v.st.record(op, out, slices.Contains(expect, out), d, d > v.timeout+grace(v.timeout), detail)
 	return out == outOK
 }
 

@@ -137,7 +137,7 @@ func phase(name string, c config, d, timeout time.Duration, faults bool, tr *htt
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	// A flow has at most 8 calls, each bounded by the client's timeout.
-	limit := 8*(timeout+grace) + 5*time.Second
+	limit := 8*(timeout+grace(timeout)) + 5*time.Second
 	hung := false
 	select {
 	case <-done:

@@ -74,6 +74,9 @@ func (s *stats) record(op, outcome string, expected bool, d time.Duration, hang 
 	o.latencies = append(o.latencies, d)
 	if hang {
 		o.hangs++
+		if len(s.samples) < 10 {
+			s.samples = append(s.samples, fmt.Sprintf("%s took %s, past its timeout and grace (%s)", op, d.Round(time.Millisecond), outcome))
+		}
 	}
 	if !expected {
 		o.unexpected[outcome]++
