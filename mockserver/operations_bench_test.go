@@ -3,8 +3,10 @@ package mockserver_test
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -214,6 +216,39 @@ func BenchmarkOperations(b *testing.B) {
 					check(serve(f.h, r), r)
 				}
 				done += len(reqs)
+			}
+		})
+	}
+}
+
+// BenchmarkRequestLog is what standalone mode's one log line per request costs:
+// GET /info with no logger (in-process use) and with the text handler `pbxauth
+// mock` uses, writing to /dev/null (a write syscall per line, no disk).
+func BenchmarkRequestLog(b *testing.B) {
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { devnull.Close() })
+	for _, tc := range []struct {
+		name   string
+		logger *slog.Logger
+	}{
+		{"no_logger", nil},
+		{"text_to_devnull", slog.New(slog.NewTextHandler(devnull, &slog.HandlerOptions{Level: slog.LevelInfo}))},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			s, err := mockserver.New(mockserver.Options{Logger: tc.logger})
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := s.Handler()
+			r := benchReq{method: "GET", path: "/api/info"}
+			b.ReportAllocs()
+			for b.Loop() {
+				if w := serve(h, r); w.Code != http.StatusOK {
+					b.Fatalf("GET /api/info: %d", w.Code)
+				}
 			}
 		})
 	}
