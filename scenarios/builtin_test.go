@@ -221,3 +221,38 @@ func TestBuiltin_aFaultyOperationFailsTheScenariosThatSendIt(t *testing.T) {
 		})
 	}
 }
+
+// A PBX has no control API: against one, the mock-only scenarios are skipped and the
+// rest must pass with the demo data as their default variables. A mock with its
+// /_mock/ endpoints hidden stands in for it, shared by every scenario as a PBX is.
+func TestBuiltin_theRealPBXPartPassesWithoutTheControlAPI(t *testing.T) {
+	srv, err := mockserver.Start(mockserver.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	pbx := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_mock") {
+			http.NotFound(w, r)
+			return
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(pbx.Close)
+
+	ss := builtinSuite(t)
+	r, err := NewRunner(Options{BaseURL: pbx.URL + "/api", Parallel: 4})
+	require.NoError(t, err)
+	res := r.Run(context.Background(), ss, nil)
+	logFailures(t, res)
+	var ran int
+	for _, sr := range res.Scenarios {
+		switch {
+		case sr.Scenario.MockOnly() || sr.Scenario.Mutating():
+			assert.Equal(t, StatusSkipped, sr.Status, sr.Scenario.Name)
+		default:
+			ran++
+			assert.Equal(t, StatusPassed, sr.Status, sr.Scenario.Name)
+		}
+	}
+	assert.GreaterOrEqual(t, ran, 70)
+	assert.Equal(t, 0, res.ExitCode())
+}

@@ -76,7 +76,13 @@ func (x *exec) run(ctx context.Context, sr *ScenarioResult) {
 		return
 	}
 	ok := x.steps(ctx, x.s.Steps, sc, "", sr)
+	last := (*StepResult)(nil)
+	if n := len(sr.Steps); n > 0 {
+		last = sr.Steps[n-1]
+	}
 	switch {
+	case !ok && last != nil && last.Status == StatusSkipped:
+		sr.Status, sr.Reason = StatusSkipped, "interrupted at step "+last.Name
 	case ok:
 		sr.Status = StatusPassed
 	case sr.FailedStep() != nil:
@@ -182,7 +188,7 @@ func (x *exec) include(ctx context.Context, st *Step, sc *scope, prefix string, 
 }
 
 // step runs one call, request, outbox or clock step and checks it.
-func (x *exec) step(ctx context.Context, st *Step, sc *scope) *StepResult {
+func (x *exec) step(parent context.Context, st *Step, sc *scope) *StepResult {
 	res := &StepResult{Name: st.Name, Kind: st.Kind, Operation: st.Call, Pos: st.Pos}
 	started := time.Now()
 	defer func() { res.Duration = time.Since(started) }()
@@ -190,7 +196,7 @@ func (x *exec) step(ctx context.Context, st *Step, sc *scope) *StepResult {
 	if timeout <= 0 {
 		timeout = x.r.opts.Timeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 
 	var err error
@@ -201,6 +207,11 @@ func (x *exec) step(ctx context.Context, st *Step, sc *scope) *StepResult {
 		err = x.outbox(ctx, st, sc, res)
 	case KindClock:
 		err = x.clock(ctx, st, sc, res)
+	}
+	if err != nil && errors.Is(parent.Err(), context.Canceled) {
+		// The run was interrupted: the step says nothing about the PBX.
+		res.Err, res.Status = "interrupted", StatusSkipped
+		return res
 	}
 	if err != nil {
 		res.Err = x.secrets.scrub(describeErr(err, timeout))

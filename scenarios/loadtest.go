@@ -54,7 +54,13 @@ type LoadResult struct {
 	// "network: connection refused", "timeout", "assertion: ...", "spec".
 	Errors []ErrorCount
 	// Excluded lists the scenarios left out of the load, with the reason.
-	Excluded []string
+	Excluded []Exclusion
+}
+
+// Exclusion is a scenario left out of a load and why.
+type Exclusion struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
 }
 
 // ErrorCount is one cause of failure and how often it happened.
@@ -126,7 +132,7 @@ func (r *Runner) Load(ctx context.Context, list []*Scenario, lo LoadOptions) (*L
 	var run []*Scenario
 	for _, s := range list {
 		if why := r.loadable(s, kind); why != "" {
-			res.Excluded = append(res.Excluded, s.Name+": "+why)
+			res.Excluded = append(res.Excluded, Exclusion{s.Name, why})
 			continue
 		}
 		run = append(run, s)
@@ -293,8 +299,17 @@ func WriteLoadSummary(w io.Writer, r *LoadResult) error {
 		state = "interrupted"
 	}
 	fmt.Fprintf(&b, "Load against %s: %d virtual users, %s (%s)\n", r.Target, r.Concurrency, round(r.Duration), state)
+	// One line per reason: a suite can exclude dozens of scenarios for the same one.
+	var reasons []string
+	byReason := map[string]int{}
 	for _, e := range r.Excluded {
-		fmt.Fprintf(&b, "  excluded %s\n", e)
+		if byReason[e.Reason] == 0 {
+			reasons = append(reasons, e.Reason)
+		}
+		byReason[e.Reason]++
+	}
+	for _, why := range reasons {
+		fmt.Fprintf(&b, "  excluded     %d scenario(s), %s\n", byReason[why], why)
 	}
 	fmt.Fprintf(&b, "  requests     %d (%.1f/s)\n", r.Requests, r.Throughput)
 	fmt.Fprintf(&b, "  iterations   %d (%d failed)\n", r.Iterations, r.IterationsFailed)

@@ -106,3 +106,58 @@ func (r *redactor) addSecretFields(v any) {
 		}
 	}
 }
+
+// staticSecrets collects the secret values written in scenario files: values of
+// secret-named vars, params, flow arguments and body fields. Every scenario's
+// redactor starts with all of them, so a password that one scenario sends under a
+// neutral name (a raw list body, say) is still hidden because another names it.
+func staticSecrets(list []*Scenario) *redactor {
+	r := &redactor{}
+	seen := map[*Flow]bool{}
+	var steps func([]*Step)
+	vars := func(vs []Var) {
+		for _, v := range vs {
+			if secretName(v.Name) {
+				r.add(v.Value)
+			}
+			r.addSecretFields(v.Value)
+		}
+	}
+	steps = func(ss []*Step) {
+		for _, st := range ss {
+			r.addSecretFields(st.Body)
+			r.addSecretFields(st.Params)
+			if !strings.Contains(st.Token, "${") {
+				r.add(st.Token)
+			}
+			if st.Include != nil {
+				vars(st.Include.With)
+				if f := st.Include.Flow; f != nil && !seen[f] {
+					seen[f] = true
+					vars(f.Params)
+					steps(f.Steps)
+				}
+			}
+		}
+	}
+	for _, s := range list {
+		vars(s.Vars)
+		steps(s.Steps)
+	}
+	// References are not values.
+	kept := r.values[:0]
+	for _, v := range r.values {
+		if !strings.Contains(v, "${") {
+			kept = append(kept, v)
+		}
+	}
+	r.values = kept
+	return r
+}
+
+// clone copies the redactor, so a scenario can add its own secrets to a shared base.
+func (r *redactor) clone() *redactor {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return &redactor{values: append([]string(nil), r.values...)}
+}

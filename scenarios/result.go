@@ -154,6 +154,8 @@ type RunResult struct {
 	Failed    int               `json:"failed"`
 	Errored   int               `json:"errored"`
 	Skipped   int               `json:"skipped"`
+	// Interrupted is true when the run's context ended it early.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Status is the run's worst scenario outcome (error beats fail: when the target
@@ -169,8 +171,12 @@ func (r *RunResult) Status() Status {
 }
 
 // ExitCode maps the run to pbxauth's exit codes: 0 all passed (or skipped), 1 an
-// assertion or spec check failed, 3 the target could not be reached or timed out.
+// assertion or spec check failed (or the run was interrupted), 3 the target could
+// not be reached or timed out.
 func (r *RunResult) ExitCode() int {
+	if r.Interrupted && r.Status() == StatusPassed {
+		return 1 // not everything ran, so not everything passed
+	}
 	switch r.Status() {
 	case StatusFailed:
 		return 1

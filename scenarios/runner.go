@@ -151,6 +151,7 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 	emit(Event{Kind: RunStarted, Run: &RunResult{Target: res.Target, Started: res.Started}})
 
 	hc := r.httpClient()
+	secrets := staticSecrets(list)
 	kind := targetOwnMock
 	var shared *mockControl
 	parallel := r.opts.Parallel
@@ -188,7 +189,7 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 						break
 					}
 					emit(Event{Kind: ScenarioStarted, Index: i, Scenario: s})
-					sr = r.runOne(runCtx, s, kind, shared, hc, func(st *StepResult) {
+					sr = r.runOne(runCtx, s, kind, shared, hc, secrets, func(st *StepResult) {
 						emit(Event{Kind: StepFinished, Index: i, Scenario: s, Step: st})
 					})
 				}
@@ -209,6 +210,7 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 	wg.Wait()
 
 	res.Duration = time.Since(res.Started)
+	res.Interrupted = ctx.Err() != nil
 	for _, sr := range res.Scenarios {
 		switch sr.Status {
 		case StatusPassed:
@@ -240,7 +242,7 @@ func (r *Runner) skipReason(s *Scenario, kind targetKind) string {
 
 // runOne runs a scenario on its target: a fresh mock, the shared mock after a
 // reset, or the PBX.
-func (r *Runner) runOne(ctx context.Context, s *Scenario, kind targetKind, shared *mockControl, hc *http.Client, onStep func(*StepResult)) *ScenarioResult {
+func (r *Runner) runOne(ctx context.Context, s *Scenario, kind targetKind, shared *mockControl, hc *http.Client, secrets *redactor, onStep func(*StepResult)) *ScenarioResult {
 	sr := &ScenarioResult{Scenario: s, Started: time.Now()}
 	defer func() { sr.Duration = time.Since(sr.Started) }()
 	base, ctl := r.opts.BaseURL, shared
@@ -260,6 +262,9 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, kind targetKind, share
 		}
 	}
 	x, err := r.newExec(s, base, ctl, hc, onStep)
+	if err == nil {
+		x.secrets = secrets.clone()
+	}
 	if err != nil {
 		sr.Status, sr.Reason = StatusFailed, err.Error()
 		return sr

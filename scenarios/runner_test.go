@@ -185,9 +185,12 @@ func TestRunner_cancelStopsTheRun(t *testing.T) {
 	start := time.Now()
 	res := r.Run(ctx, ss, nil)
 	assert.Less(t, time.Since(start), 2*time.Second)
-	assert.NotEqual(t, StatusPassed, res.Scenarios[0].Status)
+	assert.Equal(t, StatusSkipped, res.Scenarios[0].Status)
+	assert.Contains(t, res.Scenarios[0].Reason, "interrupted at step retrieveMetadata")
 	assert.Equal(t, StatusSkipped, res.Scenarios[1].Status)
 	assert.Contains(t, res.Scenarios[1].Reason, "interrupted")
+	assert.True(t, res.Interrupted)
+	assert.Equal(t, 1, res.ExitCode(), "an interrupted run did not pass")
 }
 
 func TestRunner_realPBXSkipsByTag(t *testing.T) {
@@ -253,4 +256,28 @@ func TestSelect(t *testing.T) {
 	assert.Equal(t, []string{"a", "b"}, names(Select(ss, []string{"signin,mutating"})))
 	assert.Equal(t, []string{"c"}, names(Select(ss, []string{"2fa", "!mutating"})))
 	assert.Equal(t, []string{"a"}, names(Select(ss, []string{"-2fa"})))
+}
+
+func TestReports_hideAPasswordSentUnderANeutralName(t *testing.T) {
+	_, srv := newFake(t)
+	ss := parse(t, "t.yaml", `
+name: named
+tags: [readonly]
+steps:
+  - call: signInWithCredentials
+    body: {username: alice, password: "Alice#2026", domain: example.com}
+---
+name: raw list
+tags: [readonly]
+steps:
+  - request: {method: POST, path: /auth/sign_in}
+    body: [alice, "Alice#2026"]
+    expect: {status: 400}
+`)
+	res := run(t, Options{BaseURL: srv.URL}, ss)
+	require.Equal(t, 0, res.ExitCode())
+	var js strings.Builder
+	require.NoError(t, WriteJSON(&js, res))
+	assert.NotContains(t, js.String(), "Alice#2026")
+	assert.NotContains(t, js.String(), "at-alice", "captured or answered tokens are hidden too")
 }

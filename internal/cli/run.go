@@ -156,10 +156,12 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	if err := writeReports(f, res); err != nil {
 		return withCode(ExitUsage, err)
 	}
-	switch code := res.ExitCode(); code {
-	case ExitOK:
+	switch code := res.ExitCode(); {
+	case code == ExitOK:
 		return nil
-	case ExitNetwork:
+	case res.Interrupted:
+		return withCode(code, errors.New("run interrupted"))
+	case code == ExitNetwork:
 		return withCode(code, fmt.Errorf("%d scenario(s) could not reach %s or timed out", res.Errored, res.Target))
 	default:
 		return withCode(code, fmt.Errorf("%d scenario(s) failed", res.Failed))
