@@ -14,8 +14,11 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/clipboard"
 	"github.com/pbxauth/pbxauth/tui/components/confirm"
+	"github.com/pbxauth/pbxauth/tui/history"
 	"github.com/pbxauth/pbxauth/tui/profile"
+	"github.com/pbxauth/pbxauth/tui/screens/mockctl"
 )
 
 // exchangeBuffer is how many exchanges may wait for the UI before the observer
@@ -44,6 +47,18 @@ type Options struct {
 	Now func() time.Time
 	// RequestTimeout bounds each call (15 s when zero).
 	RequestTimeout time.Duration
+
+	// History, when set, keeps each profile's exchanges on disk (redacted); the
+	// inspector also shows the profile's earlier ones from it.
+	History *history.Store
+	// Clipboard receives what the inspector copies (OSC 52 on the terminal).
+	Clipboard clipboard.Clipboard
+	// ExportDir is where the inspector writes exported scenarios ("" = working dir).
+	ExportDir string
+	// ScenarioDir holds the user's scenario files for the scenarios screen.
+	ScenarioDir string
+	// Mock controls the built-in mock; the Mock screen is shown when it is set.
+	Mock mockctl.Control
 }
 
 // Model is the root model: it routes messages, owns the chrome (target bar,
@@ -88,6 +103,9 @@ func New(opts Options) (*Model, error) {
 	}
 	if opts.Connector == nil {
 		opts.Connector = ClientConnector{Timeout: ctx.RequestTimeout}
+	}
+	if opts.History != nil {
+		ctx.History.OnAppend(opts.History.Record)
 	}
 	m := &Model{ctx: ctx, opts: opts, exchanges: make(chan *apiclient.Exchange, exchangeBuffer)}
 	m.help = help.New()

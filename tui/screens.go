@@ -3,8 +3,11 @@ package tui
 import (
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/screens/forgot"
+	"github.com/pbxauth/pbxauth/tui/screens/inspector"
 	"github.com/pbxauth/pbxauth/tui/screens/metadata"
+	"github.com/pbxauth/pbxauth/tui/screens/mockctl"
 	"github.com/pbxauth/pbxauth/tui/screens/profiles"
+	"github.com/pbxauth/pbxauth/tui/screens/scenarios"
 	"github.com/pbxauth/pbxauth/tui/screens/signin"
 	"github.com/pbxauth/pbxauth/tui/screens/social"
 	"github.com/pbxauth/pbxauth/tui/screens/status"
@@ -16,12 +19,18 @@ const StatusScreen = status.ID
 // buildScreens lists the screens in tab order (the number keys follow it). To add
 // a screen, append it here.
 func buildScreens(ctx *common.Context, opts Options) []common.Screen {
-	return []common.Screen{
+	list := []common.Screen{
 		signin.New(ctx),
 		status.New(ctx),
 		metadata.New(ctx),
 		social.New(ctx),
 		forgot.New(ctx),
 		profiles.New(ctx, opts.Profiles, opts.MockTarget),
+		inspector.New(ctx, inspector.Options{Store: opts.History, Clipboard: opts.Clipboard, ExportDir: opts.ExportDir}),
+		scenarios.New(ctx, scenarios.Options{Dir: opts.ScenarioDir}),
 	}
+	if opts.Mock != nil {
+		list = append(list, mockctl.New(ctx, opts.Mock))
+	}
+	return list
 }

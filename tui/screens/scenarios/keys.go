@@ -1,0 +1,68 @@
+package scenarios
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is the scenarios screen's keys.
+type KeyMap struct {
+	Up, Down, PageUp, PageDown key.Binding
+	Pick, PickAll              key.Binding
+	Run, Cancel                key.Binding
+	Open, Back                 key.Binding
+	Mutations                  key.Binding
+}
+
+// DefaultKeyMap is the screen's default key map.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "scroll up")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "scroll down")),
+		Pick:      key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "select")),
+		PickAll:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "select all/none")),
+		Run:       key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "run selected")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel run")),
+		Open:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open result")),
+		Back:      key.NewBinding(key.WithKeys("esc", "o", "backspace"), key.WithHelp("esc", "back to the list")),
+		Mutations: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "allow mutations")),
+	}
+}
+
+func (m *Model) updateKeys() {
+	k := &m.keys
+	list := !m.detail
+	k.Up.SetEnabled(len(m.rows) > 0)
+	k.Down.SetEnabled(len(m.rows) > 0)
+	k.Pick.SetEnabled(list && len(m.rows) > 0)
+	k.PickAll.SetEnabled(list && len(m.rows) > 0)
+	k.Run.SetEnabled(list && !m.running && len(m.rows) > 0)
+	k.Cancel.SetEnabled(list && m.running)
+	r := m.current()
+	k.Open.SetEnabled(list && r != nil && r.result != nil)
+	k.Back.SetEnabled(m.detail)
+	k.PageUp.SetEnabled(m.detail)
+	k.PageDown.SetEnabled(m.detail)
+	k.Mutations.SetEnabled(list && !m.ctx.Target.Mock)
+	if m.allowMutations {
+		k.Mutations.SetHelp("m", "forbid mutations")
+	} else {
+		k.Mutations.SetHelp("m", "allow mutations")
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.detail {
+		return []key.Binding{m.keys.Back, m.keys.Down, m.keys.PageDown}
+	}
+	return []key.Binding{m.keys.Pick, m.keys.Run, m.keys.Cancel, m.keys.Open, m.keys.PickAll}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{m.keys.Up, m.keys.Down, m.keys.Pick, m.keys.PickAll},
+		{m.keys.Run, m.keys.Cancel, m.keys.Mutations},
+		{m.keys.Open, m.keys.Back, m.keys.PageUp, m.keys.PageDown},
+	}
+}

@@ -1,0 +1,359 @@
+// Package scenarios is the scenarios screen: the built-in suite and the user's
+// scenario files with their tags, a run of a selection with live progress, and a
+// failure opened to its expected vs actual values and its exchange.
+package scenarios
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+
+	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/textdoc"
+)
+
+// ID is the screen's ID.
+const ID common.ScreenID = "scenarios"
+
+// eventBuffer lets the runner run ahead of the UI; its callback blocks beyond it.
+const eventBuffer = 1024
+
+// Options are the screen's outside world.
+type Options struct {
+	// Dir holds the user's scenario files ("" lists the built-in suite only).
+	Dir string
+	// NewRunner makes runners (DefaultRunner when nil).
+	NewRunner RunnerFactory
+}
+
+// state is a scenario's place in the current run.
+type state int
+
+const (
+	idle state = iota
+	queued
+	running
+	passed
+	failed
+	errored
+	skipped
+)
+
+func (s state) String() string {
+	return [...]string{"", "queued", "running", "pass", "fail", "error", "skip"}[s]
+}
+
+func stateOf(s sc.Status) state {
+	switch s {
+	case sc.StatusPassed:
+		return passed
+	case sc.StatusFailed:
+		return failed
+	case sc.StatusError:
+		return errored
+	}
+	return skipped
+}
+
+// row is one scenario of the list and its latest outcome.
+type row struct {
+	s      *sc.Scenario
+	user   bool
+	picked bool
+	state  state
+	steps  []*sc.StepResult
+	result *sc.ScenarioResult
+}
+
+// Model is the scenarios screen.
+type Model struct {
+	ctx  *common.Context
+	opts Options
+	keys KeyMap
+
+	rows    []*row
+	loadErr string
+	loaded  bool
+	cursor  int
+
+	// The run in flight: its number (stale events are dropped), its rows in run
+	// order, and how to stop it.
+	run       uint64
+	running   bool
+	runRows   []*row
+	cancel    context.CancelFunc
+	waitCmd   tea.Cmd // reads the run's next event; re-issued after each one
+	done      int
+	summary   string
+	cancelled bool
+
+	allowMutations bool
+
+	spinner  spinner.Model
+	spinning bool
+	barWidth int
+
+	detail   bool
+	detailVP viewport.Model
+	docStyle textdoc.Styles
+
+	width, height int
+}
+
+// New builds the screen.
+func New(ctx *common.Context, opts Options) *Model {
+	if opts.NewRunner == nil {
+		opts.NewRunner = DefaultRunner
+	}
+	m := &Model{ctx: ctx, opts: opts, keys: DefaultKeyMap(), docStyle: textdoc.NewStyles(ctx.Styles.Palette)}
+	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(ctx.Styles.Status.Busy))
+	m.detailVP = viewport.New(0, 0)
+	m.detailVP.KeyMap = viewport.KeyMap{}
+	m.updateKeys()
+	return m
+}
+
+// ID implements common.Screen.
+func (m *Model) ID() common.ScreenID { return ID }
+
+// Title implements common.Screen.
+func (m *Model) Title() string { return "Scenarios" }
+
+// Init reads the scenario files.
+func (m *Model) Init() tea.Cmd { return common.To(ID, load(m.opts.Dir)) }
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.barWidth = max(10, min(40, w-40))
+	m.detailVP.Width, m.detailVP.Height = max(1, w), max(1, h-1)
+	if m.detail {
+		m.openDetail()
+	}
+}
+
+// Capturing implements common.Screen: no text field here.
+func (m *Model) Capturing() bool { return false }
+
+// Busy implements common.Screen: a run is in flight.
+func (m *Model) Busy() bool { return m.running }
+
+// Cancel stops the run.
+func (m *Model) Cancel() {
+	if m.cancel != nil {
+		m.cancel()
+	}
+}
+
+// Running reports whether a run is in flight (tests read it).
+func (m *Model) Running() bool { return m.running }
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	defer m.updateKeys()
+	switch msg := msg.(type) {
+	case loadedMsg:
+		m.loaded = true
+		m.rows = m.rows[:0]
+		for _, s := range msg.builtin {
+			m.rows = append(m.rows, &row{s: s})
+		}
+		for _, s := range msg.user {
+			m.rows = append(m.rows, &row{s: s, user: true})
+		}
+		if msg.err != nil {
+			m.loadErr = msg.err.Error()
+		}
+		m.cursor = min(m.cursor, max(0, len(m.rows)-1))
+		return nil
+	case eventMsg:
+		if msg.run != m.run {
+			return nil // a new run starts only after the last one's channel closed
+		}
+		m.onEvent(msg.ev)
+		return m.waitCmd
+	case runDoneMsg:
+		if msg.run == m.run {
+			m.running, m.cancel, m.waitCmd = false, nil, nil
+			if m.cancelled {
+				m.summary = "run cancelled · " + m.summary
+			}
+		}
+		return nil
+	case spinner.TickMsg:
+		if !m.running {
+			m.spinning = false
+			return nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return common.To(ID, cmd)
+	case mutationsConfirmedMsg:
+		m.allowMutations = true
+		return nil
+	case common.TargetChangedMsg:
+		m.allowMutations = false
+		return nil
+	case tea.KeyMsg:
+		if m.detail {
+			return m.onDetailKey(msg)
+		}
+		return m.onKey(msg)
+	}
+	return nil
+}
+
+func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Cancel):
+		if m.running && m.cancel != nil {
+			m.cancel()
+			m.cancelled = true
+		}
+	case key.Matches(msg, k.Up):
+		m.cursor = max(0, m.cursor-1)
+	case key.Matches(msg, k.Down):
+		m.cursor = min(max(0, len(m.rows)-1), m.cursor+1)
+	case key.Matches(msg, k.Pick):
+		if r := m.current(); r != nil {
+			r.picked = !r.picked
+		}
+	case key.Matches(msg, k.PickAll):
+		all := true
+		for _, r := range m.rows {
+			all = all && r.picked
+		}
+		for _, r := range m.rows {
+			r.picked = !all
+		}
+	case key.Matches(msg, k.Open):
+		if r := m.current(); r != nil && r.result != nil {
+			m.detail = true
+			m.openDetail()
+		}
+	case key.Matches(msg, k.Run):
+		return m.start()
+	case key.Matches(msg, k.Mutations):
+		if m.allowMutations {
+			m.allowMutations = false
+			return nil
+		}
+		if m.ctx.Target.Production {
+			return func() tea.Msg {
+				return common.ConfirmMsg{Prompt: "Allow mutating scenarios on the PRODUCTION PBX " + m.ctx.Target.BaseURL + "?", To: ID, Yes: mutationsConfirmedMsg{}}
+			}
+		}
+		m.allowMutations = true
+	}
+	return nil
+}
+
+func (m *Model) onDetailKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Back):
+		m.detail = false
+	case key.Matches(msg, m.keys.Up):
+		m.detailVP.ScrollUp(1)
+	case key.Matches(msg, m.keys.Down):
+		m.detailVP.ScrollDown(1)
+	case key.Matches(msg, m.keys.PageUp):
+		m.detailVP.HalfPageUp()
+	case key.Matches(msg, m.keys.PageDown):
+		m.detailVP.HalfPageDown()
+	}
+	return nil
+}
+
+func (m *Model) current() *row {
+	if m.cursor < 0 || m.cursor >= len(m.rows) {
+		return nil
+	}
+	return m.rows[m.cursor]
+}
+
+// start runs the picked scenarios, or the one under the cursor when none is picked.
+func (m *Model) start() tea.Cmd {
+	if m.running {
+		return nil
+	}
+	var rows []*row
+	for _, r := range m.rows {
+		if r.picked {
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		if r := m.current(); r != nil {
+			rows = []*row{r}
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	runner, err := m.opts.NewRunner(m.ctx.Target, m.allowMutations)
+	if err != nil {
+		m.summary = "cannot run: " + err.Error()
+		return nil
+	}
+	list := make([]*sc.Scenario, len(rows))
+	for i, r := range rows {
+		list[i] = r.s
+		r.state, r.steps, r.result = queued, nil, nil
+	}
+	m.run++
+	m.runRows, m.done, m.running, m.cancelled = rows, 0, true, false
+	m.summary = fmt.Sprintf("running %d scenario(s) on %s", len(rows), m.targetLabel())
+	ctx, cancel := context.WithCancel(m.ctx.Base)
+	m.cancel = cancel
+	ch := make(chan sc.Event, eventBuffer)
+	m.waitCmd = waitEvent(m.run, ch)
+	cmds := []tea.Cmd{startRun(ctx, runner, list, ch), m.waitCmd}
+	if !m.spinning {
+		m.spinning = true
+		cmds = append(cmds, common.To(ID, m.spinner.Tick))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) targetLabel() string {
+	if m.ctx.Target.Mock {
+		return "fresh in-process mocks"
+	}
+	return m.ctx.Target.BaseURL
+}
+
+func (m *Model) onEvent(e sc.Event) {
+	var r *row
+	if e.Index >= 0 && e.Index < len(m.runRows) {
+		r = m.runRows[e.Index]
+	}
+	switch e.Kind {
+	case sc.ScenarioStarted:
+		if r != nil {
+			r.state = running
+		}
+	case sc.StepFinished:
+		if r != nil && e.Step != nil {
+			r.steps = append(r.steps, e.Step)
+		}
+	case sc.ScenarioFinished:
+		if r != nil && e.Result != nil {
+			r.state, r.result = stateOf(e.Result.Status), e.Result
+			if len(e.Result.Steps) > 0 {
+				r.steps = e.Result.Steps
+			}
+		}
+		m.done++
+	case sc.RunFinished:
+		if res := e.Run; res != nil {
+			m.summary = fmt.Sprintf("%d passed · %d failed · %d errors · %d skipped in %s",
+				res.Passed, res.Failed, res.Errored, res.Skipped, res.Duration.Round(1e6))
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package scenarios
+
+import (
+	"context"
+	"os"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/pbxauth/pbxauth/mockserver"
+	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/tui/common"
+)
+
+// Runner runs scenarios and reports events, like *scenarios.Runner. Tests give a
+// scripted one so goldens don't depend on timing.
+type Runner interface {
+	Run(ctx context.Context, list []*sc.Scenario, onEvent func(sc.Event)) *sc.RunResult
+}
+
+// RunnerFactory makes the runner for a target. allowMutations lets mutating
+// scenarios run against a real PBX.
+type RunnerFactory func(t common.Target, allowMutations bool) (Runner, error)
+
+// DefaultRunner runs against the target: on the built-in mock each scenario gets a
+// fresh in-process mock (so a run never resets or signs out the session you are
+// exploring); otherwise the target's URL.
+func DefaultRunner(t common.Target, allowMutations bool) (Runner, error) {
+	opts := sc.Options{Parallel: 2, AllowMutations: allowMutations, Insecure: t.Insecure}
+	if t.Mock {
+		opts.NewMock = sc.InProcessMock(mockserver.Options{})
+	} else {
+		opts.BaseURL = t.BaseURL
+	}
+	return sc.NewRunner(opts)
+}
+
+type (
+	loadedMsg struct {
+		builtin, user []*sc.Scenario
+		err           error
+	}
+	eventMsg struct {
+		run uint64
+		ev  sc.Event
+	}
+	runDoneMsg struct{ run uint64 }
+	// mutationsConfirmedMsg comes back from the root's confirm dialog.
+	mutationsConfirmedMsg struct{}
+)
+
+// load reads the built-in suite and the user's directory (missing is fine).
+func load(dir string) tea.Cmd {
+	return func() tea.Msg {
+		l := sc.NewLoader()
+		b, err := l.Builtin()
+		if err != nil {
+			return loadedMsg{err: err}
+		}
+		msg := loadedMsg{builtin: b}
+		if dir == "" {
+			return msg
+		}
+		if _, err := os.Stat(dir); err != nil {
+			if !os.IsNotExist(err) {
+				msg.err = err
+			}
+			return msg
+		}
+		msg.user, msg.err = l.Paths(dir)
+		return msg
+	}
+}
+
+// startRun runs list on its own goroutine; its events arrive through ch, read by
+// waitEvent, which re-issues itself until the run ends (bubbletea's realtime
+// pattern: the model is only touched in Update).
+func startRun(ctx context.Context, r Runner, list []*sc.Scenario, ch chan<- sc.Event) tea.Cmd {
+	return func() tea.Msg {
+		go func() {
+			defer close(ch)
+			r.Run(ctx, list, func(e sc.Event) { ch <- e })
+		}()
+		return nil
+	}
+}
+
+func waitEvent(run uint64, ch <-chan sc.Event) tea.Cmd {
+	return common.To(ID, func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return runDoneMsg{run: run}
+		}
+		return eventMsg{run: run, ev: ev}
+	})
+}
