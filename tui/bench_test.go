@@ -6,6 +6,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/pbxauth/pbxauth/apiclient/mocks"
+	"github.com/pbxauth/pbxauth/mockserver"
+	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
 
@@ -47,5 +49,28 @@ func BenchmarkView(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = m.View()
+	}
+}
+
+// BenchmarkStartupWithMock is what `pbxauth` does before its first frame: start
+// the in-process mock, build the real client and the app, size it and draw.
+func BenchmarkStartupWithMock(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		srv, err := mockserver.Start(mockserver.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		target := common.Target{Profile: "mock", BaseURL: srv.URL(), Mock: true}
+		m, err := New(Options{Target: target, MockTarget: &target, Outbox: NewHTTPOutbox(srv.URL())})
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.Init()
+		m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+		if len(m.View()) == 0 {
+			b.Fatal("empty frame")
+		}
+		_ = srv.Close()
 	}
 }

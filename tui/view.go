@@ -55,14 +55,32 @@ func (m *Model) tabs() string {
 		return full
 	}
 	// Too narrow for every tab: show a window of whole tabs around the active
-	// one, growing it to both sides while it fits; "…" marks hidden tabs.
+	// one, growing it to both sides while it fits; "…" marks hidden tabs. The
+	// widths are summed, not rendered, so a frame draws the bar once.
+	widths := make([]int, len(labels))
+	for i, l := range labels {
+		widths[i] = lipgloss.Width(l)
+	}
+	fits := func(lo, hi int) bool {
+		w := 1 + hi - lo // leading space and one-column separators
+		for i := lo; i <= hi; i++ {
+			w += widths[i]
+		}
+		if lo > 0 {
+			w += 2
+		}
+		if hi < len(labels)-1 {
+			w += 2
+		}
+		return w <= m.ctx.Width
+	}
 	lo, hi := m.active, m.active
 	for grew := true; grew; {
 		grew = false
-		if hi+1 < len(labels) && lipgloss.Width(m.renderTabs(labels, lo, hi+1, " ")) <= m.ctx.Width {
+		if hi+1 < len(labels) && fits(lo, hi+1) {
 			hi, grew = hi+1, true
 		}
-		if lo > 0 && lipgloss.Width(m.renderTabs(labels, lo-1, hi, " ")) <= m.ctx.Width {
+		if lo > 0 && fits(lo-1, hi) {
 			lo, grew = lo-1, true
 		}
 	}

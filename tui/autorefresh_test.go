@@ -1,0 +1,54 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/mocks"
+	"github.com/pbxauth/pbxauth/tui/common"
+)
+
+func TestApp_autoRefresh_asksTheStatusScreenOncePerToken(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	s := common.SessionFromTokens(fixedNow, "alice", "", &apiclient.TokenPair{AccessToken: "a", RefreshToken: "r", ExpiresIn: 600})
+	m.Update(common.SignedInMsg{Session: s})
+
+	// autoRefresh is what each countdown tick runs, at the tick's time.
+	at := func(d time.Duration) tea.Cmd {
+		m.now = fixedNow.Add(d)
+		return m.autoRefresh()
+	}
+	assert.Nil(t, at(599*time.Second), "off by default")
+	m.ctx.AutoRefresh = true
+	assert.Nil(t, at(10*time.Second), "too early: 590 s left")
+	cmd := at(541 * time.Second)
+	require.NotNil(t, cmd, "59 s left of 600: within a tenth of the lifetime, capped at a minute")
+	assert.Equal(t, common.ScreenMsg{To: StatusScreen, Msg: common.AutoRefreshMsg{}}, cmd())
+	assert.Nil(t, at(542*time.Second), "asked once per token")
+
+	renewed := common.SessionFromTokens(fixedNow.Add(541*time.Second), "alice", "", &apiclient.TokenPair{AccessToken: "b", RefreshToken: "r2", ExpiresIn: 600})
+	m.Update(common.SessionUpdatedMsg{Session: renewed})
+	assert.NotNil(t, at(1082*time.Second), "a renewed token is refreshed again near its own expiry")
+	assert.Nil(t, at(1200*time.Second), "an expired token is not refreshed")
+}
+
+func TestApp_tick_stopsWhenTheTokenExpires(t *testing.T) {
+	now := fixedNow
+	m, err := New(Options{Target: common.Target{Profile: "mock", BaseURL: "http://x", Mock: true}, API: mocks.NewAPI(t),
+		Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	s := common.SessionFromTokens(now, "alice", "", &apiclient.TokenPair{AccessToken: "a", ExpiresIn: 2})
+	m.Update(common.SignedInMsg{Session: s})
+	require.True(t, m.ticking)
+	now = fixedNow.Add(3 * time.Second)
+	m.Update(tickMsg{gen: m.tickGen, at: now})
+	assert.False(t, m.ticking, "an expired token stops the countdown: the idle app schedules nothing")
+	assert.Contains(t, m.View(), "expired")
+}
