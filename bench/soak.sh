@@ -34,6 +34,50 @@ go build -o "$cache/soak" ./bench/soak || { echo "bench/soak.sh: go build ./benc
 args=(-duration "$duration" -fault-duration "$fault_duration" -concurrency "$concurrency")
 status=0
 
+# runner_load URL: the runner's own load mode (`pbxauth run --load`, every
+# loadable built-in scenario) against the standalone mock, clean and then with
+# faults. Clean: no error at all. Faults: each injected fault shows up as its own
+# failure in the breakdown (timeout, HTTP 500, dropped connection), and the run
+# ends on time: within its duration plus one step timeout plus 5 s.
+runner_load() {
+	local url=$1 out start end took limit
+	out="$cache/soak-runner.txt"
+	echo "## pbxauth run --load --duration $duration --concurrency $concurrency --url $url"
+	echo
+	curl -fsS -X POST "$url/_mock/reset" >/dev/null
+	"$cache/pbxauth" run --load --duration "$duration" --concurrency "$concurrency" --url "$url" --timeout 5s >"$out" 2>&1
+	local rc=$?
+	sed 's/^/    /' "$out"
+	if [ $rc -ne 0 ] || ! grep -q '^  errors       none' "$out" || grep -Eq '^  statuses .*\b5[0-9][0-9]×' "$out"; then
+		echo "runner clean load: FAIL (exit $rc, errors or 5xx above)"
+		return 1
+	fi
+	echo "runner clean load: PASS"
+	echo
+	curl -fsS -X POST "$url/_mock/reset" >/dev/null
+	curl -fsS -X POST -H 'Content-Type: application/json' "$url/_mock/faults" -d '{
+		"retrieveMetadata": {"latency": "3s"},
+		"getLoginStatus": {"status": 500},
+		"signInWithCredentials": {"drop": true, "error_rate": 0.3}}' >/dev/null
+	echo "faults: retrieveMetadata 3s latency (step timeout 1s), getLoginStatus 500, 30 % of signInWithCredentials dropped"
+	start=$(date +%s.%N)
+	"$cache/pbxauth" run --load --duration "$fault_duration" --concurrency "$concurrency" --url "$url" --timeout 1s >"$out" 2>&1
+	rc=$?
+	end=$(date +%s.%N)
+	curl -fsS -X DELETE "$url/_mock/faults" >/dev/null
+	sed 's/^/    /' "$out"
+	took=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}')
+	limit=$(awk -v d="${fault_duration%s}" 'BEGIN {print d + 1 + 5}')
+	local ok=1
+	for want in 'timeout' 'HTTP 500' 'network: connection dropped'; do
+		grep -Eq "^ +[0-9]+  $want" "$out" || { echo "runner fault load: no '$want' in the error breakdown"; ok=0; }
+	done
+	awk -v t="$took" -v l="$limit" 'BEGIN {exit !(t <= l)}' || { echo "runner fault load: took ${took}s, past ${limit}s"; ok=0; }
+	[ $rc -eq 1 ] || [ $rc -eq 3 ] || { echo "runner fault load: exit $rc, want 1 (failures) or 3 (network)"; ok=0; }
+	echo "runner fault load: took ${took}s for a ${fault_duration} run (limit ${limit}s), exit $rc"
+	if [ $ok = 1 ]; then echo "runner fault load: PASS"; else echo "runner fault load: FAIL"; return 1; fi
+}
+
 if [ "$only" != inprocess ]; then
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18887)
 	log="$cache/soak-mock.log"
@@ -46,6 +90,8 @@ if [ "$only" != inprocess ]; then
 		sleep 0.1
 	done
 	"$cache/soak" -url "http://127.0.0.1:$port" "${args[@]}" || status=1
+	echo
+	runner_load "http://127.0.0.1:$port" || status=1
 	# The mock must still be up and answering after the soak.
 	if ! curl -fsS "http://127.0.0.1:$port/api/info" >/dev/null; then
 		echo "bench/soak.sh: pbxauth mock stopped answering after the soak (log: $log)" >&2
