@@ -33,7 +33,7 @@ func TestRunner_Load_neverExceedsConcurrency(t *testing.T) {
 	assert.Empty(t, res.Errors)
 	assert.False(t, res.Interrupted)
 	assert.GreaterOrEqual(t, res.Duration, 300*time.Millisecond)
-	assert.Less(t, res.Duration, time.Second, "stops by itself at the duration")
+	assert.Less(t, res.Duration, 5*time.Second, "stops by itself at the duration")
 	assert.GreaterOrEqual(t, res.P50, 2*time.Millisecond)
 	assert.LessOrEqual(t, res.P50, res.P90)
 	assert.LessOrEqual(t, res.P99, res.Max)
@@ -48,7 +48,7 @@ func TestRunner_Load_cancelStopsEarlyWithSummary(t *testing.T) {
 	start := time.Now()
 	res, err := r.Load(ctx, parse(t, "l.yaml", loadSrc), LoadOptions{Duration: time.Minute, Concurrency: 3})
 	require.NoError(t, err)
-	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Less(t, time.Since(start), 30*time.Second, "far less than the one-minute duration")
 	assert.True(t, res.Interrupted)
 	assert.Greater(t, res.Requests, int64(0))
 	var b strings.Builder

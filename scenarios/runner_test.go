@@ -143,12 +143,12 @@ steps:
 	})
 	t.Run("timeout", func(t *testing.T) {
 		f, srv := newFake(t)
-		f.delay = 2 * time.Second
+		f.delay = 20 * time.Second
 		start := time.Now()
 		res := run(t, Options{BaseURL: srv.URL}, ss)
 		require.Equal(t, StatusError, res.Scenarios[0].Status)
 		assert.Contains(t, res.Scenarios[0].FailedStep().Err, "timed out after 200ms")
-		assert.Less(t, time.Since(start), 1500*time.Millisecond)
+		assert.Less(t, time.Since(start), 10*time.Second, "the step timeout, not the server, ends the step")
 		assert.Equal(t, 3, res.ExitCode())
 	})
 }
@@ -176,7 +176,7 @@ steps:
 
 func TestRunner_cancelStopsTheRun(t *testing.T) {
 	f, srv := newFake(t)
-	f.delay = 5 * time.Second
+	f.delay = 20 * time.Second
 	ss := parse(t, "t.yaml", "name: a\ntags: [readonly]\nsteps:\n  - call: retrieveMetadata\n---\nname: b\ntags: [readonly]\nsteps:\n  - call: retrieveMetadata\n")
 	r, err := NewRunner(Options{BaseURL: srv.URL})
 	require.NoError(t, err)
@@ -184,7 +184,7 @@ func TestRunner_cancelStopsTheRun(t *testing.T) {
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
 	res := r.Run(ctx, ss, nil)
-	assert.Less(t, time.Since(start), 2*time.Second)
+	assert.Less(t, time.Since(start), 10*time.Second)
 	assert.Equal(t, StatusSkipped, res.Scenarios[0].Status)
 	assert.Contains(t, res.Scenarios[0].Reason, "interrupted at step retrieveMetadata")
 	assert.Equal(t, StatusSkipped, res.Scenarios[1].Status)

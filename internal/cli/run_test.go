@@ -84,7 +84,7 @@ steps:
 	needsVar := scenarioFile(t, "var.yaml", "name: x\ntags: [readonly]\nvars: {domain: null}\nsteps:\n  - call: retrieveMetadata\n    params: {domain: \"${domain}\"}\n")
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case <-time.After(3 * time.Second):
+		case <-time.After(30 * time.Second):
 		case <-r.Context().Done():
 		}
 	}))
