@@ -2,14 +2,15 @@
 # bench/soak.sh: mixed-flow soak of the mock PBX (sign-in, 2FA with the code from
 # the outbox, who-am-I, refresh rotation, sign-out, forgot/reset, web sessions,
 # metadata, bad logins) with 64 virtual users, clean and then with faults injected
-# (3 s latency past a 1 s client timeout, forced 500, dropped connections, 20 % 503).
-# Fails on any 5xx in the clean run, any unexpected outcome, any call past its
-# timeout, and any goroutine left behind after the load.
+# (3 s latency past a 1 s client timeout, forced 500, dropped connections, 503s);
+# then the runner's own load mode (pbxauth run --load) the same two ways. Fails on
+# any 5xx in a clean run, any unexpected outcome, any call past its timeout, a
+# fault not reported as its own failure, and any goroutine left after the load.
 #
-#   bench/soak.sh                  # 60 s clean + 60 s faults, against `pbxauth mock`
-#                                  # and then in-process (goroutine check): ~5 minutes
-#   bench/soak.sh --short          # 5 s each: for CI
+#   bench/soak.sh                  # 60 s per run: ~6 minutes in all
+#   bench/soak.sh --short          # 5 s per run: for CI
 #   bench/soak.sh --duration 30s --concurrency 32 --only standalone|inprocess
+#   PBXAUTH_BIN=/tmp/pbxauth bench/soak.sh --short   # use a built binary
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +30,11 @@ while [ $# -gt 0 ]; do
 done
 fault_duration=${fault_duration:-$duration}
 mkdir -p "$cache"
-go build -o "$cache/pbxauth" . || { echo "bench/soak.sh: go build . failed" >&2; exit 2; }
+pbxauth=${PBXAUTH_BIN:-}
+if [ -z "$pbxauth" ]; then
+	pbxauth="$cache/pbxauth"
+	go build -o "$pbxauth" . || { echo "bench/soak.sh: go build . failed" >&2; exit 2; }
+fi
 go build -o "$cache/soak" ./bench/soak || { echo "bench/soak.sh: go build ./bench/soak failed" >&2; exit 2; }
 args=(-duration "$duration" -fault-duration "$fault_duration" -concurrency "$concurrency")
 status=0
@@ -45,7 +50,7 @@ runner_load() {
 	echo "## pbxauth run --load --duration $duration --concurrency $concurrency --url $url"
 	echo
 	curl -fsS -X POST "$url/_mock/reset" >/dev/null
-	"$cache/pbxauth" run --load --duration "$duration" --concurrency "$concurrency" --url "$url" --timeout 5s >"$out" 2>&1
+	"$pbxauth" run --load --duration "$duration" --concurrency "$concurrency" --url "$url" --timeout 5s >"$out" 2>&1
 	local rc=$?
 	sed 's/^/    /' "$out"
 	if [ $rc -ne 0 ] || ! grep -q '^  errors       none' "$out" || grep -Eq '^  statuses .*\b5[0-9][0-9]×' "$out"; then
@@ -61,7 +66,7 @@ runner_load() {
 		"signInWithCredentials": {"drop": true, "error_rate": 0.3}}' >/dev/null
 	echo "faults: retrieveMetadata 3s latency (step timeout 1s), getLoginStatus 500, 30 % of signInWithCredentials dropped"
 	start=$(date +%s.%N)
-	"$cache/pbxauth" run --load --duration "$fault_duration" --concurrency "$concurrency" --url "$url" --timeout 1s >"$out" 2>&1
+	"$pbxauth" run --load --duration "$fault_duration" --concurrency "$concurrency" --url "$url" --timeout 1s >"$out" 2>&1
 	rc=$?
 	end=$(date +%s.%N)
 	curl -fsS -X DELETE "$url/_mock/faults" >/dev/null
@@ -79,16 +84,19 @@ runner_load() {
 }
 
 if [ "$only" != inprocess ]; then
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18887)
+	# Port 0: the mock takes a free port and prints it in its first line.
 	log="$cache/soak-mock.log"
-	"$cache/pbxauth" mock --addr "127.0.0.1:$port" >"$log" 2>&1 &
+	"$pbxauth" mock --addr 127.0.0.1:0 >"$log" 2>&1 &
 	mock=$!
 	trap 'kill "$mock" 2>/dev/null || true' EXIT
+	port=""
 	for _ in $(seq 100); do
-		curl -fsS "http://127.0.0.1:$port/api/info" >/dev/null 2>&1 && break
+		port=$(sed -nE '1,5s#.*listening on https?://127\.0\.0\.1:([0-9]+).*#\1#p' "$log" | head -1)
+		[ -n "$port" ] && curl -fsS "http://127.0.0.1:$port/api/info" >/dev/null 2>&1 && break
 		kill -0 "$mock" 2>/dev/null || { echo "bench/soak.sh: pbxauth mock exited:" >&2; tail "$log" >&2; exit 2; }
 		sleep 0.1
 	done
+	[ -n "$port" ] || { echo "bench/soak.sh: pbxauth mock printed no address:" >&2; head "$log" >&2; exit 2; }
 	"$cache/soak" -url "http://127.0.0.1:$port" "${args[@]}" || status=1
 	echo
 	runner_load "http://127.0.0.1:$port" || status=1
