@@ -30,9 +30,9 @@ var at = time.Date(2026, 1, 2, 13, 4, 5, 0, time.Local)
 func signIn() *apiclient.Exchange {
 	return &apiclient.Exchange{
 		Operation: "signInWithCredentials", Method: "POST", URL: "http://127.0.0.1:4000/api/auth/sign_in",
-		RequestHeader: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}},
-		RequestBody:   []byte(`{"username":"alice","password":"Alice#2026","domain":"example.com"}`),
-		Status:        200,
+		RequestHeader:  http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}},
+		RequestBody:    []byte(`{"username":"alice","password":"Alice#2026","domain":"example.com"}`),
+		Status:         200,
 		ResponseHeader: http.Header{"Content-Type": {"application/json"}},
 		ResponseBody:   []byte(`{"token_type":"Bearer","access_token":"acc-123","refresh_token":"ref-456","expires_in":1800}`),
 		Started:        at, Duration: 12 * time.Millisecond,

@@ -130,7 +130,7 @@ func (m *Model) Init() tea.Cmd { return common.To(ID, load(m.opts.Dir)) }
 // SetSize implements common.Screen.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.barWidth = max(10, min(40, w-40))
+	m.barWidth = max(8, min(30, w/4))
 	m.detailVP.Width, m.detailVP.Height = max(1, w), max(1, h-1)
 	if m.detail {
 		m.openDetail()

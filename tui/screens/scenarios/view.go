@@ -50,17 +50,18 @@ func (m *Model) header() string {
 			nb++
 		}
 	}
-	h := fmt.Sprintf("Scenarios · %d built-in", nb)
-	if m.opts.Dir != "" {
-		h += fmt.Sprintf(" · %d from %s", nu, m.opts.Dir)
-	}
-	h += " · on " + m.targetLabel()
+	// What matters most comes first: a narrow terminal cuts the end.
+	h := "Scenarios · on " + m.targetLabel()
 	if !m.ctx.Target.Mock {
 		if m.allowMutations {
 			h += " · mutations ALLOWED"
 		} else {
 			h += " · read-only"
 		}
+	}
+	h += fmt.Sprintf(" · %d built-in", nb)
+	if m.opts.Dir != "" {
+		h += fmt.Sprintf(" · %d from %s", nu, m.opts.Dir)
 	}
 	return st.Form.Title.Render(ansi.Truncate(h, max(1, m.width), "…"))
 }

@@ -1,0 +1,240 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
+)
+
+// scripted is a runner that replays a fixed failure: the first scenario passes in
+// one step, every other one fails on its second step with a wrong status.
+type scripted struct{}
+
+func failingStep() *sc.StepResult {
+	return &sc.StepResult{
+		Index: 1, Name: "the code is mailed", Kind: sc.KindCall, Operation: "sendOTP", Status: sc.StatusFailed,
+		Pos:      sc.Pos{File: "builtin:x.yaml", Line: 12},
+		Failures: []sc.Failure{{Check: "status", Expected: "200", Actual: "500", Pos: sc.Pos{File: "builtin:x.yaml", Line: 15}}},
+		Duration: 4 * time.Millisecond,
+		Exchange: &apiclient.Exchange{
+			Operation: "sendOTP", Method: "POST", URL: "http://127.0.0.1:4000/api/auth/send_otp",
+			RequestHeader: http.Header{"Content-Type": {"application/json"}},
+			RequestBody:   []byte(`{"token":"challenge-secret"}`), Status: 500,
+			ResponseHeader: http.Header{"Content-Type": {"application/json"}},
+			ResponseBody:   []byte(`{"errors":[{"code":"INTERNAL","message":"injected fault"}]}`),
+			Duration:       4 * time.Millisecond,
+		},
+	}
+}
+
+func (s scripted) Run(ctx context.Context, list []*sc.Scenario, on func(sc.Event)) *sc.RunResult {
+	res := &sc.RunResult{Target: "scripted", Duration: 42 * time.Millisecond}
+	on(sc.Event{Kind: sc.RunStarted, Total: len(list)})
+	for i, s := range list {
+		on(sc.Event{Kind: sc.ScenarioStarted, Index: i, Scenario: s})
+		ok := &sc.StepResult{Index: 0, Name: "sign in", Status: sc.StatusPassed, Duration: 3 * time.Millisecond}
+		on(sc.Event{Kind: sc.StepFinished, Index: i, Scenario: s, Step: ok})
+		r := &sc.ScenarioResult{Scenario: s, Status: sc.StatusPassed, Steps: []*sc.StepResult{ok}, Duration: 3 * time.Millisecond}
+		if i > 0 {
+			bad := failingStep()
+			on(sc.Event{Kind: sc.StepFinished, Index: i, Scenario: s, Step: bad})
+			r.Status, r.Steps, r.NotRun = sc.StatusFailed, append(r.Steps, bad), 2
+			res.Failed++
+		} else {
+			res.Passed++
+		}
+		res.Scenarios = append(res.Scenarios, r)
+		on(sc.Event{Kind: sc.ScenarioFinished, Index: i, Scenario: s, Result: r})
+	}
+	on(sc.Event{Kind: sc.RunFinished, Run: res})
+	return res
+}
+
+func setup(t *testing.T, factory RunnerFactory) *Model {
+	t.Helper()
+	ctx := tuitest.Context(nil)
+	m := New(ctx, Options{Dir: t.TempDir(), NewRunner: factory})
+	m.SetSize(80, 20)
+	m.Update(tuitest.Run(t, m.Init()))
+	require.NotEmpty(t, m.rows, "the built-in suite is listed")
+	return m
+}
+
+// drive starts a run with enter and feeds its events until it ends.
+func drive(t *testing.T, m *Model, key string) {
+	t.Helper()
+	cmd := m.Update(tuitest.Key(key))
+	require.NotNil(t, cmd)
+	require.True(t, m.Running())
+	batch := cmd().(tea.BatchMsg)
+	assert.Nil(t, batch[0](), "startRun only starts the goroutine")
+	deadline := time.After(20 * time.Second)
+	for m.Running() {
+		ch := make(chan tea.Msg, 1)
+		wait := m.waitCmd
+		go func() { ch <- tuitest.Run(t, wait) }()
+		select {
+		case msg := <-ch:
+			m.Update(msg)
+		case <-deadline:
+			t.Fatal("the run did not end within 20s")
+		}
+	}
+}
+
+func find(m *Model, name string) int {
+	for i, r := range m.rows {
+		if r.s.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestModel_list_showsBuiltinsWithTags(t *testing.T) {
+	m := setup(t, nil)
+	v := m.View()
+	assert.Contains(t, v, "built-in")
+	assert.Contains(t, v, "readonly")
+	assert.Contains(t, v, "[ ]")
+}
+
+func TestModel_run_onTheInProcessMock_passes(t *testing.T) {
+	m := setup(t, nil)
+	i := find(m, "two-factor sign-in with the mailed code")
+	require.GreaterOrEqual(t, i, 0)
+	m.cursor = i
+	m.Update(tuitest.Key("space"))
+	j := find(m, "system metadata is public and describes the PBX")
+	require.GreaterOrEqual(t, j, 0)
+	m.cursor = j
+	m.Update(tuitest.Key("space"))
+	drive(t, m, "enter")
+	assert.Equal(t, passed, m.rows[i].state)
+	assert.Equal(t, passed, m.rows[j].state)
+	assert.Equal(t, 2, m.done)
+	v := m.View()
+	assert.Contains(t, v, "2 passed · 0 failed")
+	assert.Contains(t, v, "2/2")
+	assert.Contains(t, v, "✓ pass")
+}
+
+func TestModel_run_failure_opensExpectedVsActual(t *testing.T) {
+	m := setup(t, func(common.Target, bool) (Runner, error) { return scripted{}, nil })
+	m.Update(tuitest.Key("space"))
+	m.Update(tuitest.Key("down"))
+	m.Update(tuitest.Key("space"))
+	drive(t, m, "enter")
+	assert.Equal(t, passed, m.rows[0].state)
+	assert.Equal(t, failed, m.rows[1].state)
+	v := m.View()
+	assert.Contains(t, v, "1 passed · 1 failed")
+	assert.Contains(t, v, "✗ the code is mailed")
+	assert.Contains(t, v, "status: expected 200, got 500")
+
+	m.Update(tuitest.Key("o"))
+	require.True(t, m.detail)
+	v = m.View()
+	assert.Contains(t, v, "expected 200")
+	assert.Contains(t, v, "actual   500")
+	assert.Contains(t, v, "POST http://127.0.0.1:4000/api/auth/send_otp")
+	for range 3 {
+		m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+	}
+	v = m.View()
+	assert.Contains(t, v, "injected fault", "the response is further down")
+	assert.NotContains(t, v, "challenge-secret", "the exchange is redacted")
+	m.Update(tuitest.Key("esc"))
+	assert.False(t, m.detail)
+}
+
+// blocking is a runner that waits for cancellation, as a run against a slow PBX.
+type blocking struct{}
+
+func (blocking) Run(ctx context.Context, list []*sc.Scenario, on func(sc.Event)) *sc.RunResult {
+	on(sc.Event{Kind: sc.ScenarioStarted, Index: 0, Scenario: list[0]})
+	<-ctx.Done()
+	r := &sc.ScenarioResult{Scenario: list[0], Status: sc.StatusError, Reason: "cancelled"}
+	on(sc.Event{Kind: sc.ScenarioFinished, Index: 0, Scenario: list[0], Result: r})
+	res := &sc.RunResult{Scenarios: []*sc.ScenarioResult{r}, Errored: 1}
+	on(sc.Event{Kind: sc.RunFinished, Run: res})
+	return res
+}
+
+func TestModel_run_escCancels(t *testing.T) {
+	m := setup(t, func(common.Target, bool) (Runner, error) { return blocking{}, nil })
+	cmd := m.Update(tuitest.Key("enter"))
+	batch := cmd().(tea.BatchMsg)
+	batch[0]()
+	m.Update(tuitest.Run(t, m.waitCmd)) // ScenarioStarted
+	assert.Equal(t, running, m.rows[0].state)
+	assert.True(t, m.Busy())
+	m.Update(tuitest.Key("esc"))
+	for m.Running() {
+		m.Update(tuitest.Run(t, m.waitCmd))
+	}
+	assert.Equal(t, errored, m.rows[0].state)
+	assert.Contains(t, m.View(), "run cancelled")
+}
+
+func TestModel_run_runnerError_isShown(t *testing.T) {
+	m := setup(t, func(common.Target, bool) (Runner, error) { return nil, errors.New("bad target") })
+	assert.Nil(t, m.Update(tuitest.Key("enter")))
+	assert.False(t, m.Running())
+	assert.Contains(t, m.View(), "cannot run: bad target")
+}
+
+func TestModel_mutations_productionAsks(t *testing.T) {
+	var allowed bool
+	m := setup(t, func(_ common.Target, allow bool) (Runner, error) { allowed = allow; return scripted{}, nil })
+	m.ctx.Target = common.Target{Profile: "prod", BaseURL: "https://pbx.example.com", Production: true}
+	m.updateKeys()
+	msg, ok := tuitest.Run(t, m.Update(tuitest.Key("m"))).(common.ConfirmMsg)
+	require.True(t, ok)
+	assert.Contains(t, msg.Prompt, "PRODUCTION")
+	assert.False(t, m.allowMutations)
+	m.Update(msg.Yes)
+	assert.Contains(t, m.View(), "mutations ALLOWED")
+	drive(t, m, "enter")
+	assert.True(t, allowed)
+	m.Update(common.TargetChangedMsg{})
+	assert.False(t, m.allowMutations, "a new target starts read-only again")
+}
+
+func TestModel_userDirectory_badFileIsReported(t *testing.T) {
+	ctx := tuitest.Context(nil)
+	dir := t.TempDir()
+	require.NoError(t, writeFile(dir+"/bad.yaml", "name: x\nsteps: [{call: nope}]\n"))
+	m := New(ctx, Options{Dir: dir})
+	m.SetSize(80, 20)
+	m.Update(tuitest.Run(t, m.Init()))
+	v := m.View()
+	assert.Contains(t, v, "bad.yaml")
+	assert.NotEmpty(t, m.rows, "the built-ins stay usable")
+}
+
+func TestModel_smallTerminal_doesNotPanic(t *testing.T) {
+	m := setup(t, func(common.Target, bool) (Runner, error) { return scripted{}, nil })
+	drive(t, m, "enter")
+	m.Update(tuitest.Key("o"))
+	for _, sz := range [][2]int{{40, 8}, {10, 2}, {0, 0}} {
+		m.SetSize(sz[0], sz[1])
+		_ = m.View()
+		m.detail = !m.detail
+		_ = m.View()
+	}
+}
+
+func writeFile(path, text string) error { return os.WriteFile(path, []byte(text), 0o600) }
