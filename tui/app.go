@@ -78,7 +78,7 @@ type Model struct {
 	notice    string
 	noticeErr bool
 
-	exchanges chan *apiclient.Exchange
+	exchanges chan common.ExchangeMsg
 
 	tickGen     uint64
 	ticking     bool
@@ -107,7 +107,7 @@ func New(opts Options) (*Model, error) {
 	if opts.History != nil {
 		ctx.History.OnAppend(opts.History.Record)
 	}
-	m := &Model{ctx: ctx, opts: opts, exchanges: make(chan *apiclient.Exchange, exchangeBuffer)}
+	m := &Model{ctx: ctx, opts: opts, exchanges: make(chan common.ExchangeMsg, exchangeBuffer)}
 	m.help = help.New()
 	m.help.ShortSeparator = "  "
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(ctx.Styles.Status.Busy))
@@ -125,12 +125,13 @@ func (m *Model) Context() *common.Context { return m.ctx }
 // Active is the active screen.
 func (m *Model) Active() common.Screen { return m.screens[m.active] }
 
-// observe is the client's observer. It runs on the request's goroutine, so it only
-// hands the exchange over; if the UI lags far behind it drops rather than block.
-func (m *Model) observe(ch chan<- *apiclient.Exchange) func(*apiclient.Exchange) {
+// observe is the observer of target's client. It runs on the request's goroutine,
+// so it only hands the exchange over, tagged with the target; if the UI lags far
+// behind it drops rather than block.
+func observe(ch chan<- common.ExchangeMsg, target string) func(*apiclient.Exchange) {
 	return func(ex *apiclient.Exchange) {
 		select {
-		case ch <- ex:
+		case ch <- common.ExchangeMsg{Exchange: ex, Target: target}:
 		default:
 		}
 	}
@@ -139,7 +140,7 @@ func (m *Model) observe(ch chan<- *apiclient.Exchange) func(*apiclient.Exchange)
 func (m *Model) setTarget(t common.Target, api apiclient.API) error {
 	if api == nil {
 		var err error
-		api, err = m.opts.Connector.Connect(t, m.observe(m.exchanges))
+		api, err = m.opts.Connector.Connect(t, observe(m.exchanges, t.Profile))
 		if err != nil {
 			return fmt.Errorf("connect to %s: %w", t.BaseURL, err)
 		}
@@ -196,9 +197,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ticking = false
 		m.now = msg.at
 		return m, m.after(m.autoRefresh())
+	case exchangeArrivedMsg:
+		next := waitExchange(m.exchanges)
+		_, cmd := m.Update(msg.ExchangeMsg)
+		return m, tea.Batch(next, cmd)
 	case common.ExchangeMsg:
-		m.ctx.History.Append(m.ctx.Target.Profile, msg.Exchange)
-		cmds = append(cmds, waitExchange(m.exchanges))
+		target := msg.Target
+		if target == "" {
+			target = m.ctx.Target.Profile
+		}
+		m.ctx.History.Append(target, msg.Exchange)
 	case exchangesClosedMsg:
 		return m, nil
 	case common.ScreenMsg:

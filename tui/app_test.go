@@ -137,9 +137,14 @@ func TestApp_Update_exchangesReachHistory(t *testing.T) {
 func TestApp_Update_observerDeliversThroughTheChannel(t *testing.T) {
 	m := newApp(t, mocks.NewAPI(t))
 	ex := &apiclient.Exchange{Operation: "signOut"}
-	m.observe(m.exchanges)(ex)
+	observe(m.exchanges, "lab")(ex)
 	msg := waitExchange(m.exchanges)()
-	assert.Equal(t, common.ExchangeMsg{Exchange: ex}, msg)
+	assert.Equal(t, exchangeArrivedMsg{common.ExchangeMsg{Exchange: ex, Target: "lab"}}, msg)
+	_, cmd := m.Update(msg)
+	assert.NotNil(t, cmd, "the listener is re-issued")
+	last, ok := m.Context().History.Last()
+	require.True(t, ok)
+	assert.Equal(t, "lab", last.Target, "an exchange keeps the target that made it, even after a switch")
 }
 
 func TestApp_Update_countdownTicksOnlyWhileLive(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/tui/common"
 )
 
@@ -19,18 +18,23 @@ func tick(gen uint64) tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
 }
 
+// exchangeArrivedMsg is an exchange from the listener, which the root re-issues;
+// a common.ExchangeMsg sent any other way is recorded without starting another
+// listener.
+type exchangeArrivedMsg struct{ common.ExchangeMsg }
+
 // exchangesClosedMsg ends the exchange listener (the app is shutting down).
 type exchangesClosedMsg struct{}
 
 // waitExchange waits for the next exchange the client reports; the root re-issues
 // it after each one (bubbletea's realtime pattern), so the model is only touched in
 // Update.
-func waitExchange(ch <-chan *apiclient.Exchange) tea.Cmd {
+func waitExchange(ch <-chan common.ExchangeMsg) tea.Cmd {
 	return func() tea.Msg {
-		ex, ok := <-ch
+		msg, ok := <-ch
 		if !ok {
 			return exchangesClosedMsg{}
 		}
-		return common.ExchangeMsg{Exchange: ex}
+		return exchangeArrivedMsg{msg}
 	}
 }

@@ -27,8 +27,12 @@ func To(id ScreenID, cmd tea.Cmd) tea.Cmd {
 }
 
 // ExchangeMsg carries one exchange from the client's observer to the root, which
-// appends it to the History.
-type ExchangeMsg struct{ Exchange *apiclient.Exchange }
+// appends it to the History. Target is the profile of the client that made it (a
+// reply may arrive after the person switched targets); empty means the current one.
+type ExchangeMsg struct {
+	Exchange *apiclient.Exchange
+	Target   string
+}
 
 // SignedInMsg tells the root who is signed in now.
 type SignedInMsg struct{ Session Session }
