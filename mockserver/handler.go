@@ -43,7 +43,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, start time.Tim
 	if rt != nil {
 		op = rt.id
 	}
-	ex := &apiclient.Exchange{
+	// One allocation holds the entry and its exchange: the journal is on every request.
+	rec := &journalRecord{}
+	ex := &rec.ex
+	*ex = apiclient.Exchange{
 		Operation: op, Method: r.Method, URL: requestBase(r) + r.URL.RequestURI(),
 		RequestHeader: r.Header, RequestBody: body, Started: start, Duration: d,
 	}
@@ -53,7 +56,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, start time.Tim
 		// WriteHeader has run: net/http works on its own copy of the header from here.
 		ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.status, w.Header(), resp.body
 	}
-	s.journal.add(&JournalEntry{Time: start, Operation: op, Method: r.Method, Path: r.URL.Path, Status: ex.Status, Duration: d, Exchange: ex})
+	rec.entry = JournalEntry{Time: start, Operation: op, Method: r.Method, Path: r.URL.Path, Status: ex.Status, Duration: d, Exchange: ex}
+	s.journal.add(&rec.entry)
 	s.logRequest(r, op, ex.Status, d)
 	if drop {
 		// net/http closes the connection without an answer and without logging.
@@ -109,7 +113,7 @@ func (s *Server) answer(r *http.Request) (rt *route, body []byte, resp response,
 				"Content-Type must be "+rt.ctype, map[string]any{"expected": rt.ctype}), false
 		}
 		var err error
-		body, err = io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+		body, err = readBody(r)
 		if len(body) > MaxBodyBytes {
 			return rt, body[:MaxBodyBytes], tooLarge(), false
 		}
@@ -123,6 +127,25 @@ func (s *Server) answer(r *http.Request) (rt *route, body []byte, resp response,
 		rq.fields = fields
 	}
 	return rt, body, rt.handler(s, s.st.Load(), rq), false
+}
+
+type journalRecord struct {
+	entry JournalEntry
+	ex    apiclient.Exchange
+}
+
+// readBody reads at most MaxBodyBytes+1 bytes, in one allocation when the client
+// announced the length.
+func readBody(r *http.Request) ([]byte, error) {
+	if n := r.ContentLength; n >= 0 && n <= MaxBodyBytes {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(r.Body, buf); err != nil {
+			return buf, err
+		}
+		// A body longer than announced is cut by net/http; nothing more to read.
+		return buf, nil
+	}
+	return io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
 }
 
 func tooLarge() response {

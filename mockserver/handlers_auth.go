@@ -12,7 +12,10 @@ import (
 // GET /info (retrieveMetadata): the pre-encoded system metadata, or with ?domain= the
 // tenant's public metadata merged in. An unknown domain is VALIDATE_FAILED.
 func (s *Server) retrieveMetadata(st *state, rq *request) response {
-	domain := rq.r.URL.Query().Get("domain")
+	var domain string
+	if rq.r.URL.RawQuery != "" { // parsing an empty query still allocates a map
+		domain = rq.r.URL.Query().Get("domain")
+	}
 	if domain == "" {
 		return response{status: http.StatusOK, body: st.dir.infoJSON, ctype: jsonType}
 	}
@@ -38,9 +41,11 @@ func (s *Server) retrieveMetadata(st *state, rq *request) response {
 // reserved name with a domain). Unknown tenant, unknown user and wrong password are
 // one and the same UNAUTHORIZED.
 func (s *Server) signIn(st *state, rq *request) response {
-	if qr := rq.r.URL.Query().Get("qr"); qr != "" {
-		if _, err := strconv.ParseBool(qr); err != nil {
-			return invalid("qr", "type", "must be true or false")
+	if rq.r.URL.RawQuery != "" {
+		if qr := rq.r.URL.Query().Get("qr"); qr != "" {
+			if _, err := strconv.ParseBool(qr); err != nil {
+				return invalid("qr", "type", "must be true or false")
+			}
 		}
 	}
 	f := rq.fields
@@ -57,7 +62,7 @@ func (s *Server) signIn(st *state, rq *request) response {
 			Token            string `json:"token"`
 		}{true, tok})
 	}
-	return jsonResponse(http.StatusOK, s.pairOf(s.issue(st, acct, false, true)))
+	return s.pairResponse(s.issue(st, acct, false, true))
 }
 
 var errNoChallenge = unauthorized("the two-factor session is unknown, expired or used up; sign in again")
@@ -112,7 +117,7 @@ func (s *Server) verifyOTP(st *state, rq *request) response {
 	case wrong:
 		return unauthorized("the code is wrong")
 	}
-	return jsonResponse(http.StatusOK, s.pairOf(s.issue(st, acct, false, true)))
+	return s.pairResponse(s.issue(st, acct, false, true))
 }
 
 func isOTPShape(code string) bool {
@@ -137,7 +142,7 @@ func (s *Server) refreshToken(st *state, rq *request) response {
 		return unauthorized("the refresh token is unknown, expired or already used")
 	}
 	st.access.remove(g.access)
-	return jsonResponse(http.StatusOK, s.pairOf(s.issue(st, g.acct, false, g.passwordVerified)))
+	return s.pairResponse(s.issue(st, g.acct, false, g.passwordVerified))
 }
 
 // bearerGrant finds the live grant of the request's bearer token.

@@ -50,7 +50,7 @@ func decodeBody(rt *route, body []byte) (map[string]string, []rules.Violation) {
 	}
 
 	var vs []rules.Violation
-	if err := rt.schema.VisitJSON(obj, openapi3.MultiErrors(), openapi3.VisitAsRequest()); err != nil {
+	if err := rt.schema.VisitJSON(obj, visitOpts...); err != nil {
 		vs = schemaViolations(err, vs)
 	}
 	fields := make(map[string]string, len(obj))
@@ -81,6 +81,9 @@ func decodeBody(rt *route, body []byte) (map[string]string, []rules.Violation) {
 }
 
 const formType = "application/x-www-form-urlencoded"
+
+// visitOpts are made once: every body is checked with the same options.
+var visitOpts = []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsRequest()}
 
 // dedupe keeps the first violation of each field.
 func dedupe(vs []rules.Violation) []rules.Violation {
