@@ -225,6 +225,47 @@ func TestApp_Golden(t *testing.T) {
 		waitFor(t, tm, "status checked")
 		golden.RequireEqual(t, []byte(finalView(t, tm)))
 	})
+	t.Run("forgot password with a policy error at 80x24", func(t *testing.T) {
+		api := mocks.NewAPI(t)
+		api.EXPECT().ResetPassword(mock.Anything, apiclient.Secret("rtok"), apiclient.Secret("short")).
+			Return(&apiclient.APIError{Status: 400, Errors: []apiclient.ErrorItem{{Code: "VALIDATE_FAILED",
+				Message: "new_password must be at least 8 characters", Detail: []byte(`{"field":"new_password","rule":"min_length"}`)}}}).Once()
+		tm := start(t, newApp(t, api), 80, 24)
+		tm.Send(tuitest.Key("esc"))
+		tm.Type("5")
+		for range 4 {
+			tm.Send(tuitest.Key("tab")) // past the request form to the token
+		}
+		tm.Type("rtok")
+		tm.Send(tuitest.Key("tab"))
+		tm.Type("short")
+		tm.Send(tuitest.Key("enter"))
+		waitFor(t, tm, "min_length")
+		tm.Send(tuitest.Key("esc"))
+		golden.RequireEqual(t, []byte(finalView(t, tm)))
+	})
+	t.Run("social sign-in URL at 80x24", func(t *testing.T) {
+		api := mocks.NewAPI(t)
+		api.EXPECT().SignInWithSocialAccount(mock.Anything, mock.Anything).
+			Return(&apiclient.SocialSignInResult{URL: "https://login.microsoftonline.com/common/oauth2/v2.0/authorize?client_id=pbx-contoso&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&state=abc"}, nil).Once()
+		tm := start(t, newApp(t, api), 80, 24)
+		tm.Send(tuitest.Key("esc"))
+		tm.Type("4")
+		tm.Send(tuitest.Key("tab"))
+		tm.Send(tuitest.Key("tab"))
+		tm.Type("contoso.com")
+		tm.Send(tuitest.Key("enter"))
+		waitFor(t, tm, "state=abc")
+		tm.Send(tuitest.Key("esc"))
+		golden.RequireEqual(t, []byte(finalView(t, tm)))
+	})
+	t.Run("profiles at 80x24", func(t *testing.T) {
+		tm := start(t, newApp(t, mocks.NewAPI(t)), 80, 24)
+		tm.Send(tuitest.Key("esc"))
+		tm.Type("6")
+		waitFor(t, tm, "in use")
+		golden.RequireEqual(t, []byte(finalView(t, tm)))
+	})
 	t.Run("metadata at 80x24", func(t *testing.T) {
 		api := mocks.NewAPI(t)
 		yes := true

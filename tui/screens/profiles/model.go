@@ -87,7 +87,10 @@ func (m *Model) entries() []entry {
 	if m.mock != nil {
 		out = append(out, entry{target: *m.mock, saved: -1})
 	}
-	if !m.initial.Mock && (m.store == nil || !m.inStore(m.initial.Profile)) {
+	// The target the app opened on (--url, or a mock given without MockTarget),
+	// unless it is already listed.
+	listed := m.mock != nil && m.initial.Mock
+	if !listed && (m.store == nil || !m.inStore(m.initial.Profile)) {
 		out = append(out, entry{target: m.initial, saved: -1})
 	}
 	if m.store != nil {
