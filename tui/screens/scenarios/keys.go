@@ -5,6 +5,7 @@ import "github.com/charmbracelet/bubbles/key"
 // KeyMap is the scenarios screen's keys.
 type KeyMap struct {
 	Up, Down, PageUp, PageDown key.Binding
+	Top, Bottom                key.Binding
 	Pick, PickAll              key.Binding
 	Run, Cancel                key.Binding
 	Open, Back                 key.Binding
@@ -16,6 +17,8 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "first")),
+		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last (your files)")),
 		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "scroll up")),
 		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "scroll down")),
 		Pick:      key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "select")),
@@ -33,6 +36,8 @@ func (m *Model) updateKeys() {
 	list := !m.detail
 	k.Up.SetEnabled(len(m.rows) > 0)
 	k.Down.SetEnabled(len(m.rows) > 0)
+	k.Top.SetEnabled(list && len(m.rows) > 0)
+	k.Bottom.SetEnabled(list && len(m.rows) > 0)
 	k.Pick.SetEnabled(list && len(m.rows) > 0)
 	k.PickAll.SetEnabled(list && len(m.rows) > 0)
 	k.Run.SetEnabled(list && !m.running && len(m.rows) > 0)
@@ -61,7 +66,8 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.keys.Up, m.keys.Down, m.keys.Pick, m.keys.PickAll},
+		{m.keys.Up, m.keys.Down, m.keys.Top, m.keys.Bottom},
+		{m.keys.Pick, m.keys.PickAll},
 		{m.keys.Run, m.keys.Cancel, m.keys.Mutations},
 		{m.keys.Open, m.keys.Back, m.keys.PageUp, m.keys.PageDown},
 	}

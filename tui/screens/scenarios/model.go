@@ -220,6 +220,10 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.cursor = max(0, m.cursor-1)
 	case key.Matches(msg, k.Down):
 		m.cursor = min(max(0, len(m.rows)-1), m.cursor+1)
+	case key.Matches(msg, k.Top):
+		m.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		m.cursor = max(0, len(m.rows)-1)
 	case key.Matches(msg, k.Pick):
 		if r := m.current(); r != nil {
 			r.picked = !r.picked

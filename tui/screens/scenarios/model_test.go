@@ -238,3 +238,18 @@ func TestModel_smallTerminal_doesNotPanic(t *testing.T) {
 }
 
 func writeFile(path, text string) error { return os.WriteFile(path, []byte(text), 0o600) }
+
+func TestModel_bottom_jumpsToTheUsersFiles(t *testing.T) {
+	ctx := tuitest.Context(nil)
+	dir := t.TempDir()
+	require.NoError(t, writeFile(dir+"/mine.yaml", "name: mine\ntags: [readonly]\nsteps: [{call: retrieveMetadata}]\n"))
+	m := New(ctx, Options{Dir: dir})
+	m.SetSize(80, 20)
+	m.Update(tuitest.Run(t, m.Init()))
+	m.Update(tuitest.Key("G"))
+	require.True(t, m.current().user)
+	assert.Equal(t, "mine", m.current().s.Name)
+	assert.Contains(t, m.View(), "★ mine")
+	m.Update(tuitest.Key("g"))
+	assert.Equal(t, 0, m.cursor)
+}
