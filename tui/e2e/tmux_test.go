@@ -36,7 +36,10 @@ func (tm *term) tmux(args ...string) string {
 }
 
 // keys sends tmux key names (Enter, Tab, C-e) or literal text with -l.
-func (tm *term) keys(k ...string) { tm.t.Helper(); tm.tmux(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
+func (tm *term) keys(k ...string) {
+	tm.t.Helper()
+	tm.tmux(append([]string{"send-keys", "-t", "e2e"}, k...)...)
+}
 
 func (tm *term) text(s string) { tm.t.Helper(); tm.tmux("send-keys", "-t", "e2e", "-l", s) }
 
