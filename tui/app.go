@@ -3,63 +3,14 @@
 package tui
 
 import (
-	"context"
-	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/tui/common"
-	"github.com/pbxauth/pbxauth/tui/components/clipboard"
 	"github.com/pbxauth/pbxauth/tui/components/confirm"
-	"github.com/pbxauth/pbxauth/tui/history"
-	"github.com/pbxauth/pbxauth/tui/profile"
-	"github.com/pbxauth/pbxauth/tui/screens/mockctl"
 )
-
-// exchangeBuffer is how many exchanges may wait for the UI before the observer
-// drops one (it must never block the client).
-const exchangeBuffer = 256
-
-// Options configure the app.
-type Options struct {
-	// Target is the PBX to open on.
-	Target common.Target
-	// API, when set, is used for Target as is (tests pass the mockery mock);
-	// otherwise Connector makes the client.
-	API apiclient.API
-	// Connector makes clients for targets (ClientConnector when nil).
-	Connector Connector
-	// Outbox reads the built-in mock's mail; used while the target is the mock.
-	Outbox Outbox
-	// MockTarget is the built-in mock's target, offered by the profiles screen.
-	MockTarget *common.Target
-	// Profiles is the profile file (nil: no profiles).
-	Profiles *profile.Store
-	// Context is the program's context (Background when nil).
-	Context context.Context
-	Logger  *slog.Logger
-	// Now is the clock (time.Now when nil).
-	Now func() time.Time
-	// RequestTimeout bounds each call (15 s when zero).
-	RequestTimeout time.Duration
-
-	// History, when set, keeps each profile's exchanges on disk (redacted); the
-	// inspector also shows the profile's earlier ones from it.
-	History *history.Store
-	// Clipboard receives what the inspector copies (OSC 52 on the terminal).
-	Clipboard clipboard.Clipboard
-	// ExportDir is where the inspector writes exported scenarios ("" = working dir).
-	ExportDir string
-	// ScenarioDir holds the user's scenario files for the scenarios screen.
-	ScenarioDir string
-	// Mock controls the built-in mock; the Mock screen is shown when it is set.
-	Mock mockctl.Control
-}
 
 // Model is the root model: it routes messages, owns the chrome (target bar,
 // tabs, status line, help) and forwards keys to the active screen only.
@@ -124,34 +75,6 @@ func (m *Model) Context() *common.Context { return m.ctx }
 
 // Active is the active screen.
 func (m *Model) Active() common.Screen { return m.screens[m.active] }
-
-// observe is the observer of target's client. It runs on the request's goroutine,
-// so it only hands the exchange over, tagged with the target; if the UI lags far
-// behind it drops rather than block.
-func observe(ch chan<- common.ExchangeMsg, target string) func(*apiclient.Exchange) {
-	return func(ex *apiclient.Exchange) {
-		select {
-		case ch <- common.ExchangeMsg{Exchange: ex, Target: target}:
-		default:
-		}
-	}
-}
-
-func (m *Model) setTarget(t common.Target, api apiclient.API) error {
-	if api == nil {
-		var err error
-		api, err = m.opts.Connector.Connect(t, observe(m.exchanges, t.Profile))
-		if err != nil {
-			return fmt.Errorf("connect to %s: %w", t.BaseURL, err)
-		}
-	}
-	m.ctx.Target, m.ctx.API, m.ctx.Session = t, api, nil
-	m.ctx.Outbox = nil
-	if t.Mock && m.opts.Outbox != nil {
-		m.ctx.Outbox = m.opts.Outbox
-	}
-	return nil
-}
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd {
@@ -263,104 +186,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// active screen.
 	cmds = append(cmds, m.screens[m.active].Update(msg))
 	return m, m.after(tea.Batch(cmds...))
-}
-
-func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
-	g := m.ctx.Keys
-	if key.Matches(msg, g.ForceQuit) {
-		return m.quit()
-	}
-	if m.confirm != nil {
-		switch m.confirm.Update(msg) {
-		case confirm.Yes:
-			to, yes := m.confirmTo, m.confirmOK
-			m.confirm, m.confirmOK = nil, nil
-			if s := m.screen(to); s != nil {
-				return s.Update(yes)
-			}
-		case confirm.No:
-			m.confirm, m.confirmOK = nil, nil
-			m.setNotice("cancelled", false)
-		}
-		return nil
-	}
-	if m.help.ShowAll && (key.Matches(msg, g.Help) || msg.Type == tea.KeyEsc) {
-		m.help.ShowAll = false
-		m.resize()
-		return nil
-	}
-	active := m.screens[m.active]
-	switch {
-	case key.Matches(msg, g.Next):
-		return m.switchTo((m.active + 1) % len(m.screens))
-	case key.Matches(msg, g.Prev):
-		return m.switchTo((m.active + len(m.screens) - 1) % len(m.screens))
-	}
-	if !active.Capturing() {
-		switch {
-		case key.Matches(msg, g.Quit):
-			return m.quit()
-		case key.Matches(msg, g.Help):
-			m.help.ShowAll = !m.help.ShowAll
-			m.resize()
-			return nil
-		case key.Matches(msg, g.Jump):
-			if i := int(msg.Runes[0] - '1'); i < len(m.screens) {
-				return m.switchTo(i)
-			}
-			return nil
-		}
-	}
-	return active.Update(msg)
-}
-
-func (m *Model) switchTo(i int) tea.Cmd {
-	m.active = i
-	m.notice = ""
-	m.resize() // the help bar's height depends on the screen
-	return nil
-}
-
-func (m *Model) quit() tea.Cmd {
-	for _, s := range m.screens {
-		if c, ok := s.(interface{ Cancel() }); ok {
-			c.Cancel()
-		}
-	}
-	return tea.Quit
-}
-
-// after runs once per Update: it starts the spinner while a request is in flight
-// and the countdown while a token is live. Both loops stop by themselves, so an
-// idle app schedules nothing.
-func (m *Model) after(cmd tea.Cmd) tea.Cmd {
-	cmds := []tea.Cmd{cmd}
-	if !m.spinning && m.anyBusy() {
-		m.spinning = true
-		cmds = append(cmds, m.spinner.Tick)
-	}
-	m.now = m.ctx.Now()
-	if !m.ticking && m.ctx.Session.Live(m.now) {
-		m.ticking = true
-		m.tickGen++
-		cmds = append(cmds, tick(m.tickGen))
-	}
-	return tea.Batch(cmds...)
-}
-
-// autoRefresh asks the status screen to renew the token once, when a tenth of its
-// lifetime (at most a minute) is left.
-func (m *Model) autoRefresh() tea.Cmd {
-	s := m.ctx.Session
-	if !m.ctx.AutoRefresh || s == nil || s.Refresh.IsZero() || m.refreshSent {
-		return nil
-	}
-	lead := min(time.Minute, s.Lifetime/10)
-	if left := s.Remaining(m.now); left > 0 && left <= lead {
-		m.refreshSent = true
-		return func() tea.Msg { return common.ScreenMsg{To: StatusScreen, Msg: common.AutoRefreshMsg{}} }
-	}
-	return nil
 }
 
 func (m *Model) anyBusy() bool {

@@ -1,0 +1,75 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pbxauth/pbxauth/tui/components/confirm"
+)
+
+// handleKey: ctrl+c always quits; an open dialog takes every other key; then the
+// screen switches; q, ? and digits only while no text field has focus; the rest
+// goes to the active screen.
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	g := m.ctx.Keys
+	if key.Matches(msg, g.ForceQuit) {
+		return m.quit()
+	}
+	if m.confirm != nil {
+		switch m.confirm.Update(msg) {
+		case confirm.Yes:
+			to, yes := m.confirmTo, m.confirmOK
+			m.confirm, m.confirmOK = nil, nil
+			if s := m.screen(to); s != nil {
+				return s.Update(yes)
+			}
+		case confirm.No:
+			m.confirm, m.confirmOK = nil, nil
+			m.setNotice("cancelled", false)
+		}
+		return nil
+	}
+	if m.help.ShowAll && (key.Matches(msg, g.Help) || msg.Type == tea.KeyEsc) {
+		m.help.ShowAll = false
+		m.resize()
+		return nil
+	}
+	active := m.screens[m.active]
+	switch {
+	case key.Matches(msg, g.Next):
+		return m.switchTo((m.active + 1) % len(m.screens))
+	case key.Matches(msg, g.Prev):
+		return m.switchTo((m.active + len(m.screens) - 1) % len(m.screens))
+	}
+	if !active.Capturing() {
+		switch {
+		case key.Matches(msg, g.Quit):
+			return m.quit()
+		case key.Matches(msg, g.Help):
+			m.help.ShowAll = !m.help.ShowAll
+			m.resize()
+			return nil
+		case key.Matches(msg, g.Jump):
+			if i := int(msg.Runes[0] - '1'); i < len(m.screens) {
+				return m.switchTo(i)
+			}
+			return nil
+		}
+	}
+	return active.Update(msg)
+}
+
+func (m *Model) switchTo(i int) tea.Cmd {
+	m.active = i
+	m.notice = ""
+	m.resize() // the help bar's height depends on the screen
+	return nil
+}
+
+func (m *Model) quit() tea.Cmd {
+	for _, s := range m.screens {
+		if c, ok := s.(interface{ Cancel() }); ok {
+			c.Cancel()
+		}
+	}
+	return tea.Quit
+}

@@ -1,0 +1,83 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/clipboard"
+	"github.com/pbxauth/pbxauth/tui/history"
+	"github.com/pbxauth/pbxauth/tui/profile"
+	"github.com/pbxauth/pbxauth/tui/screens/mockctl"
+)
+
+// exchangeBuffer is how many exchanges may wait for the UI before the observer
+// drops one (it must never block the client).
+const exchangeBuffer = 256
+
+// Options configure the app.
+type Options struct {
+	// Target is the PBX to open on.
+	Target common.Target
+	// API, when set, is used for Target as is (tests pass the mockery mock);
+	// otherwise Connector makes the client.
+	API apiclient.API
+	// Connector makes clients for targets (ClientConnector when nil).
+	Connector Connector
+	// Outbox reads the built-in mock's mail; used while the target is the mock.
+	Outbox Outbox
+	// MockTarget is the built-in mock's target, offered by the profiles screen.
+	MockTarget *common.Target
+	// Profiles is the profile file (nil: no profiles).
+	Profiles *profile.Store
+	// Context is the program's context (Background when nil).
+	Context context.Context
+	Logger  *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// RequestTimeout bounds each call (15 s when zero).
+	RequestTimeout time.Duration
+
+	// History, when set, keeps each profile's exchanges on disk (redacted); the
+	// inspector also shows the profile's earlier ones from it.
+	History *history.Store
+	// Clipboard receives what the inspector copies (OSC 52 on the terminal).
+	Clipboard clipboard.Clipboard
+	// ExportDir is where the inspector writes exported scenarios ("" = working dir).
+	ExportDir string
+	// ScenarioDir holds the user's scenario files for the scenarios screen.
+	ScenarioDir string
+	// Mock controls the built-in mock; the Mock screen is shown when it is set.
+	Mock mockctl.Control
+}
+
+// observe is the observer of target's client. It runs on the request's goroutine,
+// so it only hands the exchange over, tagged with the target; if the UI lags far
+// behind it drops rather than block.
+func observe(ch chan<- common.ExchangeMsg, target string) func(*apiclient.Exchange) {
+	return func(ex *apiclient.Exchange) {
+		select {
+		case ch <- common.ExchangeMsg{Exchange: ex, Target: target}:
+		default:
+		}
+	}
+}
+
+func (m *Model) setTarget(t common.Target, api apiclient.API) error {
+	if api == nil {
+		var err error
+		api, err = m.opts.Connector.Connect(t, observe(m.exchanges, t.Profile))
+		if err != nil {
+			return fmt.Errorf("connect to %s: %w", t.BaseURL, err)
+		}
+	}
+	m.ctx.Target, m.ctx.API, m.ctx.Session = t, api, nil
+	m.ctx.Outbox = nil
+	if t.Mock && m.opts.Outbox != nil {
+		m.ctx.Outbox = m.opts.Outbox
+	}
+	return nil
+}
