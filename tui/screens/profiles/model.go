@@ -126,8 +126,9 @@ func (m *Model) Init() tea.Cmd { return nil }
 // SetSize implements common.Screen.
 func (m *Model) SetSize(w, _ int) { m.width = w; m.form.SetWidth(w) }
 
-// Capturing implements common.Screen.
-func (m *Model) Capturing() bool { return m.editing && m.form.Capturing() }
+// Capturing implements common.Screen. The whole edit form captures, toggles
+// included, so a stray q can't quit with the changes unsaved.
+func (m *Model) Capturing() bool { return m.editing }
 
 // Busy implements common.Screen: nothing here talks to the network.
 func (m *Model) Busy() bool { return false }
