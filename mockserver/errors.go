@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 
@@ -48,12 +49,15 @@ type response struct {
 const jsonType = "application/json"
 
 func jsonResponse(status int, v any) response {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// URLs (identity provider pages, reset links) read better with a plain & than \u0026.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		// Only the mock's own types reach here; they always encode.
 		return errorResponse(http.StatusInternalServerError, apiclient.CodeUnknown, "cannot encode the answer", nil)
 	}
-	return response{status: status, body: b, ctype: jsonType}
+	return response{status: status, body: bytes.TrimSuffix(buf.Bytes(), []byte("\n")), ctype: jsonType}
 }
 
 func emptyResponse(status int) response { return response{status: status} }
