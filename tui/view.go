@@ -51,16 +51,18 @@ func (m *Model) tabs() string {
 	for i, s := range m.screens {
 		labels[i] = strconv.Itoa(i+1) + " " + s.Title()
 	}
-	if full := m.renderTabs(labels, 0, len(labels)-1, " │ "); lipgloss.Width(full) <= m.ctx.Width {
-		return full
-	}
-	// Too narrow for every tab: show a window of whole tabs around the active
-	// one, growing it to both sides while it fits; "…" marks hidden tabs. The
-	// widths are summed, not rendered, so a frame draws the bar once.
+	// Widths are summed, not rendered, so a frame draws the bar once.
 	widths := make([]int, len(labels))
+	total := 1 + 3*(len(labels)-1) // leading space and " │ " separators
 	for i, l := range labels {
 		widths[i] = lipgloss.Width(l)
+		total += widths[i]
 	}
+	if total <= m.ctx.Width {
+		return m.renderTabs(labels, 0, len(labels)-1, " │ ")
+	}
+	// Too narrow for every tab: show a window of whole tabs around the active
+	// one, growing it to both sides while it fits; "…" marks hidden tabs.
 	fits := func(lo, hi int) bool {
 		w := 1 + hi - lo // leading space and one-column separators
 		for i := lo; i <= hi; i++ {
