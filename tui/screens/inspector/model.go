@@ -465,6 +465,12 @@ func (m *Model) askReplay() tea.Cmd {
 		m.info, m.err = "", err.Error()
 		return nil
 	}
+	if it.entry.Target != m.ctx.Target.Profile {
+		// The client talks to the current target: replaying there would send one
+		// PBX's tokens to another.
+		m.info, m.err = "", "this exchange was made on "+it.entry.Target+"; switch to that profile to replay it"
+		return nil
+	}
 	if m.ctx.Target.Production && mutates(ex) {
 		prompt := "Replay " + ex.Method + " " + apiclient.RedactURL(ex.URL) + " on the PRODUCTION PBX?"
 		return func() tea.Msg { return common.ConfirmMsg{Prompt: prompt, To: ID, Yes: replayConfirmedMsg{ex: ex}} }

@@ -214,7 +214,7 @@ func TestModel_replay_cancelDropsTheReply(t *testing.T) {
 func TestModel_replay_productionAsksFirst(t *testing.T) {
 	m, _ := setup(t, Options{})
 	m.ctx.Target.Production = true
-	m.ctx.History.Append("prod", signIn())
+	m.ctx.History.Append("mock", signIn())
 	m.View()
 	msg, ok := tuitest.Run(t, m.Update(tuitest.Key("r"))).(common.ConfirmMsg)
 	require.True(t, ok, "a state-changing replay on production asks")
@@ -299,4 +299,12 @@ func TestModel_smallTerminal_doesNotPanic(t *testing.T) {
 	}
 	m.SetSize(80, 20)
 	assert.True(t, strings.Contains(m.View(), "sign_in"))
+}
+
+func TestModel_replay_otherTargetRefused(t *testing.T) {
+	m, _ := setup(t, Options{})
+	m.ctx.History.Append("lab", userInfo())
+	m.View()
+	assert.Nil(t, m.Update(tuitest.Key("r")), "no call: the mock API would fail the test")
+	assert.Contains(t, m.View(), "made on lab")
 }
