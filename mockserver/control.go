@@ -67,7 +67,7 @@ func (s *Server) ctlIndex(*http.Request) response {
 	return jsonResponse(http.StatusOK, map[string]any{
 		"endpoints": []string{
 			"GET /_mock/outbox[?kind=otp|reset&to=&username=&domain=]", "GET /_mock/outbox/last[?same filters]",
-			"DELETE /_mock/outbox", "GET /_mock/requests[?limit=N]", "POST /_mock/reset",
+			"DELETE /_mock/outbox", "GET /_mock/requests[?limit=N]", "POST /_mock/reset[?keep=faults]",
 			"GET /_mock/clock", `POST /_mock/clock {"advance":"31m"}`,
 			"GET /_mock/faults", `POST /_mock/faults {"<operationId>":{"status":500,"latency":"300ms","error_rate":0.2,"drop":false}}`,
 			"DELETE /_mock/faults", "GET /_mock/stats",
@@ -124,8 +124,14 @@ func (s *Server) ctlRequests(r *http.Request) response {
 	return jsonResponse(http.StatusOK, entries)
 }
 
-func (s *Server) ctlReset(*http.Request) response {
+func (s *Server) ctlReset(r *http.Request) response {
+	// ?keep=faults: a scenario runner resets between scenarios but keeps the faults
+	// the tester set for the whole run.
+	faults := s.faults.Load()
 	s.Reset()
+	if r.URL.Query().Get("keep") == "faults" {
+		s.faults.Store(faults)
+	}
 	return emptyResponse(http.StatusNoContent)
 }
 

@@ -257,3 +257,33 @@ func TestBuiltin_theRealPBXPartPassesWithoutTheControlAPI(t *testing.T) {
 	assert.GreaterOrEqual(t, ran, 70)
 	assert.Equal(t, 0, res.ExitCode())
 }
+
+// The way a person sees the suite fail by hand: `pbxauth mock`, POST /_mock/faults,
+// then `pbxauth run --url`. The runner resets that shared mock before each scenario;
+// the faults must survive the resets.
+func TestBuiltin_failsAgainstAStandaloneMockWithAFault(t *testing.T) {
+	srv, err := mockserver.Start(mockserver.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	root := strings.TrimSuffix(srv.APIURL(), "/api")
+	resp, err := http.Post(root+"/_mock/faults", "application/json", strings.NewReader(`{"signOut": {"status": 500}}`))
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	var sel []*Scenario
+	for _, s := range builtinSuite(t) {
+		if slices.Contains(calledOps(s.Steps), "signOut") {
+			sel = append(sel, s)
+		}
+	}
+	require.GreaterOrEqual(t, len(sel), 3)
+	r, err := NewRunner(Options{BaseURL: srv.APIURL()})
+	require.NoError(t, err)
+	res := r.Run(context.Background(), sel, nil)
+	for _, sr := range res.Scenarios {
+		require.Equal(t, StatusFailed, sr.Status, sr.Scenario.Name)
+		assert.Contains(t, sr.FailedStep().Message(), "got 500 FAULT_INJECTED", sr.Scenario.Name)
+	}
+	assert.Equal(t, 1, res.ExitCode())
+}

@@ -75,8 +75,11 @@ func (m *mockControl) isMock(ctx context.Context) bool {
 	return json.Unmarshal(ex.ResponseBody, &mails) == nil
 }
 
+// reset puts a shared mock back to its data before a scenario. Faults are the
+// tester's setup for the whole run (POST /_mock/faults before `pbxauth run`), not
+// scenario state, so the mock is asked to keep them.
 func (m *mockControl) reset(ctx context.Context) error {
-	_, err := m.do(ctx, http.MethodPost, "/_mock/reset", nil)
+	_, err := m.do(ctx, http.MethodPost, "/_mock/reset?keep=faults", nil)
 	return err
 }
 
