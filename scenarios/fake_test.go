@@ -84,6 +84,10 @@ func (f *fakePBX) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"now": time.Now().UTC()})
 		return
 	}
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		http.NotFound(w, r) // other control endpoints: this fake has none
+		return
+	}
 	f.requests.Add(1)
 	if f.delay > 0 {
 		select {

@@ -41,7 +41,7 @@ func (t *TextReporter) scenario(r *ScenarioResult) {
 		fmt.Fprintf(t.w, "%s %s: %s\n", label, s.Name, r.Reason)
 		return
 	case StatusPassed:
-		fmt.Fprintf(t.w, "%s %s (%d steps, %s)\n", label, s.Name, len(r.Steps), round(r.Duration))
+		fmt.Fprintf(t.w, "%s %s (%s, %s)\n", label, s.Name, plural(len(r.Steps), "step"), round(r.Duration))
 	default:
 		fmt.Fprintf(t.w, "%s %s (%s)\n", label, s.Name, s.Pos)
 	}
@@ -70,7 +70,7 @@ func (t *TextReporter) scenario(r *ScenarioResult) {
 		fmt.Fprintf(t.w, "      %s\n", r.Reason)
 	}
 	if r.NotRun > 0 {
-		fmt.Fprintf(t.w, "      (%d later step(s) not run)\n", r.NotRun)
+		fmt.Fprintf(t.w, "      (%s not run)\n", plural(r.NotRun, "later step"))
 	}
 }
 
@@ -97,4 +97,11 @@ func round(d time.Duration) time.Duration {
 		return d.Round(100 * time.Microsecond)
 	}
 	return d.Round(time.Microsecond)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -91,13 +92,23 @@ func NewRunner(opts Options) (*Runner, error) {
 }
 
 // MissingVars lists, per scenario, the variables declared without a value (null)
-// that --var does not give. A run would fail them; the CLI refuses to start instead.
+// that --var does not give, and the ${env.NAME} variables that are not set. A run
+// would fail those scenarios; the CLI refuses to start instead.
 func (r *Runner) MissingVars(list []*Scenario) []string {
+	getenv := r.opts.Getenv
+	if getenv == nil {
+		getenv = os.LookupEnv
+	}
 	var out []string
 	for _, s := range list {
 		for _, v := range s.Vars {
 			if _, ok := r.opts.Vars[v.Name]; !ok && v.Value == nil {
 				out = append(out, fmt.Sprintf("%s: scenario %q needs --var %s=...", v.Pos, s.Name, v.Name))
+			}
+		}
+		for _, ref := range envRefs(s) {
+			if _, ok := getenv(ref.name); !ok {
+				out = append(out, fmt.Sprintf("%s: scenario %q reads the environment variable %s, which is not set", ref.pos, s.Name, ref.name))
 			}
 		}
 	}
@@ -249,6 +260,10 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, kind targetKind, share
 	switch kind {
 	case targetOwnMock:
 		b, stop, err := r.opts.NewMock()
+		if err != nil && ctx.Err() != nil {
+			sr.Status, sr.Reason = StatusSkipped, "interrupted"
+			return sr
+		}
 		if err != nil {
 			sr.Status, sr.Reason = StatusError, "could not start the mock PBX: "+err.Error()
 			return sr
@@ -256,7 +271,10 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, kind targetKind, share
 		defer stop()
 		base, ctl = b, newMockControl(b, hc)
 	case targetSharedMock:
-		if err := shared.reset(ctx); err != nil {
+		if err := shared.reset(ctx); err != nil && ctx.Err() != nil {
+			sr.Status, sr.Reason = StatusSkipped, "interrupted"
+			return sr
+		} else if err != nil {
 			sr.Status, sr.Reason = StatusError, "could not reset the mock PBX: "+err.Error()
 			return sr
 		}

@@ -238,9 +238,9 @@ steps:
 	require.Equal(t, StatusPassed, res.Scenarios[0].Status, res.Scenarios[0].Reason)
 	assert.Contains(t, res.Scenarios[0].Steps[2].Exchange.URL, "domain=x-B-%24%7Bliteral%7D")
 
-	r2, err := NewRunner(Options{BaseURL: srv.URL})
+	r2, err := NewRunner(Options{BaseURL: srv.URL, Getenv: func(string) (string, bool) { return "", false }})
 	require.NoError(t, err)
-	assert.Len(t, r2.MissingVars(ss), 1)
+	assert.Len(t, r2.MissingVars(ss), 2, "domain, and PBX_PASS from the real (empty) environment")
 }
 
 func TestSelect(t *testing.T) {
@@ -280,4 +280,13 @@ steps:
 	require.NoError(t, WriteJSON(&js, res))
 	assert.NotContains(t, js.String(), "Alice#2026")
 	assert.NotContains(t, js.String(), "at-alice", "captured or answered tokens are hidden too")
+}
+
+func TestRunner_MissingVars_namesUnsetEnvironment(t *testing.T) {
+	ss := parse(t, "t.yaml", "name: e\ntags: [readonly]\nsteps:\n  - call: retrieveMetadata\n    params: {domain: \"${env.PBXAUTH_TEST_UNSET}\"}\n")
+	r, err := NewRunner(Options{BaseURL: "http://127.0.0.1:1", Getenv: func(string) (string, bool) { return "", false }})
+	require.NoError(t, err)
+	missing := r.MissingVars(ss)
+	require.Len(t, missing, 1)
+	assert.Contains(t, missing[0], "t.yaml:4: scenario \"e\" reads the environment variable PBXAUTH_TEST_UNSET")
 }

@@ -176,3 +176,74 @@ func stringify(v any) string {
 	}
 	return string(b)
 }
+
+type envRef struct {
+	name string
+	pos  Pos
+}
+
+// envRefs lists the ${env.NAME} references of a scenario (its vars, its steps and
+// the flows it includes), each once.
+func envRefs(s *Scenario) []envRef {
+	var out []envRef
+	seen := map[string]bool{}
+	var walk func(v any, pos Pos)
+	walk = func(v any, pos Pos) {
+		switch t := v.(type) {
+		case string:
+			refs, _ := varRefs(t)
+			for _, r := range refs {
+				if name, ok := strings.CutPrefix(r, envPrefix); ok && !seen[name] {
+					seen[name] = true
+					out = append(out, envRef{name, pos})
+				}
+			}
+		case map[string]any:
+			for _, k := range sortedKeys(t) {
+				walk(t[k], pos)
+			}
+		case map[string]string:
+			for _, k := range sortedKeys(t) {
+				walk(t[k], pos)
+			}
+		case []any:
+			for _, it := range t {
+				walk(it, pos)
+			}
+		}
+	}
+	vars := func(vs []Var) {
+		for _, v := range vs {
+			walk(v.Value, v.Pos)
+		}
+	}
+	flows := map[*Flow]bool{}
+	var steps func([]*Step)
+	steps = func(ss []*Step) {
+		for _, st := range ss {
+			for _, v := range []any{st.Body, st.Params, st.Headers, st.Token, st.Path, st.Clock} {
+				walk(v, st.Pos)
+			}
+			if st.Outbox != nil {
+				walk([]any{st.Outbox.To, st.Outbox.Kind, st.Outbox.Domain, st.Outbox.Token}, st.Pos)
+			}
+			for _, as := range [][]Assertion{st.Expect.Body, st.Expect.Header} {
+				for _, a := range as {
+					walk(a.Value, a.Pos)
+					walk(a.Pattern, a.Pos)
+				}
+			}
+			if st.Include != nil {
+				vars(st.Include.With)
+				if f := st.Include.Flow; f != nil && !flows[f] {
+					flows[f] = true
+					vars(f.Params)
+					steps(f.Steps)
+				}
+			}
+		}
+	}
+	vars(s.Vars)
+	steps(s.Steps)
+	return out
+}
