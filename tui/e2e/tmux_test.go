@@ -83,6 +83,9 @@ steps:
         role: StandardUser
 `
 
+// buildFlags are extra `go build` flags (race_test.go adds -race under -race).
+var buildFlags []string
+
 func build(t *testing.T, dir string) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
@@ -90,7 +93,8 @@ func build(t *testing.T, dir string) string {
 		t.Skip("go not in PATH: cannot build the binary")
 	}
 	bin := filepath.Join(dir, "pbxauth")
-	out, err := exec.Command(goBin, "build", "-o", bin, "github.com/pbxauth/pbxauth").CombinedOutput()
+	args := append(append([]string{"build"}, buildFlags...), "-o", bin, "github.com/pbxauth/pbxauth")
+	out, err := exec.Command(goBin, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

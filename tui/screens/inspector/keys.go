@@ -56,7 +56,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.searching {
 		return []key.Binding{m.keys.EndSearch, m.keys.ClearSearch}
 	}
-	return []key.Binding{m.keys.Down, m.keys.Search, m.keys.Next, m.keys.Copy, m.keys.Replay, m.keys.Export}
+	// Short enough for 80 columns with the global keys; ? shows the rest.
+	return []key.Binding{m.keys.Search, m.keys.Next, m.keys.Copy, m.keys.Replay, m.keys.Export}
 }
 
 // FullHelp implements help.KeyMap.
