@@ -1,7 +1,6 @@
 package mockserver_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -205,5 +203,3 @@ func jsonBody(t *testing.T, v any) string {
 	return string(b)
 }
 
-var _ = bytes.NewReader
-var _ = time.Second
