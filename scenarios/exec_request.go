@@ -143,7 +143,7 @@ func (x *exec) capture(st *Step, doc any, docErr error, h http.Header, res *Step
 			res.Failures = append(res.Failures, Failure{Check: "capture " + c.Name, Expected: where, Actual: "(absent)", Pos: c.Pos})
 			continue
 		}
-		if secretName(c.Name) || (c.From == FromBody && secretPath(c.Path)) {
+		if secretName(c.Name) || (c.From == FromBody && secretPath(c.Path)) || (c.From == FromHeader && secretName(c.Path)) {
 			x.secrets.add(v)
 		}
 		res.capture(c.Name, v)

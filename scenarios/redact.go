@@ -61,7 +61,7 @@ func secretName(name string) bool {
 	if apiclient.IsSecretField(n) {
 		return true
 	}
-	for _, w := range []string{"password", "token", "secret", "otp"} {
+	for _, w := range []string{"password", "token", "secret", "otp", "cookie", "authorization"} {
 		if strings.Contains(n, w) {
 			return true
 		}

@@ -204,7 +204,9 @@ func (k EventKind) String() string {
 
 // Event is one moment of a run. Scenario is set on every event but RunStarted and
 // RunFinished; Step on StepFinished; Result on ScenarioFinished; Run on RunFinished
-// (and, with only Target and Started filled, on RunStarted).
+// (and, with only Target and Started filled, on RunStarted). A skipped scenario gets
+// ScenarioFinished without ScenarioStarted. With Parallel > 1, events of different
+// scenarios interleave; Index tells them apart.
 type Event struct {
 	Kind EventKind
 	// Index is the scenario's position in the run's list.
