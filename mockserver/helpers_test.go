@@ -202,4 +202,3 @@ func jsonBody(t *testing.T, v any) string {
 	require.NoError(t, err)
 	return string(b)
 }
-
