@@ -10,6 +10,7 @@
 #   bench/run.sh --targets floor,prism # any subset of mock,floor,prism
 #   bench/run.sh --mock-args '--token-ttl 5m' --out /tmp/perf.md
 #
+# PBXAUTH_BIN=path measures an already built pbxauth instead of building one.
 # Needs: Go, wrk (installed with apt-get when run as root), and for Prism Node.js
 # with npm (Prism 5.14 is installed into $PBXAUTH_BENCH_CACHE, default
 # /tmp/pbxauth-bench). Exit status: 0 all targets met, 1 a target missed, 2 setup.
@@ -22,7 +23,7 @@ reference=${PBXAUTH_REFERENCE:-$repo/../shared/reference/portsip-auth-openapi.js
 prism_version=5.14
 
 rounds=3 duration=5s flood=60s settle=30s targets=mock,floor,prism out="" mock_args=""
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) rounds=$2; shift 2 ;;
@@ -70,17 +71,21 @@ case ",$targets," in *,prism,*)
 esac
 
 say "building pbxauth, the floor and the harness"
-go build -o "$cache/pbxauth" . || die "go build . failed"
+pbxauth=${PBXAUTH_BIN:-}
+if [ -z "$pbxauth" ]; then
+	pbxauth="$cache/pbxauth"
+	go build -o "$pbxauth" . || die "go build . failed (PBXAUTH_BIN=path uses a built pbxauth)"
+fi
 go build -o "$cache/floor" ./bench/floor || die "go build ./bench/floor failed"
 go build -o "$cache/harness" ./bench/harness || die "go build ./bench/harness failed"
 case ",$targets," in *,mock,*)
-	"$cache/pbxauth" mock --help >/dev/null 2>&1 ||
+	"$pbxauth" mock --help >/dev/null 2>&1 ||
 		die "this pbxauth has no 'mock' subcommand yet; pass --targets floor,prism to measure the others"
 	;;
 esac
 
 mkdir -p "$cache/logs"
-args=(-workdir "$cache/logs" -pbxauth "$cache/pbxauth" -floor "$cache/floor" -spec "$reference" -lua "$repo/bench/wrk"
+args=(-workdir "$cache/logs" -pbxauth "$pbxauth" -floor "$cache/floor" -spec "$reference" -lua "$repo/bench/wrk"
 	-rounds "$rounds" -duration "$duration" -flood "$flood" -settle "$settle" -targets "$targets")
 [ -n "$prism" ] && args+=(-prism "$prism")
 [ -n "$out" ] && args+=(-out "$out")
