@@ -130,7 +130,11 @@ func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
 		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"), "TERM=xterm-256color", "LANG=C.UTF-8",
 	}}
 	// The pane runs a plain shell, so after quitting we can see the terminal is back.
-	tm.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "sh")
+	work := filepath.Join(dir, "work") // the shell's directory: exports land here
+	if err := os.MkdirAll(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tm.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "-c", work, "sh")
 	t.Cleanup(func() {
 		_ = exec.Command("tmux", "-S", tm.sock, "kill-server").Run()
 	})
@@ -179,6 +183,13 @@ func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
 		t.Errorf("the clipboard (tmux buffer) should hold a redacted curl, got:\n%s", buf)
 	}
 
+	// Replay the selected exchange (GET /auth/user): the new one joins the history.
+	tm.keys("r")
+	tm.waitFor("replayed", `replayed: got the user's info`, `›\s+\d+ GET\s+/auth/user`)
+	// Export the session as a scenario file; it is checked and rerun after quitting.
+	tm.keys("e")
+	tm.waitFor("exported", `exported \d+ step\(s\)`)
+
 	// Run the user's scenario from the scenarios screen: it is last in the list.
 	tm.keys("8")
 	tm.waitFor("scenarios screen", `Scenarios · on fresh in-process mocks`, `1 from`)
@@ -217,6 +228,23 @@ func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
 	}
 	if bytes.Contains(hist, []byte("Carol#2026")) || !bytes.Contains(hist, []byte("verify_otp")) {
 		t.Errorf("the history should hold the session's exchanges, redacted")
+	}
+	// The exported session passes `pbxauth run --check` and reruns on the mock.
+	exports, _ := filepath.Glob(filepath.Join(work, "pbxauth-mock-*.yaml"))
+	if len(exports) != 1 {
+		t.Fatalf("want one exported scenario in %s, got %v", work, exports)
+	}
+	for _, args := range [][]string{
+		{"run", "--check", exports[0]},
+		{"run", "--mock", "--var", "password_carol=Carol#2026", exports[0]},
+	} {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = tm.env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Errorf("pbxauth %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		t.Logf("pbxauth %s:\n%s", strings.Join(args[:len(args)-1], " "), out)
 	}
 	t.Log(fmt.Sprintf("end-to-end run took %s (build included)", time.Since(start).Round(time.Millisecond)))
 }
