@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -171,4 +172,28 @@ func TestReports_holdNoSecrets(t *testing.T) {
 		}
 	}
 	assert.Contains(t, js.String(), "[REDACTED]")
+}
+
+func TestMockPool_eachScenarioSeesPristineState(t *testing.T) {
+	pool := NewMockPool(mockserver.Options{})
+	t.Cleanup(func() { _ = pool.Close() })
+	// The first run moves the clock and fills the outbox; the second must not see it.
+	ss := testdata(t, "signin_2fa.yaml")
+	clock := parse(t, "c.yaml", "name: clock\ntags: [mock-only]\nsteps:\n  - clock: 24h\n")
+	r, err := NewRunner(Options{NewMock: pool.Get, Parallel: 1})
+	require.NoError(t, err)
+	for i := 0; i < 3; i++ {
+		res := r.Run(context.Background(), append(append([]*Scenario{}, clock...), ss...), nil)
+		logFailures(t, res)
+		require.Equal(t, 0, res.ExitCode())
+	}
+	pool.mu.Lock()
+	assert.Len(t, pool.all, 1, "one mock served every scenario of a sequential run")
+	pool.mu.Unlock()
+	base, release, err := pool.Get()
+	require.NoError(t, err)
+	release()
+	require.NoError(t, pool.Close())
+	_, err = http.Get(base + "/info")
+	assert.Error(t, err, "Close stops the pooled mocks")
 }

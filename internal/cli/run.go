@@ -128,7 +128,10 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		url = strings.TrimSpace(os.Getenv("PBXAUTH_URL"))
 	}
 	if url == "" {
-		opts.NewMock = scenarios.InProcessMock(mockserver.Options{})
+		// A mock of its own per scenario, reset and reused rather than restarted.
+		pool := scenarios.NewMockPool(mockserver.Options{})
+		defer pool.Close()
+		opts.NewMock = pool.Get
 		if !f.mock {
 			fmt.Fprintln(s.err, "pbxauth: no --url (or PBXAUTH_URL): running against the in-process mock PBX")
 		}
