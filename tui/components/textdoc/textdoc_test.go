@@ -1,10 +1,14 @@
 package textdoc
 
 import (
+	"io"
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -70,4 +74,21 @@ func TestDoc_Render_wideRunesNeverOverflow(t *testing.T) {
 		assert.LessOrEqual(t, ansi.StringWidth(l), 3)
 	}
 	assert.Equal(t, "日本語のテキスト", strings.ReplaceAll(ansi.Strip(out), "\n", ""))
+}
+
+func TestRender_usesThePaletteRoles(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.TrueColor)
+	r.SetHasDarkBackground(true)
+	lipgloss.SetDefaultRenderer(r)
+	t.Cleanup(func() { lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(os.Stdout)) })
+	p := styles.DefaultPalette()
+	var d Doc
+	d.Body([]byte(`{"k":"v"}`))
+	out, _ := d.Render(NewStyles(p), 80, nil, -1)
+	// The key is drawn in the palette's Key colour (#B392F0 on dark), the string
+	// in String.
+	assert.Contains(t, out, "38;2;179;146;240m\"k\"")
+	assert.Contains(t, out, lipgloss.NewStyle().Foreground(p.String).Render(`"v"`))
+	assert.NotContains(t, out, lipgloss.NewStyle().Foreground(p.Key).Render(`"v"`))
 }

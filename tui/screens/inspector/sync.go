@@ -77,6 +77,16 @@ func (m *Model) rebuild() {
 		items = append(items, item{entry: m.restored[i], earlier: true, n: i})
 	}
 	m.items = items
+	if len(m.violations) > 2*len(items)+16 {
+		// Forget the spec checks of entries the History has dropped.
+		keep := make(map[itemKey][]spec.Violation, len(items))
+		for _, it := range items {
+			if v, ok := m.violations[it.key()]; ok {
+				keep[it.key()] = v
+			}
+		}
+		m.violations = keep
+	}
 	h := m.listH
 	m.layout()
 	if h != m.listH {

@@ -10,6 +10,7 @@ type KeyMap struct {
 	Run, Cancel                key.Binding
 	Open, Back                 key.Binding
 	Mutations                  key.Binding
+	Reload                     key.Binding
 }
 
 // DefaultKeyMap is the screen's default key map.
@@ -28,6 +29,7 @@ func DefaultKeyMap() KeyMap {
 		Open:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open result")),
 		Back:      key.NewBinding(key.WithKeys("esc", "o", "backspace"), key.WithHelp("esc", "back to the list")),
 		Mutations: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "allow mutations")),
+		Reload:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload files")),
 	}
 }
 
@@ -48,6 +50,7 @@ func (m *Model) updateKeys() {
 	k.PageUp.SetEnabled(m.detail)
 	k.PageDown.SetEnabled(m.detail)
 	k.Mutations.SetEnabled(list && !m.ctx.Target.Mock)
+	k.Reload.SetEnabled(list && !m.running)
 	if m.allowMutations {
 		k.Mutations.SetHelp("m", "forbid mutations")
 	} else {
@@ -68,7 +71,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.keys.Up, m.keys.Down, m.keys.Top, m.keys.Bottom},
 		{m.keys.Pick, m.keys.PickAll},
-		{m.keys.Run, m.keys.Cancel, m.keys.Mutations},
+		{m.keys.Run, m.keys.Cancel, m.keys.Mutations, m.keys.Reload},
 		{m.keys.Open, m.keys.Back, m.keys.PageUp, m.keys.PageDown},
 	}
 }

@@ -243,6 +243,12 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Run):
 		return m.start()
+	case key.Matches(msg, k.Reload):
+		if m.running {
+			return nil
+		}
+		m.loadErr, m.summary, m.runRows = "", "", nil
+		return common.To(ID, load(m.opts.Dir))
 	case key.Matches(msg, k.Mutations):
 		if m.allowMutations {
 			m.allowMutations = false

@@ -253,3 +253,15 @@ func TestModel_bottom_jumpsToTheUsersFiles(t *testing.T) {
 	m.Update(tuitest.Key("g"))
 	assert.Equal(t, 0, m.cursor)
 }
+
+func TestModel_reload_readsTheDirectoryAgain(t *testing.T) {
+	ctx := tuitest.Context(nil)
+	dir := t.TempDir()
+	m := New(ctx, Options{Dir: dir})
+	m.SetSize(80, 20)
+	m.Update(tuitest.Run(t, m.Init()))
+	n := len(m.rows)
+	require.NoError(t, writeFile(dir+"/new.yaml", "name: new one\ntags: [readonly]\nsteps: [{call: retrieveMetadata}]\n"))
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+r"))))
+	assert.Len(t, m.rows, n+1)
+}
