@@ -7,8 +7,9 @@
 #   bench/fuzz.sh                       # every target, 5 minutes each
 #   FUZZTIME=30s bench/fuzz.sh          # quick pass
 #   bench/fuzz.sh --match Decode        # only targets whose name contains Decode
-#   bench/fuzz.sh --save-corpus         # also copy new interesting inputs from the
-#                                       # fuzz cache into testdata/fuzz (to commit)
+#   bench/fuzz.sh --save-corpus 20      # also copy up to 20 new interesting inputs
+#                                       # per target from the fuzz cache into the
+#                                       # package's testdata/fuzz (to commit)
 #   FUZZPARALLEL=1 bench/fuzz.sh        # one worker (politer on a shared machine)
 #
 # Exit status: 0 no crash, 1 a target crashed or failed to build, 2 usage.
@@ -22,8 +23,8 @@ match="" save=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--match) match=$2; shift 2 ;;
-	--save-corpus) save=1; shift ;;
-	-h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--save-corpus) save=$2; shift 2 ;;
+	-h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench/fuzz.sh: unknown flag $1" >&2; exit 2 ;;
 	esac
 done
@@ -55,14 +56,16 @@ for t in $targets; do
 	execs=$(sed -nE 's/.*execs: ([0-9]+).*/\1/p' <<<"$last")
 	newint=$(sed -nE 's/.*new interesting: ([0-9]+).*/\1/p' <<<"$last")
 	saved=0
-	if [ "$save" = 1 ] && [ "$result" = ok ]; then
+	if [ "$save" -gt 0 ] && [ "$result" = ok ]; then
 		src="$cache/$module/${pkg#./}/$name"
 		dst="$pkg/testdata/fuzz/$name"
 		if [ -d "$src" ]; then
 			mkdir -p "$dst"
-			for f in "$src"/*; do
-				[ -e "$dst/$(basename "$f")" ] && continue
-				cp "$f" "$dst/" && saved=$((saved + 1))
+			# Newest first: the inputs this run found.
+			for f in $(ls -t "$src"); do
+				[ "$saved" -ge "$save" ] && break
+				[ -e "$dst/$f" ] && continue
+				cp "$src/$f" "$dst/" && saved=$((saved + 1))
 			done
 		fi
 	fi
