@@ -32,6 +32,9 @@ type sample struct {
 	P50, P90, P99, Max           int64
 	Connect, Read, Write, Status int64
 	Timeout                      int64
+	// CPUus is the server's own CPU time (user + system) per request, in
+	// microseconds: what it costs, whatever else the two cores are doing.
+	CPUus float64
 }
 
 func (s sample) rps() float64 {
@@ -58,10 +61,16 @@ func runWrk(ctx context.Context, c config, t *target, cl call, d time.Duration, 
 	cmd.Env = append(os.Environ(), "BENCH_WRK_DIR="+c.luaDir)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	cpu0 := cpuSeconds(t.pid())
 	if err := cmd.Run(); err != nil {
 		return sample{}, fmt.Errorf("wrk %s: %w: %s", strings.Join(args, " "), err, errb.String())
 	}
-	return parseReport(out.String())
+	cpu1 := cpuSeconds(t.pid())
+	s, err := parseReport(out.String())
+	if err == nil && cpu0 >= 0 && cpu1 >= cpu0 && s.Requests > 0 {
+		s.CPUus = (cpu1 - cpu0) * 1e6 / float64(s.Requests)
+	}
+	return s, err
 }
 
 // parseReport reads the "BENCH key=value ..." line of report.lua.
@@ -119,8 +128,8 @@ func measureRounds(ctx context.Context, c config, targets []*target, rep *report
 					rep.samples[cl.label] = map[string][]sample{}
 				}
 				rep.samples[cl.label][t.name] = append(rep.samples[cl.label][t.name], s)
-				logf("round %d/%d %-24s %-6s %9.0f req/s  p50 %s  p99 %s  errors %d",
-					r+1, c.rounds, cl.label, t.name, s.rps(), ms(s.P50), ms(s.P99), s.errors())
+				logf("round %d/%d %-24s %-6s %9.0f req/s  p50 %s  p99 %s  errors %d  CPU %.1f µs/req",
+					r+1, c.rounds, cl.label, t.name, s.rps(), ms(s.P50), ms(s.P99), s.errors(), s.CPUus)
 			}
 		}
 	}

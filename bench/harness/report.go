@@ -56,8 +56,8 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "Measured %s UTC on %d cores (%s), %s; wrk -t%d -c%d -d%s on loopback, %d round(s) alternating %s; medians over rounds.\n\n",
 		r.started.UTC().Format("2006-01-02 15:04"), runtime.NumCPU(), runtime.GOARCH, goVersion(),
 		c.threads, c.conns, c.duration, c.rounds, strings.Join(r.order, " → "))
-	b.WriteString("| call | target | req/s | p50 | p99 | errors | vs floor | vs Prism |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| call | target | req/s | p50 | p99 | errors | server CPU µs/req | vs floor | vs Prism |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|\n")
 	r.missed = nil
 	for i, cl := range calls {
 		floorMin := minFloorRatioInfo
@@ -78,14 +78,15 @@ func (r *report) markdown() string {
 			if errs > 0 && name != "prism" {
 				r.missed = append(r.missed, fmt.Sprintf("%s on %s: %d errors", cl.label, name, errs))
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s | %s |\n", cl.label, name,
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %.1f | %s | %s |\n", cl.label, name,
 				thousands(med(ss, sample.rps)),
 				ms(int64(med(ss, func(s sample) float64 { return float64(s.P50) }))),
 				ms(int64(med(ss, func(s sample) float64 { return float64(s.P99) }))),
-				errs, vsFloor, vsPrism)
+				errs, med(ss, func(s sample) float64 { return s.CPUus }), vsFloor, vsPrism)
 		}
 	}
-	b.WriteString("\nerrors: non-2xx answers plus socket errors (connect, read, write, timeout), summed over the rounds.\n")
+	b.WriteString("\nerrors: non-2xx answers plus socket errors (connect, read, write, timeout), summed over the rounds. ")
+	b.WriteString("server CPU µs/req: the server process's user+system time over the run divided by its requests (from /proc/PID/stat), which other load on the machine barely moves.\n")
 	fmt.Fprintf(&b, "The mock runs as shipped (`pbxauth mock %s`, its one log line per request to %s); Prism with `-v silent`.\n",
 		strings.TrimSpace("--addr 127.0.0.1:PORT "+c.mockArgs), c.mockLog)
 	b.WriteString(fmt.Sprintf("Targets: mock ≥ %.1f× floor on /info, ≥ %.1f× on sign-in, ≥ %d× Prism on both.\n",

@@ -180,6 +180,34 @@ func rssMiB(pid int) float64 {
 	return -1
 }
 
+// clockTicks is the unit of utime and stime in /proc/PID/stat (USER_HZ, 100 on
+// Linux whatever the kernel's own tick).
+const clockTicks = 100
+
+// cpuSeconds reads a process's user plus system CPU time; -1 when unreadable.
+func cpuSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return -1
+	}
+	// The command name (field 2) may hold spaces; the fields after its ")" are
+	// fixed: state is field 3, utime 14, stime 15.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	u, err1 := strconv.ParseFloat(f[11], 64)
+	s, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return (u + s) / clockTicks
+}
+
 func tail(path string, n int) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
