@@ -187,12 +187,55 @@ type Styles struct {
 	Roles   map[Role]lipgloss.Style
 	Match   lipgloss.Style
 	Current lipgloss.Style
+	// codes are each role's (and mark's) escape sequences around a text, taken
+	// once from lipgloss: Style.Render per segment is most of a frame's cost.
+	codes map[styleKey][2]string
+}
+
+type styleKey struct {
+	role Role
+	mark mark
+}
+
+// sentinel is rendered once per style to learn its escape sequences.
+const sentinel = "\x00"
+
+func (st Styles) style(r Role, mk mark) lipgloss.Style {
+	style := st.Roles[r]
+	switch mk {
+	case markMatch:
+		style = style.Inherit(st.Match).Reverse(true)
+	case markCurrent:
+		style = style.Inherit(st.Current).Reverse(true).Bold(true).Underline(true)
+	}
+	return style
+}
+
+// wrap puts text between the escape sequences of its role and mark.
+func (st Styles) wrap(r Role, mk mark, text string) string {
+	if c, ok := st.codes[styleKey{r, mk}]; ok {
+		return c[0] + text + c[1]
+	}
+	return st.style(r, mk).Render(text)
+}
+
+func (st *Styles) precompute() {
+	st.codes = map[styleKey][2]string{}
+	for r := range st.Roles {
+		for _, mk := range []mark{markNone, markMatch, markCurrent} {
+			out := st.style(r, mk).Render(sentinel)
+			pre, post, ok := strings.Cut(out, sentinel)
+			if ok && !strings.Contains(post, sentinel) {
+				st.codes[styleKey{r, mk}] = [2]string{pre, post}
+			}
+		}
+	}
 }
 
 // NewStyles builds the styles from a palette.
 func NewStyles(p styles.Palette) Styles {
 	fg := func(c lipgloss.AdaptiveColor) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
-	return Styles{
+	st := Styles{
 		Roles: map[Role]lipgloss.Style{
 			Plain:   fg(p.Text),
 			Faint:   fg(p.Faint),
@@ -212,6 +255,8 @@ func NewStyles(p styles.Palette) Styles {
 		Match:   lipgloss.NewStyle().Reverse(true),
 		Current: lipgloss.NewStyle().Reverse(true).Bold(true).Underline(true),
 	}
+	st.precompute()
+	return st
 }
 
 // Render draws the document wrapped to width. matches are highlighted, the one at
@@ -235,13 +280,6 @@ func (d *Doc) Render(st Styles, width int, matches []Match, current int) (out st
 		}
 		rows++
 		for _, p := range pieces {
-			style := st.Roles[p.role]
-			switch p.mark {
-			case markMatch:
-				style = style.Inherit(st.Match).Reverse(true)
-			case markCurrent:
-				style = style.Inherit(st.Current).Reverse(true).Bold(true).Underline(true)
-			}
 			text := p.text
 			for text != "" {
 				room := width - col
@@ -261,7 +299,7 @@ func (d *Doc) Render(st Styles, width int, matches []Match, current int) (out st
 						chunk, rest = text[:n], text[n:]
 					}
 				}
-				b.WriteString(style.Render(chunk))
+				b.WriteString(st.wrap(p.role, p.mark, chunk))
 				col += runewidth.StringWidth(chunk)
 				text = rest
 			}
