@@ -44,10 +44,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, start time.Tim
 		op = rt.id
 	}
 	// One allocation holds the entry and its exchange: the journal is on every request.
-	rec := &journalRecord{}
+	rec := &journalRecord{host: r.Host, uri: r.RequestURI, tls: r.TLS != nil}
+	if rec.uri == "" { // requests built in-process rather than read from the wire
+		rec.uri = r.URL.RequestURI()
+	}
 	ex := &rec.ex
 	*ex = apiclient.Exchange{
-		Operation: op, Method: r.Method, URL: requestBase(r) + r.URL.RequestURI(),
+		Operation: op, Method: r.Method,
 		RequestHeader: r.Header, RequestBody: body, Started: start, Duration: d,
 	}
 	if drop {
@@ -57,7 +60,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, start time.Tim
 		ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.status, w.Header(), resp.body
 	}
 	rec.entry = JournalEntry{Time: start, Operation: op, Method: r.Method, Path: r.URL.Path, Status: ex.Status, Duration: d, Exchange: ex}
-	s.journal.add(&rec.entry)
+	s.journal.add(rec)
 	s.logRequest(r, op, ex.Status, d)
 	if drop {
 		// net/http closes the connection without an answer and without logging.
@@ -127,11 +130,6 @@ func (s *Server) answer(r *http.Request) (rt *route, body []byte, resp response,
 		rq.fields = fields
 	}
 	return rt, body, rt.handler(s, s.st.Load(), rq), false
-}
-
-type journalRecord struct {
-	entry JournalEntry
-	ex    apiclient.Exchange
 }
 
 // readBody reads at most MaxBodyBytes+1 bytes, in one allocation when the client

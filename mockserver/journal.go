@@ -54,17 +54,40 @@ func bodyJSON(b []byte) json.RawMessage {
 	return s
 }
 
-// journal keeps the newest entries unredacted (redacting costs a JSON round trip, so
-// it happens when someone reads them) and fans them out to subscribers.
+// journalRecord is what a request leaves in the journal: the entry and its exchange
+// in one allocation, unredacted, with the URL still in parts. Redacting costs a JSON
+// round trip and the URL a few allocations, so both happen when someone reads it.
+type journalRecord struct {
+	entry JournalEntry
+	ex    apiclient.Exchange
+	host  string
+	uri   string
+	tls   bool
+}
+
+// materialize builds the redacted entry a reader sees.
+func (rec *journalRecord) materialize() JournalEntry {
+	ex := rec.ex
+	scheme := "http://"
+	if rec.tls {
+		scheme = "https://"
+	}
+	ex.URL = scheme + rec.host + rec.uri
+	e := rec.entry
+	e.Exchange = ex.Redact()
+	return e
+}
+
+// journal keeps the newest records and fans them out to subscribers.
 type journal struct {
 	mu   sync.Mutex
-	ring [journalSize]*JournalEntry
+	ring [journalSize]*journalRecord
 	next int
 	n    int
 	subs map[chan JournalEntry]struct{}
 }
 
-func (j *journal) add(e *JournalEntry) {
+func (j *journal) add(e *journalRecord) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.ring[j.next] = e
@@ -75,7 +98,7 @@ func (j *journal) add(e *JournalEntry) {
 	if len(j.subs) == 0 {
 		return
 	}
-	red := redacted(e)
+	red := e.materialize()
 	for ch := range j.subs {
 		select {
 		case ch <- red:
@@ -87,14 +110,14 @@ func (j *journal) add(e *JournalEntry) {
 // entries returns redacted copies, oldest first.
 func (j *journal) entries() []JournalEntry {
 	j.mu.Lock()
-	raw := make([]*JournalEntry, 0, j.n)
+	raw := make([]*journalRecord, 0, j.n)
 	for i := 0; i < j.n; i++ {
 		raw = append(raw, j.ring[(j.next-j.n+i+journalSize)%journalSize])
 	}
 	j.mu.Unlock()
 	out := make([]JournalEntry, len(raw))
 	for i, e := range raw {
-		out[i] = redacted(e)
+		out[i] = e.materialize()
 	}
 	return out
 }
@@ -102,7 +125,7 @@ func (j *journal) entries() []JournalEntry {
 func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.ring = [journalSize]*JournalEntry{}
+	j.ring = [journalSize]*journalRecord{}
 	j.next, j.n = 0, 0
 }
 
@@ -133,12 +156,4 @@ func (j *journal) closeAll() {
 		delete(j.subs, ch)
 		close(ch)
 	}
-}
-
-func redacted(e *JournalEntry) JournalEntry {
-	c := *e
-	if e.Exchange != nil {
-		c.Exchange = e.Exchange.Redact()
-	}
-	return c
 }

@@ -190,6 +190,11 @@ func (s *Server) listen() error {
 }
 
 func (s *Server) trackConn(c net.Conn, cs http.ConnState) {
+	// A connection leaves StateNew through Active, Closed or Hijacked; Idle (once per
+	// request on keep-alive connections) never concerns the fresh set.
+	if cs == http.StateIdle {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if cs == http.StateNew {

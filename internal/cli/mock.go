@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -69,7 +71,9 @@ func runMock(ctx context.Context, s *streams, f mockFlags) error {
 		}
 		data = d
 	}
-	logger := slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	logOut := newFlushingWriter(s.err, 100*time.Millisecond)
+	defer logOut.Close()
+	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	srv, err := mockserver.Start(mockserver.Options{
 		Data: data, TokenTTL: f.tokenTTL, Logger: logger, TLS: f.tls, Addr: f.addr,
 	})
@@ -144,4 +148,51 @@ func curlTLSFlag(tls bool) string {
 		return "-k "
 	}
 	return ""
+}
+
+// flushingWriter buffers log lines and writes them out every interval: at thousands
+// of requests a second, one write system call per log line would cost the mock more
+// than serving the request. Lines still show within the interval.
+type flushingWriter struct {
+	mu   sync.Mutex
+	buf  *bufio.Writer
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newFlushingWriter(w io.Writer, every time.Duration) *flushingWriter {
+	f := &flushingWriter{buf: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				f.flush()
+			case <-f.stop:
+				return
+			}
+		}
+	}()
+	return f
+}
+
+func (f *flushingWriter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.buf.Write(p)
+}
+
+func (f *flushingWriter) flush() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_ = f.buf.Flush()
+}
+
+// Close stops the ticker and writes out what is left.
+func (f *flushingWriter) Close() {
+	close(f.stop)
+	<-f.done
+	f.flush()
 }
