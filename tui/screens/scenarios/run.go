@@ -21,17 +21,35 @@ type Runner interface {
 // scenarios run against a real PBX.
 type RunnerFactory func(t common.Target, allowMutations bool) (Runner, error)
 
-// DefaultRunner runs against the target: on the built-in mock each scenario gets a
-// fresh in-process mock (so a run never resets or signs out the session you are
-// exploring); otherwise the target's URL.
+// DefaultRunner runs against the target: on the built-in mock each scenario gets an
+// in-process mock of its own, reset between scenarios, so a run never touches the
+// session being explored; otherwise the target's URL.
 func DefaultRunner(t common.Target, allowMutations bool) (Runner, error) {
 	opts := sc.Options{Parallel: 2, AllowMutations: allowMutations, Insecure: t.Insecure}
-	if t.Mock {
-		opts.NewMock = sc.InProcessMock(mockserver.Options{})
-	} else {
+	if !t.Mock {
 		opts.BaseURL = t.BaseURL
+		return sc.NewRunner(opts)
 	}
-	return sc.NewRunner(opts)
+	pool := sc.NewMockPool(mockserver.Options{})
+	opts.NewMock = pool.Get
+	r, err := sc.NewRunner(opts)
+	if err != nil {
+		_ = pool.Close()
+		return nil, err
+	}
+	return pooledRunner{r: r, pool: pool}, nil
+}
+
+// pooledRunner reuses reset mocks within a run (a port per scenario costs more
+// than most scenarios) and stops them when the run ends.
+type pooledRunner struct {
+	r    *sc.Runner
+	pool *sc.MockPool
+}
+
+func (p pooledRunner) Run(ctx context.Context, list []*sc.Scenario, on func(sc.Event)) *sc.RunResult {
+	defer func() { _ = p.pool.Close() }()
+	return p.r.Run(ctx, list, on)
 }
 
 type (
