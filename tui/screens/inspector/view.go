@@ -66,8 +66,11 @@ func (m *Model) listView() string {
 			cursor = "›"
 		}
 		mark := " "
-		if m.marked[it.key()] {
+		switch {
+		case m.marked[it.key()]:
 			mark = "*"
+		case it.earlier:
+			mark = "·" // from an earlier session: readable without colour too
 		}
 		status := strconv.Itoa(ex.Status)
 		if ex.Err != "" {
