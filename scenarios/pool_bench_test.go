@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/pbxauth/pbxauth/apiclient/spec"
@@ -19,18 +20,22 @@ func BenchmarkRunner_builtinSuitePooled(b *testing.B) {
 	if _, err := spec.Load(); err != nil {
 		b.Fatal(err)
 	}
-	pool := NewMockPool(mockserver.Options{})
-	b.Cleanup(func() { _ = pool.Close() })
-	r, err := NewRunner(Options{NewMock: pool.Get, Parallel: 4})
-	if err != nil {
-		b.Fatal(err)
+	for _, parallel := range []int{1, 4} {
+		b.Run(fmt.Sprintf("parallel=%d", parallel), func(b *testing.B) {
+			pool := NewMockPool(mockserver.Options{})
+			b.Cleanup(func() { _ = pool.Close() })
+			r, err := NewRunner(Options{NewMock: pool.Get, Parallel: parallel})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				res := r.Run(context.Background(), ss, nil)
+				if res.ExitCode() != 0 {
+					b.Fatalf("suite failed: %d failed, %d errored", res.Failed, res.Errored)
+				}
+			}
+			b.ReportMetric(float64(len(ss)), "scenarios/op")
+		})
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		res := r.Run(context.Background(), ss, nil)
-		if res.ExitCode() != 0 {
-			b.Fatalf("suite failed: %d failed, %d errored", res.Failed, res.Errored)
-		}
-	}
-	b.ReportMetric(float64(len(ss)), "scenarios/op")
 }
