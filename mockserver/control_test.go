@@ -98,6 +98,17 @@ func TestControl_reset(t *testing.T) {
 	apiErr(t, err, http.StatusUnauthorized, apiclient.CodeUnauthorized)
 }
 
+func TestControl_resetKeepFaults(t *testing.T) {
+	h := newHarness(t)
+	h.srv.SetFaults(map[string]mockserver.Fault{"logout": {Status: 503}})
+	tp := h.signIn("bob", "Bob#2026", "example.com")
+	status, _ := h.control(http.MethodPost, "/_mock/reset?keep=faults", "")
+	require.Equal(t, http.StatusNoContent, status)
+	assert.Equal(t, map[string]mockserver.Fault{"logout": {Status: 503}}, h.srv.Faults())
+	_, err := h.api.GetUserAuthInfo(ctx, tp.AccessToken)
+	apiErr(t, err, http.StatusUnauthorized, apiclient.CodeUnauthorized)
+}
+
 func TestControl_clock(t *testing.T) {
 	h := newHarness(t)
 	status, body := h.control(http.MethodPost, "/_mock/clock", `{"advance":"31m"}`)
