@@ -61,7 +61,7 @@ error, 3 the target could not be reached or timed out.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.suite, "suite", "", `run a built-in suite ("builtin"), in addition to FILES`)
-	fl.StringVar(&f.url, "url", "", "PBX address (env PBXAUTH_URL); a standalone `pbxauth mock` works too")
+	fl.StringVar(&f.url, "url", "", "PBX address (env PBXAUTH_URL); a standalone pbxauth mock works too")
 	fl.BoolVar(&f.mock, "mock", false, "run against the in-process mock PBX, a fresh one per scenario (default without --url)")
 	fl.StringSliceVar(&f.tags, "tags", nil, "select scenarios with any of these tags; !tag excludes")
 	fl.IntVar(&f.parallel, "parallel", 4, "scenarios run at once")
