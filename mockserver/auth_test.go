@@ -127,14 +127,19 @@ func TestSignIn_failures(t *testing.T) {
 		assert.Equal(t, []fieldRule{{"password", "required"}}, violations(t, resp.Body))
 	})
 	t.Run("null domain counts as absent", func(t *testing.T) {
-		// PortSIP sends blank fields as null, which the document's non-nullable domain
-		// does not foresee: this exchange goes around the harness's document check.
-		plain, err := apiclient.New(apiclient.WithBaseURL(h.srv.URL()))
-		require.NoError(t, err)
-		resp, err := plain.Do(ctx, apiclient.Request{Method: http.MethodPost, Path: "/auth/sign_in", ContentType: "application/json",
-			Body: []byte(`{"username":"admin","password":"Admin#2026","domain":null}`)})
-		require.NoError(t, err)
-		assert.Equal(t, http.StatusOK, resp.Status)
+		// PortSIP sends blank fields as null; the document's optional domain is
+		// nullable, so these exchanges pass the harness's document check too.
+		resp := h.raw(http.MethodPost, "/auth/sign_in", "application/json", `{"username":"admin","password":"Admin#2026","domain":null}`)
+		assert.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
+		resp = h.raw(http.MethodPost, "/login", "application/json", `{"username":"dealer1","password":"Dealer#2026","domain":null}`)
+		assert.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
+		resp = h.raw(http.MethodPost, "/auth/forget_password", "application/json", `{"username":"admin","domain":null,"callback_url":"https://pbx.example.net/reset"}`)
+		assert.Equal(t, http.StatusOK, resp.Status, "%s", resp.Body)
+		assert.Equal(t, "admin@pbx.example.net", h.lastMail(mockserver.MailReset, "admin").To)
+	})
+	t.Run("null for a required field is VALIDATE_FAILED required", func(t *testing.T) {
+		resp := h.raw(http.MethodPost, "/auth/sign_in", "application/json", `{"username":"admin","password":null}`)
+		assert.Equal(t, []fieldRule{{"password", "required"}}, violations(t, resp.Body))
 	})
 	t.Run("empty domain breaks min_length", func(t *testing.T) {
 		resp := h.raw(http.MethodPost, "/auth/sign_in", "application/json", `{"username":"admin","password":"x","domain":""}`)

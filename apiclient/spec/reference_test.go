@@ -360,3 +360,31 @@ func TestMatch(t *testing.T) {
 		t.Error("matched an empty path parameter")
 	}
 }
+
+// TestDocument_optionalDomainIsNullableDomain: the optional domain of the sign-in and
+// forget_password bodies takes null (PortSIP's blank) but otherwise keeps Domain's
+// limits, and the required domains stay non-nullable.
+func TestDocument_optionalDomainIsNullableDomain(t *testing.T) {
+	doc := spec.MustLoad()
+	dom, opt := doc.Components.Schemas["Domain"].Value, doc.Components.Schemas["OptionalDomain"].Value
+	if dom.Nullable || !opt.Nullable {
+		t.Errorf("Domain nullable=%v, OptionalDomain nullable=%v; want false, true", dom.Nullable, opt.Nullable)
+	}
+	if !opt.Type.Is("string") || opt.MinLength != dom.MinLength || *opt.MaxLength != *dom.MaxLength {
+		t.Errorf("OptionalDomain drifted from Domain: type %v len %d..%d, Domain %d..%d",
+			opt.Type, opt.MinLength, *opt.MaxLength, dom.MinLength, *dom.MaxLength)
+	}
+	for _, id := range []string{"signInWithCredentials", "login", "forgetPassword", "signInWithSocialAccount", "loginWithMicrosoft"} {
+		o, _ := spec.OperationByID(id)
+		op := doc.Paths.Value(o.Path).GetOperation(o.Method)
+		body := op.RequestBody.Value.Content.Get(o.ContentType).Schema.Value
+		f, _ := o.Field("domain")
+		got := body.Properties["domain"].Value
+		if want := !f.Required; got.Nullable != want {
+			t.Errorf("%s: domain required=%v nullable=%v", id, f.Required, got.Nullable)
+		}
+		if f.Type != "string" {
+			t.Errorf("%s: domain type %q", id, f.Type)
+		}
+	}
+}

@@ -154,3 +154,32 @@ func TestValidateExchange_noSecretsInMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateExchange_nullOptionalDomain: PortSIP sends blank fields as null, so an
+// optional domain may arrive as null; a required one may not, nor may a wrong type.
+func TestValidateExchange_nullOptionalDomain(t *testing.T) {
+	for name, ex := range map[string]*apiclient.Exchange{
+		"sign_in":         exchange("POST", "/auth/sign_in", `{"username":"admin","password":"pw","domain":null}`, 200, pairBody),
+		"login":           exchange("POST", "/login", `{"username":"admin","password":"pw","domain":null}`, 200, ""),
+		"forget_password": exchange("POST", "/auth/forget_password", `{"username":"admin","domain":null,"callback_url":"https://cb"}`, 200, ""),
+	} {
+		t.Run(name+" accepts a null domain", func(t *testing.T) {
+			if vs := spec.ValidateExchange(ex); len(vs) != 0 {
+				t.Errorf("violations: %v", vs)
+			}
+		})
+	}
+	for name, ex := range map[string]*apiclient.Exchange{
+		"a null required domain (social sign-in)": exchange("POST", "/auth/sign_in/microsoft", `{"domain":null,"callback_url":"https://cb"}`, 0, ""),
+		"a null username":                         exchange("POST", "/auth/sign_in", `{"username":null,"password":"pw"}`, 0, ""),
+		"a numeric optional domain":               exchange("POST", "/auth/sign_in", `{"username":"a","password":"pw","domain":7}`, 0, ""),
+		"an empty optional domain":                exchange("POST", "/login", `{"username":"a","password":"pw","domain":""}`, 0, ""),
+		"a too long optional domain":              exchange("POST", "/auth/forget_password", `{"username":"a","callback_url":"https://cb","domain":"`+strings.Repeat("d", 281)+`"}`, 0, ""),
+	} {
+		t.Run(name+" is still refused", func(t *testing.T) {
+			if vs := spec.ValidateExchange(ex); len(vs) == 0 {
+				t.Error("no violation")
+			}
+		})
+	}
+}
