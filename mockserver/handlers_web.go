@@ -104,20 +104,30 @@ func (s *Server) signInSocial(st *state, rq *request) response {
 	if !absoluteURL(cb) {
 		return invalid("callback_url", "url", "must be an absolute http or https URL")
 	}
+	loc, _ := s.authorizeURL(st, rq, t, cb, false)
 	return jsonResponse(http.StatusOK, struct {
 		URL string `json:"url"`
-	}{s.authorizeURL(rq, t, cb)})
+	}{loc})
 }
 
 // POST /login/by_microsoft (loginWithMicrosoft): a form with the domain; 302 to the
-// tenant's authorization endpoint, which returns to the mock's own callback.
+// tenant's authorization endpoint, which returns to the mock's own callback. The state
+// also goes into a cookie, so that the callback only opens a session in the browser
+// that started the sign-in (a state alone does not stop login CSRF: anyone can start
+// a sign-in and hand the resulting callback link to someone else).
 func (s *Server) loginWithMicrosoft(st *state, rq *request) response {
 	t, resp, ok := s.ms365Tenant(st, rq.fields["domain"])
 	if !ok {
 		return resp
 	}
-	loc := s.authorizeURL(rq, t, rq.baseURL()+idpPrefix+"callback")
-	return response{status: http.StatusFound, header: http.Header{"Location": {loc}}}
+	loc, state := s.authorizeURL(st, rq, t, rq.baseURL()+idpCallback, true)
+	// Lax, not Strict: the identity provider's redirect back is a cross-site top-level
+	// navigation, which Strict cookies would not follow.
+	c := &http.Cookie{
+		Name: StateCookie, Value: state, Path: idpPrefix, HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: rq.r.TLS != nil, MaxAge: int(AuthRequestTTL / time.Second),
+	}
+	return response{status: http.StatusFound, header: http.Header{"Location": {loc}, "Set-Cookie": {c.String()}}}
 }
 
 // ms365Tenant finds a tenant with Microsoft 365 sign-in on.
@@ -132,23 +142,29 @@ func (s *Server) ms365Tenant(st *state, domain string) (*tenant, response, bool)
 	return t, response{}, true
 }
 
-// authorizeURL is the authorization request for a tenant: its endpoint with the
-// OAuth 2.0 parameters of the authorization code flow.
-func (s *Server) authorizeURL(rq *request, t *tenant, redirect string) string {
+// authorizeURL starts an authorization request for a tenant: its endpoint with the
+// OAuth 2.0 parameters of the authorization code flow. The request is remembered by
+// its state, so the identity provider only answers requests the PBX made, and only to
+// their redirect_uri. web marks the PBX's own web login (by_microsoft), the only one
+// whose code opens a session at the mock's callback.
+func (s *Server) authorizeURL(st *state, rq *request, t *tenant, redirect string, web bool) (loc, state string) {
+	state = newToken()[:22] // 132 random bits
+	now := s.Now()
+	st.authRequests.put(now, state, &authRequest{tenant: t, redirect: redirect, web: web}, now.Add(AuthRequestTTL))
 	q := url.Values{
 		"client_id":     {"pbx-" + t.Domain},
 		"response_type": {"code"},
 		"response_mode": {"query"},
 		"scope":         {"openid profile email"},
 		"redirect_uri":  {redirect},
-		"state":         {newToken()[:22]},
+		"state":         {state},
 	}
 	ep := s.authorizationEndpoint(rq, t)
 	sep := "?"
 	if strings.Contains(ep, "?") {
 		sep = "&"
 	}
-	return ep + sep + q.Encode()
+	return ep + sep + q.Encode(), state
 }
 
 // authorizationEndpoint is the tenant's configured endpoint or the mock's simulated one.

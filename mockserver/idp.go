@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"html/template"
 	"io"
 	"net/http"
@@ -18,7 +19,30 @@ import (
 //	     → 302 redirect_uri?code=...&state=...
 //	GET  /_mock/idp/callback?code=...&state=...
 //	     where POST /login/by_microsoft returns: opens a web session like POST /login
+//
+// Like a real identity provider with registered redirect URIs, it answers only the
+// authorization requests the PBX started (known state, same tenant, same
+// redirect_uri), and each code is bound to that request: single-use, and good at the
+// callback only when the request was the PBX's own web login, from the browser
+// holding the state cookie.
 const idpPrefix = "/_mock/idp/"
+
+const idpCallback = idpPrefix + "callback"
+
+// authRequest is an authorization request the PBX sent to the identity provider.
+type authRequest struct {
+	tenant   *tenant
+	redirect string
+	web      bool // POST /login/by_microsoft: the code may open a web session
+}
+
+// idpCode is what an authorization code stands for: who signed in, in answer to
+// which request.
+type idpCode struct {
+	acct  *account
+	state string
+	req   *authRequest
+}
 
 const authorizeSuffix = "/oauth2/v2.0/authorize"
 
@@ -58,6 +82,11 @@ func (s *Server) serveIdP(r *http.Request) response {
 	if !absoluteURL(redirect) {
 		return invalid("redirect_uri", "url", "must be an absolute http or https URL")
 	}
+	state := q.Get("state")
+	ar, resp, ok := s.authRequest(st, t, state, redirect)
+	if !ok {
+		return resp
+	}
 	user := q.Get("username")
 	if user == "" {
 		user = q.Get("login_hint")
@@ -74,14 +103,31 @@ func (s *Server) serveIdP(r *http.Request) response {
 	} else {
 		code := newToken()
 		now := s.Now()
-		st.idpCodes.put(now, code, acct, now.Add(ChallengeTTL))
+		st.idpCodes.put(now, code, &idpCode{acct: acct, state: state, req: ar}, now.Add(ChallengeTTL))
 		params.Set("code", code)
 	}
-	if state := q.Get("state"); state != "" {
-		params.Set("state", state)
-	}
+	params.Set("state", state)
 	back.RawQuery = params.Encode()
 	return response{status: http.StatusFound, header: http.Header{"Location": {back.String()}}}
+}
+
+// authRequest finds the PBX's authorization request an authorize call answers. The
+// provider refuses the others with a 400 rather than redirecting: sending a code to
+// an unregistered redirect_uri is what it must never do.
+func (s *Server) authRequest(st *state, t *tenant, state, redirect string) (*authRequest, response, bool) {
+	if state == "" {
+		return nil, invalid("state", "required", "is required: the state of the PBX's authorization request"), false
+	}
+	ar, ok := st.authRequests.get(s.Now(), state)
+	switch {
+	case !ok:
+		return nil, invalid("state", "unknown", "is not the state of an authorization request this PBX started, or it expired"), false
+	case ar.tenant != t:
+		return nil, invalid("state", "tenant", "belongs to an authorization request for another tenant"), false
+	case ar.redirect != redirect:
+		return nil, invalid("redirect_uri", "mismatch", "differs from the redirect_uri of the authorization request"), false
+	}
+	return ar, response{}, true
 }
 
 // find matches a username or an email address among the tenant's users.
@@ -94,20 +140,55 @@ func (t *tenant) find(user string) *account {
 	return nil
 }
 
-// idpCallback ends the by_microsoft flow: a valid code opens a web session.
+// idpCallback ends the by_microsoft flow: a code answering the PBX's own web login,
+// with its state, in the browser that started it, opens a web session. The code is
+// used up whatever the outcome: one presented with the wrong state is suspect.
 func (s *Server) idpCallback(r *http.Request) response {
 	st := s.st.Load()
-	code := r.URL.Query().Get("code")
-	acct, ok := st.idpCodes.take(s.Now(), code)
+	now := s.Now()
+	q := r.URL.Query()
+	ic, ok := st.idpCodes.take(now, q.Get("code"))
 	if !ok {
 		return unauthorized("the authorization code is unknown, expired or already used")
 	}
+	state := q.Get("state")
+	cookie, _ := r.Cookie(StateCookie)
+	switch _, live := st.authRequests.get(now, state); {
+	case !ic.req.web || redirectPath(ic.req.redirect) != r.URL.Path:
+		return invalid("code", "redirect_uri", "was issued for another redirect_uri (an app's callback), not for the PBX's web login")
+	case state == "":
+		return invalid("state", "required", "is required: the state the sign-in started with")
+	case subtle.ConstantTimeCompare([]byte(state), []byte(ic.state)) != 1:
+		return invalid("state", "mismatch", "is not the state the authorization code was issued for")
+	case !live:
+		return staleState()
+	case cookie == nil || subtle.ConstantTimeCompare([]byte(cookie.Value), []byte(state)) != 1:
+		return invalid("state", "browser", "belongs to a sign-in this browser did not start (no matching "+StateCookie+" cookie)")
+	}
+	// take, not the get above, decides between two codes of one request.
+	if _, ok := st.authRequests.take(now, state); !ok {
+		return staleState()
+	}
 	rq := &request{r: r}
-	resp := s.startSession(st, rq, acct, false, http.StatusOK)
+	resp := s.startSession(st, rq, ic.acct, false, http.StatusOK)
+	clear := &http.Cookie{Name: StateCookie, Value: "", Path: idpPrefix, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1, Secure: r.TLS != nil}
+	resp.header.Add("Set-Cookie", clear.String())
 	var b bytes.Buffer
-	_ = donePage.Execute(&b, map[string]string{"User": acct.username, "Domain": acct.domain})
+	_ = donePage.Execute(&b, map[string]string{"User": ic.acct.username, "Domain": ic.acct.domain})
 	resp.body, resp.ctype = b.Bytes(), "text/html; charset=utf-8"
 	return resp
+}
+
+func staleState() response {
+	return invalid("state", "stale", "has expired or already opened a session; start the sign-in again")
+}
+
+func redirectPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Path
 }
 
 func methodNotAllowed(method string, allowed ...string) response {

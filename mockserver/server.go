@@ -30,12 +30,18 @@ const (
 	ChallengeTTL = 5 * time.Minute
 	// MaxOTPAttempts wrong codes invalidate a challenge.
 	MaxOTPAttempts = 5
+	// AuthRequestTTL is how long a Microsoft authorization request (its state) waits
+	// for the identity provider's answer.
+	AuthRequestTTL = 10 * time.Minute
 	// ResetTTL is how long a password reset link stays valid.
 	ResetTTL = 30 * time.Minute
 	// MaxBodyBytes bounds a request body; larger ones answer 413.
 	MaxBodyBytes = 64 << 10
 	// SessionCookie names the web session cookie of POST /login.
 	SessionCookie = "pbx_session"
+	// StateCookie binds a Microsoft web login to the browser that started it: it holds
+	// the state, which the callback must carry too.
+	StateCookie = "pbx_oauth_state"
 	// outboxSize bounds the outbox; the oldest mail goes first.
 	outboxSize = 1000
 )
@@ -364,6 +370,7 @@ type Stats struct {
 	Sessions      int `json:"sessions"`
 	Challenges    int `json:"challenges"`
 	ResetTokens   int `json:"reset_tokens"`
+	AuthRequests  int `json:"auth_requests"`
 	IdPCodes      int `json:"idp_codes"`
 	Mails         int `json:"mails"`
 	Requests      int `json:"requests"`
@@ -377,7 +384,8 @@ func (s *Server) Stats() Stats {
 	s.journal.mu.Unlock()
 	return Stats{
 		AccessTokens: st.access.size(), RefreshTokens: st.refresh.size(), Sessions: st.sessions.size(),
-		Challenges: st.challenges.size(), ResetTokens: st.resets.size(), IdPCodes: st.idpCodes.size(),
+		Challenges: st.challenges.size(), ResetTokens: st.resets.size(),
+		AuthRequests: st.authRequests.size(), IdPCodes: st.idpCodes.size(),
 		Mails: s.outbox.size(), Requests: n,
 	}
 }

@@ -6,7 +6,8 @@ import (
 )
 
 // DefaultStoreLimit bounds each store (access tokens, refresh tokens, sessions,
-// challenges, reset tokens, identity provider codes) when Options.StoreLimit is 0.
+// challenges, reset tokens, authorization requests, identity provider codes) when
+// Options.StoreLimit is 0.
 const DefaultStoreLimit = 10000
 
 // ttlStore is a bounded map whose entries expire. Every entry of one store lives

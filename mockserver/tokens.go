@@ -17,18 +17,21 @@ type state struct {
 	sessions   *ttlStore[*grant] // web session cookie → grant
 	challenges *ttlStore[*challenge]
 	resets     *ttlStore[*account] // reset token → account
-	idpCodes   *ttlStore[*account] // simulated Microsoft authorization code → account
+	// authRequests are the Microsoft authorization requests the PBX started, by state.
+	authRequests *ttlStore[*authRequest]
+	idpCodes     *ttlStore[*idpCode] // simulated Microsoft authorization code → sign-in
 }
 
 func newState(d *Data, limit int) *state {
 	return &state{
-		dir:        newDirectory(d),
-		access:     newTTLStore[*grant](limit),
-		refresh:    newTTLStore[*grant](limit),
-		sessions:   newTTLStore[*grant](limit),
-		challenges: newTTLStore[*challenge](limit),
-		resets:     newTTLStore[*account](limit),
-		idpCodes:   newTTLStore[*account](limit),
+		dir:          newDirectory(d),
+		access:       newTTLStore[*grant](limit),
+		refresh:      newTTLStore[*grant](limit),
+		sessions:     newTTLStore[*grant](limit),
+		challenges:   newTTLStore[*challenge](limit),
+		resets:       newTTLStore[*account](limit),
+		authRequests: newTTLStore[*authRequest](limit),
+		idpCodes:     newTTLStore[*idpCode](limit),
 	}
 }
 

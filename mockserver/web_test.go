@@ -150,51 +150,42 @@ func TestLoginWithMicrosoft(t *testing.T) {
 	t.Run("answers 302 to the tenant's endpoint, and the IdP's code opens a web session", func(t *testing.T) {
 		loc, err := h.api.LoginWithMicrosoft(ctx, "contoso.com")
 		require.NoError(t, err)
-		u, err := url.Parse(loc)
-		require.NoError(t, err)
 		assert.True(t, strings.HasPrefix(loc, h.srv.URL()+"/_mock/idp/contoso.com/oauth2/v2.0/authorize?"), loc)
+		var ex *apiclient.Exchange
+		h.mu.Lock()
+		ex = h.exchanges[len(h.exchanges)-1]
+		h.mu.Unlock()
+		state, err := url.Parse(loc)
+		require.NoError(t, err)
+		cookie := ex.ResponseHeader.Get("Set-Cookie")
+		assert.Contains(t, cookie, mockserver.StateCookie+"="+state.Query().Get("state"), "the state is bound to the browser")
+		assert.Contains(t, cookie, "HttpOnly")
+		assert.Contains(t, cookie, "SameSite=Lax")
 
 		// The browser's part: the IdP with a login hint, then back to the PBX.
-		q := u.Query()
-		q.Set("login_hint", "dave@contoso.com")
-		status, body := h.control(http.MethodGet, u.Path+"?"+q.Encode(), "")
-		assert.Equal(t, http.StatusOK, status, "the redirect chain ends on the signed-in page: %s", body)
-		assert.Contains(t, string(body), "dave")
+		b := h.browser()
+		back := b.signInAt(b.startWebLogin("contoso.com"), "dave@contoso.com")
+		p := b.get(back.String())
+		assert.Equal(t, http.StatusOK, p.status, "the redirect chain ends on the signed-in page: %s", p.body)
+		assert.Contains(t, string(p.body), "dave")
+		assert.Contains(t, strings.Join(p.header.Values("Set-Cookie"), "\n"), mockserver.StateCookie+"=;", "the state cookie is cleared")
 	})
 	t.Run("the session opened through the IdP reports dave without a verified password", func(t *testing.T) {
-		loc, err := h.api.LoginWithMicrosoft(ctx, "contoso.com")
-		require.NoError(t, err)
-		u, _ := url.Parse(loc)
-		q := u.Query()
-		q.Set("login_hint", "dave")
-		noFollow := h.srv.Client()
-		noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-		resp, err := noFollow.Get(h.srv.URL() + u.Path + "?" + q.Encode())
-		require.NoError(t, err)
-		resp.Body.Close()
-		back, err := url.Parse(resp.Header.Get("Location"))
-		require.NoError(t, err)
-		assert.Equal(t, q.Get("state"), back.Query().Get("state"))
-		resp, err = noFollow.Get(back.String())
-		require.NoError(t, err)
-		resp.Body.Close()
-		require.Equal(t, http.StatusOK, resp.StatusCode)
-		var sid string
-		for _, c := range resp.Cookies() {
-			if c.Name == mockserver.SessionCookie {
-				sid = c.Value
-			}
-		}
+		b := h.browser()
+		authorize := b.startWebLogin("contoso.com")
+		back := b.signInAt(authorize, "dave")
+		assert.Equal(t, authorize.Query().Get("state"), back.Query().Get("state"))
+		p := b.get(back.String())
+		require.Equal(t, http.StatusOK, p.status, "%s", p.body)
+		sid := b.sessionCookie()
 		require.NotEmpty(t, sid)
 		st := h.raw(http.MethodGet, "/login", "", "", "Cookie", mockserver.SessionCookie+"="+sid)
 		require.Equal(t, http.StatusOK, st.Status)
 		assert.Contains(t, string(st.Body), `"role":"StandardUser"`)
 
 		// The code is single-use.
-		resp, err = noFollow.Get(back.String())
-		require.NoError(t, err)
-		resp.Body.Close()
-		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+		p = b.get(back.String())
+		assert.Equal(t, http.StatusUnauthorized, p.status)
 	})
 	t.Run("unknown account at the IdP returns access_denied", func(t *testing.T) {
 		loc, err := h.api.LoginWithMicrosoft(ctx, "contoso.com")
