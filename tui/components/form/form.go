@@ -22,9 +22,12 @@ const (
 
 // Field describes one input. Key is the wire name (the one apiclient/rules knows).
 type Field struct {
-	Key         string
-	Label       string
-	Kind        Kind
+	Key   string
+	Label string
+	Kind  Kind
+	// Placeholder describes what goes in an empty field ("account name"), never
+	// an example value: without colour a placeholder looks exactly like typed
+	// text, so the form shows it in parentheses as well as in the hint style.
 	Placeholder string
 	// Optional fields are left out of Values when empty, so the rules treat them
 	// as "not sent" rather than "sent empty".
@@ -67,7 +70,9 @@ func New(st *styles.Styles, validate Validator, fields ...Field) Model {
 	for _, f := range fields {
 		ti := textinput.New()
 		ti.Prompt = ""
-		ti.Placeholder = f.Placeholder
+		if f.Placeholder != "" {
+			ti.Placeholder = "(" + f.Placeholder + ")"
+		}
 		ti.CharLimit = 1024
 		if f.CharLim > 0 {
 			ti.CharLimit = f.CharLim

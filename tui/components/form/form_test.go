@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 	"github.com/stretchr/testify/assert"
 
 	"github.com/pbxauth/pbxauth/tui/styles"
@@ -82,4 +84,17 @@ func TestModel_View_fitsNarrowWidths(t *testing.T) {
 		m.SetWidth(w)
 		assert.NotPanics(t, func() { _ = m.View() })
 	}
+}
+
+func TestModel_View_placeholderNeverLooksLikeAValue(t *testing.T) {
+	prev := lipgloss.ColorProfile()
+	lipgloss.SetColorProfile(termenv.Ascii) // what NO_COLOR gives: no faint text
+	t.Cleanup(func() { lipgloss.SetColorProfile(prev) })
+	st := styles.DefaultStyles()
+	m := New(&st, nil, Field{Key: "username", Label: "Username", Placeholder: "account name"})
+	assert.Contains(t, m.View(), "(account name)", "an empty field reads as a description")
+	assert.Equal(t, "", m.Value("username"), "the placeholder is no value")
+	m.SetValue("username", "bob")
+	assert.NotContains(t, m.View(), "account name")
+	assert.NotContains(t, m.View(), "(bob)", "values are shown as they are")
 }

@@ -58,9 +58,9 @@ type Model struct {
 func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx, keys: DefaultKeyMap()}
 	m.forms[requestForm] = form.New(ctx.Styles, form.RulesFor("forgetPassword"),
-		form.Field{Key: "username", Label: "Username"},
-		form.Field{Key: "domain", Label: "Domain", Optional: true, Placeholder: "empty for system accounts"},
-		form.Field{Key: "callback_url", Label: "Callback URL"},
+		form.Field{Key: "username", Label: "Username", Placeholder: "account name"},
+		form.Field{Key: "domain", Label: "Domain", Optional: true, Placeholder: "tenant domain; empty for system accounts"},
+		form.Field{Key: "callback_url", Label: "Callback URL", Placeholder: "where the reset link points"},
 	)
 	m.forms[resetForm] = form.New(ctx.Styles, form.RulesFor("resetPassword"),
 		form.Field{Key: "token", Label: "Reset token", Kind: form.Secret, Placeholder: "from the reset link"},
@@ -72,13 +72,12 @@ func New(ctx *common.Context) *Model {
 	return m
 }
 
+// prefill puts the target's defaults in as real values (empty when it has none,
+// so the last profile's user is not sent to the new PBX).
 func (m *Model) prefill(t common.Target) {
-	if t.DefaultUsername != "" {
-		m.forms[requestForm].SetValue("username", t.DefaultUsername)
-	}
-	if t.DefaultDomain != "" {
-		m.forms[requestForm].SetValue("domain", t.DefaultDomain)
-	}
+	m.forms[requestForm].SetValue("username", t.DefaultUsername)
+	m.forms[requestForm].SetValue("domain", t.DefaultDomain)
+	m.forms[requestForm].Untouch()
 }
 
 // ID implements common.Screen.

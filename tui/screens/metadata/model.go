@@ -37,7 +37,7 @@ type Model struct {
 // New builds the screen.
 func New(ctx *common.Context) *Model {
 	f := form.New(ctx.Styles, form.RulesFor("retrieveMetadata"),
-		form.Field{Key: "domain", Label: "Domain", Optional: true, Placeholder: "tenant domain (optional)",
+		form.Field{Key: "domain", Label: "Domain", Optional: true, Placeholder: "tenant domain; empty for system metadata",
 			Hint: "empty: system metadata only"},
 	)
 	m := &Model{ctx: ctx, keys: DefaultKeyMap(), form: f}
@@ -84,9 +84,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case common.TargetChangedMsg:
 		m.reqs.Cancel()
 		m.meta, m.err = nil, ""
-		if msg.Target.DefaultDomain != "" {
-			m.form.SetValue("domain", msg.Target.DefaultDomain)
-		}
+		m.form.SetValue("domain", msg.Target.DefaultDomain) // never the last target's
 		return nil
 	case tea.KeyMsg:
 		switch {

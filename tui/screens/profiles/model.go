@@ -48,10 +48,10 @@ type Model struct {
 func New(ctx *common.Context, store *profile.Store, mock *common.Target) *Model {
 	m := &Model{ctx: ctx, keys: DefaultKeyMap(), store: store, mock: mock, initial: ctx.Target}
 	m.form = form.New(ctx.Styles, validate,
-		form.Field{Key: "name", Label: "Name", Placeholder: "lab"},
-		form.Field{Key: "url", Label: "URL", Placeholder: "https://pbx.example.com:8887"},
-		form.Field{Key: "domain", Label: "Default domain", Optional: true},
-		form.Field{Key: "username", Label: "Default username", Optional: true, Hint: "passwords are never saved"},
+		form.Field{Key: "name", Label: "Name", Placeholder: "short name, used for its history file"},
+		form.Field{Key: "url", Label: "URL", Placeholder: "PBX address: https://host:port"},
+		form.Field{Key: "domain", Label: "Default domain", Optional: true, Placeholder: "optional; pre-fills the forms"},
+		form.Field{Key: "username", Label: "Default username", Optional: true, Placeholder: "optional; pre-fills the forms", Hint: "passwords are never saved"},
 		form.Field{Key: "insecure", Label: "Skip TLS verify", Kind: form.Toggle, Hint: "only for self-signed certificates"},
 		form.Field{Key: "production", Label: "Production", Kind: form.Toggle, Hint: "asks before reset password, sign-out, logout"},
 	)

@@ -51,7 +51,7 @@ type Model struct {
 func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx, keys: DefaultKeyMap()}
 	m.creds = form.New(ctx.Styles, credentialRules,
-		form.Field{Key: "username", Label: "Username", Placeholder: "alice"},
+		form.Field{Key: "username", Label: "Username", Placeholder: "account name"},
 		form.Field{Key: "password", Label: "Password", Kind: form.Secret},
 		form.Field{Key: "domain", Label: "Domain", Optional: true, Placeholder: "tenant domain; empty for system accounts"},
 		form.Field{Key: "web", Label: "Web session", Kind: form.Toggle, Hint: "POST /login (cookie) instead of POST /auth/sign_in"},
@@ -79,13 +79,13 @@ func credentialRules(v map[string]string) []rules.Violation {
 	return rules.Check(op, fields)
 }
 
+// prefill puts the target's defaults in as real values. It clears the fields of a
+// target without defaults, so the last profile's user is not sent to the new PBX.
 func (m *Model) prefill(t common.Target) {
-	if t.DefaultUsername != "" {
-		m.creds.SetValue("username", t.DefaultUsername)
-	}
-	if t.DefaultDomain != "" {
-		m.creds.SetValue("domain", t.DefaultDomain)
-	}
+	m.creds.SetValue("username", t.DefaultUsername)
+	m.creds.SetValue("domain", t.DefaultDomain)
+	m.creds.SetValue("password", "")
+	m.creds.Untouch()
 }
 
 // ID implements common.Screen.

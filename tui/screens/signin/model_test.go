@@ -183,3 +183,33 @@ func TestModel_SignIn_passwordMasked(t *testing.T) {
 	m.Update(tuitest.Key("ctrl+r"))
 	assert.Contains(t, m.View(), "Sup3rSecret")
 }
+
+func TestModel_New_prefillsProfileDefaultsAsValues(t *testing.T) {
+	api := mocks.NewAPI(t)
+	ctx := tuitest.Context(api)
+	ctx.Target.DefaultUsername, ctx.Target.DefaultDomain = "bob", "example.com"
+	m := New(ctx)
+	m.SetSize(80, 20)
+	assert.Equal(t, "bob", m.creds.Value("username"), "a profile's default is a real value, sent as is")
+	assert.Equal(t, "example.com", m.creds.Value("domain"))
+
+	// Switching to a target without defaults clears them: the form must not
+	// show (and send) the last profile's user.
+	ctx.Target = common.Target{Profile: "lab", BaseURL: "https://lab:8887"}
+	m.Update(common.TargetChangedMsg{Target: ctx.Target})
+	assert.Empty(t, m.creds.Value("username"))
+	assert.Empty(t, m.creds.Value("domain"))
+	assert.Contains(t, m.View(), "(account name)", "an empty username shows a description, not a name")
+	assert.NotContains(t, m.View(), "alice", "no example value that could pass for a filled-in one")
+}
+
+func TestModel_View_demoAccountsOnlyOnTheMock(t *testing.T) {
+	m, _ := setup(t)
+	m.ctx.Target = common.Target{Profile: "lab", BaseURL: "https://lab:8887"}
+	m.Update(common.TargetChangedMsg{Target: m.ctx.Target})
+	assert.NotContains(t, m.View(), "Demo accounts")
+	m.ctx.Target = common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:1", Mock: true}
+	m.Update(common.TargetChangedMsg{Target: m.ctx.Target})
+	assert.Contains(t, m.View(), "Demo accounts on the built-in mock")
+	assert.Regexp(t, `carol +Carol#2026 +secure.example.com +2FA`, demoAccounts)
+}

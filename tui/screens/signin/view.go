@@ -3,6 +3,8 @@ package signin
 import (
 	"strings"
 	"time"
+
+	"github.com/pbxauth/pbxauth/mockserver"
 )
 
 func secs(n int) time.Duration { return time.Duration(n) * time.Second }
@@ -19,25 +21,74 @@ func (m *Model) View() string {
 			sent = "code sent"
 		}
 		b.WriteString(st.Form.Hint.Render(sent) + "\n\n")
-		b.WriteString(m.otp.View() + "\n\n")
+		b.WriteString(m.otp.View())
 	} else {
 		title := "Sign in · POST /auth/sign_in"
 		if m.creds.Bool("web") {
 			title = "Web session · POST /login"
 		}
 		b.WriteString(st.Form.Title.Render(title) + "\n\n")
-		b.WriteString(m.creds.View() + "\n\n")
+		b.WriteString(m.creds.View())
 	}
+	// Sections below the form, each after a blank line; empty ones take no room.
+	var notes []string
 	switch {
 	case m.Busy():
-		b.WriteString(st.Status.Busy.Render("waiting for the PBX…"))
+		notes = append(notes, st.Status.Busy.Render("waiting for the PBX…"))
 	case m.err != "":
-		b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err))
+		notes = append(notes, st.Form.Error.Width(max(10, m.width-1)).Render("✗ "+m.err))
 	case m.info != "":
-		b.WriteString(st.Form.Success.Width(max(10, m.width-1)).Render(m.info))
+		notes = append(notes, st.Form.Success.Width(max(10, m.width-1)).Render(m.info))
 	}
-	if s := m.ctx.Session; s != nil && m.step == stepCredentials {
-		b.WriteString("\n" + st.Form.Hint.Render("signed in as "+s.Who()+" ("+s.Kind.String()+"); see Status"))
+	if m.step == stepCredentials {
+		if s := m.ctx.Session; s != nil {
+			notes = append(notes, st.Form.Hint.Render("signed in as "+s.Who()+" ("+s.Kind.String()+"); see Status"))
+		}
+		if m.ctx.Target.Mock {
+			notes = append(notes, st.Form.Hint.Render(demoAccounts))
+		}
+	}
+	for _, n := range notes {
+		b.WriteString("\n\n" + n)
 	}
 	return b.String()
 }
+
+// demoAccounts tells a newcomer on the built-in mock what to type: the first
+// account of the system and of each tenant, with what makes the tenant special.
+var demoAccounts = func() string {
+	d := mockserver.DemoData()
+	rows := [][4]string{}
+	if a := d.System.Accounts; len(a) > 0 {
+		rows = append(rows, [4]string{a[0].Username, a[0].Password, "(no domain)", "system account"})
+	}
+	for _, t := range d.Tenants {
+		if len(t.Users) == 0 {
+			continue
+		}
+		note := ""
+		switch {
+		case t.TwoFactor:
+			note = "2FA: code in the outbox"
+		case t.MS365.Enabled:
+			note = "Microsoft 365 on Social"
+		}
+		rows = append(rows, [4]string{t.Users[0].Username, t.Users[0].Password, t.Domain, note})
+	}
+	var w [3]int
+	for _, r := range rows {
+		for i := range w {
+			w[i] = max(w[i], len(r[i]))
+		}
+	}
+	var b strings.Builder
+	b.WriteString("Demo accounts on the built-in mock (user, password, domain):")
+	for _, r := range rows {
+		b.WriteString("\n  ")
+		for i := range w {
+			b.WriteString(r[i] + strings.Repeat(" ", w[i]-len(r[i])+2))
+		}
+		b.WriteString(r[3])
+	}
+	return strings.TrimRight(b.String(), " ")
+}()

@@ -44,9 +44,9 @@ type Model struct {
 func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx, keys: DefaultKeyMap()}
 	m.form = form.New(ctx.Styles, validate,
-		form.Field{Key: "provider", Label: "Provider", Placeholder: "microsoft", Hint: "PortSIP knows only microsoft"},
+		form.Field{Key: "provider", Label: "Provider", Placeholder: "identity provider", Hint: "PortSIP knows only microsoft"},
 		form.Field{Key: "domain", Label: "Domain", Placeholder: "tenant domain"},
-		form.Field{Key: "callback_url", Label: "Callback URL", Placeholder: DefaultCallback},
+		form.Field{Key: "callback_url", Label: "Callback URL", Placeholder: "where the IdP sends the browser back"},
 	)
 	m.form.SetValue("provider", "microsoft")
 	m.form.SetValue("callback_url", DefaultCallback)
@@ -104,9 +104,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case common.TargetChangedMsg:
 		m.reqs.Cancel()
 		m.url, m.err, m.info = "", "", ""
-		if msg.Target.DefaultDomain != "" {
-			m.form.SetValue("domain", msg.Target.DefaultDomain)
-		}
+		m.form.SetValue("domain", msg.Target.DefaultDomain) // never the last target's
+		m.form.Untouch()
 		return nil
 	case tea.KeyMsg:
 		switch {
