@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/confirm"
 )
@@ -118,7 +119,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.ticking = false
-		m.now = msg.at
+		m.now = m.ctx.Now()
 		return m, m.after(m.autoRefresh())
 	case exchangeArrivedMsg:
 		next := waitExchange(m.exchanges)
@@ -132,6 +133,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ctx.History.Append(target, msg.Exchange)
 	case exchangesClosedMsg:
 		return m, nil
+	case common.InspectMsg:
+		if msg.Exchange == nil {
+			return m, nil
+		}
+		e := m.ctx.History.AppendScenario(m.ctx.Target.Profile, msg.Scenario, msg.Exchange)
+		if i := m.index(InspectorScreen); i >= 0 {
+			m.active = i
+			cmds = append(cmds, m.screens[i].Update(common.SelectEntryMsg{Seq: e.Seq}))
+		}
+		return m, m.after(tea.Batch(cmds...))
 	case common.ScreenMsg:
 		if s := m.screen(msg.To); s != nil {
 			cmds = append(cmds, s.Update(msg.Msg))
@@ -148,6 +159,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.now = m.ctx.Now()
 	case common.SignedOutMsg:
 		m.ctx.Session = nil
+		if msg.Notice != "" {
+			m.setNotice(msg.Notice, false)
+		}
 		m.tickGen++ // stop the countdown
 		m.ticking = false
 	case common.SwitchScreenMsg:
@@ -213,4 +227,12 @@ func (m *Model) index(id common.ScreenID) int {
 	return -1
 }
 
-func (m *Model) setNotice(text string, isErr bool) { m.notice, m.noticeErr = text, isErr }
+// setNotice shows text in the status line; a notice of another height changes
+// the body's, so the screens are resized.
+func (m *Model) setNotice(text string, isErr bool) {
+	before := lipgloss.Height(m.noticeView(m.ctx.Width))
+	m.notice, m.noticeErr = text, isErr
+	if lipgloss.Height(m.noticeView(m.ctx.Width)) != before {
+		m.resize()
+	}
+}

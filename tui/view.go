@@ -116,16 +116,18 @@ func (m *Model) renderTabs(labels []string, lo, hi int, sep string) string {
 func (m *Model) chromeBottom() string {
 	w := m.ctx.Width
 	st := m.ctx.Styles.Status
+	// The notice wraps (an error is read whole) to at most noticeLines; the
+	// status area keeps that height while busy, so the body does not jump.
+	notice := m.noticeView(w)
 	var status string
 	switch {
 	case m.anyBusy():
-		status = m.spinner.View() + st.Busy.Render(" working… (esc cancels)")
-	case m.notice != "" && m.noticeErr:
-		status = st.Err.Render(m.notice)
-	case m.notice != "":
-		status = st.Faint.Render(m.notice)
+		status = " " + m.spinner.View() + st.Busy.Render(" working… (esc cancels)")
+		status += strings.Repeat("\n", lipgloss.Height(notice)-1)
+	default:
+		status = notice
 	}
-	status = common.Clamp(" "+status, w, 1)
+	status = common.Clamp(status, w, noticeLines)
 	m.help.Width = max(1, w-2)
 	km := helpKeys{screen: m.screens[m.active], global: m.ctx.Keys, capturing: m.screens[m.active].Capturing()}
 	if m.confirm != nil {
@@ -133,6 +135,28 @@ func (m *Model) chromeBottom() string {
 	}
 	helpView := m.ctx.Styles.Help.Render(m.help.View(km))
 	return status + "\n" + helpView
+}
+
+// noticeLines bounds the status line's height when a notice wraps.
+const noticeLines = 3
+
+// noticeView is the notice wrapped to the width, each line indented one column.
+func (m *Model) noticeView(w int) string {
+	if m.notice == "" {
+		return " "
+	}
+	style := m.ctx.Styles.Status.Faint
+	if m.noticeErr {
+		style = m.ctx.Styles.Status.Err
+	}
+	lines := strings.Split(common.Wrap(m.notice, max(1, w-2)), "\n")
+	if len(lines) > noticeLines {
+		lines = lines[:noticeLines]
+	}
+	for i, l := range lines {
+		lines[i] = " " + style.Render(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // resize gives each screen the body's size: the window less the chrome.

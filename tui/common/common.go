@@ -79,6 +79,9 @@ type Target struct {
 	Production bool
 	// DefaultDomain and DefaultUsername pre-fill the forms.
 	DefaultDomain, DefaultUsername string
+	// AdHoc is true for an address given on the command line: Profile is then
+	// derived from the URL (host_port) rather than a profile of the file.
+	AdHoc bool
 }
 
 // SessionKind tells a bearer-token sign-in from a cookie web session.

@@ -43,3 +43,12 @@ func pad2(n int) string {
 	}
 	return strconv.Itoa(n)
 }
+
+// Wrap breaks s into lines of at most width columns, at spaces where it can and
+// inside long words (URLs) where it must: errors are read whole, never cut.
+func Wrap(s string, width int) string {
+	if width < 1 {
+		return s
+	}
+	return ansi.Wrap(s, width, "")
+}

@@ -41,7 +41,8 @@ type SignedInMsg struct{ Session Session }
 type SessionUpdatedMsg struct{ Session Session }
 
 // SignedOutMsg ends the session. Screens get it too, to drop pending sign-ins.
-type SignedOutMsg struct{}
+// Notice, when set, goes to the status line (what happened to the session).
+type SignedOutMsg struct{ Notice string }
 
 // SwitchScreenMsg makes a screen active.
 type SwitchScreenMsg struct{ ID ScreenID }
@@ -74,6 +75,17 @@ func Broadcast(msg tea.Msg) bool {
 	}
 	return false
 }
+
+// InspectMsg asks the root to show an exchange of a scenario run in the
+// inspector: it joins the session's history tagged with the scenario (in memory
+// only) and the inspector opens on it.
+type InspectMsg struct {
+	Exchange *apiclient.Exchange
+	Scenario string
+}
+
+// SelectEntryMsg tells the inspector to select the history entry Seq.
+type SelectEntryMsg struct{ Seq int }
 
 // AutoRefreshMsg asks the status screen to renew the access token now.
 type AutoRefreshMsg struct{}

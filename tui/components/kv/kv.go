@@ -11,7 +11,9 @@ import (
 // Row is one key and its value; an empty Key makes a section header of Value.
 type Row struct{ Key, Value string }
 
-// View renders rows within width columns; long values are cut with an ellipsis.
+// View renders rows within width columns. A long value wraps onto lines indented
+// under the value column, so an error or a capability list is read whole, never
+// cut off.
 func View(st *styles.Styles, rows []Row, width int) string {
 	kw := 0
 	for _, r := range rows {
@@ -19,6 +21,7 @@ func View(st *styles.Styles, rows []Row, width int) string {
 			kw = len(r.Key)
 		}
 	}
+	indent := strings.Repeat(" ", kw+2)
 	var b strings.Builder
 	for i, r := range rows {
 		if i > 0 {
@@ -28,11 +31,23 @@ func View(st *styles.Styles, rows []Row, width int) string {
 			b.WriteString(st.Table.Header.Render(r.Value))
 			continue
 		}
-		v := r.Value
-		if room := width - kw - 2; room > 1 && ansi.StringWidth(v) > room {
-			v = ansi.Truncate(v, room, "…")
+		b.WriteString(st.Table.Key.Render(r.Key+strings.Repeat(" ", kw-len(r.Key))) + "  ")
+		for j, l := range wrap(r.Value, width-kw-2) {
+			if j > 0 {
+				b.WriteString("\n" + indent)
+			}
+			b.WriteString(st.Table.Value.Render(l))
 		}
-		b.WriteString(st.Table.Key.Render(r.Key+strings.Repeat(" ", kw-len(r.Key))) + "  " + st.Table.Value.Render(v))
 	}
 	return b.String()
+}
+
+// wrap breaks v into lines of at most room columns, at spaces where it can and
+// inside long words (URLs, tokens) where it must. A room too small to be useful
+// leaves v whole for the frame to clip.
+func wrap(v string, room int) []string {
+	if room < 8 || ansi.StringWidth(v) <= room {
+		return strings.Split(v, "\n")
+	}
+	return strings.Split(ansi.Wrap(v, room, ""), "\n")
 }

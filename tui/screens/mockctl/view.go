@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pbxauth/pbxauth/mockserver"
+	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/exchangeview"
 )
 
@@ -65,9 +66,9 @@ func (m *Model) View() string {
 	b.WriteString(strings.Join(body, "\n") + "\n")
 	switch {
 	case m.err != "":
-		b.WriteString(st.Status.Err.Render(ansi.Truncate(m.err, w, "…")))
+		b.WriteString(st.Status.Err.Render(common.Wrap(m.err, w)))
 	case m.info != "":
-		b.WriteString(st.Status.OK.Render(ansi.Truncate(m.info, w, "…")))
+		b.WriteString(st.Status.OK.Render(common.Wrap(m.info, w)))
 	case m.closed:
 		b.WriteString(st.Status.Err.Render("the mock stopped: no more requests will show"))
 	}

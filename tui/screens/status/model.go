@@ -4,6 +4,8 @@ package status
 
 import (
 	"context"
+	"errors"
+	"net/http"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -104,13 +106,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if !m.reqs.Finish(msg.id) {
 			return nil
 		}
-		if msg.err != nil {
+		if msg.err != nil && !tokenDead(msg.err) {
+			// The token may still work: keep the session, so the person can retry.
 			m.err = "sign out: " + common.DescribeError(msg.err)
 			return nil
 		}
 		m.clear()
-		m.info = "signed out"
-		return func() tea.Msg { return common.SignedOutMsg{} }
+		done := common.SignedOutMsg{Notice: "signed out"}
+		if msg.err != nil {
+			// 401: the PBX no longer knows the token (expired, or signed out
+			// elsewhere), so there is nothing left to sign out of; keeping a
+			// session the PBX rejects would only mislead.
+			done.Notice = "sign out: the PBX already rejected the token (401); local session cleared"
+		}
+		m.info = done.Notice
+		return func() tea.Msg { return done }
 	case loggedOutMsg:
 		if !m.reqs.Finish(msg.id) {
 			return nil
@@ -234,6 +244,12 @@ func (m *Model) onRenewed(msg renewedMsg) tea.Cmd {
 		m.info = "token refreshed automatically before expiry"
 	}
 	return func() tea.Msg { return common.SessionUpdatedMsg{Session: s} }
+}
+
+// tokenDead reports whether err is the PBX saying the access token is no good.
+func tokenDead(err error) bool {
+	var ae *apiclient.APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusUnauthorized
 }
 
 func checkStatus(ctx context.Context, api apiclient.API, id uint64, access apiclient.Secret) tea.Cmd {

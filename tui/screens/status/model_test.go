@@ -127,3 +127,30 @@ func TestModel_StaleReplyDropped(t *testing.T) {
 	m.Update(tea.KeyMsg{Type: tea.KeyEsc})
 	assert.Nil(t, m.Update(tuitest.Run(t, cmd)), "a cancelled refresh must not replace the tokens")
 }
+
+func TestModel_SignOut_deadTokenClearsTheLocalSession(t *testing.T) {
+	m, api := setup(t, true)
+	api.EXPECT().SignOut(mock.Anything, apiclient.Secret("acc")).
+		Return(tuitest.APIErr(401, "UNAUTHORIZED", "token expired")).Once()
+	out := m.Update(tuitest.Run(t, m.Update(tuitest.Key("s"))))
+	require.NotNil(t, out, "a 401 means the PBX has no session left: end ours too")
+	done, ok := out().(common.SignedOutMsg)
+	require.True(t, ok)
+	assert.Contains(t, done.Notice, "401")
+	assert.Contains(t, done.Notice, "local session cleared", "the status line says what happened")
+}
+
+func TestModel_SignOut_otherErrorsKeepTheSession(t *testing.T) {
+	for name, err := range map[string]error{
+		"a server error":  tuitest.APIErr(500, "INTERNAL", "boom"),
+		"a network error": tuitest.NetErr(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			m, api := setup(t, true)
+			api.EXPECT().SignOut(mock.Anything, apiclient.Secret("acc")).Return(err).Once()
+			assert.Nil(t, m.Update(tuitest.Run(t, m.Update(tuitest.Key("s")))), "the token may still work")
+			assert.NotNil(t, m.ctx.Session)
+			assert.Contains(t, m.View(), "sign out: ")
+		})
+	}
+}
