@@ -158,7 +158,7 @@ func TestApp_Update_countdownTicksOnlyWhileLive(t *testing.T) {
 	m.Update(common.SignedOutMsg{})
 	assert.False(t, m.ticking, "signing out stops the countdown")
 	gen := m.tickGen
-	m.Update(tickMsg{gen: gen - 1, at: fixedNow})
+	m.Update(tickMsg{gen: gen - 1})
 	assert.False(t, m.ticking, "a tick of an old loop is dropped")
 }
 

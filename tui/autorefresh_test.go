@@ -48,7 +48,7 @@ func TestApp_tick_stopsWhenTheTokenExpires(t *testing.T) {
 	m.Update(common.SignedInMsg{Session: s})
 	require.True(t, m.ticking)
 	now = fixedNow.Add(3 * time.Second)
-	m.Update(tickMsg{gen: m.tickGen, at: now})
+	m.Update(tickMsg{gen: m.tickGen})
 	assert.False(t, m.ticking, "an expired token stops the countdown: the idle app schedules nothing")
 	assert.Contains(t, m.View(), "expired")
 }

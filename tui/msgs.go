@@ -7,15 +7,13 @@ import (
 	"github.com/pbxauth/pbxauth/tui/common"
 )
 
-// tickMsg moves the token countdown; gen drops ticks of an older loop.
-type tickMsg struct {
-	gen uint64
-	at  time.Time
-}
+// tickMsg moves the token countdown; gen drops ticks of an older loop. It carries
+// no time: the countdown reads the target's clock (the mock's may run ahead).
+type tickMsg struct{ gen uint64 }
 
 // tick schedules the next countdown tick, one second from now.
 func tick(gen uint64) tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
 }
 
 // exchangeArrivedMsg is an exchange from the listener, which the root re-issues;

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
@@ -54,6 +55,32 @@ type Options struct {
 	Mock mockctl.Control
 }
 
+// URLTarget is the target of an address given on the command line (--url,
+// PBXAUTH_URL). It is named after its host and port, kept to file-name-safe
+// characters, so each ad-hoc PBX keeps its own history file and the inspector
+// never mixes two PBXs' exchanges.
+func URLTarget(raw string, insecure bool) (common.Target, error) {
+	u, err := apiclient.NormalizeBaseURL(raw)
+	if err != nil {
+		return common.Target{}, err
+	}
+	port := u.Port()
+	if port == "" {
+		port = "443"
+		if u.Scheme == "http" {
+			port = "80"
+		}
+	}
+	name := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '-':
+			return r
+		}
+		return '_'
+	}, strings.ToLower(u.Hostname())+"_"+port)
+	return common.Target{Profile: name, BaseURL: strings.TrimSpace(raw), Insecure: insecure, AdHoc: true}, nil
+}
+
 // observe is the observer of target's client. It runs on the request's goroutine,
 // so it only hands the exchange over, tagged with the target; if the UI lags far
 // behind it drops rather than block.
@@ -66,6 +93,19 @@ func observe(ch chan<- common.ExchangeMsg, target string) func(*apiclient.Exchan
 	}
 }
 
+// clock is the time as target t sees it: on the in-process mock its own clock,
+// which the Mock screen can move ahead, so tokens expire in the UI when they do
+// on the mock; elsewhere the wall clock (or the one the options pin).
+func (m *Model) clock(t common.Target) func() time.Time {
+	switch {
+	case t.Mock && m.opts.Mock != nil:
+		return m.opts.Mock.Now
+	case m.opts.Now != nil:
+		return m.opts.Now
+	}
+	return time.Now
+}
+
 func (m *Model) setTarget(t common.Target, api apiclient.API) error {
 	if api == nil {
 		var err error
@@ -75,6 +115,7 @@ func (m *Model) setTarget(t common.Target, api apiclient.API) error {
 		}
 	}
 	m.ctx.Target, m.ctx.API, m.ctx.Session = t, api, nil
+	m.ctx.Now = m.clock(t)
 	m.ctx.Outbox = nil
 	if t.Mock && m.opts.Outbox != nil {
 		m.ctx.Outbox = m.opts.Outbox

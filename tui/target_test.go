@@ -55,3 +55,24 @@ func TestClientConnector_buildsAClientWithTheObserver(t *testing.T) {
 	_, err = ClientConnector{}.Connect(common.Target{BaseURL: "ftp://x"}, nil)
 	assert.Error(t, err)
 }
+
+func TestURLTarget_namedAfterHostAndPort(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://pbx.example.com:8887":     "pbx.example.com_8887",
+		"pbx.example.com":                  "pbx.example.com_8887", // the client's default port
+		"http://10.0.0.5":                  "10.0.0.5_80",
+		"http://[fe80::1]:8080/api":        "fe80__1_8080",
+		"https://PBX.Example.COM:443/api/": "pbx.example.com_443",
+	} {
+		tg, err := URLTarget(raw, false)
+		require.NoError(t, err, raw)
+		assert.Equal(t, want, tg.Profile, raw)
+		assert.True(t, tg.AdHoc)
+	}
+	a, _ := URLTarget("https://a.example.com:8887", false)
+	b, _ := URLTarget("https://b.example.com:8887", false)
+	assert.NotEqual(t, a.Profile, b.Profile, "two PBXs, two histories")
+
+	_, err := URLTarget("ftp://x", false)
+	assert.Error(t, err)
+}

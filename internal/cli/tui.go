@@ -10,7 +10,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 
-	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/tui"
 	"github.com/pbxauth/pbxauth/tui/common"
@@ -33,6 +32,7 @@ type tuiFlags struct {
 	profile  string
 	logFile  string
 	scenDir  string
+	export   string
 }
 
 // attachTUI makes the bare `pbxauth` open the terminal UI.
@@ -43,6 +43,7 @@ func attachTUI(root *cobra.Command, s *streams) {
 	root.Flags().StringVar(&f.profile, "profile", "", "open on this profile from the profile file")
 	root.Flags().StringVar(&f.logFile, "log", "", "write a debug log to this file")
 	root.Flags().StringVar(&f.scenDir, "scenarios", "", "your scenario files for the scenarios screen (default: the config dir's pbxauth/scenarios)")
+	root.Flags().StringVar(&f.export, "export-dir", "", "where the inspector writes exported scenario files (default: the current directory)")
 	root.Args = cobra.NoArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		if f.url == "" {
@@ -59,10 +60,16 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 	if f.url != "" && f.profile != "" {
 		return usageErrorf("--url and --profile name two targets; give one")
 	}
+	var urlTarget common.Target
 	if f.url != "" {
-		if _, err := apiclient.NormalizeBaseURL(f.url); err != nil {
+		var err error
+		if urlTarget, err = tui.URLTarget(f.url, f.insecure); err != nil {
 			return usageErrorf("--url: %v", err)
 		}
+	}
+	exportDir, err := resolveExportDir(f.export)
+	if err != nil {
+		return usageErrorf("--export-dir: %v", err)
 	}
 	// The mock always runs (loopback only), so the profiles screen can switch to it.
 	mock, err := mockserver.Start(mockserver.Options{})
@@ -93,7 +100,7 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		target = p.Target()
 		target.Insecure = target.Insecure || f.insecure
 	case f.url != "":
-		target = common.Target{Profile: "url", BaseURL: f.url, Insecure: f.insecure}
+		target = urlTarget
 	}
 
 	if f.logFile != "" {
@@ -119,6 +126,7 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		History:     hist,
 		Clipboard:   clipboard.NewOSC52(s.out),
 		ScenarioDir: scenarioDir(f.scenDir),
+		ExportDir:   exportDir,
 		Mock:        mock,
 	})
 	if err != nil {
@@ -143,6 +151,27 @@ func openHistory() *history.Store {
 		return nil
 	}
 	return st
+}
+
+// resolveExportDir makes --export-dir absolute (the working directory when empty),
+// so the export message names the full path, and checks it is a directory now
+// rather than after a session's work.
+func resolveExportDir(dir string) (string, error) {
+	if dir == "" {
+		dir = "."
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return "", err
+	}
+	if !fi.IsDir() {
+		return "", fmt.Errorf("%s is not a directory", abs)
+	}
+	return abs, nil
 }
 
 // scenarioDir is --scenarios, or pbxauth/scenarios in the user's config directory.

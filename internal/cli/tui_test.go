@@ -25,6 +25,8 @@ func TestTUI_badTargetsAreUsageErrors(t *testing.T) {
 		"unknown profile":     {args: []string{"--profile", "lab"}, want: `no profile "lab"`},
 		"a stray argument":    {args: []string{"stray"}, want: "unknown command"},
 		"unreadable profiles": {args: []string{"--profile", "lab"}, want: "not valid YAML"},
+		"missing export dir":  {args: []string{"--export-dir", "/nonexistent/pbxauth-exports"}, want: "--export-dir"},
+		"export dir a file":   {args: []string{"--export-dir", "tui_test.go"}, want: "is not a directory"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -41,4 +43,16 @@ func TestTUI_badTargetsAreUsageErrors(t *testing.T) {
 			assert.Contains(t, errOut.String(), c.want)
 		})
 	}
+}
+
+func TestResolveExportDir_isAbsolute(t *testing.T) {
+	wd, err := os.Getwd()
+	assert.NoError(t, err)
+	got, err := resolveExportDir("")
+	assert.NoError(t, err)
+	assert.Equal(t, wd, got, "the default is the working directory, named in full")
+	dir := t.TempDir()
+	got, err = resolveExportDir(dir)
+	assert.NoError(t, err)
+	assert.Equal(t, dir, got)
 }

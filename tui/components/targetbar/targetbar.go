@@ -52,7 +52,7 @@ func target(ctx *common.Context, compact bool) string {
 	var parts []string
 	if compact {
 		url = shortURL(url)
-	} else if t.Profile != "" && !t.Mock {
+	} else if t.Profile != "" && !t.Mock && !t.AdHoc {
 		parts = append(parts, st.Faint.Render(t.Profile+":"))
 	}
 	parts = append(parts, st.URL.Render(url))
