@@ -13,8 +13,12 @@ import (
 	"github.com/pbxauth/pbxauth/tui/screens/status"
 )
 
-// StatusScreen is the screen that renews tokens (auto-refresh goes to it).
-const StatusScreen = status.ID
+// StatusScreen is the screen that renews tokens (auto-refresh goes to it);
+// InspectorScreen opens on exchanges a scenario run made (common.InspectMsg).
+const (
+	StatusScreen    = status.ID
+	InspectorScreen = inspector.ID
+)
 
 // buildScreens lists the screens in tab order (the number keys follow it). To add
 // a screen, append it here.

@@ -63,3 +63,37 @@ func TestUpdate_exchangeReachesInspectorAndDisk(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(data), "sign_in") && !strings.Contains(string(data), "Alice#2026"))
 }
+
+// A scenario's exchange opened with i on the Scenarios screen joins the session's
+// history tagged with the scenario, the inspector opens on it, and it stays off
+// the disk (it is the run's, not the profile's).
+func TestUpdate_inspectMsgOpensTheScenarioExchange(t *testing.T) {
+	st, err := history.OpenStore(t.TempDir(), 0)
+	require.NoError(t, err)
+	m, err := New(Options{
+		Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true},
+		API:    mocks.NewAPI(t), History: st, Now: func() time.Time { return fixedNow },
+	})
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	own := &apiclient.Exchange{Operation: "retrieveMetadata", Method: "GET", URL: "http://127.0.0.1:4000/api/info", Status: 200, Started: fixedNow}
+	m.Update(common.ExchangeMsg{Exchange: own})
+	m.Update(common.ExchangeMsg{Exchange: own})
+	failed := &apiclient.Exchange{Operation: "sendOTP", Method: "POST", URL: "http://127.0.0.1:5000/api/auth/send_otp", Status: 500, Started: fixedNow}
+	m.Update(common.InspectMsg{Exchange: failed, Scenario: "2FA code is mailed"})
+
+	require.Equal(t, inspector.ID, m.Active().ID(), "the inspector opens")
+	ex, ok := m.Active().(*inspector.Model).Selected()
+	require.True(t, ok)
+	assert.Same(t, failed, ex, "on the scenario's exchange")
+	v := m.View()
+	assert.Contains(t, v, `scenario “2FA code is mailed”`)
+	e, _ := m.ctx.History.Last()
+	assert.Equal(t, "2FA code is mailed", e.Scenario)
+
+	require.NoError(t, st.Close())
+	data, err := os.ReadFile(st.Path("mock"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "send_otp", "a scenario's exchange is not the profile's history")
+	assert.Equal(t, 2, strings.Count(string(data), "/api/info"))
+}

@@ -18,7 +18,11 @@ type Entry struct {
 	Exchange *apiclient.Exchange
 	// Target is the profile the exchange was made against.
 	Target string
-	At     time.Time
+	// Scenario names the scenario run that made the exchange, when it was
+	// opened from the Scenarios screen; such entries are not the person's own
+	// session, so they are neither stored nor exported by default.
+	Scenario string
+	At       time.Time
 }
 
 // Log is an append-only, bounded list of entries. Only the TUI's Update touches it.
@@ -43,12 +47,17 @@ func New(limit int) *Log {
 
 // Append adds an exchange and returns its entry.
 func (l *Log) Append(target string, ex *apiclient.Exchange) Entry {
+	return l.AppendScenario(target, "", ex)
+}
+
+// AppendScenario adds an exchange made by the run of scenario (see Entry.Scenario).
+func (l *Log) AppendScenario(target, scenario string, ex *apiclient.Exchange) Entry {
 	l.seq++
 	at := ex.Started
 	if at.IsZero() {
 		at = time.Now()
 	}
-	e := Entry{Seq: l.seq, Exchange: ex, Target: target, At: at}
+	e := Entry{Seq: l.seq, Exchange: ex, Target: target, Scenario: scenario, At: at}
 	l.entries = append(l.entries, e)
 	if l.sink != nil {
 		l.sink(e)

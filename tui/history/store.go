@@ -121,7 +121,9 @@ func fileName(profile string) string {
 // Record queues an entry for writing. It never blocks: when the writer is far
 // behind, the entry is dropped and counted.
 func (s *Store) Record(e Entry) {
-	if e.Exchange == nil {
+	if e.Exchange == nil || e.Scenario != "" {
+		// A scenario's exchanges belong to its run (and its report), not to the
+		// profile's history.
 		return
 	}
 	s.mu.Lock()

@@ -128,7 +128,9 @@ func (m *Model) exportEntries() []history.Entry {
 			}
 			continue
 		}
-		if it.entry.Target == m.ctx.Target.Profile {
+		// A scenario's exchanges are already in a scenario file: the export is
+		// the person's own session unless they mark them.
+		if it.entry.Target == m.ctx.Target.Profile && it.entry.Scenario == "" {
 			out = append(out, it.entry)
 		}
 	}

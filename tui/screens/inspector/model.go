@@ -220,6 +220,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.info, m.err = exportSummary(msg.path, msg.exp), ""
 		return nil
+	case common.SelectEntryMsg:
+		for i, it := range m.items {
+			if !it.earlier && it.entry.Seq == msg.Seq {
+				m.sel, m.follow = i, i == 0
+				m.sync()
+				break
+			}
+		}
+		return nil
 	case common.TargetChangedMsg:
 		m.reqs.Cancel()
 		m.restored, m.marked = nil, map[itemKey]bool{}

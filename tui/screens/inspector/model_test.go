@@ -261,6 +261,11 @@ func TestModel_export_writesARunnableScenario(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(dir, "pbxauth-mock-*.yaml"))
 	require.NoError(t, err)
 	require.Len(t, files, 1)
+	var flat strings.Builder
+	for _, l := range strings.Split(v, "\n") {
+		flat.WriteString(strings.TrimRight(l, " "))
+	}
+	assert.Contains(t, flat.String(), files[0], "the message names the file in full (wrapped, not cut)")
 	data, err := os.ReadFile(files[0])
 	require.NoError(t, err)
 	assert.NotContains(t, string(data), "Alice#2026")
@@ -307,4 +312,16 @@ func TestModel_replay_otherTargetRefused(t *testing.T) {
 	m.View()
 	assert.Nil(t, m.Update(tuitest.Key("r")), "no call: the mock API would fail the test")
 	assert.Contains(t, m.View(), "made on lab")
+}
+
+func TestModel_export_leavesOutScenarioExchangesUnlessMarked(t *testing.T) {
+	dir := t.TempDir()
+	m, _ := setup(t, Options{ExportDir: dir})
+	m.ctx.History.AppendScenario("mock", "a scenario", userInfo())
+	m.ctx.History.Append("mock", signIn())
+	m.View()
+	got := m.exportEntries()
+	require.Len(t, got, 1, "the person's own session only")
+	assert.Empty(t, got[0].Scenario)
+	assert.Contains(t, m.View(), "s   1 GET", "a scenario's entry is marked s in the list")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/exchangeview"
 )
 
@@ -20,15 +21,20 @@ func (m *Model) View() string {
 	if len(m.items) == 0 {
 		msg := "No exchanges yet: every call the other screens make shows up here,\nwith its headers, body and spec check."
 		if m.err != "" {
-			msg += "\n\n" + st.Form.Error.Render(m.err)
+			msg += "\n\n" + st.Form.Error.Render(common.Wrap(m.err, max(1, m.width)))
 		}
 		return st.App.Placeholder.Render(msg)
 	}
 	var b strings.Builder
 	b.WriteString(m.listView())
 	b.WriteString("\n" + m.divider() + "\n")
-	b.WriteString(m.vp.View())
-	b.WriteString("\n" + m.statusLine())
+	status := m.statusLine()
+	// A long error wraps; the detail gives up the lines it needs, so the screen
+	// keeps its height.
+	vp := m.vp
+	vp.Height = max(1, m.vp.Height-(lipgloss.Height(status)-1))
+	b.WriteString(vp.View())
+	b.WriteString("\n" + status)
 	return b.String()
 }
 
@@ -71,6 +77,8 @@ func (m *Model) listView() string {
 			mark = "*"
 		case it.earlier:
 			mark = "·" // from an earlier session: readable without colour too
+		case it.entry.Scenario != "":
+			mark = "s" // made by a scenario run, opened from the Scenarios screen
 		}
 		status := strconv.Itoa(ex.Status)
 		if ex.Err != "" {
@@ -111,7 +119,12 @@ func (m *Model) divider() string {
 	if op := it.entry.Exchange.Operation; op != "" {
 		label += " · " + op
 	}
-	label += " · " + it.entry.Target + " · " + it.entry.At.Local().Format("15:04:05")
+	if it.entry.Scenario != "" {
+		label += " · scenario “" + it.entry.Scenario + "”"
+	} else {
+		label += " · " + it.entry.Target
+	}
+	label += " · " + it.entry.At.Local().Format("15:04:05")
 	if it.earlier {
 		label += " · earlier session, redacted"
 	}
@@ -129,9 +142,9 @@ func (m *Model) statusLine() string {
 	case m.searching:
 		return m.search.View()
 	case m.err != "":
-		return st.Status.Err.Render(m.err)
+		return st.Status.Err.Render(common.Wrap(m.err, max(1, m.width)))
 	case m.info != "":
-		return st.Status.OK.Render(m.info)
+		return st.Status.OK.Render(common.Wrap(m.info, max(1, m.width)))
 	case m.query != "" && len(m.matches) == 0:
 		return st.Status.Err.Render(fmt.Sprintf("/%s: no match", m.query))
 	case m.query != "":

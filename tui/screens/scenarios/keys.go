@@ -8,7 +8,7 @@ type KeyMap struct {
 	Top, Bottom                key.Binding
 	Pick, PickAll              key.Binding
 	Run, Cancel                key.Binding
-	Open, Back                 key.Binding
+	Open, Back, Inspect        key.Binding
 	Mutations                  key.Binding
 	Reload                     key.Binding
 }
@@ -28,6 +28,7 @@ func DefaultKeyMap() KeyMap {
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel run")),
 		Open:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open result")),
 		Back:      key.NewBinding(key.WithKeys("esc", "o", "backspace"), key.WithHelp("esc", "back to the list")),
+		Inspect:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "open exchange in Inspector")),
 		Mutations: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "allow mutations")),
 		Reload:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload files")),
 	}
@@ -47,6 +48,7 @@ func (m *Model) updateKeys() {
 	r := m.current()
 	k.Open.SetEnabled(list && r != nil && r.result != nil)
 	k.Back.SetEnabled(m.detail)
+	k.Inspect.SetEnabled(m.detail && m.detailStep != nil && m.detailStep.Exchange != nil)
 	k.PageUp.SetEnabled(m.detail)
 	k.PageDown.SetEnabled(m.detail)
 	k.Mutations.SetEnabled(list && !m.ctx.Target.Mock)
@@ -61,7 +63,7 @@ func (m *Model) updateKeys() {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	if m.detail {
-		return []key.Binding{m.keys.Back, m.keys.Down, m.keys.PageDown}
+		return []key.Binding{m.keys.Back, m.keys.Inspect, m.keys.Down, m.keys.PageDown}
 	}
 	return []key.Binding{m.keys.Pick, m.keys.Run, m.keys.Cancel, m.keys.Open, m.keys.PickAll}
 }
@@ -72,6 +74,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{m.keys.Up, m.keys.Down, m.keys.Top, m.keys.Bottom},
 		{m.keys.Pick, m.keys.PickAll},
 		{m.keys.Run, m.keys.Cancel, m.keys.Mutations, m.keys.Reload},
-		{m.keys.Open, m.keys.Back, m.keys.PageUp, m.keys.PageDown},
+		{m.keys.Open, m.keys.Back, m.keys.Inspect, m.keys.PageUp, m.keys.PageDown},
 	}
 }

@@ -100,7 +100,9 @@ type Model struct {
 
 	detail   bool
 	detailVP viewport.Model
-	docStyle textdoc.Styles
+	// detailStep is the step the open result shows: the failed one, else the last.
+	detailStep *sc.StepResult
+	docStyle   textdoc.Styles
 
 	width, height int
 }
@@ -268,6 +270,11 @@ func (m *Model) onDetailKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Back):
 		m.detail = false
+	case key.Matches(msg, m.keys.Inspect):
+		if s, r := m.detailStep, m.current(); s != nil && s.Exchange != nil && r != nil {
+			ex, name := s.Exchange, r.s.Name
+			return func() tea.Msg { return common.InspectMsg{Exchange: ex, Scenario: name} }
+		}
 	case key.Matches(msg, m.keys.Up):
 		m.detailVP.ScrollUp(1)
 	case key.Matches(msg, m.keys.Down):

@@ -156,8 +156,19 @@ func TestModel_run_failure_opensExpectedVsActual(t *testing.T) {
 	v = m.View()
 	assert.Contains(t, v, "injected fault", "the response is further down")
 	assert.NotContains(t, v, "challenge-secret", "the exchange is redacted")
+
+	// i hands the failed step's exchange (real values: the inspector redacts and
+	// reveals on request) to the root, tagged with the scenario.
+	assert.Contains(t, m.View(), "i: open the exchange in the Inspector")
+	cmd := m.Update(tuitest.Key("i"))
+	require.NotNil(t, cmd)
+	in, ok := cmd().(common.InspectMsg)
+	require.True(t, ok)
+	assert.Equal(t, m.rows[1].s.Name, in.Scenario)
+	assert.Equal(t, "/api/auth/send_otp", in.Exchange.URL[len(in.Exchange.URL)-len("/api/auth/send_otp"):])
 	m.Update(tuitest.Key("esc"))
 	assert.False(t, m.detail)
+	assert.Nil(t, m.Update(tuitest.Key("i")), "i does nothing on the list")
 }
 
 // blocking is a runner that waits for cancellation, as a run against a slow PBX.

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/exchangeview"
 	"github.com/pbxauth/pbxauth/tui/components/textdoc"
 )
@@ -24,7 +25,7 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.header() + "\n")
 	if m.loadErr != "" {
-		b.WriteString(st.Form.Error.Render(ansi.Truncate(firstLine(m.loadErr), max(1, m.width), "…")) + "\n")
+		b.WriteString(st.Form.Error.Render(common.Wrap(firstLine(m.loadErr), max(1, m.width))) + "\n")
 	}
 	listH := max(3, (m.height-4)/2)
 	b.WriteString(m.listView(listH) + "\n")
@@ -184,7 +185,7 @@ func (m *Model) stepsView(h int) string {
 	r := m.current()
 	if r == nil || (len(r.steps) == 0 && r.result == nil) {
 		if r != nil && r.s.Description != "" {
-			return st.Status.Faint.Render(ansi.Truncate(strings.ReplaceAll(strings.TrimSpace(r.s.Description), "\n", " "), max(1, m.width)*2, "…"))
+			return st.Status.Faint.Render(common.Wrap(strings.Join(strings.Fields(r.s.Description), " "), max(1, m.width)))
 		}
 		return ""
 	}
@@ -205,10 +206,13 @@ func (m *Model) stepsView(h int) string {
 			mark, style = "-", m.stateStyle(skipped)
 		}
 		line := style.Render(mark) + " " + s.Name + st.Status.Faint.Render(" "+exchangeview.Duration(s.Duration))
-		if msg := s.Message(); msg != "" {
-			line += style.Render(" — " + msg)
-		}
 		lines = append(lines, ansi.Truncate(line, max(1, m.width), "…"))
+		if msg := s.Message(); msg != "" {
+			// Why a step failed is read whole, indented under its name.
+			for _, l := range strings.Split(common.Wrap(msg, max(1, m.width-4)), "\n") {
+				lines = append(lines, "    "+style.Render(l))
+			}
+		}
 	}
 	if r.result != nil && r.result.NotRun > 0 {
 		lines = append(lines, st.Status.Faint.Render(fmt.Sprintf("  %d step(s) not run", r.result.NotRun)))
@@ -225,6 +229,7 @@ func (m *Model) stepsView(h int) string {
 // openDetail lays out the result of the scenario under the cursor.
 func (m *Model) openDetail() {
 	r := m.current()
+	m.detailStep = nil
 	if r == nil || r.result == nil {
 		m.detail = false
 		return
@@ -240,6 +245,7 @@ func (m *Model) openDetail() {
 	if step == nil && len(r.result.Steps) > 0 {
 		step = r.result.Steps[len(r.result.Steps)-1]
 	}
+	m.detailStep = step
 	if step != nil {
 		d.Blank()
 		d.Add(seg("Step "+fmt.Sprint(step.Index+1)+": "+step.Name, textdoc.Section), seg("  "+step.Pos.String(), textdoc.Faint))
@@ -280,5 +286,9 @@ func (m *Model) detailView() string {
 	if m.detailVP.TotalLineCount() > m.detailVP.Height {
 		more = fmt.Sprintf(" · %d%% (↓/pgdn)", int(m.detailVP.ScrollPercent()*100))
 	}
-	return m.detailVP.View() + "\n" + st.Status.Faint.Render("esc: back to the list"+more)
+	hint := "esc: back to the list"
+	if m.keys.Inspect.Enabled() {
+		hint += " · i: open the exchange in the Inspector"
+	}
+	return m.detailVP.View() + "\n" + st.Status.Faint.Render(ansi.Truncate(hint+more, max(1, m.width), "…"))
 }
