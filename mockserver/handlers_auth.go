@@ -49,20 +49,20 @@ func (s *Server) signIn(st *state, rq *request) response {
 		}
 	}
 	f := rq.fields
-	acct := st.dir.authenticate(f["username"], f["domain"], f["password"])
+	acct, gen := st.dir.authenticate(f["username"], f["domain"], f["password"])
 	if acct == nil {
 		return errBadCredentials
 	}
 	if acct.twoFactor {
 		tok := newToken()
 		now := s.Now()
-		st.challenges.put(now, tok, &challenge{acct: acct}, now.Add(ChallengeTTL))
+		st.challenges.put(now, tok, &challenge{acct: acct, gen: gen}, now.Add(ChallengeTTL))
 		return jsonResponse(http.StatusOK, struct {
 			TwoFactorEnabled bool   `json:"two_factor_enabled"`
 			Token            string `json:"token"`
 		}{true, tok})
 	}
-	return s.pairResponse(s.issue(st, acct, false, true))
+	return s.pairResponse(s.issue(st, acct, gen, false, true, nil))
 }
 
 var errNoChallenge = unauthorized("the two-factor session is unknown, expired or used up; sign in again")
@@ -73,10 +73,13 @@ func (s *Server) sendOTP(st *state, rq *request) response {
 	code := newOTP()
 	var acct *account
 	ok := st.challenges.update(s.Now(), rq.fields["token"], func(c *challenge) bool {
+		if c.gen != c.acct.gen.Load() {
+			return false // the password changed since: the sign-in under way is void
+		}
 		c.code, acct = code, c.acct
 		return true
 	})
-	if !ok {
+	if !ok || acct == nil {
 		return errNoChallenge
 	}
 	s.outbox.add(Mail{
@@ -96,12 +99,17 @@ func (s *Server) verifyOTP(st *state, rq *request) response {
 		return invalid("code", "format", "must be the 6 digits of the mailed code")
 	}
 	var acct *account
-	var notSent, wrong bool
+	var gen uint64
+	var notSent, wrong, void bool
 	ok := st.challenges.update(s.Now(), rq.fields["token"], func(c *challenge) bool {
+		if c.gen != c.acct.gen.Load() {
+			void = true
+			return false
+		}
 		if c.code == "" {
 			notSent = true
 		} else if subtle.ConstantTimeCompare([]byte(c.code), []byte(code)) == 1 {
-			acct = c.acct
+			acct, gen = c.acct, c.gen
 			return false // used: a challenge completes once
 		} else {
 			wrong = true
@@ -110,14 +118,14 @@ func (s *Server) verifyOTP(st *state, rq *request) response {
 		return c.attempts < MaxOTPAttempts
 	})
 	switch {
-	case !ok:
+	case !ok || void:
 		return errNoChallenge
 	case notSent:
 		return unauthorized("no code has been sent for this session yet (call send_otp)")
 	case wrong:
 		return unauthorized("the code is wrong")
 	}
-	return s.pairResponse(s.issue(st, acct, false, true))
+	return s.pairResponse(s.issue(st, acct, gen, false, true, nil))
 }
 
 func isOTPShape(code string) bool {
@@ -132,26 +140,49 @@ func isOTPShape(code string) bool {
 	return true
 }
 
-// POST /auth/refresh_token (refreshToken): rotation. The old refresh token is taken
-// out of the store atomically (of two concurrent uses exactly one wins), the old access
-// token dies with it, and a new pair replaces them.
+var (
+	errBadRefresh = unauthorized("the refresh token is unknown, expired or revoked")
+	errReuse      = unauthorized("the refresh token was already used: every token of its sign-in is revoked; sign in again")
+)
+
+// POST /auth/refresh_token (refreshToken): rotation. Trading a refresh token marks
+// it rotated atomically (of two concurrent uses exactly one wins), the old access
+// token dies, and a new pair of the same family replaces them. The rotated token
+// stays known until it expires: using it again means two parties hold it (a thief
+// and the owner), so the whole family is revoked, the current pair included, as
+// the OAuth 2.0 security BCP (RFC 9700, section 4.14) recommends.
 func (s *Server) refreshToken(st *state, rq *request) response {
 	now := s.Now()
-	g, ok := st.refresh.take(now, rq.fields["refresh_token"])
-	if !ok {
-		return unauthorized("the refresh token is unknown, expired or already used")
+	g, ok := st.refresh.get(now, rq.fields["refresh_token"])
+	switch {
+	case !ok:
+		return errBadRefresh
+	case g.rotated.Load():
+		g.family().revoked.Store(true)
+		return errReuse
+	case !g.valid():
+		return errBadRefresh
+	case !g.rotated.CompareAndSwap(false, true):
+		g.family().revoked.Store(true) // lost a race with another use of the same token
+		return errReuse
 	}
 	st.access.remove(g.access)
-	return s.pairResponse(s.issue(st, g.acct, false, g.passwordVerified))
+	return s.pairResponse(s.issue(st, g.acct, g.gen, false, g.passwordVerified, g.family()))
 }
 
-// bearerGrant finds the live grant of the request's bearer token.
+// bearerGrant finds the live grant of the request's bearer token: known, unexpired
+// and not revoked.
 func (s *Server) bearerGrant(st *state, rq *request) (*grant, bool) {
 	tok := rq.bearer()
 	if tok == "" {
 		return nil, false
 	}
-	return st.access.get(s.Now(), tok)
+	now := s.Now()
+	g, ok := st.access.get(now, tok)
+	if !ok || !now.Before(g.expires) || !g.valid() {
+		return nil, false
+	}
+	return g, true
 }
 
 // GET /auth/user (getUserAuthInfo).
@@ -168,12 +199,27 @@ func (s *Server) getUserAuthInfo(st *state, rq *request) response {
 	})
 }
 
-// POST /auth/sign_out (signOut): the access token and its refresh token stop working.
+// POST /auth/sign_out (signOut): the access token, its refresh token and the rest of
+// the family stop working.
+//
+// An access token that has expired but is still known (the store keeps it as long as
+// its refresh token may live) signs out too, with 200. Access tokens are short-lived
+// and a client typically signs out after a pause, when its token has lapsed; refusing
+// then would leave the refresh token usable for a day with no way for the client to
+// end it. OAuth token revocation (RFC 7009) likewise lets a client revoke a token
+// whatever its expiry. Unlike RFC 7009, an unknown, already signed-out or revoked
+// token stays 401, as a PBX answers any bad bearer token; and an expired token is
+// still 401 on every other call.
 func (s *Server) signOut(st *state, rq *request) response {
-	g, ok := st.access.take(s.Now(), rq.bearer())
-	if !ok {
+	tok := rq.bearer()
+	if tok == "" {
 		return errNoToken
 	}
+	g, ok := st.access.take(s.Now(), tok)
+	if !ok || !g.valid() {
+		return errNoToken
+	}
+	g.family().revoked.Store(true)
 	if g.refresh != "" {
 		st.refresh.remove(g.refresh)
 	}

@@ -27,7 +27,7 @@ func (s *Server) forgetPassword(st *state, rq *request) response {
 		return emptyResponse(http.StatusOK)
 	}
 	now := s.Now()
-	st.resets.put(now, tok, acct, now.Add(ResetTTL))
+	st.resets.put(now, tok, &resetTicket{acct: acct, gen: acct.gen.Load()}, now.Add(ResetTTL))
 	q := cb.Query()
 	q.Set("token", tok)
 	cb.RawQuery = q.Encode()
@@ -44,23 +44,28 @@ func (s *Server) forgetPassword(st *state, rq *request) response {
 
 // POST /auth/reset_password (resetPassword): the new password must meet the account's
 // policy; the token works once (a password the policy refuses does not use it up) and
-// for 30 minutes. Afterwards the old password fails and the new one works.
+// for 30 minutes. Afterwards the old password fails and the new one works, and every
+// sign-in of the account made before (token pairs, web sessions, two-factor sign-ins
+// under way, other reset links) is revoked: whoever knew the old password is out.
 func (s *Server) resetPassword(st *state, rq *request) response {
 	now := s.Now()
 	tok, pw := rq.fields["token"], rq.fields["new_password"]
-	acct, ok := st.resets.get(now, tok)
-	if !ok {
-		return invalid("token", "invalid", "is unknown, expired or already used; ask for a new reset link")
+	rt, ok := st.resets.get(now, tok)
+	if !ok || rt.gen != rt.acct.gen.Load() {
+		return errBadResetToken()
 	}
-	if v := checkPolicy(st.dir.policy(acct), pw); v != nil {
+	if v := checkPolicy(st.dir.policy(rt.acct), pw); v != nil {
 		return validationFailed([]rules.Violation{*v})
 	}
 	// take, not the get above, decides: of two concurrent resets one wins.
-	if _, ok := st.resets.take(now, tok); !ok {
-		return invalid("token", "invalid", "is unknown, expired or already used; ask for a new reset link")
+	if _, ok := st.resets.take(now, tok); !ok || !st.dir.changePasswordFrom(rt.acct, rt.gen, pw) {
+		return errBadResetToken()
 	}
-	st.dir.changePassword(acct, pw)
 	return emptyResponse(http.StatusOK)
+}
+
+func errBadResetToken() response {
+	return invalid("token", "invalid", "is unknown, expired or already used; ask for a new reset link")
 }
 
 // checkPolicy applies a password policy.

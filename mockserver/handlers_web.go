@@ -13,19 +13,20 @@ import (
 // it gets UNAUTHORIZED telling it to use /auth/sign_in.
 func (s *Server) login(st *state, rq *request) response {
 	f := rq.fields
-	acct := st.dir.authenticate(f["username"], f["domain"], f["password"])
+	acct, gen := st.dir.authenticate(f["username"], f["domain"], f["password"])
 	if acct == nil {
 		return errBadCredentials
 	}
 	if acct.twoFactor {
 		return unauthorized("this account needs a one-time code: sign in with /auth/sign_in")
 	}
-	return s.startSession(st, rq, acct, true, http.StatusOK)
+	return s.startSession(st, rq, acct, gen, true, http.StatusOK)
 }
 
-// startSession opens a web session for acct and answers status with its cookie.
-func (s *Server) startSession(st *state, rq *request, acct *account, passwordVerified bool, status int) response {
-	g := s.issue(st, acct, true, passwordVerified)
+// startSession opens a web session for acct (checked under generation gen) and
+// answers status with its cookie.
+func (s *Server) startSession(st *state, rq *request, acct *account, gen uint64, passwordVerified bool, status int) response {
+	g := s.issue(st, acct, gen, true, passwordVerified, nil)
 	sid := newToken()
 	st.sessions.put(s.Now(), sid, g, g.expires)
 	c := &http.Cookie{
@@ -36,7 +37,7 @@ func (s *Server) startSession(st *state, rq *request, acct *account, passwordVer
 }
 
 // sessionGrant finds the live session of the request's cookie. A session whose access
-// token was signed out (or refreshed away) has ended too.
+// token was signed out, or whose account changed password since, has ended too.
 func (s *Server) sessionGrant(st *state, rq *request) (string, *grant, bool) {
 	c, err := rq.r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
@@ -47,7 +48,7 @@ func (s *Server) sessionGrant(st *state, rq *request) (string, *grant, bool) {
 	if !ok {
 		return c.Value, nil, false
 	}
-	if _, live := st.access.get(now, g.access); !live {
+	if _, live := st.access.get(now, g.access); !live || !g.valid() {
 		st.sessions.remove(c.Value)
 		return c.Value, nil, false
 	}

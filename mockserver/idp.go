@@ -170,7 +170,8 @@ func (s *Server) idpCallback(r *http.Request) response {
 		return staleState()
 	}
 	rq := &request{r: r}
-	resp := s.startSession(st, rq, ic.acct, false, http.StatusOK)
+	// No password was checked: the session belongs to the account's current generation.
+	resp := s.startSession(st, rq, ic.acct, ic.acct.gen.Load(), false, http.StatusOK)
 	clear := &http.Cookie{Name: StateCookie, Value: "", Path: idpPrefix, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1, Secure: r.TLS != nil}
 	resp.header.Add("Set-Cookie", clear.String())
 	var b bytes.Buffer

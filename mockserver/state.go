@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pbxauth/pbxauth/apiclient"
 )
@@ -44,6 +45,11 @@ type account struct {
 	tenant    *tenant // nil for system-level accounts
 	salt      [16]byte
 	hash      [32]byte // sha256(salt || password); guarded by directory.mu
+	// gen moves on with every password change. Grants, challenges and reset links
+	// remember the gen they were made under, so a change revokes them all in O(1)
+	// (what a PBX does after a password change: whoever knew the old one is out).
+	// Written under directory.mu's write lock, read atomically.
+	gen atomic.Uint64
 }
 
 func newDirectory(d *Data) *directory {
@@ -122,24 +128,26 @@ func hashPassword(salt [16]byte, pw string) [32]byte {
 
 // authenticate finds the account for a username and optional domain and checks the
 // password. Without a domain only system-level accounts are searched. The answer is
-// the same nil for an unknown tenant, an unknown user and a wrong password.
-func (d *directory) authenticate(username, domain, password string) *account {
+// the same nil for an unknown tenant, an unknown user and a wrong password. gen is the
+// account's generation the password was checked against, read under the same lock,
+// so a sign-in racing a password change cannot outlive it.
+func (d *directory) authenticate(username, domain, password string) (acct *account, gen uint64) {
 	key := username
 	if domain != "" {
 		key = userKey(domain, username)
 	}
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	acct := d.system[key]
+	acct = d.system[key]
 	target := acct
 	if target == nil {
 		target = d.dummy
 	}
 	h := hashPassword(target.salt, password)
 	if subtle.ConstantTimeCompare(h[:], target.hash[:]) != 1 || acct == nil {
-		return nil
+		return nil, 0
 	}
-	return acct
+	return acct, acct.gen.Load()
 }
 
 // lookup finds an account without a password (forget_password).
@@ -157,11 +165,19 @@ func (d *directory) tenant(domain string) *tenant {
 	return d.tenants[strings.ToLower(domain)]
 }
 
-func (d *directory) changePassword(a *account, pw string) {
+// changePasswordFrom sets a new password unless the account has changed password
+// since generation gen (two reset links used at once: the first one wins). The new
+// generation revokes everything issued under the old one.
+func (d *directory) changePasswordFrom(a *account, gen uint64, pw string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if a.gen.Load() != gen {
+		return false
+	}
 	a.setPassword(pw)
 	a.forceRst = false
+	a.gen.Add(1)
+	return true
 }
 
 func (d *directory) forceReset(a *account) bool {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,7 +17,7 @@ type state struct {
 	refresh    *ttlStore[*grant] // refresh token → grant
 	sessions   *ttlStore[*grant] // web session cookie → grant
 	challenges *ttlStore[*challenge]
-	resets     *ttlStore[*account] // reset token → account
+	resets     *ttlStore[*resetTicket]
 	// authRequests are the Microsoft authorization requests the PBX started, by state.
 	authRequests *ttlStore[*authRequest]
 	idpCodes     *ttlStore[*idpCode] // simulated Microsoft authorization code → sign-in
@@ -29,29 +30,58 @@ func newState(d *Data, limit int) *state {
 		refresh:      newTTLStore[*grant](limit),
 		sessions:     newTTLStore[*grant](limit),
 		challenges:   newTTLStore[*challenge](limit),
-		resets:       newTTLStore[*account](limit),
+		resets:       newTTLStore[*resetTicket](limit),
 		authRequests: newTTLStore[*authRequest](limit),
 		idpCodes:     newTTLStore[*idpCode](limit),
 	}
 }
 
 // grant is one signed-in session: an access token and, for API sign-ins, the refresh
-// token that renews it. It never changes once made; refreshing makes a new one.
+// token that renews it. Refreshing makes a new grant in the same family (the chain
+// of grants one sign-in led to); only the two flags below change once made.
 type grant struct {
 	acct    *account
+	gen     uint64 // acct.gen at sign-in: a password change since revokes the grant
 	access  string
 	refresh string // empty for web sessions
 	expires time.Time
 	// passwordVerified is false for sign-ins that did not check a password (Microsoft).
 	passwordVerified bool
+	// root is the family's first grant; nil when this grant is it.
+	root *grant
+	// revoked, on the root, ends the whole family (refresh token reuse, sign-out).
+	revoked atomic.Bool
+	// rotated: the refresh token has been traded once; any further use is reuse.
+	rotated atomic.Bool
+}
+
+func (g *grant) family() *grant {
+	if g.root != nil {
+		return g.root
+	}
+	return g
+}
+
+// valid reports whether neither a password change nor a revocation of the family
+// ended the grant. Expiry is the caller's business.
+func (g *grant) valid() bool {
+	return g.gen == g.acct.gen.Load() && !g.family().revoked.Load()
 }
 
 // challenge is a pending two-factor sign-in. Its fields change under the challenge
 // store's lock (ttlStore.update).
 type challenge struct {
 	acct     *account
+	gen      uint64 // acct.gen when the password was checked
 	code     string // empty until send_otp
 	attempts int
+}
+
+// resetTicket is what a reset link's token stands for. A password change by any
+// means uses up the account's other links.
+type resetTicket struct {
+	acct *account
+	gen  uint64
 }
 
 // newToken returns 256 random bits, URL-safe: unguessable and safe in headers,
@@ -85,15 +115,26 @@ func newOTP() string {
 }
 
 // issue signs an account in: a fresh access token (and refresh token unless web).
-func (s *Server) issue(st *state, a *account, web, passwordVerified bool) *grant {
+// gen is the account generation the sign-in was checked under; root is the family's
+// first grant when refreshing, nil for a new sign-in.
+func (s *Server) issue(st *state, a *account, gen uint64, web, passwordVerified bool, root *grant) *grant {
 	now := s.Now()
-	g := &grant{acct: a, access: newToken(), expires: now.Add(s.tokenTTL), passwordVerified: passwordVerified}
-	st.access.put(now, g.access, g, g.expires)
+	g := &grant{acct: a, gen: gen, access: newToken(), expires: now.Add(s.tokenTTL), passwordVerified: passwordVerified, root: root}
+	// The store keeps the access token past its expiry, for as long as its refresh
+	// token may live, so sign_out still knows it (see signOut); bearerGrant checks
+	// g.expires. One retention for every entry keeps the store's FIFO expiry order.
+	st.access.put(now, g.access, g, now.Add(s.accessKeep()))
 	if !web {
 		g.refresh = newToken()
 		st.refresh.put(now, g.refresh, g, now.Add(RefreshTTL))
 	}
 	return g
+}
+
+// accessKeep is how long the access store remembers a token: its own lifetime or its
+// refresh token's, whichever is longer.
+func (s *Server) accessKeep() time.Duration {
+	return max(s.tokenTTL, RefreshTTL)
 }
 
 // pairResponse answers a token pair. Tokens are base64url, which needs no JSON
