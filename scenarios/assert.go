@@ -47,18 +47,21 @@ func (x *exec) checkHeaders(as []Assertion, h http.Header, sc *scope, res *StepR
 
 // judge checks one assertion and records a failure with expected and actual.
 func (x *exec) judge(a Assertion, what string, got any, present, secret bool, sc *scope, res *StepResult) {
+	// Values are redacted as structures before they become text: a whole body or a
+	// parent object holds tokens under secret names that no capture has seen yet.
 	show := func(v any) string {
 		if secret {
 			return apiclient.Redacted
 		}
-		return x.secrets.scrub(render(v))
+		return x.secrets.scrub(render(x.secrets.redactValue(v)))
 	}
 	actual := "(absent)"
 	if present {
 		actual = show(got)
 	}
 	fail := func(expected, actual string) {
-		res.Failures = append(res.Failures, Failure{Check: what + " " + a.Op, Expected: expected, Actual: actual, Pos: a.Pos})
+		res.Failures = append(res.Failures, Failure{Check: what + " " + a.Op,
+			Expected: x.secrets.scrub(expected), Actual: x.secrets.scrub(actual), Pos: a.Pos})
 	}
 	switch a.Op {
 	case OpExists:

@@ -261,6 +261,9 @@ func (x *exec) http(ctx context.Context, st *Step, sc *scope, res *StepResult) e
 	if len(resp.Body) > 0 {
 		doc, docErr = decodeJSON(resp.Body)
 	}
+	if docErr == nil {
+		x.secrets.addResponseSecrets(doc)
+	}
 	x.checkBody(st.Expect.Body, doc, docErr, len(resp.Body) > 0, sc, res)
 	x.checkHeaders(st.Expect.Header, resp.Header, sc, res)
 	x.capture(st, doc, docErr, resp.Header, res)

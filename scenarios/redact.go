@@ -58,6 +58,9 @@ func (r *redactor) scrub(s string) string {
 // secretName reports whether a variable or field name suggests a secret value.
 func secretName(name string) bool {
 	n := strings.ToLower(name)
+	if n == "token_type" {
+		return false // "Bearer": the kind of token, not one
+	}
 	if apiclient.IsSecretField(n) {
 		return true
 	}
@@ -69,16 +72,22 @@ func secretName(name string) bool {
 	return false
 }
 
-// secretPath reports whether a body path names a secret: its last field is secret
-// and it is not inside PortSIP's error list (whose "code" is VALIDATE_FAILED, not a
-// one-time code).
+// secretPath reports whether a body path names a secret: one of its fields is
+// secret (a value inside a secret object is secret too) and it is not inside
+// PortSIP's error list (whose "code" is VALIDATE_FAILED, not a one-time code).
 func secretPath(path string) bool {
-	for _, s := range pathSegments(path) {
+	segs := pathSegments(path)
+	for _, s := range segs {
 		if s == "errors" {
 			return false
 		}
 	}
-	return secretName(lastSegment(path)) || lastSegment(path) == "link"
+	for _, s := range segs {
+		if secretName(s) {
+			return true
+		}
+	}
+	return lastSegment(path) == "link"
 }
 
 // lastSegment is the field name a path ends with.
@@ -160,4 +169,109 @@ func (r *redactor) clone() *redactor {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return &redactor{values: append([]string(nil), r.values...)}
+}
+
+// redactValue returns a copy of a decoded JSON value fit to print: values of
+// secret-named fields at any depth read [REDACTED] (booleans and nulls say nothing
+// and stay), links lose their secret query parameters, and every known secret value
+// is scrubbed from strings. PortSIP's error list keeps its codes (VALIDATE_FAILED
+// is not a one-time code). It is what failure messages show of a whole body or a
+// parent object, since the tokens inside are not captured yet when it is judged.
+func (r *redactor) redactValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, val := range t {
+			switch {
+			case k == "errors":
+				out[k] = r.redactErrors(val)
+			case secretName(k):
+				out[k] = redactLeaf(val)
+			case k == "link" || k == "url" || strings.HasSuffix(k, "_link") || strings.HasSuffix(k, "_url"):
+				if s, ok := val.(string); ok {
+					out[k] = r.scrub(apiclient.RedactURL(s))
+					continue
+				}
+				out[k] = r.redactValue(val)
+			default:
+				out[k] = r.redactValue(val)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i := range t {
+			out[i] = r.redactValue(t[i])
+		}
+		return out
+	case string:
+		return r.scrub(t)
+	}
+	return v
+}
+
+// redactLeaf hides the value of a secret-named field, keeping what tells nothing:
+// booleans (password_verified), null and the empty string.
+func redactLeaf(v any) any {
+	switch t := v.(type) {
+	case nil, bool:
+		return v
+	case string:
+		if t == "" {
+			return t
+		}
+	}
+	return apiclient.Redacted
+}
+
+func (r *redactor) redactErrors(v any) any {
+	items, ok := v.([]any)
+	if !ok {
+		return r.redactValue(v)
+	}
+	out := make([]any, len(items))
+	for i, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok {
+			out[i] = r.redactValue(it)
+			continue
+		}
+		code, hasCode := m["code"]
+		rest := make(map[string]any, len(m))
+		for k, val := range m {
+			if k != "code" {
+				rest[k] = val
+			}
+		}
+		red := r.redactValue(rest).(map[string]any)
+		if s, isString := code.(string); hasCode && isString {
+			red["code"] = r.scrub(s)
+		} else if hasCode {
+			red["code"] = redactLeaf(code)
+		}
+		out[i] = red
+	}
+	return out
+}
+
+// addResponseSecrets remembers the values of a response's secret-named fields
+// (outside the error list) before the response is judged, so a token shows as
+// [REDACTED] wherever it turns up, not only once it has been captured.
+func (r *redactor) addResponseSecrets(v any) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, val := range t {
+			switch {
+			case k == "errors":
+				continue
+			case secretName(k):
+				r.add(val)
+			}
+			r.addResponseSecrets(val)
+		}
+	case []any:
+		for _, val := range t {
+			r.addResponseSecrets(val)
+		}
+	}
 }
