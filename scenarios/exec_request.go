@@ -127,23 +127,37 @@ func (x *exec) capture(st *Step, doc any, docErr error, h http.Header, res *Step
 		case docErr == nil && doc != nil:
 			v, ok = lookupPath(doc, c.Path)
 		}
-		if ok && c.Regex != nil {
+		secret := secretName(c.Name) || (c.From == FromBody && secretPath(c.Path)) || (c.From == FromHeader && secretName(c.Path))
+		if c.Regex != nil {
+			where += " matching " + c.Regex.String()
+		}
+		if !ok {
+			res.Failures = append(res.Failures, Failure{Check: "capture " + c.Name, Expected: x.secrets.scrub(where), Actual: "(absent)", Pos: c.Pos})
+			continue
+		}
+		if c.Regex != nil {
 			m := c.Regex.FindStringSubmatch(stringify(v))
-			switch {
-			case m == nil:
-				ok = false
-				where += " matching " + c.Regex.String()
-			case len(m) > 1:
+			if m == nil {
+				// The field is there: saying "absent" would send the author looking
+				// for the wrong mistake. A secret's value is not shown.
+				actual := "present (value hidden: a secret), but does not match the regex"
+				if !secret {
+					shown := v
+					if str, ok := v.(string); ok {
+						shown = apiclient.RedactURL(str) // a Location may carry a code
+					}
+					actual = "present, but " + x.secrets.scrub(render(x.secrets.redactValue(shown))) + " does not match the regex"
+				}
+				res.Failures = append(res.Failures, Failure{Check: "capture " + c.Name, Expected: x.secrets.scrub(where), Actual: actual, Pos: c.Pos})
+				continue
+			}
+			if len(m) > 1 {
 				v = m[1]
-			default:
+			} else {
 				v = m[0]
 			}
 		}
-		if !ok {
-			res.Failures = append(res.Failures, Failure{Check: "capture " + c.Name, Expected: where, Actual: "(absent)", Pos: c.Pos})
-			continue
-		}
-		if secretName(c.Name) || (c.From == FromBody && secretPath(c.Path)) || (c.From == FromHeader && secretName(c.Path)) {
+		if secret {
 			x.secrets.add(v)
 		}
 		res.capture(c.Name, v)
