@@ -171,7 +171,11 @@ func TestApp_Update_confirmDialog(t *testing.T) {
 	m.Update(common.SignedInMsg{Session: s})
 	m.Update(tuitest.Key("ctrl+n")) // status
 	m.Update(common.ConfirmMsg{Prompt: "Sign out of the PRODUCTION PBX?", To: "status", Yes: nil})
-	assert.Contains(t, m.View(), "Sign out of the PRODUCTION PBX?")
+	v := m.View()
+	assert.Contains(t, v, "Sign out of the PRODUCTION PBX?")
+	help := v[strings.LastIndex(v, "\n"):]
+	assert.Contains(t, help, "n/esc no")
+	assert.NotContains(t, help, "leave field", "esc answers no in a dialog; the help must not say otherwise")
 	m.Update(tuitest.Key("q"))
 	assert.NotNil(t, m.confirm, "other keys, q included, leave the dialog open")
 	m.Update(tuitest.Key("n"))

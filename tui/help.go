@@ -15,10 +15,16 @@ type helpKeys struct {
 	}
 	global    keys.Global
 	capturing bool
+	// dialog: a yes/no question has every key but ctrl+c, so only its own keys
+	// are true (esc answers no; it does not leave a field).
+	dialog bool
 }
 
 func (h helpKeys) ShortHelp() []key.Binding {
 	out := append([]key.Binding(nil), h.screen.ShortHelp()...)
+	if h.dialog {
+		return append(out, h.global.ForceQuit)
+	}
 	if h.capturing {
 		return append(out, h.global.Cancel, h.global.ForceQuit)
 	}
@@ -27,6 +33,9 @@ func (h helpKeys) ShortHelp() []key.Binding {
 
 func (h helpKeys) FullHelp() [][]key.Binding {
 	out := append([][]key.Binding(nil), h.screen.FullHelp()...)
+	if h.dialog {
+		return append(out, []key.Binding{h.global.ForceQuit})
+	}
 	if h.capturing {
 		return append(out, []key.Binding{h.global.Cancel, h.global.Next, h.global.Prev, h.global.ForceQuit})
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/targetbar"
+	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
 // View implements tea.Model.
@@ -51,6 +52,7 @@ func (m *Model) tabs() string {
 	for i, s := range m.screens {
 		labels[i] = strconv.Itoa(i+1) + " " + s.Title()
 	}
+	labels[m.active] = styles.MarkActive(labels[m.active])
 	// Widths are summed, not rendered, so a frame draws the bar once.
 	widths := make([]int, len(labels))
 	total := 1 + 3*(len(labels)-1) // leading space and " │ " separators
@@ -131,7 +133,7 @@ func (m *Model) chromeBottom() string {
 	m.help.Width = max(1, w-2)
 	km := helpKeys{screen: m.screens[m.active], global: m.ctx.Keys, capturing: m.screens[m.active].Capturing()}
 	if m.confirm != nil {
-		km = helpKeys{screen: m.confirm.KeyMap, global: m.ctx.Keys, capturing: true}
+		km = helpKeys{screen: m.confirm.KeyMap, global: m.ctx.Keys, dialog: true}
 	}
 	helpView := m.ctx.Styles.Help.Render(m.help.View(km))
 	return status + "\n" + helpView

@@ -111,6 +111,7 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		defer lf.Close()
 	}
 	styles.HonourNoColor()
+	styles.DetectBackground()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	hist := openHistory()

@@ -83,6 +83,25 @@ func New(p Palette) Styles {
 	return s
 }
 
+// Plain reports whether colour and text attributes are off (NO_COLOR, a dumb
+// terminal). Then a style can't show what is active or selected, so views mark
+// it with characters too.
+func Plain() bool { return lipgloss.ColorProfile() == termenv.Ascii }
+
+// MarkActive brackets label when Plain, where the active style shows nothing.
+func MarkActive(label string) string {
+	if Plain() {
+		return "[" + label + "]"
+	}
+	return label
+}
+
+// DetectBackground asks the terminal for its background colour now, before the
+// program takes over the input: once Bubble Tea reads stdin, the terminal's answer
+// would go to it and lipgloss would assume a dark background. The answer is cached
+// for every AdaptiveColor.
+func DetectBackground() bool { return lipgloss.HasDarkBackground() }
+
 // HonourNoColor turns colour off for the whole process when NO_COLOR is set
 // (https://no-color.org). Call it once at startup, before the first View.
 func HonourNoColor() {

@@ -133,7 +133,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.forms[resetForm].SetValue("token", msg.token)
-		m.err, m.info = "", "token filled from the mock's outbox"
+		m.err, m.info = "", "token filled from the mock's outbox; type the new password, then enter"
 		return m.switchForm(resetForm, 1)
 	case resetMsg:
 		if !m.reqs.Finish(msg.id) {

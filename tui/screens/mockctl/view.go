@@ -11,6 +11,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/styles"
 	"github.com/pbxauth/pbxauth/tui/components/exchangeview"
 )
 
@@ -110,7 +111,7 @@ func (m *Model) tabs() string {
 			label += " (" + strconv.Itoa(len(m.snap.outbox)) + ")"
 		}
 		if p == m.pane {
-			parts = append(parts, st.Tabs.Active.Render(label))
+			parts = append(parts, st.Tabs.Active.Render(styles.MarkActive(label)))
 		} else {
 			parts = append(parts, st.Tabs.Inactive.Render(label))
 		}

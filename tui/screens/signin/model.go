@@ -251,8 +251,7 @@ func (m *Model) onSignIn(msg signInMsg) tea.Cmd {
 		return m.otp.Focus(0)
 	case *apiclient.TokenPair:
 		m.info, m.err = "signed in", ""
-		m.creds.SetValue("password", "")
-		m.creds.Untouch()
+		m.doneWithForm()
 		return signedIn(common.SessionFromTokens(m.ctx.Now(), msg.creds.Username, msg.creds.Domain, r))
 	}
 	m.err = "sign in: unexpected answer"
@@ -282,8 +281,7 @@ func (m *Model) onWebLogin(msg webLoginMsg) tea.Cmd {
 			s.ExpiresAt = st.ExpiresAt
 		}
 	}
-	m.creds.SetValue("password", "")
-	m.creds.Untouch()
+	m.doneWithForm()
 	return signedIn(s)
 }
 
@@ -304,17 +302,28 @@ func (m *Model) onVerified(msg verifiedMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.err, m.info = "verify code: "+common.DescribeError(msg.err), ""
+		// A rejected code is of no more use: clear it so the next one is typed
+		// fresh, not appended to a masked wrong one.
+		m.otp.SetValue("code", "")
+		m.otp.Untouch()
 		return nil
 	}
 	who := m.pending
 	m.toCredentials()
-	m.creds.SetValue("password", "")
-	m.creds.Untouch()
+	m.doneWithForm()
 	m.info, m.err = "signed in (two-factor)", ""
 	if msg.tokens == nil {
 		m.info = "code accepted, but the PBX answered no tokens"
 	}
 	return signedIn(common.SessionFromTokens(m.ctx.Now(), who.Username, who.Domain, msg.tokens))
+}
+
+// doneWithForm forgets the password and leaves the fields after a sign-in, so
+// the number keys switch screens again (the next stop is usually Status).
+func (m *Model) doneWithForm() {
+	m.creds.SetValue("password", "")
+	m.creds.Untouch()
+	m.creds.Blur()
 }
 
 func (m *Model) toCredentials() {

@@ -116,6 +116,17 @@ func TestModel_SignIn_wrongCode(t *testing.T) {
 	assert.Nil(t, out)
 	assert.Equal(t, "two-factor code", m.Step(), "a wrong code leaves the person on the code step")
 	assert.Contains(t, m.View(), "invalid code")
+	assert.Contains(t, m.View(), "for carol@secure.example.com")
+
+	// The next code is typed into an empty field, not after the masked wrong one.
+	api.EXPECT().VerifyOTP(mock.Anything, mock.Anything, apiclient.Secret("123456")).
+		Return(&apiclient.TokenPair{AccessToken: "a", ExpiresIn: 60}, nil).Once()
+	tuitest.Type(m.Update, "123456")
+	out = m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	require.NotNil(t, out)
+	_, ok := out().(common.SignedInMsg)
+	assert.True(t, ok)
+	assert.False(t, m.Capturing(), "after sign-in no field has focus: 2 goes to Status")
 }
 
 func TestModel_SignIn_invalidFieldsBlockUntilSendAnyway(t *testing.T) {

@@ -15,7 +15,11 @@ func (m *Model) View() string {
 	var b strings.Builder
 	if m.step == stepOTP {
 		b.WriteString(st.Form.Title.Render("Sign in · two-factor code") + "\n\n")
-		b.WriteString(st.Form.Label.Render("for "+m.pending.Username) + "\n")
+		who := m.pending.Username
+		if m.pending.Domain != "" {
+			who += "@" + m.pending.Domain
+		}
+		b.WriteString(st.Form.Label.Render("for "+who) + "\n")
 		sent := "not sent yet: ctrl+e mails it (POST /auth/send_otp)"
 		if m.codeSent {
 			sent = "code sent"

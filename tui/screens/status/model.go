@@ -133,7 +133,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.clear()
 		m.info = "web session logged out"
 		if web {
-			return func() tea.Msg { return common.SignedOutMsg{} }
+			return func() tea.Msg { return common.SignedOutMsg{Notice: "web session logged out"} }
 		}
 		return nil
 	case confirmedMsg:
