@@ -11,8 +11,8 @@ import (
 
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/tui/common"
-	"github.com/pbxauth/pbxauth/tui/styles"
 	"github.com/pbxauth/pbxauth/tui/components/exchangeview"
+	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
 // describe is a fault in words.
