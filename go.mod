@@ -3,6 +3,7 @@ module github.com/pbxauth/pbxauth
 go 1.26.8
 
 require (
+	github.com/dlclark/regexp2 v1.11.0
 	github.com/getkin/kin-openapi v0.152.0
 	github.com/spf13/cobra v1.10.2
 	github.com/stretchr/testify v1.12.1
