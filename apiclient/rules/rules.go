@@ -5,9 +5,11 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
-// Limits from PortSIP's document.
+// Limits from PortSIP's document. They are maxLength limits of JSON Schema, which
+// counts characters (code points), not bytes.
 const (
 	UsernameMaxLen = 64
 	DomainMaxLen   = 280
@@ -44,8 +46,10 @@ func Username(name string, systemLevel bool) *Violation {
 	switch {
 	case name == "":
 		return &Violation{field, "required", "is required"}
-	case len(name) > UsernameMaxLen:
-		return &Violation{field, "max_length", fmt.Sprintf("must be at most %d characters (got %d)", UsernameMaxLen, len(name))}
+	case utf8.RuneCountInString(name) > UsernameMaxLen:
+		// Characters, so a long non-ASCII name is told its real length (the charset
+		// rule refuses it anyway).
+		return &Violation{field, "max_length", fmt.Sprintf("must be at most %d characters (got %d)", UsernameMaxLen, utf8.RuneCountInString(name))}
 	}
 	for _, r := range name {
 		if !usernameRune(r) {
@@ -78,8 +82,8 @@ func Domain(domain string) *Violation {
 	switch {
 	case domain == "":
 		return &Violation{field, "required", "is required"}
-	case len(domain) > DomainMaxLen:
-		return &Violation{field, "max_length", fmt.Sprintf("must be at most %d characters (got %d)", DomainMaxLen, len(domain))}
+	case utf8.RuneCountInString(domain) > DomainMaxLen:
+		return &Violation{field, "max_length", fmt.Sprintf("must be at most %d characters (got %d)", DomainMaxLen, utf8.RuneCountInString(domain))}
 	case strings.TrimSpace(domain) != domain || strings.ContainsAny(domain, " \t\r\n/"):
 		return &Violation{field, "charset", "must be a host name or IP address without spaces or slashes"}
 	}
@@ -91,8 +95,8 @@ func Role(role string) *Violation {
 	if role == "" {
 		return &Violation{"role", "required", "is required"}
 	}
-	if len(role) > RoleMaxLen {
-		return &Violation{"role", "max_length", fmt.Sprintf("must be at most %d characters", RoleMaxLen)}
+	if n := utf8.RuneCountInString(role); n > RoleMaxLen {
+		return &Violation{"role", "max_length", fmt.Sprintf("must be at most %d characters (got %d)", RoleMaxLen, n)}
 	}
 	return nil
 }
