@@ -27,7 +27,7 @@ func buildScreens(ctx *common.Context, opts Options) []common.Screen {
 		signin.New(ctx),
 		status.New(ctx),
 		metadata.New(ctx),
-		social.New(ctx),
+		social.New(ctx, opts.Clipboard),
 		forgot.New(ctx),
 		profiles.New(ctx, opts.Profiles, opts.MockTarget),
 		inspector.New(ctx, inspector.Options{Store: opts.History, Clipboard: opts.Clipboard, ExportDir: opts.ExportDir}),

@@ -33,7 +33,8 @@ func (g Global) ShortHelp() []key.Binding {
 	return []key.Binding{g.Next, g.Help, g.Quit}
 }
 
-// FullHelp implements help.KeyMap.
+// FullHelp implements help.KeyMap. Cancel is left out: with no field focused, esc
+// means what each screen's own help says (cancel a request, back to the list).
 func (g Global) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{g.Next, g.Prev, g.Jump}, {g.Cancel, g.Help, g.Quit, g.ForceQuit}}
+	return [][]key.Binding{{g.Next, g.Prev, g.Jump}, {g.Help, g.Quit, g.ForceQuit}}
 }

@@ -81,7 +81,9 @@ func safeName(s string) string {
 }
 
 func exportSummary(path string, exp *history.Export) string {
-	s := fmt.Sprintf("exported %d step(s) to %s — rerun: pbxauth run %s", exp.Steps, path, filepath.Base(path))
+	// The full path in the rerun too: the export directory need not be the
+	// working directory.
+	s := fmt.Sprintf("exported %d step(s) to %s — rerun: pbxauth run %s", exp.Steps, path, path)
 	for _, v := range exp.Vars {
 		s += " --var " + v + "=…"
 	}

@@ -263,6 +263,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.ScrollUp):
 		m.vp.HalfPageUp()
 	case key.Matches(msg, k.Search):
+		m.info, m.err = "", "" // the line shows the search's matches from now on
 		m.searching = true
 		m.search.SetValue(m.query)
 		m.search.CursorEnd()

@@ -98,6 +98,9 @@ type Model struct {
 	spinning bool
 	barWidth int
 
+	// staleRun: the target changed during the run; its results clear when it ends.
+	staleRun bool
+
 	detail   bool
 	detailVP viewport.Model
 	// detailStep is the step the open result shows: the failed one, else the last.
@@ -185,6 +188,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			if m.cancelled {
 				m.summary = "run cancelled · " + m.summary
 			}
+			if m.staleRun {
+				m.clearResults()
+			}
 		}
 		return nil
 	case spinner.TickMsg:
@@ -200,6 +206,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case common.TargetChangedMsg:
 		m.allowMutations = false
+		// Results belong to the target they ran on: a run in flight is cancelled
+		// (its rows clear once it has stopped), finished ones clear now.
+		if m.running {
+			if m.cancel != nil {
+				m.cancel()
+			}
+			m.cancelled, m.staleRun = true, true
+			return nil
+		}
+		m.clearResults()
 		return nil
 	case tea.KeyMsg:
 		if m.detail {
@@ -285,6 +301,15 @@ func (m *Model) onDetailKey(msg tea.KeyMsg) tea.Cmd {
 		m.detailVP.HalfPageDown()
 	}
 	return nil
+}
+
+// clearResults forgets the last run's results (the target changed).
+func (m *Model) clearResults() {
+	for _, r := range m.rows {
+		r.state, r.steps, r.result = idle, nil, nil
+	}
+	m.runRows, m.done, m.summary, m.staleRun = nil, 0, "", false
+	m.detail, m.detailStep = false, nil
 }
 
 func (m *Model) current() *row {

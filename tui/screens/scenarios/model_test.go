@@ -276,3 +276,26 @@ func TestModel_reload_readsTheDirectoryAgain(t *testing.T) {
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+r"))))
 	assert.Len(t, m.rows, n+1)
 }
+
+func TestModel_targetChange_clearsResultsOfTheOldTarget(t *testing.T) {
+	m := setup(t, func(common.Target, bool) (Runner, error) { return scripted{}, nil })
+	m.Update(tuitest.Key("space"))
+	m.Update(tuitest.Key("down"))
+	m.Update(tuitest.Key("space"))
+	drive(t, m, "enter")
+	require.Equal(t, failed, m.rows[1].state)
+	m.Update(common.TargetChangedMsg{Target: common.Target{Profile: "lab", BaseURL: "https://lab:8887"}})
+	assert.Equal(t, idle, m.rows[1].state, "a result of the old target is not shown against the new one")
+	assert.NotContains(t, m.View(), "1 failed")
+
+	// A run in flight is cancelled, and its rows clear once it has stopped.
+	m = setup(t, func(common.Target, bool) (Runner, error) { return blocking{}, nil })
+	cmd := m.Update(tuitest.Key("enter"))
+	cmd().(tea.BatchMsg)[0]()
+	m.Update(tuitest.Run(t, m.waitCmd))
+	m.Update(common.TargetChangedMsg{Target: common.Target{Profile: "lab", BaseURL: "https://lab:8887"}})
+	for m.Running() {
+		m.Update(tuitest.Run(t, m.waitCmd))
+	}
+	assert.Equal(t, idle, m.rows[0].state)
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/rules"
 	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/clipboard"
 	"github.com/pbxauth/pbxauth/tui/components/form"
 )
 
@@ -38,11 +39,15 @@ type Model struct {
 	what, url string
 	err, info string
 	width     int
+	clip      clipboard.Clipboard
 }
 
-// New builds the screen.
-func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, keys: DefaultKeyMap()}
+// copiedMsg is the clipboard's answer.
+type copiedMsg struct{ err error }
+
+// New builds the screen; clip takes the URL on ctrl+y (nil: copying is unavailable).
+func New(ctx *common.Context, clip clipboard.Clipboard) *Model {
+	m := &Model{ctx: ctx, keys: DefaultKeyMap(), clip: clip}
 	m.form = form.New(ctx.Styles, validate,
 		form.Field{Key: "provider", Label: "Provider", Placeholder: "identity provider", Hint: "PortSIP knows only microsoft"},
 		form.Field{Key: "domain", Label: "Domain", Placeholder: "tenant domain"},
@@ -51,6 +56,7 @@ func New(ctx *common.Context) *Model {
 	m.form.SetValue("provider", "microsoft")
 	m.form.SetValue("callback_url", DefaultCallback)
 	m.form.SetValue("domain", ctx.Target.DefaultDomain)
+	m.updateKeys()
 	return m
 }
 
@@ -91,7 +97,14 @@ func (m *Model) Cancel() { m.reqs.Cancel() }
 
 // Update implements common.Screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	defer m.updateKeys()
 	switch msg := msg.(type) {
+	case copiedMsg:
+		m.info = "copied the URL to the clipboard (OSC 52)"
+		if msg.err != nil {
+			m.info = "copy: " + msg.err.Error()
+		}
+		return nil
 	case resultMsg:
 		if !m.reqs.Finish(msg.id) {
 			return nil
@@ -122,6 +135,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.send("url", true)
 		case key.Matches(msg, m.keys.Microsoft):
 			return m.send("location", false)
+		case key.Matches(msg, m.keys.Copy):
+			if m.url == "" {
+				return nil
+			}
+			return common.To(ID, copyURL(m.clip, apiclient.RedactURL(m.url)))
 		}
 	}
 	return m.form.Update(msg)
@@ -140,12 +158,22 @@ func (m *Model) send(what string, anyway bool) tea.Cmd {
 		}
 	}
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-	m.err, m.url = "", ""
+	m.err, m.url, m.info = "", "", ""
 	if what == "location" {
 		return common.To(ID, byMicrosoft(ctx, m.ctx.API, id, m.form.Value("domain")))
 	}
 	req := apiclient.SocialSignIn{Provider: m.form.Value("provider"), Domain: m.form.Value("domain"), CallbackURL: m.form.Value("callback_url")}
 	return common.To(ID, socialSignIn(ctx, m.ctx.API, id, req))
+}
+
+// copyURL copies the URL as shown (redacted), the one a browser needs.
+func copyURL(clip clipboard.Clipboard, u string) tea.Cmd {
+	return func() tea.Msg {
+		if clip == nil {
+			return copiedMsg{err: clipboard.ErrUnavailable}
+		}
+		return copiedMsg{err: clip.Copy(u)}
+	}
 }
 
 func socialSignIn(ctx context.Context, api apiclient.API, id uint64, req apiclient.SocialSignIn) tea.Cmd {

@@ -11,9 +11,23 @@ import (
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
 
+// clip records what is copied.
+type clip struct{ got []string }
+
+func (c *clip) Copy(s string) error { c.got = append(c.got, s); return nil }
+
 func setup(t *testing.T) (*Model, *mocks.API) {
+	return setupClip(t, nil)
+}
+
+func setupClip(t *testing.T, cb *clip) (*Model, *mocks.API) {
 	api := mocks.NewAPI(t)
-	m := New(tuitest.Context(api))
+	var m *Model
+	if cb != nil {
+		m = New(tuitest.Context(api), cb)
+	} else {
+		m = New(tuitest.Context(api), nil)
+	}
 	m.SetSize(80, 20)
 	m.Update(tuitest.Key("tab"))
 	m.Update(tuitest.Key("tab")) // domain
@@ -61,4 +75,19 @@ func TestModel_Social_missingDomainIsMarked(t *testing.T) {
 	m, _ := setup(t)
 	assert.Nil(t, m.Update(tuitest.Key("enter")))
 	assert.Contains(t, m.View(), "is required")
+}
+
+func TestModel_Social_copiesTheWholeURL(t *testing.T) {
+	cb := &clip{}
+	m, api := setupClip(t, cb)
+	assert.False(t, m.keys.Copy.Enabled(), "nothing to copy yet")
+	tuitest.Type(m.Update, "contoso.com")
+	long := "https://login.example/authorize?client_id=x&redirect_uri=https%3A%2F%2Flocalhost%2Fcallback&response_type=code&scope=openid+profile+email&state=abc"
+	api.EXPECT().SignInWithSocialAccount(mock.Anything, mock.Anything).
+		Return(&apiclient.SocialSignInResult{URL: long}, nil).Once()
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	assert.True(t, m.keys.Copy.Enabled())
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+y"))))
+	assert.Equal(t, []string{long}, cb.got, "one line, not the wrapped one on screen")
+	assert.Contains(t, m.View(), "copied the URL")
 }

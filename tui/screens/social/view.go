@@ -28,6 +28,11 @@ func (m *Model) View() string {
 		u := apiclient.RedactURL(m.url)
 		b.WriteString(st.Form.Section.Render(label) + "\n")
 		b.WriteString(ansi.Hardwrap(u, max(10, m.width-1), false))
+		if m.info != "" {
+			b.WriteString("\n\n" + st.Form.Success.Render(m.info))
+		} else {
+			b.WriteString("\n\n" + st.Form.Hint.Render("ctrl+y copies it whole (the lines above are wrapped)"))
+		}
 	default:
 		b.WriteString(st.Form.Hint.Render("enter asks for the IdP URL; ctrl+b tries the web login redirect"))
 	}
