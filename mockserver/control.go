@@ -1,14 +1,16 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/pbxauth/pbxauth/apiclient/rules"
 )
 
 // The control API under /_mock/ drives the mock from scenarios and scripts: read the
@@ -16,25 +18,27 @@ import (
 // answers errors with PortSIP's error body. Request bodies are read as JSON whatever
 // their Content-Type, so a bare `curl -d '{...}'` works.
 
-// controlRoutes maps each control path to its methods.
-func (s *Server) controlRoute(path string) map[string]func(*http.Request) response {
+type controlHandler func(*http.Request, url.Values) response
+
+// controlRoute maps each control path to its methods.
+func (s *Server) controlRoute(path string) map[string]controlHandler {
 	switch path {
 	case "/_mock", "/_mock/":
-		return map[string]func(*http.Request) response{http.MethodGet: s.ctlIndex}
+		return map[string]controlHandler{http.MethodGet: s.ctlIndex}
 	case "/_mock/outbox":
-		return map[string]func(*http.Request) response{http.MethodGet: s.ctlOutbox, http.MethodDelete: s.ctlClearOutbox}
+		return map[string]controlHandler{http.MethodGet: s.ctlOutbox, http.MethodDelete: s.ctlClearOutbox}
 	case "/_mock/outbox/last":
-		return map[string]func(*http.Request) response{http.MethodGet: s.ctlLastMail}
+		return map[string]controlHandler{http.MethodGet: s.ctlLastMail}
 	case "/_mock/requests":
-		return map[string]func(*http.Request) response{http.MethodGet: s.ctlRequests}
+		return map[string]controlHandler{http.MethodGet: s.ctlRequests}
 	case "/_mock/reset":
-		return map[string]func(*http.Request) response{http.MethodPost: s.ctlReset}
+		return map[string]controlHandler{http.MethodPost: s.ctlReset}
 	case "/_mock/clock":
-		return map[string]func(*http.Request) response{http.MethodGet: s.ctlClock, http.MethodPost: s.ctlAdvance}
+		return map[string]controlHandler{http.MethodGet: s.ctlClock, http.MethodPost: s.ctlAdvance}
 	case "/_mock/faults":
-		return map[string]func(*http.Request) response{http.MethodGet: s.ctlFaults, http.MethodPost: s.ctlSetFaults, http.MethodDelete: s.ctlClearFaults}
+		return map[string]controlHandler{http.MethodGet: s.ctlFaults, http.MethodPost: s.ctlSetFaults, http.MethodDelete: s.ctlClearFaults}
 	case "/_mock/stats":
-		return map[string]func(*http.Request) response{http.MethodGet: s.ctlStats}
+		return map[string]controlHandler{http.MethodGet: s.ctlStats}
 	}
 	return nil
 }
@@ -47,39 +51,59 @@ func (s *Server) serveControl(r *http.Request) response {
 	if methods == nil {
 		return errorResponse(http.StatusNotFound, CodeNotFound, "no control endpoint at "+r.URL.Path+" (GET /_mock/ lists them)", nil)
 	}
-	h, ok := methods[r.Method]
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	h, ok := methods[method]
 	if !ok {
 		allowed := make([]string, 0, len(methods))
-		for _, m := range []string{http.MethodDelete, http.MethodGet, http.MethodPost} {
-			if methods[m] != nil {
-				allowed = append(allowed, m)
-			}
+		for m := range methods {
+			allowed = append(allowed, m)
 		}
-		resp := errorResponse(http.StatusMethodNotAllowed, CodeMethodNotAllowed,
-			"method "+r.Method+" is not allowed here; use "+strings.Join(allowed, " or "), map[string]any{"allowed": allowed})
-		resp.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
-		return resp
+		return methodNotAllowed(r.Method, allowed...)
 	}
-	return h(r)
+	q, v := parseQuery(r)
+	if v != nil {
+		return invalid(*v)
+	}
+	return h(r, q)
 }
 
-func (s *Server) ctlIndex(*http.Request) response {
+// parseQuery parses a request's query strictly: url.URL.Query drops what it cannot
+// parse, which would read ?domain=%ZZ as no domain at all.
+func parseQuery(r *http.Request) (url.Values, *violation) {
+	if r.URL.RawQuery == "" {
+		return nil, nil
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		hint := "a bad %-escape"
+		if strings.Contains(err.Error(), "semicolon") {
+			hint = "separate parameters with &, not ;"
+		}
+		return nil, &violation{field: "query", rule: "query", hint: hint}
+	}
+	return q, nil
+}
+
+func (s *Server) ctlIndex(*http.Request, url.Values) response {
 	return jsonResponse(http.StatusOK, map[string]any{
 		"endpoints": []string{
 			"GET /_mock/outbox[?kind=otp|reset&to=&username=&domain=]", "GET /_mock/outbox/last[?same filters]",
 			"DELETE /_mock/outbox", "GET /_mock/requests[?limit=N]", "POST /_mock/reset[?keep=faults]",
 			"GET /_mock/clock", `POST /_mock/clock {"advance":"31m"}`,
 			"GET /_mock/faults", `POST /_mock/faults {"<operationId>":{"status":500,"latency":"300ms","error_rate":0.2,"drop":false}}`,
-			"DELETE /_mock/faults", "GET /_mock/stats",
+			"DELETE /_mock/faults (or POST {})", "GET /_mock/stats",
 			"GET /_mock/idp/<domain>/oauth2/v2.0/authorize (simulated Microsoft 365 sign-in)",
 		},
-		"now": s.Now().UTC().Format(time.RFC3339Nano),
+		"notes": "HEAD works wherever GET does; OPTIONS answers 204 with Allow",
+		"now":   s.Now().UTC().Format(time.RFC3339Nano),
 	})
 }
 
 // filteredMails applies the outbox filters of the query.
-func (s *Server) filteredMails(r *http.Request) []Mail {
-	q := r.URL.Query()
+func (s *Server) filteredMails(q url.Values) []Mail {
 	mails := s.Outbox()
 	out := mails[:0]
 	for _, m := range mails {
@@ -93,29 +117,29 @@ func (s *Server) filteredMails(r *http.Request) []Mail {
 	return out
 }
 
-func (s *Server) ctlOutbox(r *http.Request) response {
-	return jsonResponse(http.StatusOK, s.filteredMails(r))
+func (s *Server) ctlOutbox(_ *http.Request, q url.Values) response {
+	return jsonResponse(http.StatusOK, s.filteredMails(q))
 }
 
-func (s *Server) ctlLastMail(r *http.Request) response {
-	mails := s.filteredMails(r)
+func (s *Server) ctlLastMail(_ *http.Request, q url.Values) response {
+	mails := s.filteredMails(q)
 	if len(mails) == 0 {
 		return errorResponse(http.StatusNotFound, CodeNotFound, "no mail matches", nil)
 	}
 	return jsonResponse(http.StatusOK, mails[len(mails)-1])
 }
 
-func (s *Server) ctlClearOutbox(*http.Request) response {
+func (s *Server) ctlClearOutbox(*http.Request, url.Values) response {
 	s.ClearOutbox()
 	return emptyResponse(http.StatusNoContent)
 }
 
-func (s *Server) ctlRequests(r *http.Request) response {
+func (s *Server) ctlRequests(_ *http.Request, q url.Values) response {
 	entries := s.Requests()
-	if l := r.URL.Query().Get("limit"); l != "" {
+	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 0 {
-			return invalid("limit", "type", "must be a whole number of at least 0")
+			return invalid(violation{field: "limit", rule: "type", hint: "a whole number of at least 0"})
 		}
 		if n < len(entries) {
 			entries = entries[len(entries)-n:]
@@ -124,12 +148,19 @@ func (s *Server) ctlRequests(r *http.Request) response {
 	return jsonResponse(http.StatusOK, entries)
 }
 
-func (s *Server) ctlReset(r *http.Request) response {
+// resetKeeps are the values of POST /_mock/reset?keep=.
+var resetKeeps = []string{"faults"}
+
+func (s *Server) ctlReset(_ *http.Request, q url.Values) response {
 	// ?keep=faults: a scenario runner resets between scenarios but keeps the faults
 	// the tester set for the whole run.
+	keep := q.Get("keep")
+	if keep != "" && keep != "faults" {
+		return invalid(violation{field: "keep", rule: "one_of", hint: strings.Join(resetKeeps, ", ") + " (or leave it out)"})
+	}
 	faults := s.faults.Load()
 	s.Reset()
-	if r.URL.Query().Get("keep") == "faults" {
+	if keep == "faults" {
 		s.faults.Store(faults)
 	}
 	return emptyResponse(http.StatusNoContent)
@@ -147,70 +178,172 @@ func (s *Server) clockState() response {
 	})
 }
 
-func (s *Server) ctlClock(*http.Request) response { return s.clockState() }
+func (s *Server) ctlClock(*http.Request, url.Values) response { return s.clockState() }
 
-func (s *Server) ctlAdvance(r *http.Request) response {
-	var in struct {
-		Advance *Duration `json:"advance"`
-	}
-	if resp, ok := readControlJSON(r, &in); !ok {
+const advanceExample = `e.g. {"advance":"31m"}`
+
+func (s *Server) ctlAdvance(r *http.Request, _ url.Values) response {
+	obj, resp, ok := readControlObject(r)
+	if !ok {
 		return resp
 	}
-	if in.Advance == nil {
-		return invalid("advance", "required", `is required, e.g. {"advance":"31m"}`)
+	for k := range obj {
+		if k != "advance" {
+			return invalid(violation{field: k, rule: "unknown_field", hint: "advance"})
+		}
 	}
-	if *in.Advance < 0 {
-		return invalid("advance", "range", "must not be negative: the mock clock only moves forward")
+	raw, ok := obj["advance"]
+	if !ok || isNull(raw) {
+		return invalid(violation{field: "advance", rule: "required", hint: advanceExample})
 	}
-	s.AdvanceClock(time.Duration(*in.Advance))
+	d, v := parseDuration("advance", raw)
+	if v != nil {
+		return invalid(*v)
+	}
+	if d <= 0 {
+		return invalid(violation{field: "advance", rule: "range", hint: "more than 0: the mock clock only moves forward"})
+	}
+	if room, ok := s.tryAdvanceClock(d); !ok {
+		return invalid(violation{field: "advance", rule: "range", limit: room.String(),
+			hint: "at most " + room.String() + ": the clock is " + time.Duration(s.offset.Load()).String() +
+				" ahead, and " + MaxClockOffset.String() + " is as far as it goes (POST /_mock/reset brings it back)"})
+	}
 	return s.clockState()
 }
 
-func (s *Server) ctlFaults(*http.Request) response { return jsonResponse(http.StatusOK, s.Faults()) }
+func (s *Server) ctlFaults(*http.Request, url.Values) response {
+	return jsonResponse(http.StatusOK, s.Faults())
+}
 
-func (s *Server) ctlSetFaults(r *http.Request) response {
-	var in map[string]Fault
-	if resp, ok := readControlJSON(r, &in); !ok {
+func (s *Server) ctlSetFaults(r *http.Request, _ url.Values) response {
+	obj, resp, ok := readControlObject(r)
+	if !ok {
 		return resp
 	}
-	if vs := checkFaults(in); len(vs) > 0 {
+	in, vs := decodeFaults(obj)
+	if len(vs) == 0 {
+		vs = checkFaults(in)
+	}
+	if len(vs) > 0 {
 		return validationFailed(vs)
 	}
 	s.SetFaults(in)
 	return jsonResponse(http.StatusOK, s.Faults())
 }
 
-func (s *Server) ctlClearFaults(*http.Request) response {
+func (s *Server) ctlClearFaults(*http.Request, url.Values) response {
 	s.SetFaults(nil)
 	return emptyResponse(http.StatusNoContent)
 }
 
-func (s *Server) ctlStats(*http.Request) response { return jsonResponse(http.StatusOK, s.Stats()) }
+func (s *Server) ctlStats(*http.Request, url.Values) response {
+	return jsonResponse(http.StatusOK, s.Stats())
+}
 
-// readControlJSON decodes a control request's JSON body strictly (unknown fields are
-// refused, so a misspelt key is not silently ignored).
-func readControlJSON(r *http.Request, v any) (response, bool) {
+// readControlObject reads a control request's body, which must be one JSON object,
+// into its raw members. Fields are then decoded one by one, so every error names the
+// field and says in words what it must be (no Go type names), and a null body is
+// refused rather than read as an empty object.
+func readControlObject(r *http.Request) (map[string]json.RawMessage, response, bool) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
 	if len(body) > MaxBodyBytes {
-		return tooLarge(), false
+		return nil, tooLarge(), false
 	}
 	if err != nil {
-		return invalid("body", "read", "could not be read completely"), false
+		return nil, invalid(violation{field: "body", rule: "read"}), false
 	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return invalid("body", "required", "is required (a JSON object)"), false
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil, invalid(violation{field: "body", rule: "required", hint: "a JSON object"}), false
 	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		msg := err.Error()
-		if strings.HasPrefix(msg, "json: ") {
-			msg = strings.TrimPrefix(msg, "json: ")
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &obj); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, invalid(violation{field: "body", rule: "type", hint: "a JSON object"}), false
 		}
-		return validationFailed([]rules.Violation{{Field: "body", Rule: "json", Message: "is not valid: " + msg}}), false
+		return nil, invalid(violation{field: "body", rule: "json", hint: jsonProblem(err)}), false
 	}
-	if dec.More() {
-		return invalid("body", "json", "holds more than one JSON value"), false
+	if obj == nil { // the body was null
+		return nil, invalid(violation{field: "body", rule: "type", hint: "a JSON object"}), false
 	}
-	return response{}, true
+	return obj, response{}, true
+}
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+// parseDuration reads a duration field: a string with a unit, such as "300ms". A bare
+// number is refused: it has no unit, and reading it as nanoseconds surprises.
+func parseDuration(field string, raw json.RawMessage) (time.Duration, *violation) {
+	var str string
+	if err := json.Unmarshal(raw, &str); err != nil {
+		return 0, &violation{field: field, rule: "type", hint: `a string with a unit, such as "300ms" or "31m" (a bare number has no unit)`}
+	}
+	d, err := time.ParseDuration(str)
+	if err != nil {
+		return 0, &violation{field: field, rule: "format", hint: `a duration such as "300ms", "31m" or "1h30m"`}
+	}
+	return d, nil
+}
+
+// faultFields are the members of a fault, in the order errors list them.
+var faultFields = []string{"status", "latency", "error_rate", "drop"}
+
+// decodeFaults reads a fault set keyed by operationId, field by field.
+func decodeFaults(obj map[string]json.RawMessage) (map[string]Fault, []violation) {
+	ops := make([]string, 0, len(obj))
+	for op := range obj {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	out := make(map[string]Fault, len(obj))
+	var vs []violation
+	for _, op := range ops {
+		var members map[string]json.RawMessage
+		if err := json.Unmarshal(obj[op], &members); err != nil || members == nil {
+			vs = append(vs, violation{field: op, rule: "type", hint: `a JSON object such as {"status":500}`})
+			continue
+		}
+		var f Fault
+		for _, k := range sortedKeys(members) {
+			raw, field := members[k], op+"."+k
+			if isNull(raw) {
+				continue
+			}
+			var err error
+			switch k {
+			case "status":
+				if err = json.Unmarshal(raw, &f.Status); err != nil {
+					vs = append(vs, violation{field: field, rule: "type", hint: "a whole number (an HTTP status)"})
+				}
+			case "latency":
+				d, v := parseDuration(field, raw)
+				if v != nil {
+					vs = append(vs, *v)
+				}
+				f.Latency = Duration(d)
+			case "error_rate":
+				if err = json.Unmarshal(raw, &f.ErrorRate); err != nil {
+					vs = append(vs, violation{field: field, rule: "type", hint: "a number from 0 to 1"})
+				}
+			case "drop":
+				if err = json.Unmarshal(raw, &f.Drop); err != nil {
+					vs = append(vs, violation{field: field, rule: "type", hint: "true or false"})
+				}
+			default:
+				vs = append(vs, violation{field: field, rule: "unknown_field", hint: strings.Join(faultFields, ", ")})
+			}
+		}
+		out[op] = f
+	}
+	return out, vs
+}
+
+func sortedKeys(m map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

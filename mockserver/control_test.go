@@ -124,8 +124,8 @@ func TestControl_clock(t *testing.T) {
 	for _, bad := range []struct{ body, field, rule string }{
 		{`{"advance":"-1m"}`, "advance", "range"},
 		{`{}`, "advance", "required"},
-		{`{"advance":"soon"}`, "body", "json"},
-		{`{"advanse":"1m"}`, "body", "json"},
+		{`{"advance":"soon"}`, "advance", "format"},
+		{`{"advanse":"1m"}`, "advanse", "unknown_field"},
 		{``, "body", "required"},
 	} {
 		status, body := h.control(http.MethodPost, "/_mock/clock", bad.body)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/pbxauth/pbxauth/apiclient"
-	"github.com/pbxauth/pbxauth/apiclient/rules"
 )
 
 // Error codes the mock answers besides PortSIP's documented three. Clients read codes
@@ -28,12 +27,6 @@ type errorItem struct {
 
 type errorBody struct {
 	Errors []errorItem `json:"errors"`
-}
-
-// fieldDetail is the detail of a VALIDATE_FAILED entry: which field broke which rule.
-type fieldDetail struct {
-	Field string `json:"field"`
-	Rule  string `json:"rule"`
 }
 
 // response is what an operation answers; the dispatcher writes it and journals it
@@ -64,23 +57,6 @@ func emptyResponse(status int) response { return response{status: status} }
 
 func errorResponse(status int, code, msg string, detail any) response {
 	return jsonResponse(status, errorBody{Errors: []errorItem{{Code: code, Message: msg, Detail: detail}}})
-}
-
-// validationFailed answers 400 VALIDATE_FAILED with one entry per broken rule.
-func validationFailed(vs []rules.Violation) response {
-	items := make([]errorItem, len(vs))
-	for i, v := range vs {
-		items[i] = errorItem{
-			Code:    apiclient.CodeValidateFailed,
-			Message: v.Field + " " + v.Message,
-			Detail:  fieldDetail{Field: v.Field, Rule: v.Rule},
-		}
-	}
-	return jsonResponse(http.StatusBadRequest, errorBody{Errors: items})
-}
-
-func invalid(field, rule, msg string) response {
-	return validationFailed([]rules.Violation{{Field: field, Rule: rule, Message: msg}})
 }
 
 // unauthorized answers 401 UNAUTHORIZED. Its messages never tell which part of a

@@ -2,13 +2,13 @@ package mockserver
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sort"
 	"time"
 
-	"github.com/pbxauth/pbxauth/apiclient/rules"
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 )
 
@@ -28,27 +28,23 @@ type Fault struct {
 // MaxFaultLatency bounds Fault.Latency, so a typo cannot hang a test for hours.
 const MaxFaultLatency = 5 * time.Minute
 
-// Duration is a time.Duration that reads and writes JSON as "300ms" (a number is
-// read as nanoseconds).
+// Duration is a time.Duration that reads and writes JSON as Go's duration text,
+// such as "300ms".
 type Duration time.Duration
 
 // MarshalJSON writes the duration as Go's duration text.
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
 
-// UnmarshalJSON reads "300ms", "1.5s" or nanoseconds.
+// UnmarshalJSON reads "300ms", "1.5s", "31m". A bare number is refused: it carries no
+// unit, and reading 5 as 5 nanoseconds surprises everyone who meant seconds.
 func (d *Duration) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		var n int64
-		if err2 := json.Unmarshal(b, &n); err2 != nil {
-			return fmt.Errorf("duration must be a string like \"300ms\"")
-		}
-		*d = Duration(n)
-		return nil
+		return errors.New(`a duration must be a string with a unit, such as "300ms" (a bare number has no unit)`)
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("duration %q: use a form like \"300ms\" or \"2s\"", s)
+		return fmt.Errorf(`duration %q: use a form like "300ms" or "2s"`, s)
 	}
 	*d = Duration(v)
 	return nil
@@ -57,23 +53,23 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // String is Go's duration text.
 func (d Duration) String() string { return time.Duration(d).String() }
 
-// problem says what is wrong with a fault, for the field named field.
-func (f Fault) problems(op string) []rules.Violation {
-	var vs []rules.Violation
+// problems says what is wrong with the fault of operation op.
+func (f Fault) problems(op string) []violation {
+	var vs []violation
 	if f.Status != 0 && (f.Status < 400 || f.Status > 599) {
-		vs = append(vs, rules.Violation{Field: op + ".status", Rule: "range", Message: "must be an error status from 400 to 599"})
+		vs = append(vs, violation{field: op + ".status", rule: "range", limit: []int{400, 599}, hint: "an error status from 400 to 599"})
 	}
 	if f.Latency < 0 || time.Duration(f.Latency) > MaxFaultLatency {
-		vs = append(vs, rules.Violation{Field: op + ".latency", Rule: "range", Message: "must be between 0 and " + MaxFaultLatency.String()})
+		vs = append(vs, violation{field: op + ".latency", rule: "range", limit: MaxFaultLatency.String(), hint: "between 0 and " + MaxFaultLatency.String()})
 	}
 	if f.ErrorRate < 0 || f.ErrorRate > 1 || f.ErrorRate != f.ErrorRate {
-		vs = append(vs, rules.Violation{Field: op + ".error_rate", Rule: "range", Message: "must be between 0 and 1"})
+		vs = append(vs, violation{field: op + ".error_rate", rule: "range", limit: []int{0, 1}, hint: "between 0 and 1"})
 	}
 	return vs
 }
 
 // checkFaults validates a fault set keyed by operationId.
-func checkFaults(f map[string]Fault) []rules.Violation {
+func checkFaults(f map[string]Fault) []violation {
 	known := map[string]bool{}
 	for _, id := range spec.OperationIDs() {
 		known[id] = true
@@ -83,10 +79,10 @@ func checkFaults(f map[string]Fault) []rules.Violation {
 		ops = append(ops, op)
 	}
 	sort.Strings(ops)
-	var vs []rules.Violation
+	var vs []violation
 	for _, op := range ops {
 		if !known[op] {
-			vs = append(vs, rules.Violation{Field: op, Rule: "unknown_operation", Message: "is not an operationId of the API"})
+			vs = append(vs, violation{field: op, rule: "unknown_operation"})
 			continue
 		}
 		vs = append(vs, f[op].problems(op)...)

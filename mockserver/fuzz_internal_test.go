@@ -41,7 +41,7 @@ func FuzzDecodeBody(f *testing.F) {
 				t.Fatalf("%s: fields returned with violations", r.id)
 			}
 			for _, v := range vs {
-				if v.Field == "" || v.Rule == "" || v.Message == "" {
+				if v.field == "" || v.rule == "" || v.message() == "" || ruleTexts[v.rule] == nil {
 					t.Fatalf("%s: incomplete violation %+v", r.id, v)
 				}
 			}

@@ -121,7 +121,7 @@ func (s *Server) answer(r *http.Request) (rt *route, body []byte, resp response,
 			return rt, body[:MaxBodyBytes], tooLarge(), false
 		}
 		if err != nil {
-			return rt, body, invalid("body", "read", "could not be read completely"), false
+			return rt, body, invalid(violation{field: "body", rule: "read"}), false
 		}
 		fields, vs := decodeBody(rt, body)
 		if len(vs) > 0 {

@@ -20,11 +20,11 @@ func (s *Server) retrieveMetadata(st *state, rq *request) response {
 		return response{status: http.StatusOK, body: st.dir.infoJSON, ctype: jsonType}
 	}
 	if v := rules.Domain(domain); v != nil {
-		return validationFailed([]rules.Violation{*v})
+		return invalid(fromRules(*v, nil))
 	}
 	t := st.dir.tenant(domain)
 	if t == nil {
-		return invalid("domain", "unknown_tenant", "is not a tenant of this PBX")
+		return invalid(violation{field: "domain", rule: "unknown_tenant"})
 	}
 	m := st.dir.sysMeta
 	m.Name, m.Domain, m.Website, m.AvatarURL = t.Name, t.Domain, t.Website, t.AvatarURL
@@ -44,7 +44,7 @@ func (s *Server) signIn(st *state, rq *request) response {
 	if rq.r.URL.RawQuery != "" {
 		if qr := rq.r.URL.Query().Get("qr"); qr != "" {
 			if _, err := strconv.ParseBool(qr); err != nil {
-				return invalid("qr", "type", "must be true or false")
+				return invalid(violation{field: "qr", rule: "type", hint: "true or false"})
 			}
 		}
 	}
@@ -96,7 +96,7 @@ func (s *Server) sendOTP(st *state, rq *request) response {
 func (s *Server) verifyOTP(st *state, rq *request) response {
 	code := rq.fields["code"]
 	if !isOTPShape(code) {
-		return invalid("code", "format", "must be the 6 digits of the mailed code")
+		return invalid(violation{field: "code", rule: "format", hint: "the 6 digits of the mailed code"})
 	}
 	var acct *account
 	var gen uint64

@@ -1,13 +1,10 @@
 package mockserver
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/pbxauth/pbxauth/apiclient/rules"
 )
 
 // POST /auth/forget_password (forgetPassword): a reset link for an existing account
@@ -18,7 +15,7 @@ func (s *Server) forgetPassword(st *state, rq *request) response {
 	f := rq.fields
 	cb, err := url.Parse(f["callback_url"])
 	if err != nil || (cb.Scheme != "http" && cb.Scheme != "https") || cb.Host == "" {
-		return invalid("callback_url", "url", "must be an absolute http or https URL")
+		return invalid(violation{field: "callback_url", rule: "url"})
 	}
 	// The token is made whether or not the account exists, so both cost the same.
 	tok := newToken()
@@ -55,7 +52,7 @@ func (s *Server) resetPassword(st *state, rq *request) response {
 		return errBadResetToken()
 	}
 	if v := checkPolicy(st.dir.policy(rt.acct), pw); v != nil {
-		return validationFailed([]rules.Violation{*v})
+		return invalid(*v)
 	}
 	// take, not the get above, decides: of two concurrent resets one wins.
 	if _, ok := st.resets.take(now, tok); !ok || !st.dir.changePasswordFrom(rt.acct, rt.gen, pw) {
@@ -65,18 +62,18 @@ func (s *Server) resetPassword(st *state, rq *request) response {
 }
 
 func errBadResetToken() response {
-	return invalid("token", "invalid", "is unknown, expired or already used; ask for a new reset link")
+	return invalid(violation{field: "token", rule: "invalid", hint: "ask for a new reset link"})
 }
 
 // checkPolicy applies a password policy.
-func checkPolicy(p *Policy, pw string) *rules.Violation {
+func checkPolicy(p *Policy, pw string) *violation {
 	const field = "new_password"
 	n := utf8.RuneCountInString(pw)
 	if min := p.minLen(); n < min {
-		return &rules.Violation{Field: field, Rule: "min_length", Message: fmt.Sprintf("must be at least %d characters", min)}
+		return &violation{field: field, rule: "min_length", limit: min}
 	}
 	if max := p.maxLen(); n > max {
-		return &rules.Violation{Field: field, Rule: "max_length", Message: fmt.Sprintf("must be at most %d characters", max)}
+		return &violation{field: field, rule: "max_length", limit: max}
 	}
 	var letter, digit, upper, lower, symbol bool
 	for _, r := range pw {
@@ -93,15 +90,15 @@ func checkPolicy(p *Policy, pw string) *rules.Violation {
 	}
 	switch {
 	case p.letter() && !letter:
-		return &rules.Violation{Field: field, Rule: "letter", Message: "must contain a letter"}
+		return &violation{field: field, rule: "letter"}
 	case p.digit() && !digit:
-		return &rules.Violation{Field: field, Rule: "digit", Message: "must contain a digit"}
+		return &violation{field: field, rule: "digit"}
 	case p != nil && p.RequireUpper && !upper:
-		return &rules.Violation{Field: field, Rule: "upper", Message: "must contain an upper-case letter"}
+		return &violation{field: field, rule: "upper"}
 	case p != nil && p.RequireLower && !lower:
-		return &rules.Violation{Field: field, Rule: "lower", Message: "must contain a lower-case letter"}
+		return &violation{field: field, rule: "lower"}
 	case p != nil && p.RequireSymbol && !symbol:
-		return &rules.Violation{Field: field, Rule: "symbol", Message: "must contain a symbol"}
+		return &violation{field: field, rule: "symbol"}
 	}
 	return nil
 }

@@ -95,7 +95,7 @@ func (s *Server) logout(st *state, rq *request) response {
 // callback_url with a code and the state.
 func (s *Server) signInSocial(st *state, rq *request) response {
 	if p := rq.params["provider"]; p != "microsoft" {
-		return invalid("provider", "unsupported", "must be microsoft, the only identity provider PortSIP supports")
+		return invalid(violation{field: "provider", rule: "unsupported"})
 	}
 	t, resp, ok := s.ms365Tenant(st, rq.fields["domain"])
 	if !ok {
@@ -103,7 +103,7 @@ func (s *Server) signInSocial(st *state, rq *request) response {
 	}
 	cb := rq.fields["callback_url"]
 	if !absoluteURL(cb) {
-		return invalid("callback_url", "url", "must be an absolute http or https URL")
+		return invalid(violation{field: "callback_url", rule: "url"})
 	}
 	loc, _ := s.authorizeURL(st, rq, t, cb, false)
 	return jsonResponse(http.StatusOK, struct {
@@ -135,10 +135,10 @@ func (s *Server) loginWithMicrosoft(st *state, rq *request) response {
 func (s *Server) ms365Tenant(st *state, domain string) (*tenant, response, bool) {
 	t := st.dir.tenant(domain)
 	if t == nil {
-		return nil, invalid("domain", "unknown_tenant", "is not a tenant of this PBX"), false
+		return nil, invalid(violation{field: "domain", rule: "unknown_tenant"}), false
 	}
 	if !t.MS365.Enabled {
-		return nil, invalid("domain", "ms365_disabled", "has no Microsoft 365 sign-in"), false
+		return nil, invalid(violation{field: "domain", rule: "ms365_disabled"}), false
 	}
 	return t, response{}, true
 }

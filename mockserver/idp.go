@@ -73,14 +73,14 @@ func (s *Server) serveIdP(r *http.Request) response {
 			return tooLarge()
 		}
 		if q, err = url.ParseQuery(string(body)); err != nil {
-			return invalid("body", "form", "is not a valid URL-encoded form")
+			return invalid(violation{field: "body", rule: "form"})
 		}
 	default:
 		return methodNotAllowed(r.Method, http.MethodGet, http.MethodPost)
 	}
 	redirect := q.Get("redirect_uri")
 	if !absoluteURL(redirect) {
-		return invalid("redirect_uri", "url", "must be an absolute http or https URL")
+		return invalid(violation{field: "redirect_uri", rule: "url"})
 	}
 	state := q.Get("state")
 	ar, resp, ok := s.authRequest(st, t, state, redirect)
@@ -116,16 +116,16 @@ func (s *Server) serveIdP(r *http.Request) response {
 // an unregistered redirect_uri is what it must never do.
 func (s *Server) authRequest(st *state, t *tenant, state, redirect string) (*authRequest, response, bool) {
 	if state == "" {
-		return nil, invalid("state", "required", "is required: the state of the PBX's authorization request"), false
+		return nil, invalid(violation{field: "state", rule: "required", hint: "the state of the PBX's authorization request"}), false
 	}
 	ar, ok := st.authRequests.get(s.Now(), state)
 	switch {
 	case !ok:
-		return nil, invalid("state", "unknown", "is not the state of an authorization request this PBX started, or it expired"), false
+		return nil, invalid(violation{field: "state", rule: "unknown"}), false
 	case ar.tenant != t:
-		return nil, invalid("state", "tenant", "belongs to an authorization request for another tenant"), false
+		return nil, invalid(violation{field: "state", rule: "tenant"}), false
 	case ar.redirect != redirect:
-		return nil, invalid("redirect_uri", "mismatch", "differs from the redirect_uri of the authorization request"), false
+		return nil, invalid(violation{field: "redirect_uri", rule: "mismatch", hint: "the redirect_uri the authorization request registered"}), false
 	}
 	return ar, response{}, true
 }
@@ -155,15 +155,15 @@ func (s *Server) idpCallback(r *http.Request) response {
 	cookie, _ := r.Cookie(StateCookie)
 	switch _, live := st.authRequests.get(now, state); {
 	case !ic.req.web || redirectPath(ic.req.redirect) != r.URL.Path:
-		return invalid("code", "redirect_uri", "was issued for another redirect_uri (an app's callback), not for the PBX's web login")
+		return invalid(violation{field: "code", rule: "redirect_uri"})
 	case state == "":
-		return invalid("state", "required", "is required: the state the sign-in started with")
+		return invalid(violation{field: "state", rule: "required", hint: "the state the sign-in started with"})
 	case subtle.ConstantTimeCompare([]byte(state), []byte(ic.state)) != 1:
-		return invalid("state", "mismatch", "is not the state the authorization code was issued for")
+		return invalid(violation{field: "state", rule: "mismatch", hint: "the state the authorization code was issued for"})
 	case !live:
 		return staleState()
 	case cookie == nil || subtle.ConstantTimeCompare([]byte(cookie.Value), []byte(state)) != 1:
-		return invalid("state", "browser", "belongs to a sign-in this browser did not start (no matching "+StateCookie+" cookie)")
+		return invalid(violation{field: "state", rule: "browser"})
 	}
 	// take, not the get above, decides between two codes of one request.
 	if _, ok := st.authRequests.take(now, state); !ok {
@@ -181,7 +181,7 @@ func (s *Server) idpCallback(r *http.Request) response {
 }
 
 func staleState() response {
-	return invalid("state", "stale", "has expired or already opened a session; start the sign-in again")
+	return invalid(violation{field: "state", rule: "stale"})
 }
 
 func redirectPath(raw string) string {

@@ -18,12 +18,12 @@ import (
 // against the field rules of apiclient/rules (charset, reserved names, ...). Broken
 // rules of one field are reported once, the document's first. It returns the string
 // fields of the body; JSON nulls count as absent, as PortSIP sends blanks as null.
-func decodeBody(rt *route, body []byte) (map[string]string, []rules.Violation) {
+func decodeBody(rt *route, body []byte) (map[string]string, []violation) {
 	var obj map[string]any
 	if rt.ctype == formType {
 		q, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, []rules.Violation{{Field: "body", Rule: "form", Message: "is not a valid URL-encoded form"}}
+			return nil, []violation{{field: "body", rule: "form"}}
 		}
 		obj = make(map[string]any, len(q))
 		for k, vs := range q {
@@ -31,15 +31,15 @@ func decodeBody(rt *route, body []byte) (map[string]string, []rules.Violation) {
 		}
 	} else {
 		if len(body) == 0 {
-			return nil, []rules.Violation{{Field: "body", Rule: "required", Message: "is required (a JSON object)"}}
+			return nil, []violation{{field: "body", rule: "required", hint: "a JSON object"}}
 		}
 		var v any
 		if err := json.Unmarshal(body, &v); err != nil {
-			return nil, []rules.Violation{{Field: "body", Rule: "json", Message: "is not valid JSON: " + jsonProblem(err)}}
+			return nil, []violation{{field: "body", rule: "json", hint: jsonProblem(err)}}
 		}
 		m, ok := v.(map[string]any)
 		if !ok {
-			return nil, []rules.Violation{{Field: "body", Rule: "type", Message: "must be a JSON object"}}
+			return nil, []violation{{field: "body", rule: "type", hint: "a JSON object"}}
 		}
 		for k, val := range m {
 			if val == nil {
@@ -49,9 +49,9 @@ func decodeBody(rt *route, body []byte) (map[string]string, []rules.Violation) {
 		obj = m
 	}
 
-	var vs []rules.Violation
+	var vs []violation
 	if err := rt.schema.VisitJSON(obj, visitOpts...); err != nil {
-		vs = schemaViolations(err, vs)
+		vs = schemaViolations(err, rt.schema, vs)
 	}
 	fields := make(map[string]string, len(obj))
 	for k, val := range obj {
@@ -59,22 +59,18 @@ func decodeBody(rt *route, body []byte) (map[string]string, []rules.Violation) {
 			fields[k] = s
 		}
 	}
-	if len(vs) == 0 {
-		vs = rules.Check(rt.id, fields)
-	} else {
-		seen := make(map[string]bool, len(vs))
-		for _, v := range vs {
+	seen := make(map[string]bool, len(vs))
+	for _, v := range vs {
+		seen[v.field] = true
+	}
+	for _, v := range rules.Check(rt.id, fields) {
+		if !seen[v.Field] {
+			vs = append(vs, fromRules(v, rt.schema))
 			seen[v.Field] = true
-		}
-		for _, v := range rules.Check(rt.id, fields) {
-			if !seen[v.Field] {
-				vs = append(vs, v)
-				seen[v.Field] = true
-			}
 		}
 	}
 	if len(vs) > 0 {
-		sort.SliceStable(vs, func(i, j int) bool { return vs[i].Field < vs[j].Field })
+		sort.SliceStable(vs, func(i, j int) bool { return vs[i].field < vs[j].field })
 		return nil, dedupe(vs)
 	}
 	return fields, nil
@@ -86,10 +82,10 @@ const formType = "application/x-www-form-urlencoded"
 var visitOpts = []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsRequest()}
 
 // dedupe keeps the first violation of each field.
-func dedupe(vs []rules.Violation) []rules.Violation {
+func dedupe(vs []violation) []violation {
 	out := vs[:0]
 	for i, v := range vs {
-		if i > 0 && vs[i-1].Field == v.Field {
+		if i > 0 && vs[i-1].field == v.field {
 			continue
 		}
 		out = append(out, v)
@@ -97,32 +93,56 @@ func dedupe(vs []rules.Violation) []rules.Violation {
 	return out
 }
 
-// schemaViolations flattens kin-openapi's errors into field/rule pairs.
-func schemaViolations(err error, out []rules.Violation) []rules.Violation {
+// schemaViolations flattens kin-openapi's errors into the mock's violations. body is
+// the operation's body schema: an empty string in one of its required fields is
+// "required", as in apiclient/rules, rather than the document's minLength.
+func schemaViolations(err error, body *openapi3.Schema, out []violation) []violation {
 	var multi openapi3.MultiError
 	if errors.As(err, &multi) {
 		for _, e := range multi {
-			out = schemaViolations(e, out)
+			out = schemaViolations(e, body, out)
 		}
 		return out
 	}
 	var se *openapi3.SchemaError
 	if !errors.As(err, &se) {
-		return append(out, rules.Violation{Field: "body", Rule: "schema", Message: "does not match the document"})
+		return append(out, violation{field: "body", rule: "schema"})
 	}
 	var inner openapi3.MultiError
 	if errors.As(se.Origin, &inner) {
-		return schemaViolations(inner, out)
+		return schemaViolations(inner, body, out)
 	}
 	field := strings.Join(se.JSONPointer(), "/")
 	if field == "" {
 		field = "body"
 	}
-	v := rules.Violation{Field: field, Rule: ruleName(se.SchemaField), Message: se.Reason}
-	if v.Rule == "required" {
-		v.Message = "is required"
+	v := violation{field: field, rule: ruleName(se.SchemaField)}
+	switch v.rule {
+	case "min_length":
+		v.limit = int(se.Schema.MinLength)
+		if s, ok := se.Value.(string); ok && s == "" && isRequired(body, field) {
+			v.rule, v.limit = "required", nil
+		}
+	case "max_length":
+		if se.Schema.MaxLength != nil {
+			v.limit = int(*se.Schema.MaxLength)
+		}
+	case "type":
+		v.hint = typeHint(se.Schema.Type)
+	case "required":
+	default:
+		v.rule = "schema"
 	}
 	return append(out, v)
+}
+
+func isRequired(s *openapi3.Schema, field string) bool {
+	for _, r := range s.Required {
+		if r == field {
+			return true
+		}
+	}
+	return false
 }
 
 // ruleName turns a JSON Schema keyword into the rules package's style ("minLength" →
@@ -150,6 +170,9 @@ func ruleName(keyword string) string {
 func jsonProblem(err error) string {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
+		if strings.Contains(syn.Error(), "exceeded max depth") {
+			return "nested too deeply (at most 10000 levels)"
+		}
 		return "syntax error at byte " + strconv.FormatInt(syn.Offset, 10)
 	}
 	if strings.Contains(err.Error(), "unexpected end") {
