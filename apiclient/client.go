@@ -149,10 +149,19 @@ func (c *Client) newRequest(ctx context.Context, r Request) (*http.Request, *Exc
 	if r.Body != nil {
 		body = bytes.NewReader(r.Body)
 	}
+	fail := func(err error) (*http.Request, *Exchange, error) {
+		re := &RequestError{Op: r.Method + " " + RedactURL(r.Path), Err: err}
+		ex.Err = re.Error()
+		return nil, ex, re
+	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, target, body)
 	if err != nil {
-		ex.Err = err.Error()
-		return nil, ex, fmt.Errorf("apiclient: build request: %w", err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			// url.Error repeats the whole address, query and all.
+			return fail(fmt.Errorf("invalid address: %w", ue.Err))
+		}
+		return fail(err)
 	}
 	for k, vs := range r.Header {
 		for _, v := range vs {
@@ -168,6 +177,11 @@ func (c *Client) newRequest(ctx context.Context, r Request) (*http.Request, *Exc
 	}
 	if !r.Bearer.IsZero() {
 		req.Header.Set("Authorization", "Bearer "+r.Bearer.Reveal())
+	}
+	// Checked here rather than left to the transport, whose refusal would read as
+	// "cannot reach the PBX" although nothing was tried.
+	if err := checkHeader(req.Header); err != nil {
+		return fail(err)
 	}
 	ex.RequestHeader = req.Header.Clone()
 	if c.jar != nil {
@@ -275,3 +289,34 @@ func decodeInto(op string, resp *Response, v any) error {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// checkHeader applies the rules net/http's transport enforces on header fields
+// (RFC 9110: names are tokens; values hold no control characters but tab), naming
+// the field but never showing the value.
+func checkHeader(h http.Header) error {
+	for k, vs := range h {
+		if k == "" || strings.IndexFunc(k, func(r rune) bool { return !isTokenRune(r) }) >= 0 {
+			return fmt.Errorf("header name %q is not a valid HTTP token", k)
+		}
+		for _, v := range vs {
+			for i := 0; i < len(v); i++ {
+				if b := v[i]; (b < 0x20 && b != '\t') || b == 0x7f {
+					what := "a control character"
+					if b == '\n' || b == '\r' {
+						what = "a line break"
+					}
+					return fmt.Errorf("header %s holds %s (a value pasted with a newline?)", http.CanonicalHeaderKey(k), what)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func isTokenRune(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return true
+	}
+	return strings.ContainsRune("!#$%&'*+-.^_`|~", r)
+}

@@ -2,6 +2,8 @@ package apiclient
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -65,8 +68,22 @@ func (e *APIError) Message() string {
 	return "unexpected status"
 }
 
+// RawCode is the first error's code as the server sent it ("" without errors).
+func (e *APIError) RawCode() string {
+	if len(e.Errors) == 0 {
+		return ""
+	}
+	return e.Errors[0].RawCode
+}
+
 func (e *APIError) Error() string {
-	s := fmt.Sprintf("%d %s: %s", e.Status, e.Code(), e.Message())
+	code := e.Code()
+	// An unrecognised code reads UNKNOWN for callers that switch on it, but the
+	// server's own code is what a person needs to look up.
+	if raw := e.RawCode(); code == CodeUnknown && raw != "" && raw != CodeUnknown {
+		code += " (" + printableCode(raw) + ")"
+	}
+	s := fmt.Sprintf("%d %s: %s", e.Status, code, e.Message())
 	// Bodies and details are redacted: a server may echo the fields it refused.
 	if len(e.Errors) == 0 && len(e.Body) > 0 {
 		s += " (body is not a PortSIP error: " + snippet(RedactBody(e.Body, "")) + ")"
@@ -99,6 +116,21 @@ func decodeAPIError(status int, body []byte) *APIError {
 		}
 	}
 	return e
+}
+
+// printableCode keeps a server-chosen code to one short printable line.
+func printableCode(raw string) string {
+	const max = 64
+	s := strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return -1
+	}, strings.ToValidUTF8(raw, "?"))
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max]) + "…"
+	}
+	return s
 }
 
 // snippet is a short printable prefix of a body, for error messages about bodies that
@@ -135,7 +167,37 @@ func (e *TransportError) Error() string {
 	if errors.As(inner, &ue) {
 		inner = ue.Err
 	}
-	return fmt.Sprintf("%s %s: %s: %v", e.Op, e.URL, kind, inner)
+	s := fmt.Sprintf("%s %s: %s: %v", e.Op, e.URL, kind, inner)
+	if h := e.Hint(); h != "" {
+		s += " (" + h + ")"
+	}
+	return s
+}
+
+// Hint says what to do about the two failures where the address is right but the
+// way of talking to it is not: an https URL for a PBX that speaks plain HTTP, and
+// a certificate the system does not trust (PBXs often use self-signed ones). It is
+// "" for other failures.
+func (e *TransportError) Hint() string {
+	var cve *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	switch {
+	case errors.Is(e.Err, http.ErrSchemeMismatch):
+		return "the PBX speaks plain HTTP: use --url " + plainHTTPAddress(e.URL)
+	case errors.As(e.Err, &cve), errors.As(e.Err, &ua):
+		return "the PBX's certificate is not trusted: use --insecure to skip verification of self-signed certificates"
+	}
+	return ""
+}
+
+// plainHTTPAddress is the http:// form of an https request URL's host, the
+// address to try instead.
+func plainHTTPAddress(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "http://..."
+	}
+	return "http://" + u.Host
 }
 
 func (e *TransportError) Unwrap() []error {
@@ -153,6 +215,22 @@ func classifyTransport(op, url string, err error) *TransportError {
 	}
 	return te
 }
+
+// RequestError is a request that could not be built, so nothing was sent: a header
+// value with a control character (a pasted token with a newline), a header name
+// with spaces, a method that is not a token, an address that does not parse. It is
+// the caller's mistake, not the network's: it wraps neither ErrNetwork nor
+// ErrTimeout. Its message never holds the offending value, which may be a secret.
+type RequestError struct {
+	Op  string
+	Err error
+}
+
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("%s: cannot send this request: %v", e.Op, e.Err)
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
 
 // DecodeError is a 2xx answer whose body is not what the operation promises.
 type DecodeError struct {

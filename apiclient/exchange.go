@@ -115,11 +115,49 @@ func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
 	}
 }
 
-// PrettyJSON indents a JSON body; anything else comes back unchanged.
+// PrettyJSON indents a JSON body, keeping its key order, and writes the HTML
+// escapes Go servers add (\u0026, \u003c, \u003e) as the characters they stand
+// for, so a link reads as a link. Anything that is not JSON comes back unchanged.
 func PrettyJSON(body []byte) string {
 	var out bytes.Buffer
 	if err := json.Indent(&out, bytes.TrimSpace(body), "", "  "); err != nil {
 		return string(body)
 	}
-	return out.String()
+	return unescapeHTML(out.String())
+}
+
+// unescapeHTML rewrites \u0026, \u003c and \u003e inside JSON strings; an
+// escaped backslash before them ("\\u0026") is left alone. The input is valid
+// JSON, so every backslash starts an escape.
+func unescapeHTML(s string) string {
+	if !strings.Contains(s, `\u00`) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		if s[i+1] == 'u' && i+6 <= len(s) {
+			switch strings.ToLower(s[i+2 : i+6]) {
+			case "0026":
+				b.WriteByte('&')
+				i += 5
+				continue
+			case "003c":
+				b.WriteByte('<')
+				i += 5
+				continue
+			case "003e":
+				b.WriteByte('>')
+				i += 5
+				continue
+			}
+		}
+		b.WriteString(s[i : i+2]) // any other escape, kept whole
+		i++
+	}
+	return b.String()
 }

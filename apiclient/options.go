@@ -131,11 +131,32 @@ func NormalizeBaseURL(raw string) (*url.URL, error) {
 	}
 	u.RawQuery, u.Fragment = "", ""
 	path := strings.TrimRight(u.Path, "/")
+	if base, op, ok := operationPathIn(path); ok {
+		// Appending /api to .../api/info would send every call to
+		// /api/info/api/...: a silent 404 for each, where one clear refusal helps.
+		u.Path = base
+		return nil, fmt.Errorf("apiclient: base URL %q names an API operation path (%s): give the PBX address only, such as %s", u.Redacted(), op, u.String())
+	}
 	if !strings.HasSuffix(path, "/api") {
 		path += "/api"
 	}
 	u.Path, u.RawPath = path, ""
 	return u, nil
+}
+
+// operationRoots are the first segments of the operation paths below /api.
+var operationRoots = map[string]bool{"info": true, "auth": true, "login": true, "logout": true}
+
+// operationPathIn finds "/api/<operation path>" in a URL path and returns the path
+// up to and including /api, and the operation part.
+func operationPathIn(path string) (base, op string, ok bool) {
+	segs := strings.Split(path, "/")
+	for i := 0; i+1 < len(segs); i++ {
+		if segs[i] == "api" && operationRoots[strings.ToLower(segs[i+1])] {
+			return strings.Join(segs[:i+1], "/"), "/" + strings.Join(segs[i+1:], "/"), true
+		}
+	}
+	return "", "", false
 }
 
 func joinHostPort(host, port string) string {
