@@ -48,8 +48,9 @@ OPERATION is an operationId of the OpenAPI document (see the list below, or
 parameter (domain, qr) or a body field; values are typed by the document, so
 -f qr=true sends a boolean while -f username=true stays a string.
 
-The answer's JSON goes to stdout as the PBX sent it, tokens included, so it can
-be piped to jq. --curl prints the request as a curl command instead of sending
+The answer's JSON goes to stdout pretty-printed (indented, in the PBX's key
+order, & < > written as they are), tokens included, so it can be piped to jq; a
+302 answer prints {"status": 302, "location": ...}. --curl prints the request as a curl command instead of sending
 it, and --verbose prints the whole exchange on stderr; both hide passwords,
 tokens, codes and cookies unless --reveal is given.
 
@@ -101,6 +102,11 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
+	if cmd.Flags().Changed("url") && strings.TrimSpace(f.url) == "" {
+		// An empty --url is most often an unset shell variable; falling back to
+		// the default would send the credentials somewhere not chosen.
+		return usageErrorf("--url is empty: give the PBX address, or leave --url out to use PBXAUTH_URL or %s", callDefaultURL)
+	}
 	client, err := newCallClient(f)
 	if err != nil {
 		return withCode(ExitUsage, err)
@@ -121,12 +127,14 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 		fmt.Fprintf(s.err, "pbxauth: warning: the PBX will likely refuse this: %s\n", v.Error())
 	}
 
+	// Building the request without sending it finds what can't go on the wire (a
+	// token with a newline) as the usage error it is, before anything is sent.
+	preview, err := client.Preview(req)
+	if err != nil {
+		return withCode(ExitUsage, err)
+	}
 	if f.curl {
-		ex, err := client.Preview(req)
-		if err != nil {
-			return withCode(ExitUsage, err)
-		}
-		_, err = fmt.Fprintln(s.out, ex.Curl(f.reveal))
+		_, err = fmt.Fprintln(s.out, preview.Curl(f.reveal))
 		return err
 	}
 
@@ -141,7 +149,11 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 		fmt.Fprint(s.err, ex.Dump(f.reveal))
 	}
 	if err != nil {
-		if errors.Is(err, apiclient.ErrNetwork) || errors.Is(err, apiclient.ErrTimeout) {
+		var re *apiclient.RequestError
+		switch {
+		case errors.As(err, &re):
+			return withCode(ExitUsage, err)
+		case errors.Is(err, apiclient.ErrNetwork) || errors.Is(err, apiclient.ErrTimeout):
 			return withCode(ExitNetwork, err)
 		}
 		return withCode(ExitFailure, err)
@@ -151,10 +163,11 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 		return withCode(ExitFailure, err)
 	}
 	if loc := resp.Header.Get("Location"); resp.Status == 302 && loc != "" {
-		// A redirect has no JSON answer; scripts want where it points.
-		b, _ := json.MarshalIndent(map[string]any{"status": resp.Status, "location": loc}, "", "  ")
-		_, err := fmt.Fprintln(s.out, string(b))
-		return err
+		// A redirect has no JSON answer; scripts want where it points, its & intact.
+		enc := json.NewEncoder(s.out)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"status": resp.Status, "location": loc})
 	}
 	writeBody(s.out, resp.Body)
 	return nil
