@@ -55,7 +55,34 @@ type LoadResult struct {
 	Errors []ErrorCount
 	// Excluded lists the scenarios left out of the load, with the reason.
 	Excluded []Exclusion
+	// Backoffs counts the pauses virtual users took after a network error or a
+	// timeout, and BackoffTime their total, so a dead target is not hammered.
+	Backoffs    int64
+	BackoffTime time.Duration
 }
+
+// Backoff after an iteration that ended on a network error or a timeout: a refused
+// connection costs microseconds, so without a pause a virtual user would send tens
+// of thousands of attempts a second at a dead target.
+const (
+	loadBackoffMin = 100 * time.Millisecond
+	loadBackoffMax = time.Second
+)
+
+// loadBackoff is one virtual user's pause, doubling while the target stays
+// unreachable and starting over once an iteration gets through.
+type loadBackoff struct{ cur time.Duration }
+
+func (b *loadBackoff) next() time.Duration {
+	if b.cur == 0 {
+		b.cur = loadBackoffMin
+	} else {
+		b.cur = min(2*b.cur, loadBackoffMax)
+	}
+	return b.cur
+}
+
+func (b *loadBackoff) reset() { b.cur = 0 }
 
 // Exclusion is a scenario left out of a load and why.
 type Exclusion struct {
@@ -96,6 +123,8 @@ type vuStats struct {
 	errors   map[string]int64
 	iters    int64
 	failed   int64
+	backoffs int64
+	paused   time.Duration
 }
 
 // Load runs the scenarios over and over as Concurrency virtual users for Duration
@@ -157,6 +186,7 @@ func (r *Runner) Load(ctx context.Context, list []*Scenario, lo LoadOptions) (*L
 		wg.Add(1)
 		go func(vu int) {
 			defer wg.Done()
+			var bo loadBackoff
 			for i := vu; runCtx.Err() == nil; i++ {
 				s := run[i%len(run)]
 				x, err := r.newExec(s, base, ctl, hc, func(sr *StepResult) {
@@ -186,6 +216,20 @@ func (r *Runner) Load(ctx context.Context, list []*Scenario, lo LoadOptions) (*L
 				if sr.Status != StatusPassed {
 					st.failed++
 				}
+				if sr.Status != StatusError {
+					bo.reset()
+					continue
+				}
+				d := bo.next()
+				st.backoffs++
+				pause := time.NewTimer(d)
+				started := time.Now()
+				select {
+				case <-runCtx.Done():
+				case <-pause.C:
+				}
+				pause.Stop()
+				st.paused += time.Since(started)
 			}
 		}(vu)
 	}
@@ -225,6 +269,8 @@ func (r *Runner) Load(ctx context.Context, list []*Scenario, lo LoadOptions) (*L
 		}
 		res.Iterations += st.iters
 		res.IterationsFailed += st.failed
+		res.Backoffs += st.backoffs
+		res.BackoffTime += st.paused
 	}
 	res.Requests = requests.Load()
 	if secs := res.Duration.Seconds(); secs > 0 {
@@ -325,6 +371,10 @@ func WriteLoadSummary(w io.Writer, r *LoadResult) error {
 	}
 	if len(parts) > 0 {
 		fmt.Fprintf(&b, "  statuses     %s\n", strings.Join(parts, "  "))
+	}
+	if r.Backoffs > 0 {
+		fmt.Fprintf(&b, "  backoff      %d pause(s) after network errors or timeouts, %s in all (%s doubling to %s per virtual user)\n",
+			r.Backoffs, round(r.BackoffTime), loadBackoffMin, loadBackoffMax)
 	}
 	if len(r.Errors) == 0 {
 		b.WriteString("  errors       none\n")
