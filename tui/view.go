@@ -88,7 +88,7 @@ func (m *Model) tabs() string {
 			lo, grew = lo-1, true
 		}
 	}
-	return m.renderTabs(labels, lo, hi, " ")
+	return m.renderTabs(labels, lo, hi, "│") // one column, still a clear boundary
 }
 
 // renderTabs draws tabs lo..hi, with "…" where tabs are left out.

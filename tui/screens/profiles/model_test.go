@@ -3,6 +3,7 @@ package profiles
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -86,4 +87,16 @@ func TestModel_Profiles_deleteAsks(t *testing.T) {
 	m.Update(ask.Yes)
 	reread, _ := profile.Open(store.Path)
 	assert.Empty(t, reread.Profiles)
+}
+
+func TestModel_View_columnsLineUp(t *testing.T) {
+	m, _ := setup(t, "profiles:\n  - name: laboratory-east\n    url: https://pbx.lab:8887\n    production: true\n")
+	var urlCols []int
+	for _, l := range strings.Split(m.View(), "\n") {
+		if i := strings.Index(l, "http"); i >= 0 {
+			urlCols = append(urlCols, i)
+		}
+	}
+	require.Len(t, urlCols, 2)
+	assert.Equal(t, urlCols[0], urlCols[1], "URLs start in one column whatever the names' lengths")
 }

@@ -2,7 +2,13 @@ package profiles
 
 import (
 	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 )
+
+func pad(s string, w int) string {
+	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
+}
 
 // View implements common.Screen.
 func (m *Model) View() string {
@@ -28,16 +34,26 @@ func (m *Model) View() string {
 		}
 	}
 	b.WriteString("\n")
-	for i, e := range m.entries() {
+	es := m.entries()
+	// Names and URLs in columns, so the marks line up too.
+	nameW, urlW := 0, 0
+	for _, e := range es {
+		nameW = max(nameW, ansi.StringWidth(e.target.Profile))
+		urlW = max(urlW, ansi.StringWidth(e.target.BaseURL))
+	}
+	for i, e := range es {
 		t := e.target
 		cur := "  "
 		if i == m.cursor {
 			cur = "> "
 		}
-		line := cur + t.Profile + "  " + t.BaseURL
+		line := cur + pad(t.Profile, nameW) + "  " + pad(t.BaseURL, urlW)
 		var marks []string
 		if t.Mock {
 			marks = append(marks, "built-in mock")
+		}
+		if t.AdHoc {
+			marks = append(marks, "from --url")
 		}
 		if t.Insecure {
 			marks = append(marks, "TLS NOT VERIFIED")
@@ -51,6 +67,7 @@ func (m *Model) View() string {
 		if len(marks) > 0 {
 			line += "  [" + strings.Join(marks, ", ") + "]"
 		}
+		line = strings.TrimRight(line, " ")
 		if i == m.cursor {
 			line = st.Form.FocusedLabel.Render(line)
 		}
