@@ -49,7 +49,13 @@ func (m *Model) View() string {
 			notes = append(notes, st.Form.Hint.Render("signed in as "+s.Who()+" ("+s.Kind.String()+"); see Status"))
 		}
 		if m.ctx.Target.Mock {
-			notes = append(notes, st.Form.Hint.Render(demoAccounts))
+			// Line by line: a block would pad every line to the longest, and a
+			// narrow terminal would then cut all of them.
+			lines := strings.Split(demoAccounts, "\n")
+			for i, l := range lines {
+				lines[i] = st.Form.Hint.Render(l)
+			}
+			notes = append(notes, strings.Join(lines, "\n"))
 		}
 	}
 	for _, n := range notes {
@@ -88,11 +94,11 @@ var demoAccounts = func() string {
 	var b strings.Builder
 	b.WriteString("Demo accounts on the built-in mock (user, password, domain):")
 	for _, r := range rows {
-		b.WriteString("\n  ")
+		line := "  "
 		for i := range w {
-			b.WriteString(r[i] + strings.Repeat(" ", w[i]-len(r[i])+2))
+			line += r[i] + strings.Repeat(" ", w[i]-len(r[i])+2)
 		}
-		b.WriteString(r[3])
+		b.WriteString("\n" + strings.TrimRight(line+r[3], " "))
 	}
-	return strings.TrimRight(b.String(), " ")
+	return b.String()
 }()

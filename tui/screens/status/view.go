@@ -14,7 +14,18 @@ func (m *Model) View() string {
 	st := m.ctx.Styles
 	now := m.ctx.Now()
 	var b strings.Builder
-	b.WriteString(st.Form.Title.Render("Status · GET /login, GET /auth/user") + "\n\n")
+	b.WriteString(st.Form.Title.Render("Status · GET /login, GET /auth/user") + "\n")
+	// The outcome of the last action goes above the table: a full table fills a
+	// small terminal, and what just happened must not be the line that is cut.
+	switch {
+	case m.reqs.Busy():
+		b.WriteString(st.Status.Busy.Render("waiting for the PBX…") + "\n")
+	case m.err != "":
+		b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ "+m.err) + "\n")
+	case m.info != "":
+		b.WriteString(st.Form.Success.Width(max(10, m.width-1)).Render(m.info) + "\n")
+	}
+	b.WriteString("\n")
 	rows := []kv.Row{{Value: "Session"}}
 	if s := m.ctx.Session; s == nil {
 		rows = append(rows, kv.Row{Key: "signed in", Value: "no"})
@@ -71,14 +82,6 @@ func (m *Model) View() string {
 	default:
 		rows = append(rows, kv.Row{Key: "result", Value: "not checked yet (r)"})
 	}
-	b.WriteString(kv.View(st, rows, m.width) + "\n\n")
-	switch {
-	case m.reqs.Busy():
-		b.WriteString(st.Status.Busy.Render("waiting for the PBX…"))
-	case m.err != "":
-		b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err))
-	case m.info != "":
-		b.WriteString(st.Form.Success.Width(max(10, m.width-1)).Render(m.info))
-	}
+	b.WriteString(kv.View(st, rows, m.width))
 	return b.String()
 }
