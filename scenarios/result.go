@@ -156,6 +156,10 @@ type RunResult struct {
 	Skipped   int               `json:"skipped"`
 	// Interrupted is true when the run's context ended it early.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Notes say how the runner adapted the run to its target (a standalone mock
+	// is reset before each scenario and runs them one at a time). They are set
+	// when RunStarted is emitted, so a front end can show them before any result.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Status is the run's worst scenario outcome (error beats fail: when the target

@@ -95,14 +95,19 @@ func NewRunner(opts Options) (*Runner, error) {
 // that --var does not give, and the ${env.NAME} variables that are not set. A run
 // would fail those scenarios; the CLI refuses to start instead.
 func (r *Runner) MissingVars(list []*Scenario) []string {
-	getenv := r.opts.Getenv
+	return MissingVars(list, r.opts.Vars, r.opts.Getenv)
+}
+
+// MissingVars is Runner.MissingVars for given --var values and environment
+// (os.LookupEnv when getenv is nil), for `run --check`, which has no runner.
+func MissingVars(list []*Scenario, vars map[string]string, getenv func(string) (string, bool)) []string {
 	if getenv == nil {
 		getenv = os.LookupEnv
 	}
 	var out []string
 	for _, s := range list {
 		for _, v := range s.Vars {
-			if _, ok := r.opts.Vars[v.Name]; !ok && v.Value == nil {
+			if _, ok := vars[v.Name]; !ok && v.Value == nil {
 				out = append(out, fmt.Sprintf("%s: scenario %q needs --var %s=...", v.Pos, s.Name, v.Name))
 			}
 		}
@@ -159,8 +164,6 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 		e.Total = len(list)
 		onEvent(e)
 	}
-	emit(Event{Kind: RunStarted, Run: &RunResult{Target: res.Target, Started: res.Started}})
-
 	hc := r.httpClient()
 	secrets := staticSecrets(list)
 	kind := targetOwnMock
@@ -171,8 +174,16 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 		ctl := newMockControl(r.opts.BaseURL, hc)
 		if ctl.isMock(ctx) {
 			kind, shared, parallel = targetSharedMock, ctl, 1
+			// Said out loud: the reset wipes whatever the mock held, and a run
+			// asked to go N at a time takes N times longer than expected.
+			note := res.Target + " is a standalone mock PBX: it is reset before each scenario"
+			if r.opts.Parallel > 1 && len(list) > 1 {
+				note += fmt.Sprintf(", and scenarios run one at a time instead of %d at once (they share its state)", r.opts.Parallel)
+			}
+			res.Notes = append(res.Notes, note)
 		}
 	}
+	emit(Event{Kind: RunStarted, Run: &RunResult{Target: res.Target, Started: res.Started, Notes: res.Notes}})
 
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()

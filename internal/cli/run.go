@@ -81,11 +81,14 @@ error, 3 the target could not be reached or timed out.`,
 	fl.DurationVar(&f.duration, "duration", 30*time.Second, "load mode: how long to run")
 	fl.IntVar(&f.concurrency, "concurrency", 10, "load mode: virtual users (never more requests in flight)")
 	cmd.MarkFlagsMutuallyExclusive("url", "mock")
-	cmd.MarkFlagsMutuallyExclusive("list", "check", "schema", "load")
+	cmd.MarkFlagsMutuallyExclusive("list", "check", "schema")
 	return cmd
 }
 
 func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
+	if err := checkRunFlags(cmd, f); err != nil {
+		return err
+	}
 	if f.schema {
 		_, err := s.out.Write(scenarios.Schema)
 		return err
@@ -102,7 +105,17 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		return withCode(ExitUsage, err)
 	}
 	if f.check {
-		fmt.Fprintf(s.out, "ok: %d scenario(s) in %s\n", len(list), files)
+		// What run would refuse for want of a value, --check can only warn about:
+		// --var and the environment of the real run may well give it.
+		warnings := scenarios.MissingVars(list, vars, os.LookupEnv)
+		for _, w := range warnings {
+			fmt.Fprintf(s.err, "pbxauth: warning: %s\n", w)
+		}
+		fmt.Fprintf(s.out, "ok: %d scenario(s) in %s", len(list), files)
+		if n := len(warnings); n > 0 {
+			fmt.Fprintf(s.out, " (%d warning(s): variables without a value here)", n)
+		}
+		fmt.Fprintln(s.out)
 		return nil
 	}
 	list = scenarios.Select(list, f.tags)
@@ -123,7 +136,12 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	if f.timeout <= 0 {
 		return usageErrorf("--timeout must be positive")
 	}
-	url := f.url
+	url := strings.TrimSpace(f.url)
+	if cmd.Flags().Changed("url") && url == "" {
+		// Most often an unset shell variable: running the in-process mock instead
+		// would pass a run that tested nothing.
+		return usageErrorf("--url is empty: give the PBX address, or --mock for the in-process mock")
+	}
 	if url == "" && !f.mock && !cmd.Flags().Changed("mock") {
 		url = strings.TrimSpace(os.Getenv("PBXAUTH_URL"))
 	}
@@ -155,7 +173,14 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		return runLoad(ctx, s, f, opts, list)
 	}
 	rep := scenarios.NewTextReporter(s.out, f.verbose)
-	res := runner.Run(ctx, list, rep.Event)
+	res := runner.Run(ctx, list, func(e scenarios.Event) {
+		if e.Kind == scenarios.RunStarted && e.Run != nil {
+			for _, n := range e.Run.Notes {
+				fmt.Fprintln(s.err, "pbxauth: note: "+n)
+			}
+		}
+		rep.Event(e)
+	})
 	if err := writeReports(f, res); err != nil {
 		return withCode(ExitUsage, err)
 	}
@@ -169,6 +194,47 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	default:
 		return withCode(code, fmt.Errorf("%d scenario(s) failed", res.Failed))
 	}
+}
+
+// checkRunFlags refuses flags that would be silently ignored in the mode asked
+// for: a user who gives --junit to a load run expects a report.
+func checkRunFlags(cmd *cobra.Command, f *runFlags) error {
+	set := cmd.Flags().Changed
+	if f.load {
+		for _, flag := range []string{"json", "junit"} {
+			if set(flag) {
+				return usageErrorf("--load writes no --%s report: it prints a summary of requests, latency and errors; leave --%s out", flag, flag)
+			}
+		}
+		for _, flag := range []string{"check", "list", "schema"} {
+			if set(flag) {
+				return usageErrorf("--load and --%s do not go together: --%s sends nothing", flag, flag)
+			}
+		}
+		if set("fail-fast") {
+			return usageErrorf("--fail-fast does not apply to --load: a load runs for --duration and counts the failures")
+		}
+		if set("parallel") {
+			return usageErrorf("--parallel does not apply to --load: use --concurrency for the number of virtual users")
+		}
+		return nil
+	}
+	for _, flag := range []string{"duration", "concurrency"} {
+		if set(flag) {
+			return usageErrorf("--%s applies only to --load", flag)
+		}
+	}
+	for _, mode := range []string{"check", "list", "schema"} {
+		if !set(mode) {
+			continue
+		}
+		for _, flag := range []string{"json", "junit", "fail-fast"} {
+			if set(flag) {
+				return usageErrorf("--%s sends nothing, so --%s has nothing to do; leave it out", mode, flag)
+			}
+		}
+	}
+	return nil
 }
 
 func cmdContext(cmd *cobra.Command) context.Context {
