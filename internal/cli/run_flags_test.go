@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,4 +92,14 @@ func TestRun_standaloneMockNote(t *testing.T) {
 	assert.Contains(t, errOut, "standalone mock PBX: it is reset before each scenario")
 	assert.Contains(t, errOut, "one at a time instead of 4 at once")
 	assert.Equal(t, 1, strings.Count(errOut, "standalone mock"), "one line")
+}
+
+// The transport hints reach run's report too.
+func TestRun_plainHTTPTargetGetsAHint(t *testing.T) {
+	pbx := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(pbx.Close)
+	ro := scenarioFile(t, "ro.yaml", "name: info\ntags: [readonly]\nsteps:\n  - call: retrieveMetadata\n")
+	code, out, errOut := pbxauth(t, "run", "--url", strings.Replace(pbx.URL, "http://", "https://", 1), ro)
+	assert.Equal(t, ExitNetwork, code, out+errOut)
+	assert.Contains(t, out, "the PBX speaks plain HTTP: use --url "+pbx.URL)
 }
