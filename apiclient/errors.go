@@ -76,14 +76,20 @@ func (e *APIError) RawCode() string {
 	return e.Errors[0].RawCode
 }
 
-func (e *APIError) Error() string {
+// DisplayCode is the code as a person should see it: Code, followed by the
+// server's own code in parentheses when it was not one pbxauth knows
+// ("UNKNOWN (FAULT_INJECTED)"). Code stays UNKNOWN for callers that switch on it,
+// but the server's code is what a person needs to look up.
+func (e *APIError) DisplayCode() string {
 	code := e.Code()
-	// An unrecognised code reads UNKNOWN for callers that switch on it, but the
-	// server's own code is what a person needs to look up.
 	if raw := e.RawCode(); code == CodeUnknown && raw != "" && raw != CodeUnknown {
 		code += " (" + printableCode(raw) + ")"
 	}
-	s := fmt.Sprintf("%d %s: %s", e.Status, code, e.Message())
+	return code
+}
+
+func (e *APIError) Error() string {
+	s := fmt.Sprintf("%d %s: %s", e.Status, e.DisplayCode(), e.Message())
 	// Bodies and details are redacted: a server may echo the fields it refused.
 	if len(e.Errors) == 0 && len(e.Body) > 0 {
 		s += " (body is not a PortSIP error: " + snippet(RedactBody(e.Body, "")) + ")"

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,9 @@ func TestAPIError_decoding(t *testing.T) {
 			}
 			if ae.Status != tc.status || ae.Code() != tc.code || string(ae.Body) != tc.body {
 				t.Errorf("APIError = status %d code %s body %q", ae.Status, ae.Code(), ae.Body)
+			}
+			if !strings.HasPrefix(ae.Error(), strconv.Itoa(ae.Status)+" "+ae.DisplayCode()) {
+				t.Errorf("Error() = %q does not start with the display code %q", ae.Error(), ae.DisplayCode())
 			}
 			if tc.rawCode != "" && (len(ae.Errors) == 0 || ae.Errors[0].RawCode != tc.rawCode) {
 				t.Errorf("RawCode lost: %+v", ae.Errors)
