@@ -50,7 +50,7 @@ func TestBadInput(t *testing.T) {
 	t.Run("405 carries Allow", func(t *testing.T) {
 		resp := h.raw(http.MethodPut, "/login", "", "")
 		assert.Equal(t, http.StatusMethodNotAllowed, resp.Status)
-		assert.Equal(t, "GET, POST", resp.Header.Get("Allow"))
+		assert.Equal(t, "GET, HEAD, POST", resp.Header.Get("Allow"))
 		resp = h.raw(http.MethodDelete, "/auth/sign_in/microsoft", "", "")
 		assert.Equal(t, "POST", resp.Header.Get("Allow"))
 	})

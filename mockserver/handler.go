@@ -3,8 +3,10 @@ package mockserver
 import (
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,7 +29,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		resp := errorResponse(http.StatusNotFound, CodeNotFound,
 			"no such page: the PBX API lives under /api, the mock's controls under /_mock/", nil)
-		writeResponse(w, resp)
+		writeResponse(w, r, resp)
 		s.logRequest(r, "", resp.status, time.Since(start))
 	}
 }
@@ -36,7 +38,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, start time.Time) {
 	rt, body, resp, drop := s.answer(r)
 	if !drop {
-		writeResponse(w, resp)
+		writeResponse(w, r, resp)
 	}
 	d := time.Since(start)
 	op := ""
@@ -58,6 +60,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, start time.Tim
 	} else {
 		// WriteHeader has run: net/http works on its own copy of the header from here.
 		ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.status, w.Header(), resp.body
+		if r.Method == http.MethodHead {
+			ex.ResponseBody = nil // not sent
+		}
 	}
 	rec.entry = JournalEntry{Time: start, Operation: op, Method: r.Method, Path: r.URL.Path, Status: ex.Status, Duration: d, Exchange: ex}
 	s.journal.add(rec)
@@ -86,10 +91,7 @@ func (s *Server) answer(r *http.Request) (rt *route, body []byte, resp response,
 	rt, params, allowed := s.routes.find(r.Method, rel)
 	if rt == nil {
 		if len(allowed) > 0 {
-			resp = errorResponse(http.StatusMethodNotAllowed, CodeMethodNotAllowed,
-				"method "+r.Method+" is not allowed here; use "+strings.Join(allowed, " or "), map[string]any{"allowed": allowed})
-			resp.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
-			return nil, nil, resp, false
+			return nil, nil, methodNotAllowed(r.Method, allowed...), false
 		}
 		return nil, nil, errorResponse(http.StatusNotFound, CodeNotFound, "no operation at "+rel, nil), false
 	}
@@ -102,11 +104,18 @@ func (s *Server) answer(r *http.Request) (rt *route, body []byte, resp response,
 				if f.Drop {
 					return rt, nil, resp, true
 				}
-				return rt, nil, f.failure(), false
+				return rt, nil, withChallenge(rt, r, f.failure()), false
 			}
 		}
 	}
-	rq := &request{r: r, route: rt, params: params}
+	rq := &request{r: r, params: params}
+	if r.URL.RawQuery != "" { // most requests have none: no parsing, no map
+		q, v := parseQuery(r)
+		if v != nil {
+			return rt, nil, invalid(*v), false
+		}
+		rq.query = q
+	}
 	if rt.ctype != "" {
 		if r.ContentLength > MaxBodyBytes {
 			return rt, nil, tooLarge(), false
@@ -129,7 +138,31 @@ func (s *Server) answer(r *http.Request) (rt *route, body []byte, resp response,
 		}
 		rq.fields = fields
 	}
-	return rt, body, rt.handler(s, s.st.Load(), rq), false
+	return rt, body, withChallenge(rt, r, rt.handler(s, s.st.Load(), rq)), false
+}
+
+// The WWW-Authenticate challenges of RFC 6750, section 3: without a token the bare
+// scheme, with a token that failed, error="invalid_token".
+var (
+	challengeNoToken  = []string{"Bearer"}
+	challengeBadToken = []string{`Bearer error="invalid_token", error_description="the access token is unknown, expired or revoked"`}
+)
+
+// withChallenge adds WWW-Authenticate to the 401s of bearer-protected operations.
+func withChallenge(rt *route, r *http.Request, resp response) response {
+	if !rt.bearer || resp.status != http.StatusUnauthorized {
+		return resp
+	}
+	h := make(http.Header, len(resp.header)+1)
+	for k, v := range resp.header {
+		h[k] = v
+	}
+	h["Www-Authenticate"] = challengeNoToken
+	if bearerToken(r) != "" {
+		h["Www-Authenticate"] = challengeBadToken
+	}
+	resp.header = h
+	return resp
 }
 
 // readBody reads at most MaxBodyBytes+1 bytes, in one allocation when the client
@@ -172,7 +205,9 @@ func mediaTypeIs(header, want string) bool {
 	return strings.EqualFold(strings.TrimSpace(mt), want)
 }
 
-func writeResponse(w http.ResponseWriter, resp response) {
+// writeResponse writes an answer; for HEAD only its headers, with the length the
+// body would have had (RFC 9110, section 9.3.2).
+func writeResponse(w http.ResponseWriter, r *http.Request, resp response) {
 	h := w.Header()
 	for k, v := range resp.header {
 		h[k] = v
@@ -183,6 +218,13 @@ func writeResponse(w http.ResponseWriter, resp response) {
 		} else {
 			h.Set("Content-Type", resp.ctype)
 		}
+	}
+	if r.Method == http.MethodHead {
+		if len(resp.body) > 0 {
+			h["Content-Length"] = []string{strconv.Itoa(len(resp.body))}
+		}
+		w.WriteHeader(resp.status)
+		return
 	}
 	w.WriteHeader(resp.status)
 	if len(resp.body) > 0 {
@@ -203,16 +245,81 @@ func (s *Server) safely(w http.ResponseWriter, r *http.Request, h func(*http.Req
 		}()
 		return h(r)
 	}()
-	writeResponse(w, resp)
+	writeResponse(w, r, resp)
 	return resp.status
 }
 
-// requestBase is the scheme and host the client used.
-func requestBase(r *http.Request) string {
+// baseURL is the scheme and host the client used to reach the mock, without /api, so
+// the links the mock hands out (its simulated identity provider) work whatever the
+// listener: with --addr 0.0.0.0:8887 a client on another machine gets its own
+// address for the mock back. A Host header that is not a plausible host[:port] is
+// never echoed into a link; the listener's address stands in for it.
+func (s *Server) baseURL(r *http.Request) string {
+	scheme := "http://"
 	if r.TLS != nil {
-		return "https://" + r.Host
+		scheme = "https://"
 	}
-	return "http://" + r.Host
+	if plausibleHost(r.Host) {
+		return scheme + r.Host
+	}
+	if u := s.URL(); u != "" {
+		return u
+	}
+	return scheme + "localhost"
+}
+
+// plausibleHost reports whether a Host header is a host name, an IPv4 address or a
+// bracketed IPv6 address, with an optional port from 1 to 65535.
+func plausibleHost(hostport string) bool {
+	if hostport == "" || len(hostport) > 262 {
+		return false
+	}
+	host, port := hostport, ""
+	if h, p, err := net.SplitHostPort(hostport); err == nil {
+		host, port = h, p
+		if strings.Contains(host, ":") != strings.HasPrefix(hostport, "[") {
+			return false // an IPv6 address must be bracketed, and only it
+		}
+	} else if strings.HasPrefix(hostport, "[") && strings.HasSuffix(hostport, "]") {
+		host = hostport[1 : len(hostport)-1]
+		if ip := net.ParseIP(host); ip == nil || ip.To4() != nil {
+			return false
+		}
+		return true
+	} else if strings.Contains(hostport, ":") {
+		return false // a bad port, or an unbracketed IPv6 address
+	}
+	if port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 || port[0] == '+' || port[0] == '-' {
+			return false
+		}
+	}
+	if net.ParseIP(host) != nil {
+		return true
+	}
+	return hostName(host)
+}
+
+// hostName checks DNS name syntax: dot-separated labels of letters, digits, - and _,
+// 1 to 63 characters each, not starting or ending with -.
+func hostName(h string) bool {
+	h = strings.TrimSuffix(h, ".")
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(h, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // logRequest writes the one line per request of standalone mode. It names the path

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/rules"
@@ -12,10 +13,7 @@ import (
 // GET /info (retrieveMetadata): the pre-encoded system metadata, or with ?domain= the
 // tenant's public metadata merged in. An unknown domain is VALIDATE_FAILED.
 func (s *Server) retrieveMetadata(st *state, rq *request) response {
-	var domain string
-	if rq.r.URL.RawQuery != "" { // parsing an empty query still allocates a map
-		domain = rq.r.URL.Query().Get("domain")
-	}
+	domain := rq.query.Get("domain")
 	if domain == "" {
 		return response{status: http.StatusOK, body: st.dir.infoJSON, ctype: jsonType}
 	}
@@ -41,11 +39,9 @@ func (s *Server) retrieveMetadata(st *state, rq *request) response {
 // reserved name with a domain). Unknown tenant, unknown user and wrong password are
 // one and the same UNAUTHORIZED.
 func (s *Server) signIn(st *state, rq *request) response {
-	if rq.r.URL.RawQuery != "" {
-		if qr := rq.r.URL.Query().Get("qr"); qr != "" {
-			if _, err := strconv.ParseBool(qr); err != nil {
-				return invalid(violation{field: "qr", rule: "type", hint: "true or false"})
-			}
+	if qr := rq.query.Get("qr"); qr != "" {
+		if _, err := strconv.ParseBool(qr); err != nil {
+			return invalid(violation{field: "qr", rule: "type", hint: "true or false"})
 		}
 	}
 	f := rq.fields
@@ -56,7 +52,8 @@ func (s *Server) signIn(st *state, rq *request) response {
 	if acct.twoFactor {
 		tok := newToken()
 		now := s.Now()
-		st.challenges.put(now, tok, &challenge{acct: acct, gen: gen}, now.Add(ChallengeTTL))
+		exp := now.Add(ChallengeTTL)
+		st.challenges.put(now, tok, &challenge{acct: acct, gen: gen, expires: exp}, exp)
 		return jsonResponse(http.StatusOK, struct {
 			TwoFactorEnabled bool   `json:"two_factor_enabled"`
 			Token            string `json:"token"`
@@ -72,21 +69,24 @@ var errNoChallenge = unauthorized("the two-factor session is unknown, expired or
 func (s *Server) sendOTP(st *state, rq *request) response {
 	code := newOTP()
 	var acct *account
-	ok := st.challenges.update(s.Now(), rq.fields["token"], func(c *challenge) bool {
+	var expires time.Time
+	now := s.Now()
+	ok := st.challenges.update(now, rq.fields["token"], func(c *challenge) bool {
 		if c.gen != c.acct.gen.Load() {
 			return false // the password changed since: the sign-in under way is void
 		}
-		c.code, acct = code, c.acct
+		c.code, acct, expires = code, c.acct, c.expires
 		return true
 	})
 	if !ok || acct == nil {
 		return errNoChallenge
 	}
 	s.outbox.add(Mail{
-		Kind: MailOTP, To: acct.email, Username: acct.username, Domain: acct.domain, SentAt: s.Now(),
+		Kind: MailOTP, To: acct.email, Username: acct.username, Domain: acct.domain, SentAt: now,
 		Subject: "Your PBX sign-in code",
-		Body:    "Your one-time sign-in code is " + code + ". It expires in 5 minutes. If you did not try to sign in, change your password.",
-		Code:    code,
+		Body: "Your one-time sign-in code is " + code + ". It expires in " + spellDuration(expires.Sub(now)) +
+			". If you did not try to sign in, change your password.",
+		Code: code,
 	})
 	return emptyResponse(http.StatusOK)
 }
@@ -126,6 +126,30 @@ func (s *Server) verifyOTP(st *state, rq *request) response {
 		return unauthorized("the code is wrong")
 	}
 	return s.pairResponse(s.issue(st, acct, gen, false, true, nil))
+}
+
+// spellDuration says how long is left in words, to the second: "4 minutes and 59
+// seconds", "1 minute", "30 seconds". A code mailed late in its challenge's life
+// must not promise the full five minutes.
+func spellDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	if d < time.Second {
+		return "less than a second"
+	}
+	m, sec := int(d/time.Minute), int(d%time.Minute/time.Second)
+	unit := func(n int, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.Itoa(n) + " " + one + "s"
+	}
+	switch {
+	case m == 0:
+		return unit(sec, "second")
+	case sec == 0:
+		return unit(m, "minute")
+	}
+	return unit(m, "minute") + " and " + unit(sec, "second")
 }
 
 func isOTPShape(code string) bool {

@@ -121,7 +121,7 @@ func (s *Server) loginWithMicrosoft(st *state, rq *request) response {
 	if !ok {
 		return resp
 	}
-	loc, state := s.authorizeURL(st, rq, t, rq.baseURL()+idpCallback, true)
+	loc, state := s.authorizeURL(st, rq, t, s.baseURL(rq.r)+idpCallback, true)
 	// Lax, not Strict: the identity provider's redirect back is a cross-site top-level
 	// navigation, which Strict cookies would not follow.
 	c := &http.Cookie{
@@ -173,7 +173,7 @@ func (s *Server) authorizationEndpoint(rq *request, t *tenant) string {
 	if t.MS365.AuthorizationEndpoint != "" {
 		return t.MS365.AuthorizationEndpoint
 	}
-	return rq.baseURL() + idpPrefix + url.PathEscape(t.Domain) + "/oauth2/v2.0/authorize"
+	return s.baseURL(rq.r) + idpPrefix + url.PathEscape(t.Domain) + "/oauth2/v2.0/authorize"
 }
 
 func absoluteURL(raw string) bool {

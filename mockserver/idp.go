@@ -49,7 +49,7 @@ const authorizeSuffix = "/oauth2/v2.0/authorize"
 func (s *Server) serveIdP(r *http.Request) response {
 	rest := strings.TrimPrefix(r.URL.Path, idpPrefix)
 	if rest == "callback" {
-		if r.Method != http.MethodGet {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return methodNotAllowed(r.Method, http.MethodGet)
 		}
 		return s.idpCallback(r)
@@ -63,20 +63,22 @@ func (s *Server) serveIdP(r *http.Request) response {
 	if t == nil || !t.MS365.Enabled {
 		return errorResponse(http.StatusNotFound, CodeNotFound, "no Microsoft 365 tenant "+domain+" on this PBX", nil)
 	}
-	var q url.Values
-	switch r.Method {
-	case http.MethodGet:
-		q = r.URL.Query()
-	case http.MethodPost:
-		body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
-		if err != nil || len(body) > MaxBodyBytes {
-			return tooLarge()
-		}
-		if q, err = url.ParseQuery(string(body)); err != nil {
-			return invalid(violation{field: "body", rule: "form"})
-		}
-	default:
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
 		return methodNotAllowed(r.Method, http.MethodGet, http.MethodPost)
+	}
+	q, v := parseQuery(r)
+	if v != nil {
+		return invalid(*v)
+	}
+	if r.Method == http.MethodPost {
+		// Like a real authorize endpoint, POST takes its parameters in the form and in
+		// the query alike: the account page posts back to its own address (query and
+		// all), and `curl -L` re-posts a 302 from /login/by_microsoft to it.
+		var resp response
+		var ok bool
+		if q, resp, ok = mergeForm(r, q); !ok {
+			return resp
+		}
 	}
 	redirect := q.Get("redirect_uri")
 	if !absoluteURL(redirect) {
@@ -109,6 +111,35 @@ func (s *Server) serveIdP(r *http.Request) response {
 	params.Set("state", state)
 	back.RawQuery = params.Encode()
 	return response{status: http.StatusFound, header: http.Header{"Location": {back.String()}}}
+}
+
+// mergeForm adds a POST's form parameters to the query's. A parameter in both must
+// say the same thing: otherwise which one the provider would use is a guess, and a
+// guess about redirect_uri is how open redirects happen.
+func mergeForm(r *http.Request, q url.Values) (url.Values, response, bool) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if len(body) > MaxBodyBytes {
+		return nil, tooLarge(), false
+	}
+	if err != nil {
+		return nil, invalid(violation{field: "body", rule: "read"}), false
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, invalid(violation{field: "body", rule: "form"}), false
+	}
+	if q == nil {
+		return form, response{}, true
+	}
+	for k, vs := range form {
+		if have, ok := q[k]; ok && (len(vs) == 0 || len(have) == 0 || have[0] != vs[0]) {
+			return nil, invalid(violation{field: k, rule: "conflict"}), false
+		}
+		if _, ok := q[k]; !ok {
+			q[k] = vs
+		}
+	}
+	return q, response{}, true
 }
 
 // authRequest finds the PBX's authorization request an authorize call answers. The
@@ -146,7 +177,10 @@ func (t *tenant) find(user string) *account {
 func (s *Server) idpCallback(r *http.Request) response {
 	st := s.st.Load()
 	now := s.Now()
-	q := r.URL.Query()
+	q, v := parseQuery(r)
+	if v != nil {
+		return invalid(*v)
+	}
 	ic, ok := st.idpCodes.take(now, q.Get("code"))
 	if !ok {
 		return unauthorized("the authorization code is unknown, expired or already used")
@@ -190,13 +224,6 @@ func redirectPath(raw string) string {
 		return ""
 	}
 	return u.Path
-}
-
-func methodNotAllowed(method string, allowed ...string) response {
-	resp := errorResponse(http.StatusMethodNotAllowed, CodeMethodNotAllowed,
-		"method "+method+" is not allowed here; use "+strings.Join(allowed, " or "), map[string]any{"allowed": allowed})
-	resp.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
-	return resp
 }
 
 func idpPage(t *tenant, q url.Values) response {

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -23,6 +24,8 @@ type route struct {
 	// ctype is the body's media type; empty when the operation takes no body.
 	ctype  string
 	schema *openapi3.Schema
+	// bearer marks operations protected by a bearer token: their 401s challenge.
+	bearer bool
 }
 
 // routes finds operations: fixed paths by a map lookup, templated ones (only
@@ -62,7 +65,7 @@ func buildRoutes() (routes, error) {
 		if !ok {
 			return routes{}, fmt.Errorf("mockserver: operation %s (%s %s) has no implementation", o.ID, o.Method, o.Path)
 		}
-		r := &route{id: o.ID, method: o.Method, path: o.Path, handler: h, ctype: o.ContentType}
+		r := &route{id: o.ID, method: o.Method, path: o.Path, handler: h, ctype: o.ContentType, bearer: o.Bearer}
 		if r.ctype != "" {
 			op := doc.Paths.Find(o.Path).GetOperation(o.Method)
 			mt := op.RequestBody.Value.Content.Get(r.ctype)
@@ -85,6 +88,9 @@ func buildRoutes() (routes, error) {
 // find routes a request path (relative to /api). When nothing matches, allowed lists
 // the methods the path takes: empty means 404, otherwise 405.
 func (rs routes) find(method, path string) (r *route, params map[string]string, allowed []string) {
+	if method == http.MethodHead {
+		method = http.MethodGet // HEAD is GET without the body
+	}
 	for _, r := range rs.byPath[path] {
 		if r.method == method {
 			return r, nil, nil
@@ -100,24 +106,21 @@ func (rs routes) find(method, path string) (r *route, params map[string]string, 
 // request is what an operation handler gets.
 type request struct {
 	r      *http.Request
-	route  *route
 	params map[string]string
 	// fields are the body's (or form's) string fields; absent and null ones are missing.
 	fields map[string]string
+	// query is the parsed query; nil when the request has none.
+	query url.Values
 }
 
 // bearer returns the token of an "Authorization: Bearer ..." header.
-func (rq *request) bearer() string {
-	h := rq.r.Header.Get("Authorization")
+func (rq *request) bearer() string { return bearerToken(rq.r) }
+
+func bearerToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
 	scheme, tok, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return ""
 	}
 	return strings.TrimSpace(tok)
-}
-
-// baseURL is the address the client used to reach the mock, without /api, so links
-// the mock hands out (its simulated identity provider) work whatever the listener.
-func (rq *request) baseURL() string {
-	return requestBase(rq.r)
 }

@@ -237,6 +237,17 @@ func (s *Server) URL() string {
 	return s.url
 }
 
+// Addr is the address the listener is bound to, such as 127.0.0.1:8887 or
+// 0.0.0.0:8887 (all interfaces); empty before Start. URL is how this machine reaches it.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
 // APIURL is URL() plus /api; empty before Start.
 func (s *Server) APIURL() string {
 	if u := s.URL(); u != "" {

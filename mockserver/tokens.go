@@ -75,6 +75,7 @@ type challenge struct {
 	gen      uint64 // acct.gen when the password was checked
 	code     string // empty until send_otp
 	attempts int
+	expires  time.Time // when the challenge (and any code mailed for it) ends
 }
 
 // resetTicket is what a reset link's token stands for. A password change by any
