@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -95,7 +96,7 @@ func runMock(ctx context.Context, s *streams, f mockFlags) error {
 // printBanner tells where the mock listens and who can sign in. The demo passwords
 // are public (they are in the README); a data file's passwords are not printed.
 func printBanner(w io.Writer, srv *mockserver.Server, data *mockserver.Data, f mockFlags) {
-	fmt.Fprintf(w, "pbxauth mock PBX listening on %s\n", srv.URL())
+	fmt.Fprintf(w, "pbxauth mock PBX listening on %s\n", listenDescription(f.addr, srv.Addr(), srv.URL()))
 	fmt.Fprintf(w, "  API:      %s/api   (e.g. curl %s%s/api/info)\n", srv.URL(), curlTLSFlag(f.tls), srv.URL())
 	fmt.Fprintf(w, "  controls: %s/_mock/   (outbox, requests, reset, clock, faults)\n", srv.URL())
 	if c := srv.Certificate(); c != nil {
@@ -141,6 +142,20 @@ func printBanner(w io.Writer, srv *mockserver.Server, data *mockserver.Data, f m
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(w, "\nCtrl-C stops the mock.")
+}
+
+// listenDescription names where the mock listens: its URL, which holds the real bound
+// address, or, bound to 0.0.0.0 or :: (Go reports both as [::]), all interfaces, with
+// the address as asked and the URL this machine uses.
+func listenDescription(requested, bound, url string) string {
+	host, port, err := net.SplitHostPort(bound)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsUnspecified() {
+		return url
+	}
+	if rh, _, err := net.SplitHostPort(requested); err == nil && rh != "" {
+		host = rh
+	}
+	return "all interfaces, " + net.JoinHostPort(host, port) + " (from this machine: " + url + ")"
 }
 
 func curlTLSFlag(tls bool) string {

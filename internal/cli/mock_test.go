@@ -36,7 +36,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var listenRE = regexp.MustCompile(`listening on (https?://\S+)`)
+var listenRE = regexp.MustCompile(`listening on [^\n]*?(https?://[^\s)]+)`)
 
 // startMock runs `pbxauth mock args...` in-process until the returned cancel.
 func startMock(t *testing.T, args ...string) (base string, out, errOut *syncBuffer, cancel func() error) {
@@ -150,5 +150,41 @@ func TestMockCmd_errors(t *testing.T) {
 			assert.Equal(t, c.code, code, "stderr: %s", errOut.String())
 			assert.Contains(t, errOut.String(), c.want)
 		})
+	}
+}
+
+func TestMockCmd_allInterfaces(t *testing.T) {
+	base, out, _, stop := startMock(t, "--addr", "0.0.0.0:0")
+	defer func() { require.NoError(t, stop()) }()
+	first, _, _ := strings.Cut(out.String(), "\n")
+	assert.Regexp(t, `^pbxauth mock PBX listening on all interfaces, 0\.0\.0\.0:\d+ \(from this machine: http://127\.0\.0\.1:\d+\)$`, first)
+	assert.NotContains(t, first, "listening on http://127.0.0.1", "the banner must not claim loopback only")
+
+	// A client that reached the mock under another name gets links under that name.
+	req, err := http.NewRequest(http.MethodGet, base+"/api/info?domain=contoso.com", nil)
+	require.NoError(t, err)
+	req.Host = "pbx.lan" + base[strings.LastIndex(base, ":"):]
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Contains(t, string(body), `"ms365_authorization_endpoint":"http://`+req.Host+`/_mock/idp/contoso.com/`)
+}
+
+func TestListenDescription(t *testing.T) {
+	const url = "http://127.0.0.1:8887"
+	for _, c := range []struct{ requested, bound, want string }{
+		{"127.0.0.1:8887", "127.0.0.1:8887", url},
+		{"192.168.1.5:8887", "192.168.1.5:8887", "http://192.168.1.5:8887"},
+		{"0.0.0.0:8887", "[::]:8887", "all interfaces, 0.0.0.0:8887 (from this machine: " + url + ")"},
+		{"[::]:0", "[::]:8887", "all interfaces, [::]:8887 (from this machine: " + url + ")"},
+		{":8887", "[::]:8887", "all interfaces, [::]:8887 (from this machine: " + url + ")"},
+	} {
+		bound := c.bound
+		if c.want != url && !strings.HasPrefix(c.want, "all") {
+			assert.Equal(t, c.want, listenDescription(c.requested, bound, c.want))
+			continue
+		}
+		assert.Equal(t, c.want, listenDescription(c.requested, bound, url), c.requested)
 	}
 }
