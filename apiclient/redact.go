@@ -111,10 +111,20 @@ func redactPairs(s string) string {
 		pair := s[start:i]
 		key, _, hasValue := strings.Cut(pair, "=")
 		if hasValue && isSecretQueryKey(key) {
+			// The value runs to the next & or ; for url.Parse, so a ? or # inside
+			// it ("token=abc?def") must go too, or its tail would read as the value.
+			end := len(s)
+			if j := strings.IndexAny(s[i:], "&;"); j >= 0 {
+				end = i + j
+			}
 			b.WriteString(key + "=" + Redacted)
-		} else {
-			b.WriteString(pair)
+			if end < len(s) {
+				b.WriteByte(s[end])
+			}
+			i, start = end, end+1
+			continue
 		}
+		b.WriteString(pair)
 		if i < len(s) {
 			b.WriteByte(s[i])
 		}
