@@ -135,7 +135,7 @@ func NormalizeBaseURL(raw string) (*url.URL, error) {
 		// Appending /api to .../api/info would send every call to
 		// /api/info/api/...: a silent 404 for each, where one clear refusal helps.
 		u.Path = base
-		return nil, fmt.Errorf("apiclient: base URL %q names an API operation path (%s): give the PBX address only, such as %s", u.Redacted(), op, u.String())
+		return nil, fmt.Errorf("apiclient: base URL %q ends in an API operation path (%s): give the PBX address only, such as %s", strings.TrimSpace(raw), op, u.String())
 	}
 	if !strings.HasSuffix(path, "/api") {
 		path += "/api"
