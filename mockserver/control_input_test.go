@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/mockserver"
 )
 
@@ -161,4 +162,22 @@ func TestDuration_refusesBareNumbers(t *testing.T) {
 	assert.Contains(t, err.Error(), "unit")
 	require.NoError(t, json.Unmarshal([]byte(`{"latency":"5s"}`), &f))
 	assert.Equal(t, mockserver.Duration(5*time.Second), f.Latency)
+}
+
+// TestControl_requestsRedactQueriesWithTheSharedRules: the journal's URLs go through
+// apiclient.RedactURL, so the mock hides exactly the query parameters every other
+// part of pbxauth hides (which parameters is apiclient's call, not the mock's).
+func TestControl_requestsRedactQueriesWithTheSharedRules(t *testing.T) {
+	h := newHarness(t)
+	const query = "/api/info?domain=example.com&token=tok-secret&code=123456&password=pw-secret&refresh_token=rt-secret"
+	r, _ := h.send(http.MethodGet, query, "")
+	require.Equal(t, http.StatusOK, r.StatusCode)
+	reqs := h.srv.Requests()
+	got := reqs[len(reqs)-1].Exchange.URL
+	assert.Equal(t, apiclient.RedactURL(h.srv.URL()+query), got)
+	for _, secret := range []string{"tok-secret", "123456", "rt-secret"} {
+		assert.NotContains(t, got, secret)
+	}
+	_, body := h.control(http.MethodGet, "/_mock/requests", "")
+	assert.NotContains(t, string(body), "tok-secret")
 }

@@ -90,6 +90,12 @@ func FuzzAPI(f *testing.F) {
 		{1, "/auth/sign_in", "application/json", "{\"username\":\"\xff\xfe\"}", ""},
 		{2, "/auth/sign_in/", "text/plain", "[]", ""},
 		{7, "/../api/info", "", "", ""},
+		{0, "/info?domain=%ZZ", "", "", ""},
+		{1, "/auth/sign_in?qr=1;x=2", "application/json", `{"username":"bob","password":"x"}`, ""},
+		{5, "/info", "", "", ""},
+		{6, "/login", "", "", ""},
+		{5, "/auth/user", "", "", "Bearer x"},
+		{1, "/auth/sign_in", "application/json", `{"username":"","password":"","domain":""}`, ""},
 	}
 	for _, s := range seeds {
 		f.Add(s.m, s.path, s.ct, []byte(s.body), s.auth)
@@ -135,6 +141,14 @@ func FuzzControl(f *testing.F) {
 		{1, "/_mock/idp/contoso.com/oauth2/v2.0/authorize", "username=dave&redirect_uri=http%3A%2F%2Fa.example%2F"},
 		{0, "/_mock/idp/callback?code=x", ""},
 		{0, "/_mock/stats", ""},
+		{1, "/_mock/clock", `{"advance":"2562047h"}`},
+		{1, "/_mock/clock", `{"advance":5}`},
+		{1, "/_mock/faults", `null`},
+		{1, "/_mock/faults", `{"logout":{"latency":3,"status":500.5,"x":1}}`},
+		{1, "/_mock/reset?keep=bogus", ""},
+		{5, "/_mock/outbox?kind=%zz", ""},
+		{6, "/_mock/faults", ""},
+		{1, "/_mock/idp/contoso.com/oauth2/v2.0/authorize?redirect_uri=https://a.example/cb&state=s", "domain=contoso.com&redirect_uri=https%3A%2F%2Fevil.example%2F"},
 	} {
 		f.Add(s.m, s.path, []byte(s.body))
 	}
