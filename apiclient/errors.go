@@ -93,6 +93,10 @@ func (e *APIError) Error() string {
 	// Bodies and details are redacted: a server may echo the fields it refused.
 	if len(e.Errors) == 0 && len(e.Body) > 0 {
 		s += " (body is not a PortSIP error: " + snippet(RedactBody(e.Body, "")) + ")"
+		// Go's TLS servers (pbxauth mock --tls among them) answer plain HTTP so.
+		if e.Status == http.StatusBadRequest && strings.Contains(string(e.Body), "HTTP request to an HTTPS server") {
+			s += " (the PBX speaks HTTPS: use an https:// --url)"
+		}
 	}
 	if len(e.Errors) > 0 && len(e.Errors[0].Detail) > 0 && string(e.Errors[0].Detail) != "null" {
 		s += " " + string(RedactBody(e.Errors[0].Detail, "application/json"))

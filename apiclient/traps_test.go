@@ -130,3 +130,15 @@ func TestPrettyJSON_keepsOrderAndDoesNotEscapeHTML(t *testing.T) {
 		t.Errorf("non-JSON changed: %q", got)
 	}
 }
+
+func TestAPIError_plainHTTPToAnHTTPSServerGetsAHint(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	c, _ := apiclient.New(apiclient.WithBaseURL(strings.Replace(srv.URL, "https://", "http://", 1)))
+	_, err := c.RetrieveMetadata(ctx, "")
+	if err == nil || !strings.Contains(err.Error(), "the PBX speaks HTTPS: use an https:// --url") {
+		t.Errorf("err = %v", err)
+	}
+}
