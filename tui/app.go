@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/confirm"
+	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
 // Model is the root model: it routes messages, owns the chrome (target bar,
@@ -41,6 +42,10 @@ type Model struct {
 // New builds the app on opts.Target.
 func New(opts Options) (*Model, error) {
 	ctx := common.NewContext()
+	if opts.NoColor {
+		st := styles.NoColorStyles()
+		ctx.Styles = &st
+	}
 	if opts.Context != nil {
 		ctx.Base = opts.Context
 	}
@@ -61,6 +66,11 @@ func New(opts Options) (*Model, error) {
 	}
 	m := &Model{ctx: ctx, opts: opts, exchanges: make(chan common.ExchangeMsg, exchangeBuffer)}
 	m.help = help.New()
+	hk := ctx.Styles.HelpKeys
+	m.help.Styles = help.Styles{
+		ShortKey: hk.Key, ShortDesc: hk.Desc, ShortSeparator: hk.Separator,
+		FullKey: hk.Key, FullDesc: hk.Desc, FullSeparator: hk.Separator, Ellipsis: hk.Separator,
+	}
 	m.help.ShortSeparator = "  "
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(ctx.Styles.Status.Busy))
 	if err := m.setTarget(opts.Target, opts.API); err != nil {

@@ -23,6 +23,8 @@ const exchangeBuffer = 256
 type Options struct {
 	// Target is the PBX to open on.
 	Target common.Target
+	// NoColor draws without colour, keeping bold and reverse (NO_COLOR).
+	NoColor bool
 	// API, when set, is used for Target as is (tests pass the mockery mock);
 	// otherwise Connector makes the client.
 	API apiclient.API

@@ -7,7 +7,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/targetbar"
-	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
 // View implements tea.Model.
@@ -52,7 +51,7 @@ func (m *Model) tabs() string {
 	for i, s := range m.screens {
 		labels[i] = strconv.Itoa(i+1) + " " + s.Title()
 	}
-	labels[m.active] = styles.MarkActive(labels[m.active])
+	labels[m.active] = m.ctx.Styles.MarkActive(labels[m.active])
 	// Widths are summed, not rendered, so a frame draws the bar once.
 	widths := make([]int, len(labels))
 	total := 1 + 3*(len(labels)-1) // leading space and " │ " separators

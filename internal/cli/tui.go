@@ -110,8 +110,12 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		}
 		defer lf.Close()
 	}
-	styles.HonourNoColor()
-	styles.DetectBackground()
+	noColor := styles.NoColorRequested()
+	if noColor {
+		styles.KeepAttributes(s.out)
+	} else {
+		styles.DetectBackground()
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	hist := openHistory()
@@ -120,6 +124,7 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 	}
 	app, err := tui.New(tui.Options{
 		Target:      target,
+		NoColor:     noColor,
 		MockTarget:  &mockTarget,
 		Outbox:      tui.NewHTTPOutbox(mock.URL()),
 		Profiles:    store,

@@ -1,6 +1,7 @@
 package styles
 
 import (
+	"io"
 	"os"
 
 	"github.com/charmbracelet/lipgloss"
@@ -10,6 +11,11 @@ import (
 // Styles are every style the TUI draws with, grouped by area.
 type Styles struct {
 	Palette Palette
+	// Plain styles have no colour (NO_COLOR): what colour would show is carried by
+	// text attributes (reverse, bold) and characters instead.
+	Plain bool
+	// Selected is the row under the cursor in lists.
+	Selected lipgloss.Style
 
 	App struct {
 		Placeholder lipgloss.Style
@@ -31,6 +37,11 @@ type Styles struct {
 		OK, Err, Busy, Faint lipgloss.Style
 	}
 	Help lipgloss.Style
+	// HelpKeys style the help bar's keys and descriptions (bubbles' own defaults
+	// carry fixed colours).
+	HelpKeys struct {
+		Key, Desc, Separator lipgloss.Style
+	}
 }
 
 // DefaultStyles builds the styles from the default palette.
@@ -41,6 +52,7 @@ func DefaultStyles() Styles { return New(DefaultPalette()) }
 func New(p Palette) Styles {
 	var s Styles
 	s.Palette = p
+	s.Selected = lipgloss.NewStyle().Background(p.Selected).Bold(true)
 	s.App.Placeholder = lipgloss.NewStyle().Foreground(p.Faint)
 
 	s.Tabs.Active = lipgloss.NewStyle().Bold(true).Foreground(p.Primary).Underline(true)
@@ -80,32 +92,48 @@ func New(p Palette) Styles {
 	s.Status.Faint = lipgloss.NewStyle().Foreground(p.Faint)
 
 	s.Help = lipgloss.NewStyle().Padding(0, 1)
+	s.HelpKeys.Key = lipgloss.NewStyle().Foreground(p.Text)
+	s.HelpKeys.Desc = lipgloss.NewStyle().Foreground(p.Faint)
+	s.HelpKeys.Separator = lipgloss.NewStyle().Foreground(p.Border)
 	return s
 }
 
-// Plain reports whether colour and text attributes are off (NO_COLOR, a dumb
-// terminal). Then a style can't show what is active or selected, so views mark
-// it with characters too.
-func Plain() bool { return lipgloss.ColorProfile() == termenv.Ascii }
+// NoColorStyles are the styles for NO_COLOR: no colour at all, but bold, reverse
+// and underline stay (NO_COLOR is about colour), so the focused field's cursor,
+// the selected row and the active tab still show.
+func NoColorStyles() Styles {
+	s := New(Palette{})
+	s.Plain = true
+	s.Selected = lipgloss.NewStyle().Reverse(true)
+	return s
+}
 
-// MarkActive brackets label when Plain, where the active style shows nothing.
-func MarkActive(label string) string {
-	if Plain() {
+// MarkActive brackets label when nothing but characters can show it is active:
+// plain styles, or a terminal (or test) without any text attributes.
+func (s *Styles) MarkActive(label string) string {
+	if s.Plain || lipgloss.ColorProfile() == termenv.Ascii {
 		return "[" + label + "]"
 	}
 	return label
 }
+
+// KeepAttributes lets a NO_COLOR run keep bold, reverse and underline: termenv
+// reads NO_COLOR as its Ascii profile, which drops those too, and with them the
+// text cursor and the selected row. NoColorStyles emit no colour under ANSI, so
+// this is only for them; a terminal without attributes (not a TTY, TERM=dumb)
+// stays Ascii.
+func KeepAttributes(out io.Writer) {
+	if termenv.NewOutput(out).ColorProfile() != termenv.Ascii {
+		lipgloss.SetColorProfile(termenv.ANSI)
+	}
+}
+
+// NoColorRequested reports whether the NO_COLOR environment variable asks for no
+// colour (https://no-color.org: set and not empty).
+func NoColorRequested() bool { return os.Getenv("NO_COLOR") != "" }
 
 // DetectBackground asks the terminal for its background colour now, before the
 // program takes over the input: once Bubble Tea reads stdin, the terminal's answer
 // would go to it and lipgloss would assume a dark background. The answer is cached
 // for every AdaptiveColor.
 func DetectBackground() bool { return lipgloss.HasDarkBackground() }
-
-// HonourNoColor turns colour off for the whole process when NO_COLOR is set
-// (https://no-color.org). Call it once at startup, before the first View.
-func HonourNoColor() {
-	if os.Getenv("NO_COLOR") != "" {
-		lipgloss.SetColorProfile(termenv.Ascii)
-	}
-}

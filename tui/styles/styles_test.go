@@ -8,20 +8,29 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestHonourNoColor(t *testing.T) {
+func TestNoColorRequested(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	assert.False(t, NoColorRequested(), "an empty NO_COLOR changes nothing")
+	t.Setenv("NO_COLOR", "1")
+	assert.True(t, NoColorRequested())
+}
+
+func TestNoColorStyles_noColourButAttributes(t *testing.T) {
 	before := lipgloss.ColorProfile()
 	t.Cleanup(func() { lipgloss.SetColorProfile(before) })
-
 	lipgloss.SetColorProfile(termenv.TrueColor)
-	t.Setenv("NO_COLOR", "")
-	HonourNoColor()
-	assert.Equal(t, termenv.TrueColor, lipgloss.ColorProfile(), "an empty NO_COLOR changes nothing")
-
-	t.Setenv("NO_COLOR", "1")
-	HonourNoColor()
-	assert.Equal(t, termenv.Ascii, lipgloss.ColorProfile())
-	st := DefaultStyles()
-	assert.Equal(t, "TLS OFF", st.TargetBar.TLSOff.Render("TLS OFF"), "no escape codes without colour")
+	st := NoColorStyles()
+	for name, s := range map[string]lipgloss.Style{
+		"error": st.Status.Err, "title": st.Form.Title, "TLS off": st.TargetBar.TLSOff, "selected": st.Selected,
+	} {
+		out := s.Render("x")
+		assert.NotContains(t, out, "38;", "%s: no foreground colour", name)
+		assert.NotContains(t, out, "48;", "%s: no background colour", name)
+	}
+	assert.Contains(t, st.Selected.Render("row"), "\x1b[7m", "the selected row is reversed instead")
+	assert.Equal(t, "[1 Sign in]", st.MarkActive("1 Sign in"), "the active tab is marked with characters")
+	def := DefaultStyles()
+	assert.Equal(t, "1 Sign in", def.MarkActive("1 Sign in"), "with colour the style shows it")
 }
 
 func TestDefaultPalette_everyRoleAdaptsToBothBackgrounds(t *testing.T) {

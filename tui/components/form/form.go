@@ -40,6 +40,9 @@ type field struct {
 	Field
 	input textinput.Model
 	on    bool // Toggle's value
+	// touched: the person edited this field, so its violation shows; a field
+	// not reached yet, or only passed through, is flagged by a send.
+	touched bool
 }
 
 // Validator returns the violations of the values (see rules.Check).
@@ -59,8 +62,8 @@ type Model struct {
 	validate Validator
 	styles   *styles.Styles
 	width    int
-	// touched turns on inline errors once the person typed or tried to send, so a
-	// fresh form is not all red.
+	// touched turns on every field's inline errors once a send was tried; before
+	// that each field shows its own once touched, so a fresh form is not all red.
 	touched bool
 }
 
@@ -236,13 +239,18 @@ func (m *Model) Touch() { m.touched = true }
 
 // Untouch hides inline errors again until the next edit or send (after a
 // successful send clears a secret, say).
-func (m *Model) Untouch() { m.touched = false }
+func (m *Model) Untouch() {
+	m.touched = false
+	for _, f := range m.fields {
+		f.touched = false
+	}
+}
 
 // Reset clears every field and hides errors again.
 func (m *Model) Reset() {
 	for _, f := range m.fields {
 		f.input.SetValue("")
-		f.on = false
+		f.on, f.touched = false, false
 	}
 	m.touched = false
 }
@@ -280,7 +288,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	if f.Kind == Toggle {
 		if key.Matches(km, m.KeyMap.Toggle) {
 			f.on = !f.on
-			m.touched = true
+			f.touched = true
 		}
 		return nil
 	}
@@ -288,10 +296,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	before := f.input.Value()
 	f.input, cmd = f.input.Update(msg)
 	if f.input.Value() != before {
-		m.touched = true
+		f.touched = true
 	}
 	return cmd
 }
+
+// showsErrors reports whether f's violation is shown.
+func (m Model) showsErrors(f *field) bool { return m.touched || f.touched }
 
 // HasSecrets reports whether the form has a secret field (for the reveal help).
 func (m Model) HasSecrets() bool {

@@ -98,3 +98,22 @@ func TestModel_View_placeholderNeverLooksLikeAValue(t *testing.T) {
 	assert.NotContains(t, m.View(), "account name")
 	assert.NotContains(t, m.View(), "(bob)", "values are shown as they are")
 }
+
+func TestModel_View_aFieldNotReachedYetIsNotFlagged(t *testing.T) {
+	m := newForm()
+	m.Focus(0)
+	typeText(&m, "al")
+	v := m.View()
+	assert.NotContains(t, v, "! Password", "typing the username does not flag the password yet")
+	assert.NotContains(t, v, "is required")
+	m.Update(tea.KeyMsg{Type: tea.KeyTab}) // to the password
+	m.Update(tea.KeyMsg{Type: tea.KeyTab}) // and on, leaving it empty
+	assert.NotContains(t, m.View(), "! Password", "passing through a field is not an error yet")
+	m.Update(tea.KeyMsg{Type: tea.KeyShiftTab})
+	typeText(&m, "x")
+	m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+	assert.Contains(t, m.View(), "!Password", "an edited field shows its error")
+	m.Untouch()
+	m.Touch()
+	assert.Contains(t, m.View(), "is required", "a send shows every field's errors")
+}

@@ -13,9 +13,15 @@ func (m Model) View() string {
 	st := m.styles.Form
 	lw := labelWidth(m.fields)
 	byField := map[string]rules.Violation{}
-	if m.touched {
+	shown := map[string]bool{}
+	for _, f := range m.fields {
+		if m.showsErrors(f) {
+			shown[f.Key] = true
+		}
+	}
+	if len(shown) > 0 {
 		for _, v := range m.Violations() {
-			if _, seen := byField[v.Field]; !seen {
+			if _, seen := byField[v.Field]; !seen && shown[v.Field] {
 				byField[v.Field] = v
 			}
 		}

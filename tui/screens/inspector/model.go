@@ -120,6 +120,7 @@ func New(ctx *common.Context, opts Options) *Model {
 	m.search = textinput.New()
 	m.search.Prompt = "/"
 	m.search.Placeholder = "search the exchange"
+	m.search.PlaceholderStyle = ctx.Styles.Form.Hint // not bubbles' fixed colour
 	m.search.CharLimit = 200
 	m.vp = viewport.New(0, 0)
 	m.vp.KeyMap = viewport.KeyMap{} // the screen's own keys scroll it

@@ -62,7 +62,7 @@ func (m *Model) listView() string {
 	rows := []string{st.Table.Header.Render(ansi.Truncate(header, w, ""))}
 	off := max(0, m.sel-m.listH+1)
 	end := min(len(m.items), off+m.listH)
-	selStyle := lipgloss.NewStyle().Background(st.Palette.Selected).Bold(true)
+	selStyle := st.Selected
 	faint := st.Status.Faint
 	for i := off; i < end; i++ {
 		it := m.items[i]

@@ -6,13 +6,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/exchangeview"
-	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
 // describe is a fault in words.
@@ -111,7 +109,7 @@ func (m *Model) tabs() string {
 			label += " (" + strconv.Itoa(len(m.snap.outbox)) + ")"
 		}
 		if p == m.pane {
-			parts = append(parts, st.Tabs.Active.Render(styles.MarkActive(label)))
+			parts = append(parts, st.Tabs.Active.Render(st.MarkActive(label)))
 		} else {
 			parts = append(parts, st.Tabs.Inactive.Render(label))
 		}
@@ -167,7 +165,7 @@ func (m *Model) faultRows(h int) []string {
 	st := m.ctx.Styles
 	rows := []string{st.Table.Header.Render(fmt.Sprintf("  %-26s %s", "operation", "fault"))}
 	off := max(0, m.op-(h-2))
-	sel := lipgloss.NewStyle().Background(st.Palette.Selected).Bold(true)
+	sel := st.Selected
 	for i := off; i < len(m.ops) && len(rows) < h; i++ {
 		op := m.ops[i]
 		f := m.snap.faults[op]

@@ -109,7 +109,7 @@ func (m *Model) listView(h int) string {
 	rows := []string{st.Table.Header.Render(ansi.Truncate(fmt.Sprintf("      %-*s %-*s %s", nameW, "scenario", tagsW, "tags", "result"), w, ""))}
 	off := max(0, m.cursor-h+2)
 	end := min(len(m.rows), off+h-1)
-	sel := lipgloss.NewStyle().Background(st.Palette.Selected).Bold(true)
+	sel := st.Selected
 	for i := off; i < end; i++ {
 		r := m.rows[i]
 		cursor := "  "
