@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
 	"sync"
@@ -302,44 +301,6 @@ func (s *Server) Close() error {
 	}
 	s.journal.closeAll()
 	return err
-}
-
-// Now is the mock clock: real time plus every AdvanceClock since the last Reset.
-func (s *Server) Now() time.Time { return time.Now().Add(time.Duration(s.offset.Load())) }
-
-// MaxClockOffset is the furthest the mock clock can run ahead of real time (the
-// largest time.Duration, about 292 years).
-const MaxClockOffset = time.Duration(math.MaxInt64)
-
-// AdvanceClock moves the mock clock forward (negative values are ignored: expiry only
-// makes sense forward). It stops at MaxClockOffset rather than wrapping around into
-// the past.
-func (s *Server) AdvanceClock(d time.Duration) {
-	for d > 0 {
-		cur := s.offset.Load()
-		next := int64(MaxClockOffset)
-		if int64(d) <= int64(MaxClockOffset)-cur {
-			next = cur + int64(d)
-		}
-		if s.offset.CompareAndSwap(cur, next) {
-			return
-		}
-	}
-}
-
-// tryAdvanceClock moves the clock forward by d > 0 unless that would pass
-// MaxClockOffset; it then leaves the clock and says how far it could still go.
-func (s *Server) tryAdvanceClock(d time.Duration) (room time.Duration, ok bool) {
-	for {
-		cur := s.offset.Load()
-		room = MaxClockOffset - time.Duration(cur)
-		if d > room {
-			return room, false
-		}
-		if s.offset.CompareAndSwap(cur, cur+int64(d)) {
-			return room - d, true
-		}
-	}
 }
 
 // Reset goes back to the start: the original data (passwords included), no tokens,
