@@ -5,6 +5,9 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,4 +50,20 @@ func TestApp_clock_isTheMockOnlyOnTheMock(t *testing.T) {
 	m.Update(common.SwitchTargetMsg{Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}})
 	assert.WithinDuration(t, srv.Now(), m.ctx.Now(), time.Second, "on the mock, its clock")
 	assert.True(t, m.ctx.Now().After(time.Now().Add(59*time.Minute)))
+}
+
+// NO_COLOR: not one colour code in a frame, yet the active tab and the text
+// cursor still show (bold, underline, reverse).
+func TestApp_noColor_framesHoldNoColourButKeepAttributes(t *testing.T) {
+	before := lipgloss.ColorProfile()
+	lipgloss.SetColorProfile(termenv.ANSI) // what styles.KeepAttributes picks
+	t.Cleanup(func() { lipgloss.SetColorProfile(before) })
+	m, err := New(Options{Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}, API: mocks.NewAPI(t), NoColor: true})
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(m.Init()) // focus the username
+	v := m.View()
+	assert.NotRegexp(t, `\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;|4[0-7]|10[0-7]|48;)[0-9;]*m`, v, "no colour, foreground or background")
+	assert.Contains(t, ansi.Strip(v), "[1 Sign in]")
+	assert.Contains(t, v, "\x1b[7m", "the cursor is drawn in reverse")
 }
