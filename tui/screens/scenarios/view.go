@@ -104,8 +104,18 @@ func (m *Model) listView(h int) string {
 	st := m.ctx.Styles
 	w := max(1, m.width)
 	const resultW = 10
-	tagsW := max(6, min(24, w/4))
-	nameW := max(8, w-6-tagsW-resultW-2)
+	// Names get what the longest needs (up to the room left after a quarter for
+	// the tags); tags get the rest, so a wide terminal shows them whole.
+	longest := 0
+	for _, r := range m.rows {
+		n := ansi.StringWidth(r.s.Name)
+		if r.user {
+			n += 2
+		}
+		longest = max(longest, n)
+	}
+	nameW := max(8, min(longest, w-6-resultW-2-max(6, min(24, w/4))))
+	tagsW := max(6, w-6-nameW-resultW-2)
 	rows := []string{st.Table.Header.Render(ansi.Truncate(fmt.Sprintf("      %-*s %-*s %s", nameW, "scenario", tagsW, "tags", "result"), w, ""))}
 	off := max(0, m.cursor-h+2)
 	end := min(len(m.rows), off+h-1)
