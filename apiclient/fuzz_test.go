@@ -122,7 +122,7 @@ func FuzzRedactURL(f *testing.F) {
 		out := RedactURL(raw)
 		if u, err := url.Parse(out); err == nil {
 			for k, vs := range u.Query() {
-				if secretQuery[strings.ToLower(k)] {
+				if isSecretQueryKey(k) {
 					for _, v := range vs {
 						if v != Redacted && v != "" {
 							t.Fatalf("query %q kept %q\n in: %q\nout: %q", k, v, raw, out)

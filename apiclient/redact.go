@@ -137,7 +137,10 @@ func isSecretQueryKey(key string) bool {
 	if k, err := url.QueryUnescape(key); err == nil {
 		key = k
 	}
-	return secretQuery[strings.ToLower(strings.TrimSpace(key))]
+	key = strings.ToLower(strings.TrimSpace(key))
+	// A password sent in a query (by mistake or by a probing test) is as secret
+	// as one in a body.
+	return secretQuery[key] || secretKeys[key]
 }
 
 // RedactBody hides secret fields of a JSON or form body. A body that does not parse

@@ -205,6 +205,7 @@ func TestRedactURL(t *testing.T) {
 		{"https://app/cb?x=1#refresh_token=abc", "https://app/cb?x=1#refresh_token=[REDACTED]"},
 		{"https://app/\x7f?token=abc", "https://app/\x7f?token=[REDACTED]"},
 		{"https://app/cb?domain=example.com", "https://app/cb?domain=example.com"},
+		{"https://pbx/api/info?password=hunter2&new_password=x2", "https://pbx/api/info?password=[REDACTED]&new_password=[REDACTED]"},
 		{"https://app/cb", "https://app/cb"},
 		{"", ""},
 	} {
