@@ -45,11 +45,12 @@ type Model struct {
 	codeSent  bool
 	info, err string
 	width     int
+	demo      string // the mock's demo accounts, styled once
 }
 
 // New builds the screen, pre-filled from the target's defaults.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, keys: DefaultKeyMap()}
+	m := &Model{ctx: ctx, keys: DefaultKeyMap(), demo: renderDemo(ctx.Styles)}
 	m.creds = form.New(ctx.Styles, credentialRules,
 		form.Field{Key: "username", Label: "Username", Placeholder: "account name"},
 		form.Field{Key: "password", Label: "Password", Kind: form.Secret},

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/mockserver"
+	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
 func secs(n int) time.Duration { return time.Duration(n) * time.Second }
@@ -49,19 +50,24 @@ func (m *Model) View() string {
 			notes = append(notes, st.Form.Hint.Render("signed in as "+s.Who()+" ("+s.Kind.String()+"); see Status"))
 		}
 		if m.ctx.Target.Mock {
-			// Line by line: a block would pad every line to the longest, and a
-			// narrow terminal would then cut all of them.
-			lines := strings.Split(demoAccounts, "\n")
-			for i, l := range lines {
-				lines[i] = st.Form.Hint.Render(l)
-			}
-			notes = append(notes, strings.Join(lines, "\n"))
+			notes = append(notes, m.demo)
 		}
 	}
 	for _, n := range notes {
 		b.WriteString("\n\n" + n)
 	}
 	return b.String()
+}
+
+// renderDemo styles the demo accounts once (they never change). Line by line: a
+// block would pad every line to the longest, and a narrow terminal would then
+// cut all of them.
+func renderDemo(st *styles.Styles) string {
+	lines := strings.Split(demoAccounts, "\n")
+	for i, l := range lines {
+		lines[i] = st.Form.Hint.Render(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // demoAccounts tells a newcomer on the built-in mock what to type: the first
