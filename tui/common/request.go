@@ -68,14 +68,15 @@ func DescribeError(err error) string {
 		for _, it := range ae.Errors {
 			m := it.Message
 			if len(it.Detail) > 0 && string(it.Detail) != "null" {
-				m += " " + string(it.Detail)
+				// A PBX may echo input in detail; never show a secret from it.
+				m += " " + string(apiclient.RedactBody(it.Detail, "application/json"))
 			}
 			msgs = append(msgs, m)
 		}
 		if len(msgs) == 0 {
 			return ae.Error()
 		}
-		return strings.TrimSpace(strconv.Itoa(ae.Status) + " " + ae.Code() + ": " + strings.Join(msgs, "; "))
+		return strings.TrimSpace(strconv.Itoa(ae.Status) + " " + ae.DisplayCode() + ": " + strings.Join(msgs, "; "))
 	}
 	if errors.Is(err, context.Canceled) {
 		return "cancelled"
@@ -85,7 +86,11 @@ func DescribeError(err error) string {
 		if te.Timeout {
 			return "timed out: " + te.URL
 		}
-		return "cannot reach the PBX: " + te.Err.Error()
+		msg := "cannot reach the PBX: " + te.Err.Error()
+		if hint := te.Hint(); hint != "" {
+			msg += " (" + hint + ")"
+		}
+		return msg
 	}
 	return err.Error()
 }
