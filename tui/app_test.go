@@ -285,3 +285,19 @@ func TestApp_Golden(t *testing.T) {
 }
 
 var _ io.Reader = (*bytes.Buffer)(nil)
+
+func TestApp_Keys_escCancellingARequestLeavesTheField(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t)) // no call expected: the command is never run
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(tuitest.Key("3")) // metadata
+	require.Equal(t, common.ScreenID("metadata"), m.Active().ID())
+	m.Update(tuitest.Key("tab"))
+	require.True(t, m.Active().Capturing())
+	_, cmd := m.Update(tuitest.Key("enter"))
+	require.NotNil(t, cmd)
+	require.True(t, m.Active().Busy())
+	m.Update(tuitest.Key("esc"))
+	assert.False(t, m.Active().Busy())
+	m.Update(tuitest.Key("2"))
+	assert.Equal(t, common.ScreenID("status"), m.Active().ID(), "after esc cancels, the next digit switches screens")
+}

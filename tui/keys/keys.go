@@ -24,7 +24,7 @@ func DefaultGlobal() Global {
 		Next:      key.NewBinding(key.WithKeys("ctrl+n", "ctrl+right"), key.WithHelp("ctrl+n", "next screen")),
 		Prev:      key.NewBinding(key.WithKeys("ctrl+p", "ctrl+left"), key.WithHelp("ctrl+p", "prev screen")),
 		Jump:      key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "go to screen")),
-		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel/leave field")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel + leave field")),
 	}
 }
 

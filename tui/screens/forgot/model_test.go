@@ -95,3 +95,15 @@ func TestModel_Forgot_tabCrossesForms(t *testing.T) {
 	m.Update(tuitest.Key("shift+tab"))
 	assert.Equal(t, requestForm, m.active)
 }
+
+func TestModel_Forgot_escCancelsAndLeavesTheField(t *testing.T) {
+	m, _ := setup(t)
+	tuitest.Type(m.Update, "bob")
+	m.Update(tuitest.Key("tab"))
+	tuitest.Type(m.Update, "example.com")
+	require.NotNil(t, m.Update(tuitest.Key("enter")))
+	require.True(t, m.Busy())
+	m.Update(tuitest.Key("esc"))
+	assert.False(t, m.Busy())
+	assert.False(t, m.Capturing(), "one esc both cancels and leaves the field")
+}

@@ -89,9 +89,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, m.keys.Cancel):
+			// esc always leaves the field, cancelling first, so the next key is
+			// never typed into a field the person thinks they have left.
 			if m.reqs.Cancel() {
 				m.err = "cancelled"
-				return nil
 			}
 			m.form.Blur()
 			return nil

@@ -68,3 +68,16 @@ func TestModel_Metadata_invalidDomain(t *testing.T) {
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+g"))))
 	assert.Contains(t, m.View(), "VALIDATE_FAILED")
 }
+
+func TestModel_Metadata_escCancelsAndLeavesTheField(t *testing.T) {
+	m, _ := setup(t) // no call is expected: the request is cancelled before it runs
+	m.Update(tuitest.Key("tab"))
+	tuitest.Type(m.Update, "example.com")
+	assert.NotNil(t, m.Update(tuitest.Key("enter")))
+	assert.True(t, m.Busy())
+	assert.True(t, m.Capturing())
+	m.Update(tuitest.Key("esc"))
+	assert.False(t, m.Busy(), "esc cancels the request")
+	assert.False(t, m.Capturing(), "and leaves the field, as esc does when nothing is in flight")
+	assert.Contains(t, m.View(), "cancelled")
+}

@@ -180,9 +180,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Cancel):
-		if m.reqs.Cancel() || m.fill.Cancel() {
+		// esc always leaves the field, cancelling first, so the next key is
+		// never typed into a field the person thinks they have left.
+		if cancelled := m.reqs.Cancel(); m.fill.Cancel() || cancelled {
 			m.err, m.info = "cancelled", ""
-			return nil
 		}
 		m.form().Blur()
 		return nil

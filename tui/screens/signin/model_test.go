@@ -224,3 +224,14 @@ func TestModel_View_demoAccountsOnlyOnTheMock(t *testing.T) {
 	assert.Contains(t, m.View(), "Demo accounts on the built-in mock")
 	assert.Regexp(t, `carol +Carol#2026 +secure.example.com +2FA`, demoAccounts)
 }
+
+func TestModel_SignIn_escCancelsAndLeavesTheField(t *testing.T) {
+	m, _ := setup(t) // the cancelled command never runs: no call expected
+	fill(m, "alice", "Alice#2026", "example.com")
+	require.NotNil(t, m.Update(tuitest.Key("enter")))
+	require.True(t, m.Busy())
+	m.Update(tuitest.Key("esc"))
+	assert.False(t, m.Busy())
+	assert.False(t, m.Capturing(), "one esc both cancels and leaves the field")
+	assert.Contains(t, m.View(), "cancelled")
+}
