@@ -301,3 +301,31 @@ func TestApp_Keys_escCancellingARequestLeavesTheField(t *testing.T) {
 	m.Update(tuitest.Key("2"))
 	assert.Equal(t, common.ScreenID("status"), m.Active().ID(), "after esc cancels, the next digit switches screens")
 }
+
+func TestApp_Help_globalKeysAlwaysFitAt80Columns(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	s := common.SessionFromTokens(fixedNow, "alice", "example.com", &apiclient.TokenPair{AccessToken: "a", RefreshToken: "r", ExpiresIn: 60})
+	m.Update(common.SignedInMsg{Session: s})
+	for _, w := range []int{80, 60} {
+		m.Update(tea.WindowSizeMsg{Width: w, Height: 24})
+		for i := range m.screens {
+			m.active = i
+			if m.Active().Capturing() {
+				m.Update(tuitest.Key("esc"))
+			}
+			v := m.View()
+			help := v[strings.LastIndex(v, "\n")+1:]
+			id := m.Active().ID()
+			assert.Contains(t, help, "? help", "screen %s at %d columns", id, w)
+			assert.Contains(t, help, "q quit", "screen %s at %d columns", id, w)
+			assert.NotContains(t, help, "…", "keys are dropped whole, not cut: screen %s at %d columns", id, w)
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.active = 0
+	m.Update(tuitest.Key("tab")) // into a field
+	v := m.View()
+	help := v[strings.LastIndex(v, "\n")+1:]
+	assert.Contains(t, help, "esc cancel + leave field")
+	assert.Contains(t, help, "ctrl+c quit")
+}

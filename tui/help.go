@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/pbxauth/pbxauth/tui/keys"
 )
 
@@ -18,17 +19,60 @@ type helpKeys struct {
 	// dialog: a yes/no question has every key but ctrl+c, so only its own keys
 	// are true (esc answers no; it does not leave a field).
 	dialog bool
+	// width and sep are the help bar's width and short separator: the screen's
+	// keys are dropped from the end until the global ones fit (0: no limit).
+	width int
+	sep   string
 }
 
+// ShortHelp is the screen's keys, then the global ones. The global ones (? help,
+// q quit; esc and ctrl+c while typing) always show: when the bar is too narrow
+// the screen's last, least important keys go first, since ? still lists them.
 func (h helpKeys) ShortHelp() []key.Binding {
-	out := append([]key.Binding(nil), h.screen.ShortHelp()...)
-	if h.dialog {
-		return append(out, h.global.ForceQuit)
+	var tail []key.Binding
+	switch {
+	case h.dialog:
+		tail = []key.Binding{h.global.ForceQuit}
+	case h.capturing:
+		tail = []key.Binding{h.global.Cancel, h.global.ForceQuit}
+	default:
+		tail = []key.Binding{h.global.Help, h.global.Quit}
 	}
-	if h.capturing {
-		return append(out, h.global.Cancel, h.global.ForceQuit)
+	screen := h.screen.ShortHelp()
+	if h.width > 0 {
+		used := shortWidth(tail, h.sep)
+		n := 0
+		for _, b := range screen {
+			if !b.Enabled() {
+				n++
+				continue
+			}
+			w := shortWidth([]key.Binding{b}, h.sep) + lipgloss.Width(h.sep)
+			if used+w > h.width {
+				break
+			}
+			used += w
+			n++
+		}
+		screen = screen[:n]
 	}
-	return append(out, h.global.Help, h.global.Quit)
+	return append(append([]key.Binding(nil), screen...), tail...)
+}
+
+// shortWidth is how wide help.Model's short view draws the enabled bindings.
+func shortWidth(bs []key.Binding, sep string) int {
+	w, n := 0, 0
+	for _, b := range bs {
+		if !b.Enabled() {
+			continue
+		}
+		w += lipgloss.Width(b.Help().Key) + 1 + lipgloss.Width(b.Help().Desc)
+		n++
+	}
+	if n > 1 {
+		w += (n - 1) * lipgloss.Width(sep)
+	}
+	return w
 }
 
 func (h helpKeys) FullHelp() [][]key.Binding {

@@ -134,6 +134,7 @@ func (m *Model) chromeBottom() string {
 	if m.confirm != nil {
 		km = helpKeys{screen: m.confirm.KeyMap, global: m.ctx.Keys, dialog: true}
 	}
+	km.width, km.sep = m.help.Width, m.help.ShortSeparator
 	helpView := m.ctx.Styles.Help.Render(m.help.View(km))
 	return status + "\n" + helpView
 }
