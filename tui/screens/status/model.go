@@ -125,15 +125,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if !m.reqs.Finish(msg.id) {
 			return nil
 		}
-		if msg.err != nil {
+		web := m.ctx.Session != nil && m.ctx.Session.Kind == common.WebSession
+		if msg.err != nil && !(web && tokenDead(msg.err)) {
 			m.err = "log out: " + common.DescribeError(msg.err)
 			return nil
 		}
-		web := m.ctx.Session != nil && m.ctx.Session.Kind == common.WebSession
 		m.clear()
-		m.info = "web session logged out"
+		notice := "web session logged out"
+		if msg.err != nil {
+			// 401: the PBX has no such web session any more (expired, or logged
+			// out elsewhere); as with sign-out, keeping it here would only mislead.
+			notice = "log out: the PBX no longer has this web session (401); local web session cleared"
+		}
+		m.info = notice
 		if web {
-			return func() tea.Msg { return common.SignedOutMsg{Notice: "web session logged out"} }
+			return func() tea.Msg { return common.SignedOutMsg{Notice: notice} }
 		}
 		return nil
 	case confirmedMsg:

@@ -154,3 +154,24 @@ func TestModel_SignOut_otherErrorsKeepTheSession(t *testing.T) {
 		})
 	}
 }
+
+func TestModel_Logout_goneWebSessionClearsTheLocalOne(t *testing.T) {
+	m, api := setup(t, false)
+	m.ctx.Session = &common.Session{Kind: common.WebSession, Username: "alice"}
+	api.EXPECT().Logout(mock.Anything).Return(tuitest.APIErr(401, "UNAUTHORIZED", "no web session")).Once()
+	out := m.Update(tuitest.Run(t, m.Update(tuitest.Key("l"))))
+	require.NotNil(t, out, "a 401 means the PBX has no web session left: end ours too")
+	done, ok := out().(common.SignedOutMsg)
+	require.True(t, ok)
+	assert.Contains(t, done.Notice, "401")
+	assert.Contains(t, done.Notice, "local web session cleared")
+	assert.Contains(t, m.View(), "no longer has this web session")
+}
+
+func TestModel_Logout_401WithATokenSessionKeepsIt(t *testing.T) {
+	m, api := setup(t, true) // signed in with tokens: logout is about a web session it doesn't have
+	api.EXPECT().Logout(mock.Anything).Return(tuitest.APIErr(401, "UNAUTHORIZED", "no web session")).Once()
+	assert.Nil(t, m.Update(tuitest.Run(t, m.Update(tuitest.Key("l")))))
+	assert.NotNil(t, m.ctx.Session)
+	assert.Contains(t, m.View(), "log out: 401")
+}
