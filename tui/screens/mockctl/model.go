@@ -151,14 +151,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case subscribedMsg:
 		m.ch, m.stop, m.snap = msg.ch, msg.stop, msg.snap
 		m.setJournal(msg.snap.journal)
-		return common.To(ID, wait(m.ch))
+		return common.To(ID, wait(m.ch, m.ctl))
 	case entryMsg:
 		m.journal = append([]mockserver.JournalEntry{msg.e}, m.journal...)
 		if len(m.journal) > journalKeep {
 			m.journal = m.journal[:journalKeep]
 		}
 		// The request may have mailed a code or changed state: read the mock again.
-		return tea.Batch(common.To(ID, wait(m.ch)), common.To(ID, read(m.ctl)))
+		return tea.Batch(common.To(ID, wait(m.ch, m.ctl)), common.To(ID, read(m.ctl)))
 	case journalClosedMsg:
 		m.closed = true
 		return nil
@@ -298,9 +298,31 @@ func read(ctl Control) tea.Cmd {
 func take(ctl Control, journal bool) snapshot {
 	s := snapshot{outbox: ctl.Outbox(), faults: ctl.Faults(), now: ctl.Now(), realNow: time.Now()}
 	if journal {
-		s.journal = ctl.Requests()
+		// Entries already journaled get today's offset: their own is not kept.
+		s.journal = onMockClock(ctl.Requests(), offset(ctl))
 	}
 	return s
+}
+
+// offset is how far the mock's clock is ahead of the wall clock, to the
+// millisecond (the two reads are a few nanoseconds apart).
+func offset(ctl Control) time.Duration {
+	wall := time.Now()
+	return ctl.Now().Sub(wall).Round(time.Millisecond)
+}
+
+// onMockClock moves journal times (the wall clock, as the mock's handler reads
+// it) onto the mock's clock, which the header, the outbox and the countdown use.
+func onMockClock(es []mockserver.JournalEntry, off time.Duration) []mockserver.JournalEntry {
+	if off == 0 {
+		return es
+	}
+	out := make([]mockserver.JournalEntry, len(es))
+	for i, e := range es {
+		e.Time = e.Time.Add(off)
+		out[i] = e
+	}
+	return out
 }
 
 func subscribe(ctl Control) tea.Cmd {
@@ -310,12 +332,13 @@ func subscribe(ctl Control) tea.Cmd {
 	}
 }
 
-func wait(ch <-chan mockserver.JournalEntry) tea.Cmd {
+func wait(ch <-chan mockserver.JournalEntry, ctl Control) tea.Cmd {
 	return func() tea.Msg {
 		e, ok := <-ch
 		if !ok {
 			return journalClosedMsg{}
 		}
+		e.Time = e.Time.Add(offset(ctl)) // the offset as the entry arrives
 		return entryMsg{e: e}
 	}
 }

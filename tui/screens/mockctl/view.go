@@ -122,6 +122,7 @@ func (m *Model) journalRows(h int) []string {
 	if len(m.journal) == 0 {
 		return []string{st.App.Placeholder.Render("No requests yet: every call to the mock shows up here as it is answered.")}
 	}
+	// The time is on the mock's clock, like the header's and the outbox's.
 	rows := []string{st.Table.Header.Render(fmt.Sprintf("%-8s %-6s %-28s %6s %8s  %s", "time", "method", "path", "status", "took", "operation"))}
 	for i := m.scroll; i < len(m.journal) && len(rows) < h; i++ {
 		e := m.journal[i]
