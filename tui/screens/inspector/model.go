@@ -60,6 +60,9 @@ type item struct {
 	entry   history.Entry
 	earlier bool
 	n       int // index among the earlier entries, which may repeat Seq numbers
+	// num is the number the list shows: earlier entries 1..len(restored), oldest
+	// first, then this session's after them, so no two rows share a number.
+	num int
 }
 
 type itemKey struct {

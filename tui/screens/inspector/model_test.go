@@ -325,3 +325,30 @@ func TestModel_export_leavesOutScenarioExchangesUnlessMarked(t *testing.T) {
 	assert.Empty(t, got[0].Scenario)
 	assert.Contains(t, m.View(), "s   1 GET", "a scenario's entry is marked s in the list")
 }
+
+func TestModel_restored_numberedApartFromThisSession(t *testing.T) {
+	dir := t.TempDir()
+	for _, run := range []int{1, 2} { // two earlier sessions, each numbered from 1
+		old, err := history.OpenStore(dir, 0)
+		require.NoError(t, err)
+		old.Record(history.Entry{Seq: 1, Target: "mock", At: at, Exchange: signIn()})
+		old.Record(history.Entry{Seq: 2, Target: "mock", At: at, Exchange: userInfo()})
+		require.NoError(t, old.Close(), "run %d", run)
+	}
+	st, err := history.OpenStore(dir, 0)
+	require.NoError(t, err)
+	defer st.Close()
+	m, _ := setup(t, Options{Store: st})
+	m.ctx.History.Append("mock", signIn()) // this session's #1
+	m.Update(tuitest.Run(t, m.Init()))
+	m.View()
+	require.Len(t, m.items, 5)
+	seen := map[int]bool{}
+	for _, it := range m.items {
+		assert.False(t, seen[it.num], "number %d shown twice", it.num)
+		seen[it.num] = true
+	}
+	assert.Equal(t, 5, m.items[0].num, "this session's entries come after the earlier ones")
+	assert.Equal(t, 1, m.items[4].num, "the oldest earlier entry is #1")
+	assert.Contains(t, m.View(), "#5 ·", "the divider names the selected row by its list number")
+}

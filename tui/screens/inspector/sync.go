@@ -71,10 +71,10 @@ func (m *Model) rebuild() {
 	entries := m.ctx.History.Entries()
 	items := make([]item, 0, len(entries)+len(m.restored))
 	for i := len(entries) - 1; i >= 0; i-- {
-		items = append(items, item{entry: entries[i]})
+		items = append(items, item{entry: entries[i], num: len(m.restored) + entries[i].Seq})
 	}
 	for i := len(m.restored) - 1; i >= 0; i-- {
-		items = append(items, item{entry: m.restored[i], earlier: true, n: i})
+		items = append(items, item{entry: m.restored[i], earlier: true, n: i, num: i + 1})
 	}
 	m.items = items
 	if len(m.violations) > 2*len(items)+16 {

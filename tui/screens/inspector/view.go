@@ -85,7 +85,7 @@ func (m *Model) listView() string {
 			status = "ERR"
 		}
 		p := ansi.Truncate(path(ex.URL), pathW, "…")
-		line := fmt.Sprintf("%s%s%4d %-7s %-*s %6s %8s", cursor, mark, it.entry.Seq, ex.Method, pathW, p, status, exchangeview.Duration(ex.Duration))
+		line := fmt.Sprintf("%s%s%4d %-7s %-*s %6s %8s", cursor, mark, it.num, ex.Method, pathW, p, status, exchangeview.Duration(ex.Duration))
 		switch {
 		case i == m.sel:
 			line = selStyle.Render(padRight(line, w))
@@ -115,7 +115,7 @@ func (m *Model) divider() string {
 	if !ok {
 		return ""
 	}
-	label := fmt.Sprintf(" #%d", it.entry.Seq)
+	label := fmt.Sprintf(" #%d", it.num)
 	if op := it.entry.Exchange.Operation; op != "" {
 		label += " · " + op
 	}
