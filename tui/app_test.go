@@ -22,6 +22,11 @@ import (
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
 
+// waitTimeout bounds each wait for output or for the program to end. Generous on
+// purpose: CI is a 2-core box running every package's tests at once under -race;
+// a passing run never waits this long, since the waits poll for the text.
+const waitTimeout = 20 * time.Second
+
 func init() {
 	// Goldens hold no colour codes, whatever the terminal running the tests.
 	lipgloss.SetColorProfile(termenv.Ascii)
@@ -51,14 +56,14 @@ func start(t *testing.T, m *Model, w, h int) *teatest.TestModel {
 func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+		teatest.WithDuration(waitTimeout), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 // finalView quits and returns the last frame, without escape codes.
 func finalView(t *testing.T, tm *teatest.TestModel) string {
 	t.Helper()
 	require.NoError(t, tm.Quit())
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(waitTimeout))
 	return fm.View()
 }
 
@@ -99,7 +104,7 @@ func TestApp_Keys_qInAFieldIsTypedNotQuit(t *testing.T) {
 	// Leave the field: now q quits.
 	tm.Send(tuitest.Key("esc"))
 	tm.Type("q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitTimeout))
 	fm := tm.FinalModel(t).(*Model)
 	assert.Equal(t, "signin", string(fm.Active().ID()), "the digit typed in the password did not switch screens")
 }
@@ -108,7 +113,7 @@ func TestApp_Keys_ctrlCAlwaysQuits(t *testing.T) {
 	m := newApp(t, mocks.NewAPI(t))
 	tm := start(t, m, 80, 24)
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(waitTimeout))
 }
 
 func TestApp_Keys_switchScreens(t *testing.T) {

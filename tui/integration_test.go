@@ -47,7 +47,7 @@ func TestApp_WithMockPBX(t *testing.T) {
 	tm.Send(tuitest.Key("r"))
 	waitFor(t, tm, "status checked")
 	require.NoError(t, tm.Quit())
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(waitTimeout)).(*Model)
 
 	s := fm.Context().Session
 	require.NotNil(t, s)

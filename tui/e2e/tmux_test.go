@@ -14,8 +14,10 @@ import (
 	"time"
 )
 
-// stepTimeout bounds each wait for the screen; the whole test takes a few seconds.
-const stepTimeout = 15 * time.Second
+// stepTimeout bounds each wait for the screen. A passing run takes a few seconds
+// (waits poll, so they end as soon as the text shows); the bound is generous for a
+// 2-core CI box running every package's tests at once with a -race binary.
+const stepTimeout = 45 * time.Second
 
 // term is a tmux server of its own (its own socket, no user config) with one pane.
 type term struct {
@@ -139,9 +141,12 @@ func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
 		_ = exec.Command("tmux", "-S", tm.sock, "kill-server").Run()
 	})
 	tm.tmux("set-option", "-g", "set-clipboard", "on") // accept OSC 52 copies into a tmux buffer
-	tm.text("echo READY")
+	// The marker is split in the command, so only the shell's output matches it,
+	// wherever the prompt leaves it (keys typed before sh starts are echoed
+	// by the terminal, and the output then follows the prompt on its line).
+	tm.text(`echo RE""ADY`)
 	tm.keys("Enter")
-	tm.waitFor("shell", `(?m)^READY$`)
+	tm.waitFor("shell", `(?m)READY$`)
 	tm.text(bin + "; echo EXITED=$?")
 	tm.keys("Enter")
 
@@ -214,7 +219,7 @@ func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
 
 	// q quits and gives the terminal back: the shell prompt, no alternate screen.
 	tm.keys("q")
-	s = tm.waitFor("terminal restored", `(?m)^EXITED=0$`)
+	s = tm.waitFor("terminal restored", `(?m)EXITED=0$`)
 	if strings.Contains(s, "Status · GET /login") || strings.Contains(s, "not signed in") {
 		t.Errorf("the TUI is still on screen after quitting:\n%s", s)
 	}

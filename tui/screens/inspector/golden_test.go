@@ -16,6 +16,11 @@ import (
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
 
+// waitTimeout bounds each wait for output or for the program to end. Generous on
+// purpose: CI is a 2-core box running every package's tests at once under -race;
+// a passing run never waits this long, since the waits poll for the text.
+const waitTimeout = 20 * time.Second
+
 func goldenModel(t *testing.T) *teatest.TestModel {
 	t.Helper()
 	lipgloss.SetColorProfile(termenv.Ascii)
@@ -29,13 +34,13 @@ func goldenModel(t *testing.T) *teatest.TestModel {
 func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+		teatest.WithDuration(waitTimeout), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func final(t *testing.T, tm *teatest.TestModel) []byte {
 	t.Helper()
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
-	return []byte(tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View())
+	return []byte(tm.FinalModel(t, teatest.WithFinalTimeout(waitTimeout)).View())
 }
 
 func TestGolden_newestWithSpecViolation(t *testing.T) {
