@@ -331,6 +331,11 @@ func TestApp_Help_globalKeysAlwaysFitAt80Columns(t *testing.T) {
 	m.Update(tuitest.Key("tab")) // into a field
 	v := m.View()
 	help := v[strings.LastIndex(v, "\n")+1:]
-	assert.Contains(t, help, "esc cancel + leave field")
+	assert.Contains(t, help, "esc leave field", "nothing in flight: esc only leaves the field")
+	_, cmd := m.Update(tuitest.Key("ctrl+g")) // send anyway: the command is never run
+	require.NotNil(t, cmd)
+	v = m.View()
+	help = v[strings.LastIndex(v, "\n")+1:]
+	assert.Contains(t, help, "esc cancel + leave field", "in flight: esc cancels too")
 	assert.Contains(t, help, "ctrl+c quit")
 }

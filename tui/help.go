@@ -16,6 +16,8 @@ type helpKeys struct {
 	}
 	global    keys.Global
 	capturing bool
+	// busy: a request is in flight, so esc cancels it as well as leaving the field.
+	busy bool
 	// dialog: a yes/no question has every key but ctrl+c, so only its own keys
 	// are true (esc answers no; it does not leave a field).
 	dialog bool
@@ -34,7 +36,7 @@ func (h helpKeys) ShortHelp() []key.Binding {
 	case h.dialog:
 		tail = []key.Binding{h.global.ForceQuit}
 	case h.capturing:
-		tail = []key.Binding{h.global.Cancel, h.global.ForceQuit}
+		tail = []key.Binding{h.esc(), h.global.ForceQuit}
 	default:
 		tail = []key.Binding{h.global.Help, h.global.Quit}
 	}
@@ -81,7 +83,17 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 		return append(out, []key.Binding{h.global.ForceQuit})
 	}
 	if h.capturing {
-		return append(out, []key.Binding{h.global.Cancel, h.global.Next, h.global.Prev, h.global.ForceQuit})
+		return append(out, []key.Binding{h.esc(), h.global.Next, h.global.Prev, h.global.ForceQuit})
 	}
 	return append(out, h.global.FullHelp()...)
+}
+
+// esc is the global esc binding, its help saying what one press does now: it
+// always leaves the field, and first cancels the request in flight, if any.
+func (h helpKeys) esc() key.Binding {
+	b := h.global.Cancel
+	if !h.busy {
+		b.SetHelp(b.Help().Key, "leave field")
+	}
+	return b
 }

@@ -130,7 +130,8 @@ func (m *Model) chromeBottom() string {
 	}
 	status = common.Clamp(status, w, noticeLines)
 	m.help.Width = max(1, w-2)
-	km := helpKeys{screen: m.screens[m.active], global: m.ctx.Keys, capturing: m.screens[m.active].Capturing()}
+	active := m.screens[m.active]
+	km := helpKeys{screen: active, global: m.ctx.Keys, capturing: active.Capturing(), busy: active.Busy()}
 	if m.confirm != nil {
 		km = helpKeys{screen: m.confirm.KeyMap, global: m.ctx.Keys, dialog: true}
 	}

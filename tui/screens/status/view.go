@@ -35,7 +35,7 @@ func (m *Model) View() string {
 		case s.ExpiresAt.IsZero():
 			rows = append(rows, kv.Row{Key: "token", Value: "no expiry known"})
 		case s.Live(now):
-			rows = append(rows, kv.Row{Key: "token expires in", Value: common.Countdown(int(s.Remaining(now) / time.Second))})
+			rows = append(rows, kv.Row{Key: "token expires in", Value: common.Countdown(int(s.Remaining(now).Round(time.Second) / time.Second))}) // rounded, as the target bar does
 		default:
 			rows = append(rows, kv.Row{Key: "token", Value: "expired"})
 		}
