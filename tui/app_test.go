@@ -339,3 +339,18 @@ func TestApp_Help_globalKeysAlwaysFitAt80Columns(t *testing.T) {
 	assert.Contains(t, help, "esc cancel + leave field", "in flight: esc cancels too")
 	assert.Contains(t, help, "ctrl+c quit")
 }
+
+func TestApp_Help_escListedOnceWhenTheScreenOwnsIt(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(common.ExchangeMsg{Exchange: &apiclient.Exchange{Operation: "retrieveMetadata", Method: "GET", URL: "http://x/api/info", Status: 200}})
+	m.Update(tuitest.Key("7"))
+	require.Equal(t, common.ScreenID("inspector"), m.Active().ID())
+	m.Update(tuitest.Key("/"))
+	require.True(t, m.Active().Capturing())
+	v := m.View()
+	help := v[strings.LastIndex(v, "\n")+1:]
+	assert.Equal(t, 1, strings.Count(help, "esc"), "one esc, one meaning: %q", help)
+	assert.Contains(t, help, "esc clear search")
+	assert.Contains(t, help, "ctrl+c quit")
+}

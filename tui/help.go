@@ -35,8 +35,10 @@ func (h helpKeys) ShortHelp() []key.Binding {
 	switch {
 	case h.dialog:
 		tail = []key.Binding{h.global.ForceQuit}
-	case h.capturing:
+	case h.capturing && !hasEsc(h.screen.ShortHelp()):
 		tail = []key.Binding{h.esc(), h.global.ForceQuit}
+	case h.capturing: // the screen says what its esc does (clear a search)
+		tail = []key.Binding{h.global.ForceQuit}
 	default:
 		tail = []key.Binding{h.global.Help, h.global.Quit}
 	}
@@ -96,4 +98,20 @@ func (h helpKeys) esc() key.Binding {
 		b.SetHelp(b.Help().Key, "leave field")
 	}
 	return b
+}
+
+// hasEsc reports whether a screen binding already takes esc, so the help does
+// not list esc twice with two meanings.
+func hasEsc(bs []key.Binding) bool {
+	for _, b := range bs {
+		if !b.Enabled() {
+			continue
+		}
+		for _, k := range b.Keys() {
+			if k == "esc" {
+				return true
+			}
+		}
+	}
+	return false
 }
