@@ -27,6 +27,7 @@ func setup(t *testing.T) (*Model, *mockserver.Server, *apiclient.Client) {
 	require.NoError(t, err)
 	ctx := tuitest.Context(c)
 	ctx.Target.BaseURL = srv.URL()
+	ctx.Now = srv.Now // as the app does on the mock: the target's clock
 	m := New(ctx, srv)
 	t.Cleanup(m.Cancel)
 	m.SetSize(80, 20)
@@ -200,4 +201,14 @@ func TestModel_journal_timesAreOnTheMockClock(t *testing.T) {
 	m2.Update(tuitest.Run(t, m2.Init()))
 	require.Len(t, m2.journal, 1)
 	assert.WithinDuration(t, at, m2.journal[0].Time, time.Second)
+}
+
+func TestModel_header_clockIsTheMocksWhenDrawn(t *testing.T) {
+	m, srv, _ := setup(t)
+	feed(t, m, m.Update(tuitest.Key(">")))
+	later := srv.Now().Add(time.Hour)
+	m.ctx.Now = func() time.Time { return later } // time passes with no new snapshot
+	v := m.View()
+	assert.Contains(t, v, "clock "+later.Local().Format("15:04:05"), "the clock does not stop at the last read")
+	assert.Contains(t, v, "(+31m", "and still says how far ahead the mock is")
 }

@@ -79,7 +79,13 @@ func (m *Model) header() string {
 	s := m.snap
 	clock := "clock —"
 	if !s.now.IsZero() {
-		clock = "clock " + s.now.Local().Format("15:04:05")
+		// The time when drawn, not when last read (a snapshot's time looks
+		// like a stopped clock): on the mock, ctx.Now is the mock's clock.
+		now := s.now
+		if m.ctx.Now != nil && m.active() {
+			now = m.ctx.Now()
+		}
+		clock = "clock " + now.Local().Format("15:04:05")
 		if off := s.now.Sub(s.realNow).Round(time.Second); off >= time.Second {
 			clock += " (+" + off.String() + ")"
 		}
