@@ -354,3 +354,27 @@ func TestApp_Help_escListedOnceWhenTheScreenOwnsIt(t *testing.T) {
 	assert.Contains(t, help, "esc clear search")
 	assert.Contains(t, help, "ctrl+c quit")
 }
+
+func TestApp_Help_fullHelpKeepsQuitAt80Columns(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for i := range m.screens {
+		m.active = i
+		if m.Active().Capturing() {
+			m.Update(tuitest.Key("esc"))
+		}
+		m.help.ShowAll = true
+		m.resize()
+		v := m.View()
+		id := m.Active().ID()
+		assert.Regexp(t, `q\s+quit`, v, "screen %s", id)
+		assert.Regexp(t, `ctrl\+n\s+next screen`, v, "screen %s", id)
+		assert.Regexp(t, `1-9\s+go to screen`, v, "screen %s", id)
+		lines := strings.Split(v, "\n")
+		for _, l := range lines[len(lines)-6:] {
+			assert.False(t, strings.HasSuffix(strings.TrimRight(l, " "), " …"), "no help column cut: screen %s: %q", id, l)
+		}
+		assert.LessOrEqual(t, lipgloss.Height(v), 24)
+		m.help.ShowAll = false
+	}
+}

@@ -136,8 +136,25 @@ func (m *Model) chromeBottom() string {
 		km = helpKeys{screen: m.confirm.KeyMap, global: m.ctx.Keys, dialog: true}
 	}
 	km.width, km.sep = m.help.Width, m.help.ShortSeparator
-	helpView := m.ctx.Styles.Help.Render(m.help.View(km))
-	return status + "\n" + helpView
+	view := m.help.View(km)
+	if m.help.ShowAll {
+		view = m.fullHelp(km)
+	}
+	return status + "\n" + m.ctx.Styles.Help.Render(view)
+}
+
+// fullHelp is the ? help: the screen's columns and the global ones side by side
+// when they fit, else the global ones under the screen's, so help.Model never
+// cuts q quit (or a screen's keys) behind "…".
+func (m *Model) fullHelp(km helpKeys) string {
+	groups := km.FullHelp()
+	wide := m.help
+	wide.Width = 0 // measure, don't cut
+	if v := wide.FullHelpView(groups); lipgloss.Width(v) <= m.help.Width {
+		return v
+	}
+	n := len(km.screen.FullHelp())
+	return m.help.FullHelpView(groups[:n]) + "\n" + m.help.FullHelpView(groups[n:])
 }
 
 // noticeLines bounds the status line's height when a notice wraps.
