@@ -2,7 +2,7 @@ package tui
 
 import (
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/pbxauth/pbxauth/tui/keys"
 )
 
@@ -51,7 +51,7 @@ func (h helpKeys) ShortHelp() []key.Binding {
 				n++
 				continue
 			}
-			w := shortWidth([]key.Binding{b}, h.sep) + lipgloss.Width(h.sep)
+			w := shortWidth([]key.Binding{b}, h.sep) + ansi.StringWidth(h.sep)
 			if used+w > h.width {
 				break
 			}
@@ -70,11 +70,11 @@ func shortWidth(bs []key.Binding, sep string) int {
 		if !b.Enabled() {
 			continue
 		}
-		w += lipgloss.Width(b.Help().Key) + 1 + lipgloss.Width(b.Help().Desc)
+		w += ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc)
 		n++
 	}
 	if n > 1 {
-		w += (n - 1) * lipgloss.Width(sep)
+		w += (n - 1) * ansi.StringWidth(sep)
 	}
 	return w
 }
