@@ -83,8 +83,10 @@ func (v *vu) call(op string, expect []string, fn func(context.Context) error) bo
 	return out == outOK
 }
 
-// flowTokens: sign in, who am I, refresh (rotation: the old refresh token is then
-// refused), who am I with the new token, sign out, and the token is refused.
+// flowTokens: sign in, who am I, refresh (rotation), who am I with the new token,
+// sign out, the token is refused, and the old refresh token is refused too. The
+// reuse comes last: a PBX that detects refresh-token reuse revokes the whole pair
+// it led to, which would make the steps after it fail by design.
 func (v *vu) flowTokens() {
 	var pair *apiclient.TokenPair
 	if !v.call("signInWithCredentials", ok, func(ctx context.Context) error {
@@ -103,16 +105,14 @@ func (v *vu) flowTokens() {
 		_, err := v.api.GetUserAuthInfo(ctx, pair.AccessToken)
 		return err
 	})
+	first := pair
 	var next *apiclient.TokenPair
-	if v.call("refreshToken", ok, func(ctx context.Context) error {
+	rotated := v.call("refreshToken", ok, func(ctx context.Context) error {
 		var err error
 		next, err = v.api.RefreshToken(ctx, pair.RefreshToken)
 		return err
-	}) {
-		v.call("refreshToken", refused, func(ctx context.Context) error {
-			_, err := v.api.RefreshToken(ctx, pair.RefreshToken)
-			return err
-		})
+	})
+	if rotated {
 		pair = next
 	}
 	v.call("getUserAuthInfo", ok, func(ctx context.Context) error {
@@ -122,6 +122,12 @@ func (v *vu) flowTokens() {
 	if v.call("signOut", ok, func(ctx context.Context) error { return v.api.SignOut(ctx, pair.AccessToken) }) {
 		v.call("getUserAuthInfo", refused, func(ctx context.Context) error {
 			_, err := v.api.GetUserAuthInfo(ctx, pair.AccessToken)
+			return err
+		})
+	}
+	if rotated {
+		v.call("refreshToken", refused, func(ctx context.Context) error {
+			_, err := v.api.RefreshToken(ctx, first.RefreshToken)
 			return err
 		})
 	}
