@@ -110,6 +110,13 @@ if [ "$only" != inprocess ]; then
 	kill "$mock" 2>/dev/null || true
 	wait "$mock" 2>/dev/null || true
 	trap - EXIT
+	# One line per request adds up to hundreds of MB: keep the banner, the warnings
+	# (5xx, dropped connections) and the last lines.
+	if [ "$(stat -c %s "$log")" -gt 10000000 ]; then
+		{ head -n 20 "$log"; echo "[... trimmed by bench/soak.sh: warnings and the last 50 lines follow ...]"
+			grep -m 200 'level=WARN\|level=ERROR' "$log"; tail -n 50 "$log"; } >"$log.trim"
+		mv "$log.trim" "$log"
+	fi
 	echo
 fi
 if [ "$only" != standalone ]; then
