@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -205,61 +203,10 @@ func TestMockPool_eachScenarioSeesPristineState(t *testing.T) {
 func TestReports_builtinSuiteLeaksNoSecret(t *testing.T) {
 	ss, err := LoadBuiltin()
 	require.NoError(t, err)
-	var mu sync.Mutex
 	secrets := map[string]bool{}
-	factory := func() (string, func(), error) {
-		srv, err := mockserver.Start(mockserver.Options{})
-		if err != nil {
-			return "", nil, err
-		}
-		return srv.APIURL(), func() {
-			mu.Lock()
-			for _, m := range srv.Outbox() {
-				for _, s := range []string{m.Code, m.Token} {
-					if s != "" {
-						secrets[s] = true
-					}
-				}
-			}
-			mu.Unlock()
-			_ = srv.Close()
-		}, nil
-	}
-	r, err := NewRunner(Options{NewMock: factory, Parallel: 2})
-	require.NoError(t, err)
-	res := r.Run(context.Background(), ss, func(e Event) {
-		if e.Step == nil || e.Step.Exchange == nil {
-			return
-		}
-		doc, err := decodeJSON(e.Step.Exchange.ResponseBody)
-		if err != nil {
-			return
-		}
-		for _, k := range []string{"access_token", "refresh_token", "token"} {
-			if v, ok := lookupPath(doc, k); ok {
-				if s, ok := v.(string); ok && len(s) >= minSecretLen {
-					mu.Lock()
-					secrets[s] = true
-					mu.Unlock()
-				}
-			}
-		}
-	})
+	res := runCollectingSecrets(t, ss, secrets)
 	logFailures(t, res)
 	require.Equal(t, 0, res.ExitCode())
 	require.Greater(t, len(secrets), 20)
-	var js, junit, text bytes.Buffer
-	require.NoError(t, WriteJSON(&js, res))
-	require.NoError(t, WriteJUnit(&junit, res))
-	rep := NewTextReporter(&text, true)
-	for _, sr := range res.Scenarios {
-		rep.Event(Event{Kind: ScenarioFinished, Result: sr})
-	}
-	for s := range secrets {
-		for name, out := range map[string]string{"json": js.String(), "junit": junit.String(), "text": text.String()} {
-			if strings.Contains(out, s) {
-				t.Errorf("%s report leaks %q", name, s)
-			}
-		}
-	}
+	assertNoSecretIn(t, renderReports(t, res), secrets)
 }

@@ -1,17 +1,11 @@
 package scenarios
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/pbxauth/pbxauth/mockserver"
 )
 
 // Assertions on the whole body (or a parent object) print the value they got; a
@@ -80,42 +74,8 @@ steps:
         "": {equals: {access_token: "${first}", note: "${first_refresh}"}}
 `
 	ss := parse(t, "whole.yaml", src)
-	var mu sync.Mutex
 	secrets := map[string]bool{"Alice#2026": true, "Carol#2026": true}
-	factory := func() (string, func(), error) {
-		srv, err := mockserver.Start(mockserver.Options{})
-		if err != nil {
-			return "", nil, err
-		}
-		return srv.APIURL(), func() {
-			mu.Lock()
-			for _, m := range srv.Outbox() {
-				secrets[m.Code] = true
-			}
-			mu.Unlock()
-			_ = srv.Close()
-		}, nil
-	}
-	r, err := NewRunner(Options{NewMock: factory, Parallel: 2})
-	require.NoError(t, err)
-	res := r.Run(context.Background(), ss, func(e Event) {
-		if e.Step == nil || e.Step.Exchange == nil {
-			return
-		}
-		doc, err := decodeJSON(e.Step.Exchange.ResponseBody)
-		if err != nil {
-			return
-		}
-		for _, k := range []string{"access_token", "refresh_token", "token"} {
-			if v, ok := lookupPath(doc, k); ok {
-				if s, ok := v.(string); ok && len(s) >= minSecretLen {
-					mu.Lock()
-					secrets[s] = true
-					mu.Unlock()
-				}
-			}
-		}
-	})
+	res := runCollectingSecrets(t, ss, secrets)
 	for _, sr := range res.Scenarios {
 		require.Equal(t, StatusFailed, sr.Status, "%s: the assertion must fail for the test to mean anything (%s)", sr.Scenario.Name, sr.Reason)
 		fs := sr.FailedStep()
@@ -124,24 +84,12 @@ steps:
 	}
 	require.Greater(t, len(secrets), 8)
 
-	var js, junit, text bytes.Buffer
-	require.NoError(t, WriteJSON(&js, res))
-	require.NoError(t, WriteJUnit(&junit, res))
-	rep := NewTextReporter(&text, true)
-	for _, sr := range res.Scenarios {
-		rep.Event(Event{Kind: ScenarioFinished, Result: sr})
-	}
-	for s := range secrets {
-		for name, out := range map[string]string{"json": js.String(), "junit": junit.String(), "text": text.String()} {
-			if strings.Contains(out, s) {
-				t.Errorf("%s report leaks %q", name, s)
-			}
-		}
-	}
+	reports := renderReports(t, res)
+	assertNoSecretIn(t, reports, secrets)
 	// What is not secret stays readable: the structure and the harmless fields.
-	assert.Contains(t, text.String(), `"access_token":"[REDACTED]"`)
-	assert.Contains(t, text.String(), `"token_type":"Bearer"`)
-	assert.Contains(t, text.String(), `"two_factor_enabled":true`)
+	assert.Contains(t, reports["text"], `"access_token":"[REDACTED]"`)
+	assert.Contains(t, reports["text"], `"token_type":"Bearer"`)
+	assert.Contains(t, reports["text"], `"two_factor_enabled":true`)
 }
 
 func TestRedactValue_structural(t *testing.T) {
