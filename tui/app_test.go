@@ -19,13 +19,9 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/mocks"
 	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/internal/screentest"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
-
-// waitTimeout bounds each wait for output or for the program to end. Generous on
-// purpose: CI is a 2-core box running every package's tests at once under -race;
-// a passing run never waits this long, since the waits poll for the text.
-const waitTimeout = 20 * time.Second
 
 func init() {
 	// Goldens hold no colour codes, whatever the terminal running the tests.
@@ -49,21 +45,15 @@ func newApp(t testing.TB, api apiclient.API) *Model {
 func start(t *testing.T, m *Model, w, h int) *teatest.TestModel {
 	t.Helper()
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
-	waitFor(t, tm, "Sign in")
+	screentest.WaitFor(t, tm, "Sign in")
 	return tm
-}
-
-func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-		teatest.WithDuration(waitTimeout), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 // finalView quits and returns the last frame, without escape codes.
 func finalView(t *testing.T, tm *teatest.TestModel) string {
 	t.Helper()
 	require.NoError(t, tm.Quit())
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(waitTimeout))
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(screentest.WaitTimeout))
 	return fm.View()
 }
 
@@ -96,15 +86,15 @@ func TestApp_Keys_qInAFieldIsTypedNotQuit(t *testing.T) {
 	m := newApp(t, mocks.NewAPI(t))
 	tm := start(t, m, 80, 24)
 	tm.Type("quinn")
-	waitFor(t, tm, "quinn")
+	screentest.WaitFor(t, tm, "quinn")
 	tm.Send(tuitest.Key("tab"))
 	tm.Type("q?1") // into the password field
 	tm.Send(tuitest.Key("ctrl+r"))
-	waitFor(t, tm, "q?1")
+	screentest.WaitFor(t, tm, "q?1")
 	// Leave the field: now q quits.
 	tm.Send(tuitest.Key("esc"))
 	tm.Type("q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(waitTimeout))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(screentest.WaitTimeout))
 	fm := tm.FinalModel(t).(*Model)
 	assert.Equal(t, "signin", string(fm.Active().ID()), "the digit typed in the password did not switch screens")
 }
@@ -113,7 +103,7 @@ func TestApp_Keys_ctrlCAlwaysQuits(t *testing.T) {
 	m := newApp(t, mocks.NewAPI(t))
 	tm := start(t, m, 80, 24)
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(waitTimeout))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(screentest.WaitTimeout))
 }
 
 func TestApp_Keys_switchScreens(t *testing.T) {
@@ -217,7 +207,7 @@ func TestApp_Golden(t *testing.T) {
 		tm.Send(tuitest.Key("tab"))
 		tm.Type("secure.example.com")
 		tm.Send(tuitest.Key("enter"))
-		waitFor(t, tm, "two-factor code")
+		screentest.WaitFor(t, tm, "two-factor code")
 		tm.Send(tuitest.Key("esc"))
 		golden.RequireEqual(t, []byte(finalView(t, tm)))
 	})
@@ -231,7 +221,7 @@ func TestApp_Golden(t *testing.T) {
 		tm.Send(common.SignedInMsg{Session: s})
 		tm.Send(tuitest.Key("ctrl+n"))
 		tm.Send(tuitest.Key("r"))
-		waitFor(t, tm, "status checked")
+		screentest.WaitFor(t, tm, "status checked")
 		golden.RequireEqual(t, []byte(finalView(t, tm)))
 	})
 	t.Run("forgot password with a policy error at 80x24", func(t *testing.T) {
@@ -249,7 +239,7 @@ func TestApp_Golden(t *testing.T) {
 		tm.Send(tuitest.Key("tab"))
 		tm.Type("short")
 		tm.Send(tuitest.Key("enter"))
-		waitFor(t, tm, "min_length")
+		screentest.WaitFor(t, tm, "min_length")
 		tm.Send(tuitest.Key("esc"))
 		golden.RequireEqual(t, []byte(finalView(t, tm)))
 	})
@@ -264,7 +254,7 @@ func TestApp_Golden(t *testing.T) {
 		tm.Send(tuitest.Key("tab"))
 		tm.Type("contoso.com")
 		tm.Send(tuitest.Key("enter"))
-		waitFor(t, tm, "state=abc")
+		screentest.WaitFor(t, tm, "state=abc")
 		tm.Send(tuitest.Key("esc"))
 		golden.RequireEqual(t, []byte(finalView(t, tm)))
 	})
@@ -272,7 +262,7 @@ func TestApp_Golden(t *testing.T) {
 		tm := start(t, newApp(t, mocks.NewAPI(t)), 80, 24)
 		tm.Send(tuitest.Key("esc"))
 		tm.Type("6")
-		waitFor(t, tm, "in use")
+		screentest.WaitFor(t, tm, "in use")
 		golden.RequireEqual(t, []byte(finalView(t, tm)))
 	})
 	t.Run("metadata at 80x24", func(t *testing.T) {
@@ -284,7 +274,7 @@ func TestApp_Golden(t *testing.T) {
 		tm.Send(tuitest.Key("esc"))
 		tm.Type("3")
 		tm.Send(tuitest.Key("enter"))
-		waitFor(t, tm, "pbx.example.net")
+		screentest.WaitFor(t, tm, "pbx.example.net")
 		golden.RequireEqual(t, []byte(finalView(t, tm)))
 	})
 }

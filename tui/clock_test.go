@@ -15,6 +15,7 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient/mocks"
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/internal/screentest"
 	"github.com/pbxauth/pbxauth/tui/screens/mockctl"
 )
 
@@ -29,11 +30,11 @@ func TestApp_countdown_followsTheMockClock(t *testing.T) {
 	tm := start(t, m, 100, 24)
 	s := common.SessionFromTokens(srv.Now(), "alice", "example.com", &apiclient.TokenPair{AccessToken: "a", ExpiresIn: 1800})
 	tm.Send(common.SignedInMsg{Session: s})
-	waitFor(t, tm, "alice@example.com 29:5")
+	screentest.WaitFor(t, tm, "alice@example.com 29:5")
 	tm.Send(common.SwitchScreenMsg{ID: mockctl.ID})
-	waitFor(t, tm, "Journal")
+	screentest.WaitFor(t, tm, "Journal")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(">")})
-	waitFor(t, tm, "alice@example.com expired")
+	screentest.WaitFor(t, tm, "alice@example.com expired")
 	assert.Contains(t, finalView(t, tm), "expired")
 }
 

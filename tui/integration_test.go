@@ -13,6 +13,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/internal/screentest"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
 
@@ -28,26 +29,26 @@ func TestApp_WithMockPBX(t *testing.T) {
 	m, err := New(Options{Target: target, MockTarget: &target, Outbox: NewHTTPOutbox(srv.URL())})
 	require.NoError(t, err)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-	waitFor(t, tm, "Sign in")
+	screentest.WaitFor(t, tm, "Sign in")
 	tm.Type("carol")
 	tm.Send(tuitest.Key("tab"))
 	tm.Type("Carol#2026")
 	tm.Send(tuitest.Key("tab"))
 	tm.Type("secure.example.com")
 	tm.Send(tuitest.Key("enter"))
-	waitFor(t, tm, "for carol")
+	screentest.WaitFor(t, tm, "for carol")
 	tm.Send(tuitest.Key("ctrl+e"))
-	waitFor(t, tm, "code sent")
+	screentest.WaitFor(t, tm, "code sent")
 	tm.Send(tuitest.Key("ctrl+o"))
-	waitFor(t, tm, "code filled")
+	screentest.WaitFor(t, tm, "code filled")
 	tm.Send(tuitest.Key("enter"))
-	waitFor(t, tm, "signed in (two-factor)")
+	screentest.WaitFor(t, tm, "signed in (two-factor)")
 
 	tm.Send(tuitest.Key("ctrl+n"))
 	tm.Send(tuitest.Key("r"))
-	waitFor(t, tm, "status checked")
+	screentest.WaitFor(t, tm, "status checked")
 	require.NoError(t, tm.Quit())
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(waitTimeout)).(*Model)
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(screentest.WaitTimeout)).(*Model)
 
 	s := fm.Context().Session
 	require.NotNil(t, s)

@@ -1,9 +1,7 @@
 package scenarios
 
 import (
-	"bytes"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -17,11 +15,6 @@ import (
 	"github.com/pbxauth/pbxauth/tui/internal/screentest"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
-
-// waitTimeout bounds each wait for output or for the program to end. Generous on
-// purpose: CI is a 2-core box running every package's tests at once under -race;
-// a passing run never waits this long, since the waits poll for the text.
-const waitTimeout = 20 * time.Second
 
 // fixed is the screen with a fixed list instead of the built-in suite, so the
 // goldens don't change when the suite grows.
@@ -44,46 +37,34 @@ func goldenModel(t *testing.T) *teatest.TestModel {
 	return teatest.NewTestModel(t, screentest.New(fixed{Model: m, list: list}), teatest.WithInitialTermSize(80, 24))
 }
 
-func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-		teatest.WithDuration(waitTimeout), teatest.WithCheckInterval(10*time.Millisecond))
-}
-
-func final(t *testing.T, tm *teatest.TestModel) []byte {
-	t.Helper()
-	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
-	return []byte(tm.FinalModel(t, teatest.WithFinalTimeout(waitTimeout)).View())
-}
-
 func TestGolden_list(t *testing.T) {
 	tm := goldenModel(t)
-	waitFor(t, tm, "refreshed token pair")
+	screentest.WaitFor(t, tm, "refreshed token pair")
 	tm.Send(tuitest.Key("down"))
 	tm.Send(tuitest.Key("space"))
-	waitFor(t, tm, "[x]")
-	golden.RequireEqual(t, final(t, tm))
+	screentest.WaitFor(t, tm, "[x]")
+	golden.RequireEqual(t, screentest.Final(t, tm))
 }
 
 func TestGolden_runWithAFailure(t *testing.T) {
 	tm := goldenModel(t)
-	waitFor(t, tm, "refreshed token pair")
+	screentest.WaitFor(t, tm, "refreshed token pair")
 	tm.Send(tuitest.Key("a"))
 	tm.Send(tuitest.Key("enter"))
-	waitFor(t, tm, "2 failed")
+	screentest.WaitFor(t, tm, "2 failed")
 	tm.Send(tuitest.Key("down"))
-	waitFor(t, tm, "o opens the failure")
-	golden.RequireEqual(t, final(t, tm))
+	screentest.WaitFor(t, tm, "o opens the failure")
+	golden.RequireEqual(t, screentest.Final(t, tm))
 }
 
 func TestGolden_failureOpened(t *testing.T) {
 	tm := goldenModel(t)
-	waitFor(t, tm, "refreshed token pair")
+	screentest.WaitFor(t, tm, "refreshed token pair")
 	tm.Send(tuitest.Key("a"))
 	tm.Send(tuitest.Key("enter"))
-	waitFor(t, tm, "2 failed")
+	screentest.WaitFor(t, tm, "2 failed")
 	tm.Send(tuitest.Key("down"))
 	tm.Send(tuitest.Key("o"))
-	waitFor(t, tm, "esc: back to the list")
-	golden.RequireEqual(t, final(t, tm))
+	screentest.WaitFor(t, tm, "esc: back to the list")
+	golden.RequireEqual(t, screentest.Final(t, tm))
 }
