@@ -117,14 +117,6 @@ func (s *ttlStore[V]) size() int {
 	return len(s.m)
 }
 
-// clear empties the store.
-func (s *ttlStore[V]) clear() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m = make(map[string]*ttlItem[V])
-	s.q, s.head = nil, 0
-}
-
 func (s *ttlStore[V]) removeLocked(it *ttlItem[V]) {
 	if s.m[it.key] == it {
 		delete(s.m, it.key)

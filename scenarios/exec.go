@@ -55,7 +55,7 @@ func (x *exec) scenarioScope() (*scope, error) {
 			continue
 		}
 		if v.Value == nil {
-			return nil, fmt.Errorf("%s: variable %s has no value: give it with --var %s=...", v.Pos, v.Name, v.Name)
+			return nil, fmt.Errorf("%s: variable %s has no value: give it with --var %s=<value>", v.Pos, v.Name, v.Name)
 		}
 		val, err := sc.expandValue(v.Value)
 		if err != nil {

@@ -187,7 +187,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.tickGen++
 		m.ticking = false
 		m.setNotice("target: "+msg.Target.Profile+" "+msg.Target.BaseURL, false)
-		msg2 := common.TargetChangedMsg{Target: msg.Target}
+		msg2 := common.TargetChangedMsg(msg)
 		for _, s := range m.screens {
 			cmds = append(cmds, s.Update(msg2))
 		}

@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -252,5 +251,5 @@ func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
 		}
 		t.Logf("pbxauth %s:\n%s", strings.Join(args[:len(args)-1], " "), out)
 	}
-	t.Log(fmt.Sprintf("end-to-end run took %s (build included)", time.Since(start).Round(time.Millisecond)))
+	t.Logf("end-to-end run took %s (build included)", time.Since(start).Round(time.Millisecond))
 }

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/mattn/go-runewidth"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pbxauth/pbxauth/tui/styles"
 )
@@ -300,7 +300,7 @@ func (d *Doc) Render(st Styles, width int, matches []Match, current int) (out st
 					}
 				}
 				b.WriteString(st.wrap(p.role, p.mark, chunk))
-				col += runewidth.StringWidth(chunk)
+				col += ansi.StringWidth(chunk)
 				text = rest
 			}
 		}
@@ -312,7 +312,7 @@ func (d *Doc) Render(st Styles, width int, matches []Match, current int) (out st
 func cut(s string, w int) (string, string) {
 	col := 0
 	for i, r := range s {
-		rw := runewidth.RuneWidth(r)
+		rw := ansi.StringWidth(string(r)) // x/ansi measures like the renderer does
 		if col+rw > w {
 			return s[:i], s[i:]
 		}

@@ -90,7 +90,6 @@ func TestModel_newestSelected_detailRedactedWithViolations(t *testing.T) {
 
 	// A new exchange does not steal the selection from someone reading an older one.
 	m.ctx.History.Append("mock", signIn())
-	ex, _ = m.Selected()
 	m.View()
 	assert.Equal(t, 1, m.items[m.sel].entry.Seq)
 	m.Update(tuitest.Key("g"))

@@ -96,16 +96,15 @@ type Model struct {
 	snap    snapshot
 	ops     []string
 
-	pane    pane
-	op      int // the operation under the cursor in the fault pane
-	scroll  int // first row shown in the journal and outbox panes
-	reveal  bool
-	info    string
-	err     string
-	width   int
-	height  int
-	closed  bool
-	waiting bool
+	pane   pane
+	op     int // the operation under the cursor in the fault pane
+	scroll int // first row shown in the journal and outbox panes
+	reveal bool
+	info   string
+	err    string
+	width  int
+	height int
+	closed bool
 }
 
 // New builds the screen on the mock's control.
