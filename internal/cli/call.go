@@ -19,8 +19,6 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 )
 
-func init() { register(newCallCmd) }
-
 // callDefaultURL is where `pbxauth call` goes without --url or PBXAUTH_URL: the
 // PortSIP default on this machine.
 const callDefaultURL = "https://localhost:8887"

@@ -21,8 +21,6 @@ import (
 	"github.com/pbxauth/pbxauth/mockserver"
 )
 
-func init() { register(newMockCmd) }
-
 type mockFlags struct {
 	addr     string
 	tls      bool

@@ -45,12 +45,6 @@ type streams struct {
 	out, err io.Writer
 }
 
-// subcommands registers each subcommand; every file adds its constructor in init,
-// so subcommands stay independent of each other.
-var subcommands []func(*streams) *cobra.Command
-
-func register(f func(*streams) *cobra.Command) { subcommands = append(subcommands, f) }
-
 // NewRoot builds the command tree.
 func NewRoot(s *streams) *cobra.Command {
 	root := &cobra.Command{
@@ -68,17 +62,16 @@ conformance scenarios and serve the mock PBX for other tools.`,
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitUsage, err) })
-	for _, f := range subcommands {
-		root.AddCommand(f(s))
-	}
-	if rootRun != nil {
-		rootRun(root, s)
-	}
+	// The whole command tree, in the order --help lists it.
+	root.AddCommand(
+		newCallCmd(s),
+		newRunCmd(s),
+		newMockCmd(s),
+		newSpecCmd(s),
+	)
+	attachTUI(root, s) // the bare `pbxauth` opens the TUI
 	return root
 }
-
-// rootRun lets the TUI wiring attach itself to the bare `pbxauth` command.
-var rootRun func(root *cobra.Command, s *streams)
 
 // Execute runs pbxauth with args and returns the process exit code.
 func Execute(args []string, in io.Reader, out, errOut io.Writer) int {

@@ -17,8 +17,6 @@ import (
 	"github.com/pbxauth/pbxauth/scenarios"
 )
 
-func init() { register(newRunCmd) }
-
 type runFlags struct {
 	suite          string
 	url            string

@@ -6,8 +6,6 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 )
 
-func init() { register(newSpecCmd) }
-
 func newSpecCmd(s *streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "spec",

@@ -19,8 +19,6 @@ import (
 	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
-func init() { rootRun = attachTUI }
-
 // tuiFPS caps redraws. Bubble Tea's renderer wakes at this rate even when idle, so
 // it sets the idle CPU; 30 is still smooth for typing.
 const tuiFPS = 30
