@@ -129,8 +129,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.ticking = false
-		m.now = m.ctx.Now()
-		return m, m.after(m.autoRefresh())
+		return m, m.after(nil)
 	case exchangeArrivedMsg:
 		next := waitExchange(m.exchanges)
 		_, cmd := m.Update(msg.ExchangeMsg)

@@ -22,20 +22,28 @@ func (m *Model) after(cmd tea.Cmd) tea.Cmd {
 		m.tickGen++
 		cmds = append(cmds, tick(m.tickGen))
 	}
+	// Every update, not only ticks: a token that expired while nothing ticked
+	// (auto-refresh switched on late, a clock that jumped) is renewed too.
+	cmds = append(cmds, m.autoRefresh())
 	return tea.Batch(cmds...)
 }
 
 // autoRefresh asks the status screen to renew the token once, when a tenth of its
-// lifetime (at most a minute) is left.
+// lifetime (at most a minute) is left, or once it has expired: the refresh token
+// usually outlives the access token (a laptop that slept, a mock clock moved
+// ahead), and the PBX says so if it does not. Once per token, so a refused
+// refresh is not retried in a loop.
 func (m *Model) autoRefresh() tea.Cmd {
 	s := m.ctx.Session
-	if !m.ctx.AutoRefresh || s == nil || s.Refresh.IsZero() || m.refreshSent {
+	if !m.ctx.AutoRefresh || s == nil || s.Refresh.IsZero() || s.ExpiresAt.IsZero() || m.refreshSent {
 		return nil
 	}
 	lead := min(time.Minute, s.Lifetime/10)
-	if left := s.Remaining(m.now); left > 0 && left <= lead {
-		m.refreshSent = true
-		return func() tea.Msg { return common.ScreenMsg{To: StatusScreen, Msg: common.AutoRefreshMsg{}} }
+	left := s.Remaining(m.now)
+	if left > lead {
+		return nil
 	}
-	return nil
+	m.refreshSent = true
+	msg := common.AutoRefreshMsg{Expired: left == 0}
+	return func() tea.Msg { return common.ScreenMsg{To: StatusScreen, Msg: msg} }
 }

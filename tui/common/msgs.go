@@ -87,5 +87,6 @@ type InspectMsg struct {
 // SelectEntryMsg tells the inspector to select the history entry Seq.
 type SelectEntryMsg struct{ Seq int }
 
-// AutoRefreshMsg asks the status screen to renew the access token now.
-type AutoRefreshMsg struct{}
+// AutoRefreshMsg asks the status screen to renew the access token now; Expired
+// says the access token has already run out (so the notice can say so).
+type AutoRefreshMsg struct{ Expired bool }

@@ -30,6 +30,8 @@ type (
 		tokens *apiclient.TokenPair
 		err    error
 		auto   bool
+		// expired: an auto-refresh after the access token ran out.
+		expired bool
 	}
 	signedOutMsg struct {
 		id  uint64
@@ -146,7 +148,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.do(msg.action)
 	case common.AutoRefreshMsg:
 		if s := m.ctx.Session; s != nil && !s.Refresh.IsZero() && !m.reqs.Busy() {
-			return m.renew(true)
+			return m.renew(true, msg.Expired)
 		}
 		return nil
 	case common.SignedInMsg, common.TargetChangedMsg:
@@ -204,7 +206,7 @@ func (m *Model) do(action string) tea.Cmd {
 		m.info, m.err = "", ""
 		return common.To(ID, checkStatus(ctx, m.ctx.API, id, access))
 	case "renew":
-		return m.renew(false)
+		return m.renew(false, false)
 	case "signout":
 		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
 		m.info, m.err = "", ""
@@ -217,7 +219,7 @@ func (m *Model) do(action string) tea.Cmd {
 	return nil
 }
 
-func (m *Model) renew(auto bool) tea.Cmd {
+func (m *Model) renew(auto, expired bool) tea.Cmd {
 	s := m.ctx.Session
 	if s == nil || s.Refresh.IsZero() {
 		m.err = "no refresh token: sign in with POST /auth/sign_in first"
@@ -225,7 +227,7 @@ func (m *Model) renew(auto bool) tea.Cmd {
 	}
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
 	m.info, m.err = "", ""
-	return common.To(ID, renewToken(ctx, m.ctx.API, id, s.Refresh, auto))
+	return common.To(ID, renewToken(ctx, m.ctx.API, id, s.Refresh, auto, expired))
 }
 
 func (m *Model) onRenewed(msg renewedMsg) tea.Cmd {
@@ -245,9 +247,13 @@ func (m *Model) onRenewed(msg renewedMsg) tea.Cmd {
 	if s.Refresh.IsZero() {
 		s.Refresh = old.Refresh
 	}
-	m.info = "token refreshed"
-	if msg.auto {
+	switch {
+	case msg.expired:
+		m.info = "token refreshed automatically after it expired"
+	case msg.auto:
 		m.info = "token refreshed automatically before expiry"
+	default:
+		m.info = "token refreshed"
 	}
 	return func() tea.Msg { return common.SessionUpdatedMsg{Session: s} }
 }
@@ -270,10 +276,10 @@ func checkStatus(ctx context.Context, api apiclient.API, id uint64, access apicl
 	}
 }
 
-func renewToken(ctx context.Context, api apiclient.API, id uint64, refresh apiclient.Secret, auto bool) tea.Cmd {
+func renewToken(ctx context.Context, api apiclient.API, id uint64, refresh apiclient.Secret, auto, expired bool) tea.Cmd {
 	return func() tea.Msg {
 		tp, err := api.RefreshToken(ctx, refresh)
-		return renewedMsg{id: id, tokens: tp, err: err, auto: auto}
+		return renewedMsg{id: id, tokens: tp, err: err, auto: auto, expired: expired}
 	}
 }
 

@@ -45,7 +45,7 @@ func (m *Model) View() string {
 	}
 	auto := "off"
 	if m.ctx.AutoRefresh {
-		auto = "on (renews shortly before expiry)"
+		auto = "on (renews shortly before expiry, or once expired)"
 	}
 	rows = append(rows, kv.Row{Key: "auto-refresh", Value: auto})
 
