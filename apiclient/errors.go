@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"unicode"
@@ -167,10 +169,7 @@ type TransportError struct {
 }
 
 func (e *TransportError) Error() string {
-	kind := "cannot reach the PBX"
-	if e.Timeout {
-		kind = "timed out"
-	}
+	kind := e.Kind()
 	// A *url.Error repeats the address unredacted; Op and URL already say it.
 	inner := e.Err
 	var ue *url.Error
@@ -182,6 +181,27 @@ func (e *TransportError) Error() string {
 		s += " (" + h + ")"
 	}
 	return s
+}
+
+// Kind says what happened, for people: the PBX may have been reached and answered
+// something that is not HTTP, or the person cancelled; "cannot reach the PBX"
+// would send them looking at the network.
+func (e *TransportError) Kind() string {
+	var pe textproto.ProtocolError
+	switch {
+	case e.Timeout:
+		return "timed out"
+	case errors.Is(e.Err, context.Canceled):
+		return "cancelled"
+	case errors.As(e.Err, &pe), strings.Contains(e.Err.Error(), "malformed HTTP"):
+		// net/http wraps these as strings only (malformed status line or code).
+		return "the PBX answered, but not with valid HTTP"
+	case errors.Is(e.Err, io.ErrUnexpectedEOF):
+		return "the PBX's answer was cut short"
+	case errors.Is(e.Err, io.EOF):
+		return "the PBX closed the connection without answering"
+	}
+	return "cannot reach the PBX"
 }
 
 // Hint says what to do about the two failures where the address is right but the

@@ -123,6 +123,42 @@ func TestClient_canceledIsNotTimeout(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want it to wrap context.Canceled", err)
 	}
+	if !strings.Contains(err.Error(), "cancelled") || strings.Contains(err.Error(), "cannot reach") {
+		t.Errorf("err = %q, want it named a cancellation, not a network failure", err)
+	}
+}
+
+// A PBX that answers, but not with valid HTTP, was reached: the error says what
+// it answered rather than "cannot reach the PBX".
+func TestClient_malformedAnswerIsNotUnreachable(t *testing.T) {
+	for name, answer := range map[string]string{
+		"header without colon": "HTTP/1.1 200 OK\r\nBad Header Line\r\n\r\n",
+		"not HTTP":             "garbage\r\n\r\n",
+		"bad status code":      "HTTP/1.1 2x0 OK\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ln.Close() })
+			go func() {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				defer c.Close()
+				buf := make([]byte, 4096)
+				_, _ = c.Read(buf)
+				_, _ = c.Write([]byte(answer))
+			}()
+			c, _ := apiclient.New(apiclient.WithBaseURL("http://" + ln.Addr().String()))
+			_, err = c.RetrieveMetadata(ctx, "")
+			if err == nil || !strings.Contains(err.Error(), "the PBX answered, but not with valid HTTP") {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
 }
 
 func TestClient_refusedConnection(t *testing.T) {

@@ -86,7 +86,7 @@ func DescribeError(err error) string {
 		if te.Timeout {
 			return "timed out: " + te.URL
 		}
-		msg := "cannot reach the PBX: " + te.Err.Error()
+		msg := te.Kind() + ": " + te.Err.Error()
 		if hint := te.Hint(); hint != "" {
 			msg += " (" + hint + ")"
 		}
