@@ -62,7 +62,7 @@ func TestApp_noColor_framesHoldNoColourButKeepAttributes(t *testing.T) {
 	m, err := New(Options{Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}, API: mocks.NewAPI(t), NoColor: true})
 	require.NoError(t, err)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.Update(m.Init()) // focus the username
+	m.Update(tea.KeyMsg{Type: tea.KeyTab}) // focus the username
 	v := m.View()
 	assert.NotRegexp(t, `\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;|4[0-7]|10[0-7]|48;)[0-9;]*m`, v, "no colour, foreground or background")
 	assert.Contains(t, ansi.Strip(v), "[1 Sign in]")

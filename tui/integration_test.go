@@ -30,6 +30,7 @@ func TestApp_WithMockPBX(t *testing.T) {
 	require.NoError(t, err)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
 	screentest.WaitFor(t, tm, "Sign in")
+	tm.Send(tuitest.Key("tab")) // the app starts in navigation
 	tm.Type("carol")
 	tm.Send(tuitest.Key("tab"))
 	tm.Type("Carol#2026")

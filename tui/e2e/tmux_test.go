@@ -152,6 +152,7 @@ func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
 	tm.waitFor("first frame", `built-in mock`, `Sign in · POST /auth/sign_in`, `not signed in`)
 
 	// Two-factor sign-in as carol; the code comes from the mock's outbox (ctrl+o).
+	tm.keys("Tab") // the app starts in navigation: tab enters the first field
 	tm.text("carol")
 	tm.keys("Tab")
 	tm.text("Carol#2026")

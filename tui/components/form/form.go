@@ -3,6 +3,7 @@
 package form
 
 import (
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -55,9 +56,11 @@ func RulesFor(operationID string) Validator {
 
 // Model is a form.
 type Model struct {
-	KeyMap   KeyMap
-	fields   []*field
-	focus    int // -1: no field has focus
+	KeyMap KeyMap
+	fields []*field
+	focus  int // -1: no field has focus
+	// resume is the field tab enters while none has focus (FocusLater).
+	resume   int
 	revealed bool
 	validate Validator
 	styles   *styles.Styles
@@ -72,6 +75,9 @@ func New(st *styles.Styles, validate Validator, fields ...Field) Model {
 	m := Model{KeyMap: DefaultKeyMap(), focus: -1, validate: validate, styles: st, width: 80}
 	for _, f := range fields {
 		ti := textinput.New()
+		// A steady cursor: a blinking one redraws the whole frame twice a second
+		// while the person does nothing (issue 14: idle must draw nothing).
+		ti.Cursor.SetMode(cursor.CursorStatic)
 		ti.Prompt = ""
 		if f.Placeholder != "" {
 			ti.Placeholder = "(" + f.Placeholder + ")"
@@ -129,6 +135,14 @@ func (m *Model) FocusKey(k string) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// FocusLater leaves every field unfocused and makes field i the one the next
+// tab enters: for a reply that arrives while the person may be typing
+// elsewhere, so none of their keys lands in a field they did not choose.
+func (m *Model) FocusLater(i int) {
+	m.Blur()
+	m.resume = i
 }
 
 // Blur takes focus away from every field.
@@ -269,6 +283,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case key.Matches(km, m.KeyMap.Next) && m.focus < 0:
+		i := m.resume
+		m.resume = 0
+		return m.Focus(i)
 	case key.Matches(km, m.KeyMap.Next):
 		return m.Focus((m.focus + 1) % max(1, len(m.fields)))
 	case key.Matches(km, m.KeyMap.Prev):

@@ -119,11 +119,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.requested, m.err = msg.username, ""
-		m.info = "reset link mailed to " + msg.username
+		// The PBX answers the same whether or not the account exists.
+		m.info = "if " + msg.username + " exists, a reset link is mailed to it; tab to enter its token"
 		if m.ctx.Outbox != nil {
-			m.info += "; ctrl+o takes its token from the mock's outbox"
+			m.info += ", or ctrl+o to take it from the mock's outbox"
 		}
-		return m.switchForm(resetForm, 0)
+		// The reply arrives while the person may be typing elsewhere: show the
+		// next form, but leave focus to them (no key of theirs lands in a field).
+		m.showForm(resetForm, 0)
+		return nil
 	case tokenMsg:
 		if !m.fill.Finish(msg.id) {
 			return nil
@@ -133,8 +137,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.forms[resetForm].SetValue("token", msg.token)
-		m.err, m.info = "", "token filled from the mock's outbox; type the new password, then enter"
-		return m.switchForm(resetForm, 1)
+		m.err, m.info = "", "token filled from the mock's outbox; tab to the new password, then enter"
+		m.showForm(resetForm, 1)
+		return nil
 	case resetMsg:
 		if !m.reqs.Finish(msg.id) {
 			return nil
@@ -190,6 +195,14 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return common.To(ID, readToken(ctx, m.ctx.Outbox, id, who))
 	}
 	return f.Update(msg)
+}
+
+// showForm makes form i the active one with no field focused; tab enters its
+// field next.
+func (m *Model) showForm(i, next int) {
+	m.forms[m.active].Blur()
+	m.active = i
+	m.forms[i].FocusLater(next)
 }
 
 func (m *Model) switchForm(i, field int) tea.Cmd {

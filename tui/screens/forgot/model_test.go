@@ -34,11 +34,14 @@ func TestModel_Forgot_requestThenReset(t *testing.T) {
 	api.EXPECT().ForgetPassword(mock.Anything, apiclient.ForgetPassword{Username: "bob", Domain: "example.com", CallbackURL: DefaultCallback}).
 		Return(nil).Once()
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
-	require.Equal(t, resetForm, m.active, "after the mail, focus moves to the reset form")
-	assert.Contains(t, m.View(), "reset link mailed to bob")
+	require.Equal(t, resetForm, m.active, "after the mail, the reset form is shown")
+	assert.False(t, m.Capturing(), "no focus jump: the next digit switches screens, it is not typed")
+	assert.Contains(t, m.View(), "if bob exists, a reset link is mailed to it", "the PBX answers alike for unknown accounts")
 
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+o"))))
 	assert.Equal(t, "rtok", m.forms[resetForm].Value("token"))
+	assert.False(t, m.Capturing(), "filling from the outbox focuses nothing either")
+	m.Update(tuitest.Key("tab"))
 	tuitest.Type(m.Update, "short")
 	api.EXPECT().ResetPassword(mock.Anything, apiclient.Secret("rtok"), apiclient.Secret("short")).
 		Return(&apiclient.APIError{Status: 400, Errors: []apiclient.ErrorItem{{Code: "VALIDATE_FAILED", Message: "new_password must be at least 8 characters"}}}).Once()

@@ -5,6 +5,7 @@
 package inspector
 
 import (
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -121,6 +122,7 @@ func New(ctx *common.Context, opts Options) *Model {
 		docStyles: textdoc.NewStyles(ctx.Styles.Palette),
 	}
 	m.search = textinput.New()
+	m.search.Cursor.SetMode(cursor.CursorStatic) // no redraw loop while idle
 	m.search.Prompt = "/"
 	m.search.Placeholder = "search the exchange"
 	m.search.PlaceholderStyle = ctx.Styles.Form.Hint // not bubbles' fixed colour

@@ -95,8 +95,10 @@ func (m *Model) ID() common.ScreenID { return ID }
 // Title implements common.Screen.
 func (m *Model) Title() string { return "Sign in" }
 
-// Init focuses the first field, so a newcomer can type at once.
-func (m *Model) Init() tea.Cmd { return m.creds.Focus(0) }
+// Init leaves every field unfocused: the app starts in navigation, so the first
+// ?, q or digit a newcomer presses does what the help bar says; tab (one key)
+// enters the first field.
+func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize implements common.Screen.
 func (m *Model) SetSize(w, _ int) {

@@ -21,7 +21,21 @@ func setup(t *testing.T) (*Model, *mocks.API) {
 	m := New(ctx)
 	m.SetSize(80, 20)
 	m.Init()
+	m.Update(tuitest.Key("tab")) // the first field is one key away
 	return m, api
+}
+
+// The app starts in navigation: ?, q and digits keep their meaning until the
+// person enters a field, and tab enters the first one.
+func TestModel_SignIn_startsInNavigation(t *testing.T) {
+	m := New(tuitest.Context(mocks.NewAPI(t)))
+	m.SetSize(80, 20)
+	assert.Nil(t, m.Init(), "no focus, so no cursor command")
+	assert.False(t, m.Capturing())
+	m.Update(tuitest.Key("tab"))
+	assert.True(t, m.Capturing())
+	tuitest.Type(m.Update, "q")
+	assert.Equal(t, "q", m.creds.Value("username"))
 }
 
 func fill(m *Model, user, pw, domain string) {
