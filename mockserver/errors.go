@@ -22,7 +22,7 @@ const (
 type errorItem struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
-	Detail  any    `json:"detail,omitempty"`
+	Detail  any    `json:"detail"` // null when there is nothing to add: PortSIP sends blanks as null
 }
 
 type errorBody struct {
@@ -59,14 +59,20 @@ func errorResponse(status int, code, msg string, detail any) response {
 	return jsonResponse(status, errorBody{Errors: []errorItem{{Code: code, Message: msg, Detail: detail}}})
 }
 
-// unauthorized answers 401 UNAUTHORIZED. Its messages never tell which part of a
-// credential was wrong.
+// unauthorized answers 401 UNAUTHORIZED: a bearer token, session or one-time code
+// that does not hold. Its messages never tell which part of a credential was wrong.
 func unauthorized(msg string) response {
 	return errorResponse(http.StatusUnauthorized, apiclient.CodeUnauthorized, msg, nil)
 }
 
-// Pre-encoded answers of the hottest failures.
+// noStore marks answers that carry a token, so no cache keeps them (RFC 6749,
+// section 5.1). Shared and never modified: writeResponse copies it.
+var noStore = http.Header{"Cache-Control": {"no-store"}, "Pragma": {"no-cache"}}
+
+// Pre-encoded answers of the hottest failures. A failed login is 400 UNAUTHORIZED
+// and a failed refresh 400 UNKNOWN, as PortSIP's authentication guide shows them
+// for its token endpoint; /auth/sign_in and /login answer a failed login the same.
 var (
-	errBadCredentials = unauthorized("invalid username or password")
+	errBadCredentials = errorResponse(http.StatusBadRequest, apiclient.CodeUnauthorized, "Login failed, authentication error", nil)
 	errNoToken        = unauthorized("a valid access token is required (Authorization: Bearer ...)")
 )

@@ -4,7 +4,6 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/rules"
@@ -25,11 +24,11 @@ func (s *Server) retrieveMetadata(st *state, rq *request) response {
 		return invalid(violation{field: "domain", rule: "unknown_tenant"})
 	}
 	m := st.dir.sysMeta
-	m.Name, m.Domain, m.Website, m.AvatarURL = t.Name, t.Domain, t.Website, t.AvatarURL
+	m.Name, m.Domain, m.Website, m.AvatarURL = blank(t.Name), blank(t.Domain), blank(t.Website), blank(t.AvatarURL)
 	ms := t.MS365.Enabled
 	m.EnableMS365Integration = &ms
 	if ms {
-		m.MS365AuthorizationEndpoint = s.authorizationEndpoint(rq, t)
+		m.MS365AuthorizationEndpoint = blank(s.authorizationEndpoint(rq, t))
 	}
 	return jsonResponse(http.StatusOK, m)
 }
@@ -53,11 +52,14 @@ func (s *Server) signIn(st *state, rq *request) response {
 		tok := newToken()
 		now := s.Now()
 		exp := now.Add(ChallengeTTL)
-		st.challenges.put(now, tok, &challenge{acct: acct, gen: gen, expires: exp}, exp)
-		return jsonResponse(http.StatusOK, struct {
+		// The store keeps the challenge until a code sent at its last moment expires.
+		st.challenges.put(now, tok, &challenge{acct: acct, gen: gen, expires: exp}, exp.Add(OTPTTL))
+		resp := jsonResponse(http.StatusOK, struct {
 			TwoFactorEnabled bool   `json:"two_factor_enabled"`
 			Token            string `json:"token"`
 		}{true, tok})
+		resp.header = noStore
+		return resp
 	}
 	return s.pairResponse(s.issue(st, acct, gen, false, true, nil))
 }
@@ -65,29 +67,22 @@ func (s *Server) signIn(st *state, rq *request) response {
 var errNoChallenge = unauthorized("the two-factor session is unknown, expired or used up; sign in again")
 
 // POST /auth/send_otp (sendOTP): a fresh 6-digit code for the challenge, mailed to the
-// account's address. A new code replaces the previous one.
+// account's address, valid OTPTTL. A new code replaces the previous one.
 func (s *Server) sendOTP(st *state, rq *request) response {
 	code := newOTP()
 	var acct *account
-	var expires time.Time
 	now := s.Now()
 	ok := st.challenges.update(now, rq.fields["token"], func(c *challenge) bool {
-		if c.gen != c.acct.gen.Load() {
-			return false // the password changed since: the sign-in under way is void
+		if c.gen != c.acct.gen.Load() || !now.Before(c.expires) {
+			return false // the password changed since, or the sign-in waited too long
 		}
-		c.code, acct, expires = code, c.acct, c.expires
+		c.code, c.codeExpires, acct = code, now.Add(OTPTTL), c.acct
 		return true
 	})
 	if !ok || acct == nil {
 		return errNoChallenge
 	}
-	s.outbox.add(Mail{
-		Kind: MailOTP, To: acct.email, Username: acct.username, Domain: acct.domain, SentAt: now,
-		Subject: "Your PBX sign-in code",
-		Body: "Your one-time sign-in code is " + code + ". It expires in " + spellDuration(expires.Sub(now)) +
-			". If you did not try to sign in, change your password.",
-		Code: code,
-	})
+	s.outbox.add(otpMail(acct, code, now))
 	return emptyResponse(http.StatusOK)
 }
 
@@ -101,12 +96,13 @@ func (s *Server) verifyOTP(st *state, rq *request) response {
 	var acct *account
 	var gen uint64
 	var notSent, wrong, void bool
-	ok := st.challenges.update(s.Now(), rq.fields["token"], func(c *challenge) bool {
+	now := s.Now()
+	ok := st.challenges.update(now, rq.fields["token"], func(c *challenge) bool {
 		if c.gen != c.acct.gen.Load() {
 			void = true
 			return false
 		}
-		if c.code == "" {
+		if c.code == "" || !now.Before(c.codeExpires) {
 			notSent = true
 		} else if subtle.ConstantTimeCompare([]byte(c.code), []byte(code)) == 1 {
 			acct, gen = c.acct, c.gen
@@ -121,35 +117,11 @@ func (s *Server) verifyOTP(st *state, rq *request) response {
 	case !ok || void:
 		return errNoChallenge
 	case notSent:
-		return unauthorized("no code has been sent for this session yet (call send_otp)")
+		return unauthorized("no live code for this session: none was sent, or it expired (call send_otp)")
 	case wrong:
 		return unauthorized("the code is wrong")
 	}
 	return s.pairResponse(s.issue(st, acct, gen, false, true, nil))
-}
-
-// spellDuration says how long is left in words, to the second: "4 minutes and 59
-// seconds", "1 minute", "30 seconds". A code mailed late in its challenge's life
-// must not promise the full five minutes.
-func spellDuration(d time.Duration) string {
-	d = d.Round(time.Second)
-	if d < time.Second {
-		return "less than a second"
-	}
-	m, sec := int(d/time.Minute), int(d%time.Minute/time.Second)
-	unit := func(n int, one string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return strconv.Itoa(n) + " " + one + "s"
-	}
-	switch {
-	case m == 0:
-		return unit(sec, "second")
-	case sec == 0:
-		return unit(m, "minute")
-	}
-	return unit(m, "minute") + " and " + unit(sec, "second")
 }
 
 func isOTPShape(code string) bool {
@@ -164,9 +136,10 @@ func isOTPShape(code string) bool {
 	return true
 }
 
+// A failed refresh is 400 UNKNOWN, as PortSIP's guide shows it; the message says why.
 var (
-	errBadRefresh = unauthorized("the refresh token is unknown, expired or revoked")
-	errReuse      = unauthorized("the refresh token was already used: every token of its sign-in is revoked; sign in again")
+	errBadRefresh = errorResponse(http.StatusBadRequest, apiclient.CodeUnknown, "the refresh token is unknown, expired or revoked", nil)
+	errReuse      = errorResponse(http.StatusBadRequest, apiclient.CodeUnknown, "the refresh token was already used: every token of its sign-in is revoked; sign in again", nil)
 )
 
 // POST /auth/refresh_token (refreshToken): rotation. Trading a refresh token marks
@@ -217,9 +190,9 @@ func (s *Server) getUserAuthInfo(st *state, rq *request) response {
 	}
 	a := g.acct
 	role := st.dir.roles[a.role]
-	return jsonResponse(http.StatusOK, apiclient.UserAuthInfo{
-		Role: a.role, PasswordVerified: g.passwordVerified, PasswordForceReset: st.dir.forceReset(a),
-		Domain: a.domain, RoleID: role.ID, RoleName: role.DisplayName, Capabilities: role.Capabilities,
+	return jsonResponse(http.StatusOK, userAuthInfoJSON{
+		Role: blank(a.role), PasswordVerified: g.passwordVerified, PasswordForceReset: st.dir.forceReset(a),
+		Domain: blank(a.domain), RoleID: blank(role.ID), RoleName: blank(role.DisplayName), Capabilities: role.Capabilities,
 	})
 }
 

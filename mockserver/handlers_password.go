@@ -29,19 +29,13 @@ func (s *Server) forgetPassword(st *state, rq *request) response {
 	q.Set("token", tok)
 	cb.RawQuery = q.Encode()
 	link := cb.String()
-	s.outbox.add(Mail{
-		Kind: MailReset, To: acct.email, Username: acct.username, Domain: acct.domain, SentAt: now,
-		Subject: "Reset your PBX password",
-		Body: "Someone asked to reset the password of " + acct.username + ". Open this link within 30 minutes to choose a new one:\n" +
-			link + "\nIf it was not you, ignore this mail.",
-		Link: link, Token: tok,
-	})
+	s.outbox.add(resetMail(acct, link, tok, now))
 	return emptyResponse(http.StatusOK)
 }
 
 // POST /auth/reset_password (resetPassword): the new password must meet the account's
 // policy; the token works once (a password the policy refuses does not use it up) and
-// for 30 minutes. Afterwards the old password fails and the new one works, and every
+// for ResetTTL (10 minutes). Afterwards the old password fails and the new one works, and every
 // sign-in of the account made before (token pairs, web sessions, two-factor sign-ins
 // under way, other reset links) is revoked: whoever knew the old password is out.
 func (s *Server) resetPassword(st *state, rq *request) response {

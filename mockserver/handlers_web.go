@@ -5,12 +5,14 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/pbxauth/pbxauth/apiclient"
 )
 
 // POST /login (login): a web session. The PBX answers 200 with no body and an
 // HttpOnly, SameSite session cookie. An account with two-factor authentication cannot
 // open a web session with a password alone (the answer has no room for a challenge):
-// it gets UNAUTHORIZED telling it to use /auth/sign_in.
+// it gets 400 UNAUTHORIZED telling it to use /auth/sign_in.
 func (s *Server) login(st *state, rq *request) response {
 	f := rq.fields
 	acct, gen := st.dir.authenticate(f["username"], f["domain"], f["password"])
@@ -18,7 +20,8 @@ func (s *Server) login(st *state, rq *request) response {
 		return errBadCredentials
 	}
 	if acct.twoFactor {
-		return unauthorized("this account needs a one-time code: sign in with /auth/sign_in")
+		// A failed login, answered like the others (400 UNAUTHORIZED).
+		return errorResponse(http.StatusBadRequest, apiclient.CodeUnauthorized, "this account needs a one-time code: sign in with /auth/sign_in", nil)
 	}
 	return s.startSession(st, rq, acct, gen, true, http.StatusOK)
 }
@@ -33,7 +36,8 @@ func (s *Server) startSession(st *state, rq *request, acct *account, gen uint64,
 		Name: SessionCookie, Value: sid, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: rq.r.TLS != nil, MaxAge: int(s.tokenTTL / time.Second),
 	}
-	return response{status: status, header: http.Header{"Set-Cookie": {c.String()}}}
+	// The cookie is a session token: no cache may keep the answer (RFC 6749, 5.1).
+	return response{status: status, header: http.Header{"Set-Cookie": {c.String()}, "Cache-Control": {"no-store"}, "Pragma": {"no-cache"}}}
 }
 
 // sessionGrant finds the live session of the request's cookie. A session whose access
@@ -55,14 +59,6 @@ func (s *Server) sessionGrant(st *state, rq *request) (string, *grant, bool) {
 	return c.Value, g, true
 }
 
-// loginStatus is the JSON of GET /login.
-type loginStatus struct {
-	AccessToken string `json:"access_token"`
-	ExpiresAt   string `json:"expires_at"`
-	ExpiresIn   int    `json:"expires_in"`
-	Role        string `json:"role,omitempty"`
-}
-
 // GET /login (getLoginStatus).
 func (s *Server) getLoginStatus(st *state, rq *request) response {
 	_, g, ok := s.sessionGrant(st, rq)
@@ -70,12 +66,14 @@ func (s *Server) getLoginStatus(st *state, rq *request) response {
 		return unauthorized("not signed in: no live web session (POST /login first)")
 	}
 	left := g.expires.Sub(s.Now())
-	return jsonResponse(http.StatusOK, loginStatus{
+	resp := jsonResponse(http.StatusOK, loginStatusJSON{
 		AccessToken: g.access,
 		ExpiresAt:   g.expires.UTC().Format(time.RFC3339),
 		ExpiresIn:   int(left.Round(time.Second) / time.Second),
-		Role:        g.acct.role,
+		Role:        blank(g.acct.role),
 	})
+	resp.header = noStore
+	return resp
 }
 
 // POST /logout (logout): 204, with or without a live session. Logging out is
@@ -149,7 +147,7 @@ func (s *Server) ms365Tenant(st *state, domain string) (*tenant, response, bool)
 // their redirect_uri. web marks the PBX's own web login (by_microsoft), the only one
 // whose code opens a session at the mock's callback.
 func (s *Server) authorizeURL(st *state, rq *request, t *tenant, redirect string, web bool) (loc, state string) {
-	state = newToken()[:22] // 132 random bits
+	state = newToken()[:26] // 134 random bits
 	now := s.Now()
 	st.authRequests.put(now, state, &authRequest{tenant: t, redirect: redirect, web: web}, now.Add(AuthRequestTTL))
 	q := url.Values{

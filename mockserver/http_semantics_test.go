@@ -142,7 +142,7 @@ func TestBearer401_challenges(t *testing.T) {
 	}
 	// A failed password sign-in is no bearer challenge.
 	r, _ := h.send(http.MethodPost, "/api/auth/sign_in", `{"username":"bob","password":"nope","domain":"example.com"}`, "Content-Type", "application/json")
-	require.Equal(t, http.StatusUnauthorized, r.StatusCode)
+	require.Equal(t, http.StatusBadRequest, r.StatusCode)
 	assert.Empty(t, r.Header.Get("WWW-Authenticate"))
 	// An injected 401 on a bearer operation challenges too.
 	h.srv.SetFaults(map[string]mockserver.Fault{"getUserAuthInfo": {Status: 401}})
@@ -176,23 +176,40 @@ func TestHost_implausibleIsNotEchoed(t *testing.T) {
 	}
 }
 
-func TestSendOTP_mailTellsTheTimeLeft(t *testing.T) {
+// TestSendOTP_codeLivesTenMinutes: PortSIP's verification mail says the code is valid
+// for 10 minutes, counted from the mail.
+func TestSendOTP_codeLivesTenMinutes(t *testing.T) {
 	h := newHarness(t)
 	signIn := func() string {
 		resp := h.raw(http.MethodPost, "/auth/sign_in", "application/json", `{"username":"carol","password":"Carol#2026","domain":"secure.example.com"}`)
 		require.Equal(t, http.StatusOK, resp.Status)
 		return jsonField(t, resp.Body, "token")
 	}
+	verify := func(tok, code string) int {
+		return h.raw(http.MethodPost, "/auth/verify_otp", "application/json", `{"token":"`+tok+`","code":"`+code+`"}`).Status
+	}
+	send := func(tok string) string {
+		require.Equal(t, http.StatusOK, h.raw(http.MethodPost, "/auth/send_otp", "application/json", `{"token":"`+tok+`"}`).Status)
+		m := h.lastMail(mockserver.MailOTP, "carol")
+		assert.Contains(t, m.Body, "10 minutes")
+		return m.Code
+	}
+	// Sent late in the challenge's window, the code still gets its full 10 minutes.
 	tok := signIn()
-	require.Equal(t, http.StatusOK, h.raw(http.MethodPost, "/auth/send_otp", "application/json", `{"token":"`+tok+`"}`).Status)
-	assert.Contains(t, h.lastMail(mockserver.MailOTP, "carol").Body, "expires in 5 minutes.")
+	h.srv.AdvanceClock(mockserver.ChallengeTTL - time.Second)
+	code := send(tok)
+	h.srv.AdvanceClock(mockserver.OTPTTL - time.Second)
+	assert.Equal(t, http.StatusOK, verify(tok, code))
 
 	tok = signIn()
-	h.srv.AdvanceClock(4*time.Minute + 30*time.Second)
-	require.Equal(t, http.StatusOK, h.raw(http.MethodPost, "/auth/send_otp", "application/json", `{"token":"`+tok+`"}`).Status)
-	body := h.lastMail(mockserver.MailOTP, "carol").Body
-	assert.Contains(t, body, "expires in 30 seconds.")
-	assert.NotContains(t, body, "5 minutes")
+	code = send(tok)
+	h.srv.AdvanceClock(mockserver.OTPTTL)
+	assert.Equal(t, http.StatusUnauthorized, verify(tok, code), "expired code")
+
+	tok = signIn()
+	h.srv.AdvanceClock(mockserver.ChallengeTTL)
+	assert.Equal(t, http.StatusUnauthorized, h.raw(http.MethodPost, "/auth/send_otp", "application/json", `{"token":"`+tok+`"}`).Status,
+		"no code for a challenge past its window")
 }
 
 func jsonField(t *testing.T, body []byte, name string) string {

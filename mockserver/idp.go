@@ -105,7 +105,7 @@ func (s *Server) serveIdP(r *http.Request) response {
 	} else {
 		code := newToken()
 		now := s.Now()
-		st.idpCodes.put(now, code, &idpCode{acct: acct, state: state, req: ar}, now.Add(ChallengeTTL))
+		st.idpCodes.put(now, code, &idpCode{acct: acct, state: state, req: ar}, now.Add(IdPCodeTTL))
 		params.Set("code", code)
 	}
 	params.Set("state", state)

@@ -77,7 +77,7 @@ func TestResetPassword(t *testing.T) {
 		tok := h.resetToken()
 		require.NoError(t, h.api.ResetPassword(ctx, tok, "Fresh2027"))
 		_, err := h.api.SignInWithCredentials(ctx, creds("bob", "Bob#2026", "example.com"))
-		apiErr(t, err, http.StatusUnauthorized, apiclient.CodeUnauthorized)
+		apiErr(t, err, http.StatusBadRequest, apiclient.CodeUnauthorized)
 		h.signIn("bob", "Fresh2027", "example.com")
 		err = h.api.ResetPassword(ctx, tok, "Other2027")
 		ae := apiErr(t, err, http.StatusBadRequest, apiclient.CodeValidateFailed)

@@ -25,6 +25,12 @@ func unauthorizedErr(t *testing.T, err error) {
 	apiErr(t, err, http.StatusUnauthorized, apiclient.CodeUnauthorized)
 }
 
+// refreshRefused checks a failed refresh: 400 UNKNOWN, as PortSIP's guide shows it.
+func refreshRefused(t *testing.T, err error) {
+	t.Helper()
+	apiErr(t, err, http.StatusBadRequest, apiclient.CodeUnknown)
+}
+
 func TestResetPassword_revokesTheAccountsSignIns(t *testing.T) {
 	h := newHarness(t)
 	before := h.signIn("bob", "Bob#2026", "example.com")
@@ -48,9 +54,9 @@ func TestResetPassword_revokesTheAccountsSignIns(t *testing.T) {
 	})
 	t.Run("a refresh token from before the reset is refused", func(t *testing.T) {
 		_, err := h.api.RefreshToken(ctx, before.RefreshToken)
-		unauthorizedErr(t, err)
+		refreshRefused(t, err)
 		_, err = h.api.RefreshToken(ctx, refreshed.RefreshToken)
-		unauthorizedErr(t, err)
+		refreshRefused(t, err)
 	})
 	t.Run("the web session from before the reset has ended", func(t *testing.T) {
 		_, err := web.GetLoginStatus(ctx)
@@ -99,7 +105,7 @@ func TestSignOut_expiredAccessToken(t *testing.T) {
 	})
 	t.Run("and the refresh token issued with it is revoked", func(t *testing.T) {
 		_, err := h.api.RefreshToken(ctx, tp.RefreshToken)
-		unauthorizedErr(t, err)
+		refreshRefused(t, err)
 	})
 	t.Run("a second sign-out is refused", func(t *testing.T) {
 		unauthorizedErr(t, h.api.SignOut(ctx, tp.AccessToken))
@@ -135,11 +141,11 @@ func TestRefreshToken_reuseRevokesTheFamily(t *testing.T) {
 		owner, err = h.api.RefreshToken(ctx, owner.RefreshToken) // a longer chain
 		require.NoError(t, err)
 		_, err = h.api.RefreshToken(ctx, stolen.RefreshToken) // the attacker
-		unauthorizedErr(t, err)
+		refreshRefused(t, err)
 		_, err = h.api.GetUserAuthInfo(ctx, owner.AccessToken)
 		unauthorizedErr(t, err)
 		_, err = h.api.RefreshToken(ctx, owner.RefreshToken)
-		unauthorizedErr(t, err)
+		refreshRefused(t, err)
 	})
 	t.Run("the owner's late use of the old token kills the attacker's pair", func(t *testing.T) {
 		h := newHarness(t)
@@ -147,11 +153,11 @@ func TestRefreshToken_reuseRevokesTheFamily(t *testing.T) {
 		attacker, err := h.api.RefreshToken(ctx, tp.RefreshToken)
 		require.NoError(t, err)
 		_, err = h.api.RefreshToken(ctx, tp.RefreshToken) // the owner, unaware
-		unauthorizedErr(t, err)
+		refreshRefused(t, err)
 		_, err = h.api.GetUserAuthInfo(ctx, attacker.AccessToken)
 		unauthorizedErr(t, err)
 		_, err = h.api.RefreshToken(ctx, attacker.RefreshToken)
-		unauthorizedErr(t, err)
+		refreshRefused(t, err)
 	})
 	t.Run("other sign-ins of the account live on", func(t *testing.T) {
 		h := newHarness(t)
@@ -162,7 +168,7 @@ func TestRefreshToken_reuseRevokesTheFamily(t *testing.T) {
 		_, err := h.api.RefreshToken(ctx, tp.RefreshToken)
 		require.NoError(t, err)
 		_, err = h.api.RefreshToken(ctx, tp.RefreshToken)
-		unauthorizedErr(t, err)
+		refreshRefused(t, err)
 		_, err = h.api.GetUserAuthInfo(ctx, other.AccessToken)
 		require.NoError(t, err)
 		_, err = h.api.RefreshToken(ctx, other.RefreshToken)
@@ -170,14 +176,14 @@ func TestRefreshToken_reuseRevokesTheFamily(t *testing.T) {
 		_, err = web.GetLoginStatus(ctx)
 		require.NoError(t, err)
 	})
-	t.Run("a reuse answers the same UNAUTHORIZED body each time", func(t *testing.T) {
+	t.Run("a reuse answers the same UNKNOWN body each time", func(t *testing.T) {
 		h := newHarness(t)
 		tp := h.signIn("bob", "Bob#2026", "example.com")
 		_, err := h.api.RefreshToken(ctx, tp.RefreshToken)
 		require.NoError(t, err)
 		_, first := h.api.RefreshToken(ctx, tp.RefreshToken)
 		_, second := h.api.RefreshToken(ctx, tp.RefreshToken)
-		a, b := apiErr(t, first, 401, apiclient.CodeUnauthorized), apiErr(t, second, 401, apiclient.CodeUnauthorized)
+		a, b := apiErr(t, first, 400, apiclient.CodeUnknown), apiErr(t, second, 400, apiclient.CodeUnknown)
 		assert.Equal(t, string(a.Body), string(b.Body))
 	})
 }

@@ -26,15 +26,23 @@ const (
 	// RefreshTTL is how long a refresh token stays valid (a mock choice; PortSIP's is
 	// configuration).
 	RefreshTTL = 24 * time.Hour
-	// ChallengeTTL is how long a two-factor challenge (and its code) stays valid.
-	ChallengeTTL = 5 * time.Minute
+	// ChallengeTTL is how long a two-factor challenge waits for a code to be sent
+	// (pbxauth's choice: as long as a code lives).
+	ChallengeTTL = 10 * time.Minute
+	// OTPTTL is how long a mailed one-time code stays valid: 10 minutes, as
+	// PortSIP's verification mail says.
+	OTPTTL = 10 * time.Minute
+	// IdPCodeTTL is how long an authorization code of the simulated identity provider
+	// stays valid (RFC 6749, section 4.1.2, recommends at most 10 minutes).
+	IdPCodeTTL = 5 * time.Minute
 	// MaxOTPAttempts wrong codes invalidate a challenge.
 	MaxOTPAttempts = 5
 	// AuthRequestTTL is how long a Microsoft authorization request (its state) waits
 	// for the identity provider's answer.
 	AuthRequestTTL = 10 * time.Minute
-	// ResetTTL is how long a password reset link stays valid.
-	ResetTTL = 30 * time.Minute
+	// ResetTTL is how long a password reset link stays valid: 10 minutes, as
+	// PortSIP's reset mail says.
+	ResetTTL = 10 * time.Minute
 	// MaxBodyBytes bounds a request body; larger ones answer 413.
 	MaxBodyBytes = 64 << 10
 	// SessionCookie names the web session cookie of POST /login.

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/pbxauth/pbxauth/apiclient"
 )
 
 // directory is the PBX's account data, built from a Data set. Passwords change at run
@@ -23,7 +21,7 @@ type directory struct {
 	roles   map[string]Role
 	// infoJSON is the pre-encoded system metadata of GET /info.
 	infoJSON []byte
-	sysMeta  apiclient.Metadata
+	sysMeta  metadataJSON
 	// dummy is hashed against when a username is unknown, so that an unknown user and
 	// a wrong password cost the same.
 	dummy *account
@@ -80,10 +78,10 @@ func newDirectory(d *Data) *directory {
 	}
 	dir.dummy = newAccount(Account{Username: "nobody", Password: "unused"}, "", false, nil)
 	s := d.System
-	dir.sysMeta = apiclient.Metadata{
-		WebDomain: s.WebDomain, PrivateIPv4: s.PrivateIPv4, PublicIPv4: s.PublicIPv4,
-		EnableIPv6: &s.EnableIPv6, PrivateIPv6: s.PrivateIPv6, PublicIPv6: s.PublicIPv6,
-		PrimaryDNSServer: s.PrimaryDNSServer, SecondaryDNSServer: s.SecondaryDNSServer,
+	dir.sysMeta = metadataJSON{
+		WebDomain: blank(s.WebDomain), PrivateIPv4: blank(s.PrivateIPv4), PublicIPv4: blank(s.PublicIPv4),
+		EnableIPv6: &s.EnableIPv6, PrivateIPv6: blank(s.PrivateIPv6), PublicIPv6: blank(s.PublicIPv6),
+		PrimaryDNSServer: blank(s.PrimaryDNSServer), SecondaryDNSServer: blank(s.SecondaryDNSServer),
 		EnableDataflow: &s.EnableDataflow,
 	}
 	dir.infoJSON, _ = json.Marshal(dir.sysMeta)

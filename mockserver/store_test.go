@@ -161,5 +161,20 @@ func TestNewOTP(t *testing.T) {
 func TestNewToken(t *testing.T) {
 	a, b := newToken(), newToken()
 	assert.NotEqual(t, a, b)
-	assert.Len(t, a, 43, "256 bits in unpadded base64url")
+	assert.Len(t, a, 48, "PortSIP's length")
+	assert.Regexp(t, `^[A-Z0-9]{48}$`, a, "PortSIP's alphabet")
+	// Every character of the alphabet turns up, each near 1/36 of the time: the
+	// rejection sampling leaves no bias a modulo would.
+	counts := map[rune]int{}
+	const n = 2000
+	for i := 0; i < n; i++ {
+		for _, c := range newToken() {
+			counts[c]++
+		}
+	}
+	require.Len(t, counts, 36)
+	want := float64(n*TokenLen) / 36
+	for c, got := range counts {
+		assert.InDelta(t, want, float64(got), want*0.15, "character %q", c)
+	}
 }

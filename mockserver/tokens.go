@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -75,7 +74,9 @@ type challenge struct {
 	gen      uint64 // acct.gen when the password was checked
 	code     string // empty until send_otp
 	attempts int
-	expires  time.Time // when the challenge (and any code mailed for it) ends
+	expires  time.Time // until when a code may be sent
+	// codeExpires is when the mailed code stops working (OTPTTL after sending).
+	codeExpires time.Time
 }
 
 // resetTicket is what a reset link's token stands for. A password change by any
@@ -85,13 +86,29 @@ type resetTicket struct {
 	gen  uint64
 }
 
-// newToken returns 256 random bits, URL-safe: unguessable and safe in headers,
-// cookies and query strings.
+// TokenLen is the length of the mock's tokens: PortSIP's guide shows 48 characters
+// of A-Z and 0-9.
+const TokenLen = 48
+
+const tokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// newToken returns TokenLen characters of A-Z0-9 from crypto/rand, each uniform
+// (log2(36^48) ≈ 248 bits): unguessable, safe in headers, cookies, query strings and
+// JSON without escaping, and shaped like PortSIP's.
 func newToken() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	var out [43]byte       // base64 of 32 bytes, unpadded
-	base64.RawURLEncoding.Encode(out[:], b[:])
+	var out [TokenLen]byte
+	var buf [64]byte
+	n := 0
+	for n < TokenLen {
+		_, _ = rand.Read(buf[:]) // crypto/rand.Read never fails (Go 1.24+)
+		for _, c := range buf {
+			// 252 = 7·36: rejecting the top 4 values keeps every character uniform.
+			if c < 252 && n < TokenLen {
+				out[n] = tokenAlphabet[c%36]
+				n++
+			}
+		}
+	}
 	return string(out[:])
 }
 
@@ -138,8 +155,9 @@ func (s *Server) accessKeep() time.Duration {
 	return max(s.tokenTTL, RefreshTTL)
 }
 
-// pairResponse answers a token pair. Tokens are base64url, which needs no JSON
-// escaping, so the body is appended by hand: sign-in is the hot path.
+// pairResponse answers a token pair. Tokens are A-Z0-9, which needs no JSON
+// escaping, so the body is appended by hand: sign-in is the hot path. Like every
+// answer that carries a token it must not be cached (RFC 6749, section 5.1).
 func (s *Server) pairResponse(g *grant) response {
 	b := make([]byte, 0, 160)
 	b = append(b, `{"token_type":"Bearer","access_token":"`...)
@@ -149,5 +167,5 @@ func (s *Server) pairResponse(g *grant) response {
 	b = append(b, `","expires_in":`...)
 	b = strconv.AppendInt(b, int64(s.tokenTTL/time.Second), 10)
 	b = append(b, '}')
-	return response{status: http.StatusOK, body: b, ctype: jsonType}
+	return response{status: http.StatusOK, body: b, ctype: jsonType, header: noStore}
 }

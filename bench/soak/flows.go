@@ -10,8 +10,9 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient"
 )
 
-// Expected outcomes shared by the flows (see mockserver: a refused token is 401
-// UNAUTHORIZED, a field problem 400 VALIDATE_FAILED).
+// Expected outcomes shared by the flows (see mockserver: a refused bearer token or
+// code is 401 UNAUTHORIZED; a failed login, a failed refresh and a field problem are
+// 400, as PortSIP's guide shows them).
 var (
 	ok      = []string{outOK}
 	refused = []string{"status 401"}
@@ -126,7 +127,7 @@ func (v *vu) flowTokens() {
 		})
 	}
 	if rotated {
-		v.call("refreshToken", refused, func(ctx context.Context) error {
+		v.call("refreshToken", invalid, func(ctx context.Context) error {
 			_, err := v.api.RefreshToken(ctx, first.RefreshToken)
 			return err
 		})
@@ -148,13 +149,13 @@ func (v *vu) flowInfo() {
 	v.st.flowDone("info")
 }
 
-// flowBadLogin: a wrong password and an unknown user get the same 401.
+// flowBadLogin: a wrong password and an unknown user get the same 400 UNAUTHORIZED.
 func (v *vu) flowBadLogin() {
 	for _, c := range []apiclient.Credentials{
 		{Username: "alice", Password: "Wrong#2026", Domain: "example.com"},
 		{Username: "nobody", Password: "Alice#2026", Domain: "example.com"},
 	} {
-		v.call("signInWithCredentials", refused, func(ctx context.Context) error {
+		v.call("signInWithCredentials", invalid, func(ctx context.Context) error {
 			_, err := v.api.SignInWithCredentials(ctx, c)
 			return err
 		})
@@ -259,7 +260,7 @@ func (v *vu) flowReset() {
 		_, err := v.api.SignInWithCredentials(ctx, apiclient.Credentials{Username: "bob", Password: apiclient.Secret(next), Domain: "example.com"})
 		return err
 	})
-	v.call("signInWithCredentials", refused, func(ctx context.Context) error {
+	v.call("signInWithCredentials", invalid, func(ctx context.Context) error {
 		_, err := v.api.SignInWithCredentials(ctx, apiclient.Credentials{Username: "bob", Password: apiclient.Secret(old), Domain: "example.com"})
 		return err
 	})
