@@ -1,0 +1,367 @@
+package fuzz
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/spec"
+)
+
+// target is the PBX under test and how to reach it.
+type target struct {
+	base    string
+	hc      *http.Client
+	mock    bool // pbxauth's mock (in-process or standalone): mock-level checks run
+	mail    mailSource
+	limit   *limiter
+	timeout time.Duration
+	// reset, when set, puts a mock back to its data after a mutating case.
+	reset func(context.Context) error
+}
+
+// StepResult is one step of a case as it ran.
+type StepResult struct {
+	Step     int
+	Exchange *apiclient.Exchange // nil for mail steps and unsent steps
+	Failures []Failure
+}
+
+// caseResult is a case as it ran.
+type caseResult struct {
+	steps    []StepResult
+	failures []Failure
+	// errored: the target could not be reached or timed out.
+	errored error
+	// stopped: a value the rest needed was missing (a capture, a mail).
+	stopped string
+	sent    int
+}
+
+var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expand replaces ${name} in s; ok is false when a name has no value.
+func expand(s string, vals map[string]string) (string, bool) {
+	ok := true
+	out := varRef.ReplaceAllStringFunc(s, func(m string) string {
+		v, found := vals[m[2:len(m)-1]]
+		if !found {
+			ok = false
+		}
+		return v
+	})
+	return out, ok
+}
+
+func expandAny(v any, vals map[string]string) (any, bool) {
+	switch x := v.(type) {
+	case string:
+		return expand(x, vals)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			ev, ok := expandAny(e, vals)
+			if !ok {
+				return nil, false
+			}
+			out[k] = ev
+		}
+		return out, true
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			ev, ok := expandAny(e, vals)
+			if !ok {
+				return nil, false
+			}
+			out[i] = ev
+		}
+		return out, true
+	}
+	return v, true
+}
+
+// request turns a step into a client request with the values of the run.
+func request(st Step, vals map[string]string) (apiclient.Request, bool) {
+	var req apiclient.Request
+	req.Header = http.Header{}
+	if st.Token != "" {
+		tok, ok := expand(st.Token, vals)
+		if !ok {
+			return req, false
+		}
+		req.Bearer = apiclient.Secret(tok)
+	}
+	var body any
+	if st.HasBody {
+		b, ok := expandAny(st.Body, vals)
+		if !ok {
+			return req, false
+		}
+		body = b
+	}
+	form := false
+	if st.Raw() {
+		req.Method, req.ContentType = st.Method, st.ContentType
+		req.Path = st.Path
+		if op, _, _, ok := spec.Match(st.Method, st.Path); ok {
+			req.Operation = op.ID
+		}
+	} else {
+		op, ok := spec.OperationByID(st.Op)
+		if !ok {
+			return req, false
+		}
+		req.Operation, req.Method, req.ContentType = op.ID, op.Method, op.ContentType
+		form = op.ContentType == "application/x-www-form-urlencoded"
+		path, query := op.Path, url.Values{}
+		for _, k := range sortedKeys(st.Params) {
+			v, ok := expand(st.Params[k], vals)
+			if !ok {
+				return req, false
+			}
+			if p, _ := op.Param(k); p.In == "path" {
+				path = strings.ReplaceAll(path, "{"+k+"}", url.PathEscape(v))
+				continue
+			}
+			query.Set(k, v)
+		}
+		req.Path, req.Query = path, query
+	}
+	if !st.HasBody {
+		req.ContentType = ""
+		return req, true
+	}
+	switch b := body.(type) {
+	case string:
+		if st.RawBody {
+			req.Body = []byte(b)
+			break
+		}
+		req.Body, _ = json.Marshal(b)
+	case map[string]any:
+		if form {
+			f := url.Values{}
+			for _, k := range sortedKeys(b) {
+				f.Set(k, fmt.Sprint(b[k]))
+			}
+			req.Body = []byte(f.Encode())
+			break
+		}
+		req.Body, _ = json.Marshal(b)
+	default:
+		req.Body, _ = json.Marshal(b)
+	}
+	if req.ContentType == "" {
+		req.ContentType = "application/json"
+	}
+	return req, true
+}
+
+// run sends a case's steps in order on a fresh client (its own cookie jar) and checks
+// each answer. vars are the run's variables; captures join them as the case goes.
+func (t *target) run(ctx context.Context, c *Case, vars map[string]string, sec *secrets) caseResult {
+	var res caseResult
+	client, err := apiclient.New(apiclient.WithBaseURL(t.base), apiclient.WithHTTPClient(t.hc),
+		apiclient.WithTimeout(t.timeout), apiclient.WithUserAgent("pbxauth-fuzz/"+apiclient.Version))
+	if err != nil {
+		res.errored = err
+		return res
+	}
+	vals := make(map[string]string, len(vars)+8)
+	for k, v := range vars {
+		vals[k] = v
+	}
+	for i, st := range c.Steps {
+		if st.Mail != "" {
+			if msg := t.readMail(ctx, st, vals, sec); msg != "" {
+				res.stopped = msg
+				return res
+			}
+			res.steps = append(res.steps, StepResult{Step: i})
+			continue
+		}
+		req, ok := request(st, vals)
+		if !ok {
+			res.stopped = fmt.Sprintf("step %d needs a value an earlier step did not give", i+1)
+			return res
+		}
+		if err := t.limit.wait(ctx); err != nil {
+			res.errored = err
+			return res
+		}
+		var ex *apiclient.Exchange
+		rctx := apiclient.WithExchangeObserver(ctx, func(e *apiclient.Exchange) { ex = e })
+		resp, err := client.Do(rctx, req)
+		res.sent++
+		if err != nil {
+			res.errored = err
+			res.steps = append(res.steps, StepResult{Step: i, Exchange: ex})
+			return res
+		}
+		sr := StepResult{Step: i, Exchange: ex}
+		sr.Failures = t.judge(c, i, st, resp, res.steps)
+		res.failures = append(res.failures, sr.Failures...)
+		res.steps = append(res.steps, sr)
+		if resp.Status/100 == 2 && len(st.Capture) > 0 {
+			if msg := capture(st, resp.Body, vals, sec); msg != "" {
+				res.stopped = fmt.Sprintf("step %d: %s", i+1, msg)
+				return res
+			}
+		} else if len(st.Capture) > 0 {
+			res.stopped = fmt.Sprintf("step %d answered %d, so its values are missing", i+1, resp.Status)
+			return res
+		}
+	}
+	return res
+}
+
+// capture stores the step's captures; every captured value is a secret (tokens).
+func capture(st Step, body []byte, vals map[string]string, sec *secrets) string {
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return "the answer is not a JSON object"
+	}
+	for _, name := range sortedKeys(st.Capture) {
+		s, ok := doc[st.Capture[name]].(string)
+		if !ok || s == "" {
+			return "the answer has no " + st.Capture[name]
+		}
+		vals[name] = s
+		sec.add(s)
+	}
+	return ""
+}
+
+func (t *target) readMail(ctx context.Context, st Step, vals map[string]string, sec *secrets) string {
+	if t.mail == nil {
+		return "no mail source"
+	}
+	user, _ := expand(st.MailUser, vals)
+	tok, _ := expand(st.MailToken, vals)
+	mail, err := t.mail.latest(ctx, st.Mail, user, tok)
+	if err != nil {
+		return "mail: " + err.Error()
+	}
+	for _, name := range sortedKeys(st.Capture) {
+		v, _ := mail[st.Capture[name]].(string)
+		if v == "" {
+			return "the mail has no " + st.Capture[name]
+		}
+		vals[name] = v
+		sec.add(v)
+	}
+	return ""
+}
+
+// applies says whether a check of this level runs against the target.
+func (t *target) applies(l Level) bool { return l != LevelMock || t.mock }
+
+// judge runs every check on one answer.
+func (t *target) judge(c *Case, i int, st Step, resp *apiclient.Response, prev []StepResult) []Failure {
+	op := st.Op
+	if op == "" {
+		op = c.Op
+	}
+	fail := func(check string, level Level, msg string) Failure {
+		return Failure{Check: check, Level: level, Source: CheckSources[check], Op: op, Step: i, Message: msg}
+	}
+	var out []Failure
+	status := resp.Status
+	got := statusText(status, resp.Body)
+	if status >= 500 {
+		out = append(out, fail(CheckNoServerError, LevelContract, fmt.Sprintf("%s answered %s", describe(st), got)))
+	} else if ex := resp.Exchange; ex != nil {
+		for _, v := range spec.ValidateExchange(ex) {
+			if v.Side == spec.SideResponse {
+				out = append(out, fail(CheckConforms, LevelContract, fmt.Sprintf("%s: the answer %s breaks the document: %s", describe(st), got, v.String())))
+				break
+			}
+		}
+	}
+	e := st.Expect
+	if e.Check != "" && t.applies(e.Level) && status < 500 {
+		switch {
+		case e.Refused && status/100 != 4:
+			out = append(out, fail(e.Check, e.Level, fmt.Sprintf("%s: want a 4xx refusal, got %s", e.Why, got)))
+		case e.Accepted && status/100 != 2 && !(status == http.StatusFound && op == "loginWithMicrosoft"):
+			out = append(out, fail(e.Check, e.Level, fmt.Sprintf("%s: want success, got %s", e.Why, got)))
+		}
+	}
+	if e.SameAs > 0 && e.SameAs-1 < len(prev) && prev[e.SameAs-1].Exchange != nil && status < 500 {
+		first := prev[e.SameAs-1].Exchange
+		if first.Status != status || !sameBody(first.ResponseBody, resp.Body, usernames(c, i, e.SameAs-1)) {
+			out = append(out, fail(CheckNoEnumeration, LevelRecommended, fmt.Sprintf(
+				"an unknown account got %s, a wrong password for a real one got %s", statusText(first.Status, first.ResponseBody), got)))
+		}
+	}
+	return out
+}
+
+// usernames are the literal usernames two steps sent, blanked before bodies are compared
+// (an error may name the account it was about without telling anything).
+func usernames(c *Case, steps ...int) []string {
+	var out []string
+	for _, i := range steps {
+		if b, ok := c.Steps[i].Body.(map[string]any); ok {
+			if u, ok := b["username"].(string); ok && !strings.Contains(u, "${") {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}
+
+func sameBody(a, b []byte, blank []string) bool {
+	norm := func(x []byte) string {
+		var v any
+		s := string(x)
+		if json.Unmarshal(x, &v) == nil {
+			n, _ := json.Marshal(v)
+			s = string(n)
+		}
+		for _, u := range blank {
+			s = strings.ReplaceAll(s, u, "")
+		}
+		return s
+	}
+	return norm(a) == norm(b)
+}
+
+// describe names a step for messages: "POST /auth/sign_in".
+func describe(st Step) string {
+	if st.Raw() {
+		return st.Method + " " + st.Path
+	}
+	if op, ok := spec.OperationByID(st.Op); ok {
+		return op.Method + " " + op.Path
+	}
+	return st.Op
+}
+
+// statusText is "400 VALIDATE_FAILED" for PortSIP errors, "500" otherwise. The code
+// is untrusted text from the PBX: only a well-formed one is quoted.
+func statusText(status int, body []byte) string {
+	s := fmt.Sprint(status)
+	var e struct {
+		Errors []struct {
+			Code string `json:"code"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &e) == nil && len(e.Errors) > 0 && errorCode.MatchString(e.Errors[0].Code) {
+		s += " " + e.Errors[0].Code
+	}
+	return s
+}
+
+var errorCode = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
+
+// errStopped tells the run loop the budget or the caller ended the run.
+var errStopped = errors.New("fuzz: stopped")

@@ -1,0 +1,366 @@
+package fuzz
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+)
+
+// Options configure a fuzz run.
+type Options struct {
+	// BaseURL is the PBX (or a standalone mock) under test.
+	BaseURL string
+	// Transport carries the requests (tests); Insecure skips TLS verification.
+	Transport http.RoundTripper
+	Insecure  bool
+	// Mock says the target is pbxauth's mock (set by --mock); a target that answers
+	// the mock's control API is recognised as one anyway.
+	Mock bool
+	// ResetMock puts an in-process mock back to its data after a mutating case.
+	ResetMock func()
+	// Operations limits the run to these operationIds (all when empty).
+	Operations []string
+	Seed       uint64
+	// Budget bounds the run's wall time (shrinking included); MaxExamples bounds the
+	// number of cases. At least one must be set.
+	Budget      time.Duration
+	MaxExamples int
+	Mode        Mode
+	// AllowMutations lets cases run that change the PBX beyond their own sessions.
+	AllowMutations bool
+	// Rate caps requests per second (0: no cap).
+	Rate float64
+	// Vars are the run's accounts: username, password, domain, twofa_*, ms365_domain.
+	Vars map[string]string
+	// Timeout bounds each request (default 10 s).
+	Timeout time.Duration
+	// CredentialProbes bounds the wrong passwords sent for the real account (default
+	// 4 on a real PBX; unlimited on the mock).
+	CredentialProbes int
+	// ShrinkRuns bounds the re-runs spent shrinking one failure (default 60).
+	ShrinkRuns int
+}
+
+// EventKind tells what happened.
+type EventKind string
+
+const (
+	EventStarted EventKind = "started"
+	EventExample EventKind = "example" // a case ran
+	EventFound   EventKind = "found"   // a new failure, already shrunk
+	EventDone    EventKind = "done"
+)
+
+// Event is what a running fuzz reports, for live progress (CLI, TUI).
+type Event struct {
+	Kind   EventKind
+	Op     string
+	Found  *Found
+	Result *Result // counts so far (a snapshot for EventDone only; read-only)
+}
+
+// OpStats counts one operation's traffic.
+type OpStats struct {
+	Operation string `json:"operation"`
+	Examples  int    `json:"examples"` // cases about this operation
+	Requests  int    `json:"requests"` // requests sent to it, in any case
+	Failures  int    `json:"failures"`
+	Findings  int    `json:"findings"`
+}
+
+// Found is one distinct failure (a check on an operation), shrunk.
+type Found struct {
+	Failure Failure `json:"failure"`
+	// Case is the shrunk case; Steps its run, exchanges redacted.
+	Case        *Case        `json:"-"`
+	Steps       []StepResult `json:"-"`
+	Occurrences int          `json:"occurrences"`
+	// StepsBefore/After: the case's length before and after shrinking.
+	StepsBefore int `json:"steps_before"`
+	StepsAfter  int `json:"steps_after"`
+	ShrinkRuns  int `json:"shrink_runs"`
+	// Saved is the scenario file written for it (with a save directory).
+	Saved string `json:"saved,omitempty"`
+	// Scenario is the scenario YAML that reproduces it.
+	Scenario []byte `json:"-"`
+}
+
+// Finding reports whether the failure is a recommended-level one.
+func (f *Found) Finding() bool { return f.Failure.Level == LevelRecommended }
+
+// Result is a whole run.
+type Result struct {
+	Seed     uint64        `json:"seed"`
+	Target   string        `json:"target"`
+	Mock     bool          `json:"mock"`
+	Mode     Mode          `json:"mode"`
+	Started  time.Time     `json:"started"`
+	Duration time.Duration `json:"duration_ns"`
+	Examples int           `json:"examples"`
+	Requests int           `json:"requests"`
+	Errors   int           `json:"errors"` // cases that got no answer
+	// Stopped counts cases cut short because a value a later step needed did not come
+	// (a sign-in refused, no mail): their remaining steps were not sent.
+	Stopped   int        `json:"stopped"`
+	Ops       []*OpStats `json:"operations"`
+	Found     []*Found   `json:"failures"`
+	Notes     []string   `json:"notes,omitempty"`
+	Unreached bool       `json:"unreached,omitempty"` // the target stopped answering
+	opIndex   map[string]*OpStats
+}
+
+// Failed counts contract failures; Findings counts recommended ones.
+func (r *Result) Failed() int   { return r.count(false) }
+func (r *Result) Findings() int { return r.count(true) }
+
+func (r *Result) count(finding bool) int {
+	n := 0
+	for _, f := range r.Found {
+		if f.Finding() == finding {
+			n++
+		}
+	}
+	return n
+}
+
+// ExitCode is 0 when nothing failed, 1 on a contract failure (or a finding when
+// strict), 3 when the target could not be reached.
+func (r *Result) ExitCode(strict bool) int {
+	switch {
+	case r.Unreached:
+		return 3
+	case r.Failed() > 0, strict && r.Findings() > 0:
+		return 1
+	}
+	return 0
+}
+
+func (r *Result) op(id string) *OpStats {
+	if s, ok := r.opIndex[id]; ok {
+		return s
+	}
+	s := &OpStats{Operation: id}
+	r.opIndex[id] = s
+	r.Ops = append(r.Ops, s)
+	sort.Slice(r.Ops, func(i, j int) bool { return r.Ops[i].Operation < r.Ops[j].Operation })
+	return s
+}
+
+// fuzzer is one run.
+type fuzzer struct {
+	opts Options
+	t    *target
+	gen  *generator
+	sec  *secrets
+	res  *Result
+	emit func(Event)
+}
+
+// Run fuzzes the target until the budget or the example count is spent.
+func Run(ctx context.Context, opts Options, emit func(Event)) (*Result, error) {
+	f, err := newFuzzer(ctx, opts, emit)
+	if err != nil {
+		return nil, err
+	}
+	return f.run(ctx), nil
+}
+
+func newFuzzer(ctx context.Context, opts Options, emit func(Event)) (*fuzzer, error) {
+	if opts.Budget <= 0 && opts.MaxExamples <= 0 {
+		return nil, errors.New("fuzz: give a budget or a number of examples")
+	}
+	switch opts.Mode {
+	case "":
+		opts.Mode = ModeAll
+	case ModePositive, ModeNegative, ModeAll:
+	default:
+		return nil, fmt.Errorf("fuzz: mode must be positive, negative or all, got %q", opts.Mode)
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	if opts.ShrinkRuns <= 0 {
+		opts.ShrinkRuns = 60
+	}
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	u, err := apiclient.NormalizeBaseURL(opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	hc := &http.Client{Transport: opts.Transport}
+	if hc.Transport == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		if opts.Insecure {
+			tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked, visibly
+		}
+		hc.Transport = tr
+	}
+	ops := loadOpsOnce()
+	selected := ops
+	if len(opts.Operations) > 0 {
+		selected = nil
+		for _, id := range opts.Operations {
+			i := slices.IndexFunc(ops, func(o opSpec) bool { return o.ID == id })
+			if i < 0 {
+				return nil, fmt.Errorf("fuzz: unknown operation %q (operations: %s)", id, strings.Join(opIDs(ops), ", "))
+			}
+			selected = append(selected, ops[i])
+		}
+	}
+	outbox := newMockOutbox(u.String(), hc)
+	t := &target{base: u.String(), hc: hc, limit: newLimiter(opts.Rate), timeout: opts.Timeout}
+	t.mock = opts.Mock || outbox.isMock(ctx)
+	res := &Result{Seed: opts.Seed, Target: apiclient.RedactURL(u.String()), Mock: t.mock, Mode: opts.Mode, opIndex: map[string]*OpStats{}}
+	vars := map[string]string{}
+	if t.mock {
+		t.mail = outbox
+		t.reset = func(ctx context.Context) error { return outbox.resetMock(ctx) }
+		if opts.ResetMock != nil {
+			t.reset = func(context.Context) error { opts.ResetMock(); return nil }
+		}
+		for k, v := range MockDefaults {
+			vars[k] = v
+		}
+	}
+	for k, v := range opts.Vars {
+		vars[k] = v
+	}
+	probes := opts.CredentialProbes
+	if probes <= 0 {
+		probes = 4
+		if t.mock {
+			probes = 1 << 30
+		}
+	}
+	g := &generator{ops: ops, selected: selected, vars: vars, mock: t.mock, mail: t.mail != nil,
+		allowMutations: opts.AllowMutations || t.mock, mode: opts.Mode, credProbes: probes}
+	sec := &secrets{}
+	for k, v := range vars {
+		if strings.Contains(k, "password") {
+			sec.add(v)
+			if flipped, ok := flipCase(v); ok {
+				sec.add(flipped)
+			}
+		}
+	}
+	if !g.has(varUsername, varPassword) {
+		res.Notes = append(res.Notes, "no --var username/password: the cases that need a real account (valid sign-in, token lifecycle, credential probes) are left out")
+	}
+	if t.mail == nil {
+		res.Notes = append(res.Notes, "no mail source: the 2FA and forgot/reset sequences are left out")
+	} else if !g.allowMutations {
+		res.Notes = append(res.Notes, "forgot/reset sequences change a password: left out without --allow-mutations")
+	}
+	return &fuzzer{opts: opts, t: t, gen: g, sec: sec, res: res, emit: emit}, nil
+}
+
+// MockDefaults are the demo accounts of pbxauth's mock, used only against the mock.
+var MockDefaults = map[string]string{
+	varUsername: "alice", varPassword: "Alice#2026", varDomain: "example.com",
+	varTwofaUsername: "carol", varTwofaPassword: "Carol#2026", varTwofaDomain: "secure.example.com",
+	varMS365Domain: "contoso.com",
+}
+
+func opIDs(ops []opSpec) []string {
+	var ids []string
+	for _, o := range ops {
+		ids = append(ids, o.ID)
+	}
+	return ids
+}
+
+func (f *fuzzer) run(ctx context.Context) *Result {
+	res := f.res
+	res.Started = time.Now()
+	if f.opts.Budget > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.opts.Budget)
+		defer cancel()
+	}
+	for _, o := range f.gen.selected {
+		res.op(o.ID)
+	}
+	f.emit(Event{Kind: EventStarted, Result: res})
+	r := rand.New(rand.NewPCG(f.opts.Seed, f.opts.Seed^0x9e3779b97f4a7c15))
+	seen := map[string]*Found{}
+	unreachable := 0
+	for f.opts.MaxExamples <= 0 || res.Examples < f.opts.MaxExamples {
+		if ctx.Err() != nil {
+			break
+		}
+		c := f.gen.next(r)
+		cr := f.runCase(ctx, c)
+		if errors.Is(cr.errored, errStopped) || ctx.Err() != nil {
+			break
+		}
+		res.Examples++
+		res.op(c.Op).Examples++
+		if cr.errored != nil {
+			res.Errors++
+			if unreachable++; unreachable >= 5 {
+				res.Unreached = true
+				res.Notes = append(res.Notes, "the target stopped answering: "+f.sec.scrub(safeText(cr.errored.Error(), 200)))
+				break
+			}
+		} else {
+			unreachable = 0
+		}
+		if cr.stopped != "" {
+			res.Stopped++
+		}
+		for _, fl := range cr.failures {
+			if fd, ok := seen[fl.key()]; ok {
+				fd.Occurrences++
+				continue
+			}
+			fd := f.shrink(ctx, c, fl, cr)
+			seen[fl.key()] = fd
+			res.Found = append(res.Found, fd)
+			if fd.Finding() {
+				res.op(fl.Op).Findings++
+			} else {
+				res.op(fl.Op).Failures++
+			}
+			f.emit(Event{Kind: EventFound, Op: fl.Op, Found: fd})
+		}
+		f.emit(Event{Kind: EventExample, Op: c.Op})
+	}
+	res.Duration = time.Since(res.Started)
+	f.emit(Event{Kind: EventDone, Result: res})
+	return res
+}
+
+// runCase runs a case, counts its requests and puts a mock back after a mutating one.
+func (f *fuzzer) runCase(ctx context.Context, c *Case) caseResult {
+	cr := f.t.run(ctx, c, f.gen.vars, f.sec)
+	f.res.Requests += cr.sent
+	for _, sr := range cr.steps {
+		if sr.Exchange != nil {
+			f.res.op(opOf(c, sr.Step)).Requests++
+		}
+	}
+	if c.Mutating && f.t.reset != nil && ctx.Err() == nil {
+		if err := f.t.reset(ctx); err != nil {
+			f.res.Notes = append(f.res.Notes, "could not reset the mock after a mutating case: "+safeText(err.Error(), 200))
+		}
+	}
+	return cr
+}
+
+func opOf(c *Case, i int) string {
+	if i < len(c.Steps) && c.Steps[i].Op != "" {
+		return c.Steps[i].Op
+	}
+	return c.Op
+}

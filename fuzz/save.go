@@ -1,0 +1,304 @@
+package fuzz
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/pbxauth/pbxauth/apiclient/spec"
+)
+
+// The scenario format of `pbxauth run` (scenarios/FORMAT.md), as far as fuzz cases
+// need it. Field order is the order a person reads a scenario in.
+type yScenario struct {
+	Name        string     `yaml:"name"`
+	Description string     `yaml:"description"`
+	Tags        []string   `yaml:"tags,flow"`
+	Vars        *yaml.Node `yaml:"vars,omitempty"`
+	Steps       []yStep    `yaml:"steps"`
+}
+
+type yStep struct {
+	Name    string            `yaml:"name,omitempty"`
+	Call    string            `yaml:"call,omitempty"`
+	Request *yRequest         `yaml:"request,omitempty"`
+	Outbox  map[string]string `yaml:"outbox,omitempty"`
+	Params  map[string]string `yaml:"params,omitempty"`
+	Token   string            `yaml:"token,omitempty"`
+	Body    any               `yaml:"body,omitempty"`
+	Expect  *yExpect          `yaml:"expect,omitempty"`
+	Capture map[string]string `yaml:"capture,omitempty"`
+}
+
+type yRequest struct {
+	Method      string `yaml:"method"`
+	Path        string `yaml:"path"`
+	ContentType string `yaml:"content_type,omitempty"`
+}
+
+type yExpect struct {
+	Status []int          `yaml:"status,flow,omitempty"`
+	Body   map[string]any `yaml:"body,omitempty"`
+}
+
+// scenarioOptions say how variables are written.
+type scenarioOptions struct {
+	seed uint64
+	vars map[string]string
+	// mock: the run's variables are the mock's public demo accounts, so passwords may
+	// be written; against any other target they are declared null (give them with --var).
+	mock bool
+}
+
+// Scenario renders a found failure as a scenario file `pbxauth run` replays: the same
+// requests, with the expectation that failed. Secrets of a real target are never
+// written: they become variables without a value.
+func (fd *Found) scenario(o scenarioOptions) ([]byte, error) {
+	c := fd.Case
+	fl := fd.Failure
+	tags := []string{"readonly"}
+	if c.Mutating {
+		tags[0] = "mutating"
+	}
+	sc := yScenario{
+		Name: fmt.Sprintf("fuzz %s: %s on %s", fl.Level, fl.Check, fl.Op),
+		Description: fmt.Sprintf("Found by pbxauth fuzz --seed %d (%s case: %s) and shrunk to %d step(s).\nlevel: %s\nsource: %s\nfailure: %s\n",
+			o.seed, c.Kind, c.Name, len(c.Steps), fl.Level, fl.Source, fl.Message),
+		Tags: tags,
+	}
+	flipped := ""
+	if pw := o.vars[varPassword]; pw != "" {
+		flipped, _ = flipCase(pw)
+	}
+	used := map[string]bool{}
+	captured := map[string]bool{}
+	mockOnly := false
+	for i, st := range c.Steps {
+		ys, err := yamlStep(c, i, st, flipped, o)
+		if err != nil {
+			return nil, err
+		}
+		if st.Mail != "" {
+			mockOnly = true
+		}
+		for name := range st.Capture {
+			captured[name] = true
+		}
+		for _, m := range varRef.FindAllStringSubmatch(stepText(st), -1) {
+			if !captured[m[1]] {
+				used[m[1]] = true
+			}
+		}
+		if strings.Contains(stepText(st), flipped) && flipped != "" {
+			used["password_case_flipped"] = true
+		}
+		sc.Steps = append(sc.Steps, ys)
+	}
+	if mockOnly {
+		sc.Tags = append(sc.Tags, "mock-only")
+	}
+	sc.Tags = append(sc.Tags, "fuzz", fl.Check, fl.Op)
+	sc.Vars = varsNode(used, o, flipped)
+	return yaml.Marshal(sc)
+}
+
+func varsNode(used map[string]bool, o scenarioOptions, flipped string) *yaml.Node {
+	if len(used) == 0 {
+		return nil
+	}
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	names := sortedKeys(used)
+	for _, name := range names {
+		val := o.vars[name]
+		if name == "password_case_flipped" {
+			val = flipped
+		}
+		v := &yaml.Node{Kind: yaml.ScalarNode, Value: escapeDollar(val), Style: yaml.DoubleQuotedStyle}
+		if strings.Contains(name, "password") && !o.mock {
+			v = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
+			v.LineComment = "give it with --var " + name + "=..."
+		}
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: name}, v)
+	}
+	return n
+}
+
+func yamlStep(c *Case, i int, st Step, flipped string, o scenarioOptions) (yStep, error) {
+	ys := yStep{Name: st.Expect.Why, Capture: st.Capture}
+	if st.Mail != "" {
+		ys.Outbox = map[string]string{"to": st.MailUser, "kind": st.Mail}
+		if st.MailToken != "" {
+			ys.Outbox["token"] = st.MailToken
+		}
+		if ys.Name == "" {
+			ys.Name = "read the " + st.Mail + " mail"
+		}
+		return ys, nil
+	}
+	conv := func(v any) any { return literal(v, flipped) }
+	body := conv(st.Body)
+	_, isMap := st.Body.(map[string]any)
+	raw := st.Raw() || (st.HasBody && !isMap)
+	if raw {
+		op, _ := spec.OperationByID(c.Op)
+		method, path := st.Method, st.Path
+		if !st.Raw() {
+			op, _ = spec.OperationByID(st.Op)
+			method, path = op.Method, rawPath(opSpec{Operation: op})
+		}
+		ys.Request = &yRequest{Method: method, Path: path, ContentType: st.ContentType}
+		if st.HasBody {
+			if s, ok := st.Body.(string); ok && st.RawBody {
+				ys.Body = escapeDollar(s)
+			} else {
+				b, err := json.Marshal(st.Body)
+				if err != nil {
+					return ys, err
+				}
+				ys.Body = escapeDollar(string(b))
+			}
+			if ys.Request.ContentType == "" {
+				ys.Request.ContentType = "application/json"
+			}
+		}
+	} else {
+		ys.Call = st.Op
+		if len(st.Params) > 0 {
+			ys.Params = map[string]string{}
+			for k, v := range st.Params {
+				ys.Params[k] = literal(v, flipped).(string)
+			}
+		}
+		if st.HasBody {
+			ys.Body = body
+		}
+	}
+	if st.Token != "" {
+		ys.Token = literal(st.Token, flipped).(string)
+	}
+	ys.Expect = yamlExpect(c, i, st)
+	if isSameAsTarget(c, i) {
+		// The whole answer is kept so the later step can be compared with it.
+		ys.Capture = map[string]string{fmt.Sprintf("fz_answer_%d", i+1): ""}
+	}
+	return ys, nil
+}
+
+// yamlExpect turns a step's expectation into the runner's: a refusal is any 4xx; a
+// step with no expectation of its own may answer anything the document declares (the
+// runner's spec check then catches a 5xx or a broken answer).
+func yamlExpect(c *Case, i int, st Step) *yExpect {
+	e := &yExpect{}
+	op := st.Op
+	if op == "" {
+		op = c.Op
+	}
+	switch {
+	case st.Expect.SameAs > 0:
+		e.Status = any4xx()
+		e.Body = map[string]any{"": map[string]any{"equals": fmt.Sprintf("${fz_answer_%d}", st.Expect.SameAs)}}
+	case st.Expect.Refused:
+		e.Status = any4xx()
+	case st.Expect.Accepted:
+		if !st.Raw() {
+			return nil // a call's default: the documented success statuses
+		}
+		e.Status = successOf(op)
+	default:
+		e.Status = append(successOf(op), any4xx()...)
+	}
+	return e
+}
+
+func any4xx() []int {
+	out := make([]int, 0, 100)
+	for s := 400; s < 500; s++ {
+		out = append(out, s)
+	}
+	return out
+}
+
+// successOf lists the 2xx/3xx statuses the document declares for an operation.
+func successOf(opID string) []int {
+	doc := spec.MustLoad()
+	var out []int
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.OperationID != opID || op.Responses == nil {
+				continue
+			}
+			for code := range op.Responses.Map() {
+				var n int
+				if _, err := fmt.Sscan(code, &n); err == nil && n < 400 {
+					out = append(out, n)
+				}
+			}
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// literal writes a value for the scenario format: a literal $ doubles (the format's
+// escape) except in the ${name} references the case uses, and the case-flipped
+// password becomes a variable.
+func literal(v any, flipped string) any {
+	switch x := v.(type) {
+	case string:
+		if flipped != "" && x == flipped {
+			return "${password_case_flipped}"
+		}
+		return escapeDollar(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = literal(e, flipped)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = literal(e, flipped)
+		}
+		return out
+	}
+	return v
+}
+
+func escapeDollar(s string) string {
+	locs := varRef.FindAllStringIndex(s, -1)
+	var b strings.Builder
+	last := 0
+	for _, l := range locs {
+		b.WriteString(strings.ReplaceAll(s[last:l[0]], "$", "$$"))
+		b.WriteString(s[l[0]:l[1]])
+		last = l[1]
+	}
+	b.WriteString(strings.ReplaceAll(s[last:], "$", "$$"))
+	return b.String()
+}
+
+// Save writes each found failure's scenario into dir (created if need be) and
+// records the file names. Names come from check and operation only, never from
+// anything the PBX sent.
+func Save(dir string, res *Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, fd := range res.Found {
+		if fd.Scenario == nil {
+			continue
+		}
+		name := filepath.Join(dir, fmt.Sprintf("%s-%s.yaml", fd.Failure.Check, fd.Failure.Op))
+		if err := os.WriteFile(name, fd.Scenario, 0o644); err != nil {
+			return err
+		}
+		fd.Saved = name
+	}
+	return nil
+}

@@ -1,0 +1,352 @@
+package fuzz
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// action is one move of a lifecycle sequence; pair names the token pair it uses
+// (pairs are numbered in the order sign-ins and refreshes create them).
+type action struct {
+	kind string
+	pair int
+}
+
+const (
+	actSignIn      = "sign_in"
+	actWhoAmI      = "who_am_i"
+	actRefresh     = "refresh"
+	actSignOut     = "sign_out"
+	actGarbage     = "garbage_bearer"
+	actLogin       = "web_login"
+	actLoginStatus = "web_status"
+	actLogout      = "web_logout"
+	actWebToken    = "web_token_who_am_i"
+)
+
+// What a token is known to be, as the sequence goes.
+type life int
+
+const (
+	alive life = iota
+	endedContract
+	endedRecommended
+	unknown // a PBX may answer either way: no expectation
+)
+
+type pairState struct{ access, refresh life }
+
+// tokenStates simulates the token lifecycle along actions and turns each action into a
+// step with what the documents say its answer must be. Actions that make no sense in
+// the state reached (a token of a pair that does not exist, one in an unknown state)
+// are dropped, so a shrunk action list still compiles to a meaningful sequence.
+func tokenSteps(hasDomain bool, acts []action) []Step {
+	credBody := func(password string) map[string]any {
+		b := map[string]any{"username": "${username}", "password": password}
+		if hasDomain {
+			b["domain"] = "${domain}"
+		}
+		return b
+	}
+	var pairs []pairState
+	web := unknown // no session yet: GET /login must say 401
+	webSeen := false
+	// webToken is the state of the access token GET /login handed out (web_access).
+	webToken := unknown
+	var steps []Step
+	capPair := func(i int) map[string]string {
+		return map[string]string{fmt.Sprintf("access_%d", i): "access_token", fmt.Sprintf("refresh_%d", i): "refresh_token"}
+	}
+	for _, a := range acts {
+		switch a.kind {
+		case actSignIn:
+			for i := range pairs {
+				// Whether a new sign-in ends older sessions is the PBX's choice.
+				if pairs[i].access == alive {
+					pairs[i].access = unknown
+				}
+				if pairs[i].refresh == alive {
+					pairs[i].refresh = unknown
+				}
+			}
+			pairs = append(pairs, pairState{})
+			steps = append(steps, Step{Op: "signInWithCredentials", Body: credBody("${password}"), HasBody: true,
+				Capture: capPair(len(pairs)), Expect: accepted(CheckSequence, "sign in with the run's account")})
+		case actWhoAmI, actSignOut:
+			if a.pair >= len(pairs) {
+				continue
+			}
+			p := &pairs[a.pair]
+			st := Step{Op: "getUserAuthInfo", Token: fmt.Sprintf("${access_%d}", a.pair+1)}
+			if a.kind == actSignOut {
+				st.Op = "signOut"
+			}
+			switch p.access {
+			case alive:
+				st.Expect = accepted(CheckSequence, fmt.Sprintf("%s with the live access token of pair %d", st.Op, a.pair+1))
+			case endedContract:
+				st.Expect = refused(CheckEndedStaysEnded, LevelContract, fmt.Sprintf("%s with the access token of pair %d, which was signed out", st.Op, a.pair+1))
+			case endedRecommended:
+				st.Expect = refused(CheckEndedStaysEnded, LevelRecommended, fmt.Sprintf("%s with the access token of pair %d, which was ended", st.Op, a.pair+1))
+			default:
+				continue
+			}
+			if a.kind == actSignOut && p.access == alive {
+				p.access, p.refresh = endedContract, endedRecommended
+				for i := range pairs {
+					// Signing out other sessions of the account too is the PBX's choice.
+					if i != a.pair && pairs[i].access == alive {
+						pairs[i] = pairState{unknown, unknown}
+					}
+				}
+			}
+			steps = append(steps, st)
+		case actRefresh:
+			if a.pair >= len(pairs) {
+				continue
+			}
+			p := &pairs[a.pair]
+			st := Step{Op: "refreshToken", Body: map[string]any{"refresh_token": fmt.Sprintf("${refresh_%d}", a.pair+1)}, HasBody: true}
+			switch p.refresh {
+			case alive:
+				st.Expect = accepted(CheckSequence, fmt.Sprintf("refresh with the live refresh token of pair %d", a.pair+1))
+				// The old access token: replaced, but whether it dies at once is open.
+				p.refresh, p.access = endedRecommended, unknown
+				pairs = append(pairs, pairState{})
+				st.Capture = capPair(len(pairs))
+			case endedContract, endedRecommended:
+				st.Expect = refused(CheckEndedStaysEnded, LevelRecommended, fmt.Sprintf("refresh with the refresh token of pair %d, which was already used or signed out", a.pair+1))
+				for i := a.pair + 1; i < len(pairs); i++ {
+					// Reuse detection may revoke what the token led to (RFC 9700 4.14.2).
+					if pairs[i].access == alive {
+						pairs[i].access = unknown
+					}
+					if pairs[i].refresh == alive {
+						pairs[i].refresh = unknown
+					}
+				}
+			default:
+				continue
+			}
+			steps = append(steps, st)
+		case actGarbage:
+			steps = append(steps, Step{Op: "getUserAuthInfo", Token: "${access_1}x",
+				Expect: refused(CheckBearerRequired, LevelContract, "a live access token with one character added")})
+			if len(pairs) == 0 {
+				steps = steps[:len(steps)-1]
+			}
+		case actLogin:
+			steps = append(steps, Step{Op: "login", Body: credBody("${password}"), HasBody: true,
+				Expect: accepted(CheckSequence, "web login with the run's account")})
+			web, webSeen = alive, true
+			// Whether a new login keeps the earlier session's access token is open.
+			webToken = unknown
+		case actLoginStatus:
+			st := Step{Op: "getLoginStatus"}
+			switch {
+			case web == alive:
+				st.Expect = accepted(CheckSequence, "GET /login on the open web session")
+				st.Capture = map[string]string{"web_access": "access_token"}
+			case !webSeen:
+				st.Expect = refused(CheckBearerRequired, LevelContract, "GET /login without a session")
+			case web == endedContract:
+				st.Expect = refused(CheckEndedStaysEnded, LevelContract, "GET /login after logout")
+			default:
+				continue
+			}
+			if web == alive {
+				webToken = alive
+			}
+			steps = append(steps, st)
+		case actLogout:
+			if web != alive {
+				continue
+			}
+			steps = append(steps, Step{Op: "logout", Expect: accepted(CheckSequence, "logout of the open web session")})
+			// The session ends (GET /login says 401); whether its access token, a
+			// bearer token of its own, dies with it is not documented.
+			web, webToken = endedContract, unknown
+		case actWebToken:
+			if !hasCapture(steps, "web_access") || webToken != alive {
+				continue
+			}
+			steps = append(steps, Step{Op: "getUserAuthInfo", Token: "${web_access}",
+				Expect: accepted(CheckSequence, "the web session's access token opens who-am-I")})
+		}
+	}
+	return steps
+}
+
+func hasCapture(steps []Step, name string) bool {
+	for _, s := range steps {
+		if _, ok := s.Capture[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// builder compiles actions for this run's account (with or without a tenant domain).
+func (g *generator) builder() func([]action) []Step {
+	hasDomain := g.has(varDomain)
+	return func(acts []action) []Step { return tokenSteps(hasDomain, acts) }
+}
+
+// credBody is the run's account with the given password expression.
+func (g *generator) credBody(password string) map[string]any {
+	b := map[string]any{"username": "${username}", "password": password}
+	if g.has(varDomain) {
+		b["domain"] = "${domain}"
+	}
+	return b
+}
+
+// stateful draws a lifecycle sequence: a random walk over the token (or web session)
+// lifecycle, then 2FA or forgot/reset when the run can read mail.
+func (g *generator) stateful(r *rand.Rand) *Case {
+	if !g.has(varUsername, varPassword) {
+		return nil
+	}
+	switch n := r.IntN(10); {
+	case n == 0 && g.mail && g.has(varTwofaUsername, varTwofaPassword):
+		return g.twoFactor(r)
+	case n == 1 && g.mail && g.allowMutations:
+		return g.resetFlow(r)
+	case n < 4 && g.selectedOp("login"):
+		return g.webWalk(r)
+	}
+	acts := []action{{kind: actSignIn}}
+	pairsMade := 1
+	for range 3 + r.IntN(8) {
+		switch k := r.IntN(12); {
+		case k < 3:
+			acts = append(acts, action{actWhoAmI, r.IntN(pairsMade)})
+		case k < 6:
+			acts = append(acts, action{actRefresh, r.IntN(pairsMade)})
+			pairsMade++
+		case k < 8:
+			acts = append(acts, action{actSignOut, r.IntN(pairsMade)})
+		case k < 9:
+			acts = append(acts, action{kind: actGarbage})
+		case k < 10:
+			acts = append(acts, action{kind: actSignIn})
+			pairsMade++
+		default:
+			// Reuse something that was ended, most likely the first pair.
+			acts = append(acts, action{pick(r, []string{actRefresh, actWhoAmI, actSignOut}), 0})
+		}
+	}
+	c := &Case{Kind: KindStateful, Op: "refreshToken", Name: "token lifecycle", actions: acts, builder: g.builder()}
+	c.Steps = c.builder(acts)
+	return c
+}
+
+func (g *generator) webWalk(r *rand.Rand) *Case {
+	var acts []action
+	if r.IntN(3) == 0 {
+		acts = append(acts, action{kind: actLoginStatus})
+	}
+	acts = append(acts, action{kind: actLogin}, action{kind: actLoginStatus})
+	for range 2 + r.IntN(5) {
+		acts = append(acts, action{kind: pick(r, []string{actLoginStatus, actLogout, actWebToken, actWebToken, actLogin})})
+	}
+	acts = append(acts, action{kind: actLogout}, action{kind: actLoginStatus}, action{kind: actWebToken})
+	c := &Case{Kind: KindStateful, Op: "login", Name: "web session lifecycle", actions: acts, builder: g.builder()}
+	c.Steps = c.builder(acts)
+	return c
+}
+
+// twoFactor signs in an account with 2FA, reads the code from the mail and checks a
+// wrong code, the right code, and the right code again (single use).
+func (g *generator) twoFactor(r *rand.Rand) *Case {
+	body := map[string]any{"username": "${twofa_username}", "password": "${twofa_password}"}
+	if g.has(varTwofaDomain) {
+		body["domain"] = "${twofa_domain}"
+	}
+	steps := []Step{
+		{Op: "signInWithCredentials", Body: body, HasBody: true, Capture: map[string]string{"challenge": "token"},
+			Expect: accepted(CheckSequence, "sign in an account with two-factor authentication")},
+		{Op: "sendOTP", Body: map[string]any{"token": "${challenge}"}, HasBody: true, Expect: accepted(CheckSequence, "send the one-time code")},
+		{Mail: "otp", MailUser: "${twofa_username}", MailToken: "${challenge}", Capture: map[string]string{"code": "code"}},
+	}
+	if r.IntN(2) == 0 {
+		steps = append(steps, Step{Op: "verifyOTP", Body: map[string]any{"token": "${challenge}", "code": "fz" + randString(r, "0123456789", 4)}, HasBody: true,
+			Expect: refused(CheckInvalidRefused, LevelContract, "a wrong one-time code")})
+	}
+	steps = append(steps,
+		Step{Op: "verifyOTP", Body: map[string]any{"token": "${challenge}", "code": "${code}"}, HasBody: true,
+			Expect: accepted(CheckSequence, "the right one-time code")},
+		Step{Op: "verifyOTP", Body: map[string]any{"token": "${challenge}", "code": "${code}"}, HasBody: true,
+			Expect: refused(CheckEndedStaysEnded, LevelRecommended, "the same one-time code a second time")},
+	)
+	return &Case{Kind: KindStateful, Op: "verifyOTP", Name: "two-factor sign-in", Steps: steps}
+}
+
+// resetFlow changes the account's password through a reset link, checks that the old
+// password and the used link are dead, then puts the old password back.
+func (g *generator) resetFlow(r *rand.Rand) *Case {
+	newPass := "Fz#" + randString(r, alnum, 10) + "9a"
+	forget := func(n int) []Step {
+		body := map[string]any{"username": "${username}", "callback_url": "https://app.example.com/reset"}
+		if g.has(varDomain) {
+			body["domain"] = "${domain}"
+		}
+		return []Step{
+			{Op: "forgetPassword", Body: body, HasBody: true, Expect: accepted(CheckSequence, "forgot password for the run's account")},
+			{Mail: "reset", MailUser: "${username}", Capture: map[string]string{fmt.Sprintf("reset_%d", n): "token"}},
+		}
+	}
+	steps := forget(1)
+	steps = append(steps,
+		Step{Op: "resetPassword", Body: map[string]any{"token": "${reset_1}", "new_password": newPass}, HasBody: true,
+			Expect: accepted(CheckSequence, "set a new password with the link")},
+		Step{Op: "signInWithCredentials", Body: g.credBody(newPass), HasBody: true, Expect: accepted(CheckSequence, "the new password signs in")},
+		Step{Op: "signInWithCredentials", Body: g.credBody("${password}"), HasBody: true,
+			Expect: refused(CheckEndedStaysEnded, LevelContract, "the old password after a reset")},
+		Step{Op: "resetPassword", Body: map[string]any{"token": "${reset_1}", "new_password": "Fz#" + randString(r, alnum, 10) + "8b"}, HasBody: true,
+			Expect: refused(CheckEndedStaysEnded, LevelRecommended, "the same reset link a second time")},
+	)
+	steps = append(steps, forget(2)...)
+	steps = append(steps, Step{Op: "resetPassword", Body: map[string]any{"token": "${reset_2}", "new_password": "${password}"}, HasBody: true,
+		Expect: accepted(CheckSequence, "put the old password back")})
+	return &Case{Kind: KindStateful, Op: "resetPassword", Name: "forgot and reset password", Steps: steps, Mutating: true}
+}
+
+// credentialProbe checks that the password is compared exactly and that a wrong
+// password and an unknown account answer alike. It sends one wrong password for the
+// run's real account, then signs in correctly (many lockout policies count only
+// consecutive failures); real targets get a few such probes per run at most.
+func (g *generator) credentialProbe(r *rand.Rand) *Case {
+	op := "signInWithCredentials"
+	if g.selectedOp("login") && (r.IntN(2) == 0 || !g.selectedOp(op)) {
+		op = "login"
+	}
+	if !g.selectedOp(op) {
+		return nil
+	}
+	real, ok := g.realCredentials()
+	if !ok || g.credProbes <= 0 {
+		return nil
+	}
+	g.credProbes--
+	wrong := cloneMap(real)
+	var steps []Step
+	name := ""
+	if flipped, ok := flipCase(g.vars[varPassword]); ok && r.IntN(2) == 0 {
+		wrong["password"] = flipped
+		name = "the password with its letters' case flipped"
+		steps = append(steps, Step{Op: op, Body: wrong, HasBody: true, Expect: refused(CheckExactCreds, LevelContract, name)})
+	} else {
+		wrong["password"] = pick(r, []string{"${password}x", "x${password}", randPassword(r)})
+		unknown := cloneMap(wrong)
+		unknown["username"] = unknownUser(r, 6+r.IntN(8))
+		name = "a wrong password and an unknown account answer alike"
+		steps = append(steps,
+			Step{Op: op, Body: unknown, HasBody: true, Expect: refused(CheckExactCreds, LevelContract, "an account that does not exist")},
+			Step{Op: op, Body: wrong, HasBody: true, Expect: Expect{Refused: true, Check: CheckExactCreds, Level: LevelContract, SameAs: 1,
+				Why: "a wrong password for the run's account, answered as the unknown account was"}},
+		)
+	}
+	steps = append(steps, Step{Op: op, Body: real, HasBody: true, Expect: accepted(CheckSequence, "the right password still signs in")})
+	return &Case{Kind: KindNegative, Op: op, Name: name, Steps: steps, RealAccount: true}
+}

@@ -1,0 +1,224 @@
+package fuzz
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+)
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// secrets are the values a run must never show: passwords from its variables and
+// every token, code and link it captured.
+type secrets struct {
+	mu   sync.Mutex
+	vals map[string]bool
+}
+
+func (s *secrets) add(v string) {
+	if len(v) < 4 {
+		return // too short to scrub without mangling ordinary text
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.vals == nil {
+		s.vals = map[string]bool{}
+	}
+	s.vals[v] = true
+}
+
+// scrub replaces every known secret in text, longest first, so one secret that
+// contains another is hidden whole.
+func (s *secrets) scrub(text string) string {
+	s.mu.Lock()
+	list := make([]string, 0, len(s.vals))
+	for v := range s.vals {
+		list = append(list, v)
+	}
+	s.mu.Unlock()
+	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
+	for _, v := range list {
+		text = strings.ReplaceAll(text, v, "[REDACTED]")
+	}
+	return text
+}
+
+// safeText makes untrusted text fit for a terminal and a report: control characters
+// (escape sequences included) are shown as \x1b-style escapes, and it is clipped.
+func safeText(s string, max int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n >= max {
+			b.WriteString("…")
+			break
+		}
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+		n++
+	}
+	return b.String()
+}
+
+// limiter spaces requests so the PBX never sees more than rate per second; zero
+// means no cap.
+type limiter struct {
+	mu    sync.Mutex
+	every time.Duration
+	next  time.Time
+}
+
+func newLimiter(rate float64) *limiter {
+	if rate <= 0 {
+		return &limiter{}
+	}
+	return &limiter{every: time.Duration(float64(time.Second) / rate)}
+}
+
+func (l *limiter) wait(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return errStopped
+	}
+	if l == nil || l.every == 0 {
+		return nil
+	}
+	l.mu.Lock()
+	now := time.Now()
+	at := l.next
+	if at.Before(now) {
+		at = now
+	}
+	l.next = at.Add(l.every)
+	l.mu.Unlock()
+	d := time.Until(at)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return errStopped
+	}
+}
+
+// mailSource reads the newest mail of a kind ("otp", "reset") for a user; token, when
+// given, picks the one-time code mail of that challenge. The mail's fields are code,
+// token and link.
+type mailSource interface {
+	latest(ctx context.Context, kind, user, token string) (map[string]any, error)
+}
+
+// mockOutbox reads pbxauth's mock's outbox (GET /_mock/outbox beside /api).
+type mockOutbox struct {
+	root string
+	hc   *http.Client
+}
+
+func newMockOutbox(apiBase string, hc *http.Client) *mockOutbox {
+	return &mockOutbox{root: strings.TrimSuffix(strings.TrimRight(apiBase, "/"), "/api"), hc: hc}
+}
+
+func (m *mockOutbox) get(ctx context.Context, path string) ([]byte, int, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.root+path, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := m.hc.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	return data, resp.StatusCode, err
+}
+
+// isMock tells whether the target answers the mock's control API.
+func (m *mockOutbox) isMock(ctx context.Context) bool {
+	data, status, err := m.get(ctx, "/_mock/outbox")
+	var mails []map[string]any
+	return err == nil && status == http.StatusOK && json.Unmarshal(data, &mails) == nil
+}
+
+func (m *mockOutbox) latest(ctx context.Context, kind, user, token string) (map[string]any, error) {
+	// The mail may still be on its way: a few short polls.
+	for attempt := 0; ; attempt++ {
+		data, status, err := m.get(ctx, "/_mock/outbox")
+		if err != nil {
+			return nil, err
+		}
+		if status != http.StatusOK {
+			return nil, fmt.Errorf("outbox answered %d", status)
+		}
+		var mails []map[string]any
+		if err := json.Unmarshal(data, &mails); err != nil {
+			return nil, fmt.Errorf("outbox is not a list of mails")
+		}
+		for i := len(mails) - 1; i >= 0; i-- {
+			ml := mails[i]
+			str := func(k string) string { s, _ := ml[k].(string); return s }
+			if str("kind") != kind || !strings.EqualFold(str("username"), user) {
+				continue
+			}
+			if token != "" && str("token") != "" && str("token") != token {
+				continue
+			}
+			return ml, nil
+		}
+		if attempt == 5 {
+			return nil, fmt.Errorf("no %s mail for %s", kind, url.PathEscape(user))
+		}
+		select {
+		case <-time.After(50 * time.Millisecond):
+		case <-ctx.Done():
+			return nil, errStopped
+		}
+	}
+}
+
+// resetMock puts a standalone mock back to its data (faults kept, as `run` does).
+func (m *mockOutbox) resetMock(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.root+"/_mock/reset?keep=faults", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := m.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("mock reset answered %d", resp.StatusCode)
+	}
+	return nil
+}
