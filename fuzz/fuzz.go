@@ -244,7 +244,7 @@ func newFuzzer(ctx context.Context, opts Options, emit func(Event)) (*fuzzer, er
 		}
 	}
 	g := &generator{ops: ops, selected: selected, vars: vars, mock: t.mock, mail: t.mail != nil,
-		allowMutations: opts.AllowMutations || t.mock, mode: opts.Mode, credProbes: probes}
+		allowMutations: opts.AllowMutations || t.mock, mode: opts.Mode, probeCap: probes}
 	sec := &secrets{}
 	for k, v := range vars {
 		if strings.Contains(k, "password") {
@@ -292,7 +292,7 @@ func (f *fuzzer) run(ctx context.Context) *Result {
 		res.op(o.ID)
 	}
 	f.emit(Event{Kind: EventStarted, Result: res})
-	r := rand.New(rand.NewPCG(f.opts.Seed, f.opts.Seed^0x9e3779b97f4a7c15))
+	r := newRand(f.opts.Seed)
 	seen := map[string]*Found{}
 	unreachable := 0
 	for f.opts.MaxExamples <= 0 || res.Examples < f.opts.MaxExamples {
@@ -364,3 +364,6 @@ func opOf(c *Case, i int) string {
 	}
 	return c.Op
 }
+
+// newRand is the run's generator: the seed alone fixes every case.
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }

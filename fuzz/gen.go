@@ -37,9 +37,9 @@ type generator struct {
 	mail           bool // one-time codes and reset links can be read
 	allowMutations bool
 	mode           Mode
-	// credProbes left: wrong passwords for the real account (never more than this
-	// per run on a real PBX, so no lockout policy is reached).
-	credProbes int
+	// probeCap bounds the wrong passwords sent for the real account in a run (a few
+	// on a real PBX, so no lockout policy is reached); probesSent counts them.
+	probeCap, probesSent int
 }
 
 func (g *generator) has(names ...string) bool {

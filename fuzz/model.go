@@ -7,10 +7,7 @@
 // cases in the same order, so a run is reproducible. See README's "pbxauth fuzz".
 package fuzz
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // Level says how binding a check is, as in the conformance suite.
 type Level string
@@ -141,22 +138,4 @@ func (f Failure) key() string { return f.Check + "|" + f.Op }
 
 func (f Failure) String() string {
 	return fmt.Sprintf("[%s] %s %s: %s", f.Level, f.Check, f.Op, f.Message)
-}
-
-// clip shortens s for messages.
-func clip(s string, n int) string {
-	if len([]rune(s)) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -233,8 +234,7 @@ func successOf(opID string) []int {
 				continue
 			}
 			for code := range op.Responses.Map() {
-				var n int
-				if _, err := fmt.Sscan(code, &n); err == nil && n < 400 {
+				if n, err := strconv.Atoi(code); err == nil && n < 400 {
 					out = append(out, n)
 				}
 			}

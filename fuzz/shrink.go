@@ -77,8 +77,14 @@ func (f *fuzzer) shrink(ctx context.Context, c *Case, fl Failure, first caseResu
 	}
 	// Then the bodies of steps whose values nothing depends on.
 	for i := range best.Steps {
-		for _, cand := range bodyCandidates(best, i) {
-			try(cand)
+		for improved := true; improved; {
+			improved = false
+			for _, cand := range bodyCandidates(best, i) {
+				if try(cand) {
+					improved = true
+					break
+				}
+			}
 		}
 	}
 	return fd

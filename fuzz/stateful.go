@@ -317,22 +317,25 @@ func (g *generator) resetFlow(r *rand.Rand) *Case {
 // run's real account, then signs in correctly (many lockout policies count only
 // consecutive failures); real targets get a few such probes per run at most.
 func (g *generator) credentialProbe(r *rand.Rand) *Case {
-	op := "signInWithCredentials"
-	if g.selectedOp("login") && (r.IntN(2) == 0 || !g.selectedOp(op)) {
-		op = "login"
-	}
-	if !g.selectedOp(op) {
-		return nil
-	}
 	real, ok := g.realCredentials()
-	if !ok || g.credProbes <= 0 {
+	if !ok || g.probesSent >= g.probeCap {
 		return nil
 	}
-	g.credProbes--
+	// Probes take turns (sign-in, then the web login; a case-flipped password, then
+	// a wrong one beside an unknown account), so even a run of 4 tries each kind.
+	k := g.probesSent
+	op := []string{"signInWithCredentials", "login"}[(k/2)%2]
+	if !g.selectedOp(op) {
+		op = []string{"signInWithCredentials", "login"}[(k/2+1)%2]
+		if !g.selectedOp(op) {
+			return nil
+		}
+	}
+	g.probesSent++
 	wrong := cloneMap(real)
 	var steps []Step
 	name := ""
-	if flipped, ok := flipCase(g.vars[varPassword]); ok && r.IntN(2) == 0 {
+	if flipped, ok := flipCase(g.vars[varPassword]); ok && k%2 == 0 {
 		wrong["password"] = flipped
 		name = "the password with its letters' case flipped"
 		steps = append(steps, Step{Op: op, Body: wrong, HasBody: true, Expect: refused(CheckExactCreds, LevelContract, name)})

@@ -1,0 +1,202 @@
+package fuzz
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pbxauth/pbxauth/mockserver"
+)
+
+// A defective PBX for the tests: pbxauth's mock behind a middleware that seeds one
+// realistic defect, with the mock's control API hidden, so the fuzzer treats it as a
+// real PBX (no mock-level checks, no outbox, nothing defaults).
+type defect func(next http.Handler) http.Handler
+
+func defectivePBX(t *testing.T, d defect) string {
+	t.Helper()
+	mock, err := mockserver.New(mockserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := d(mock.Handler())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_mock") {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/api"
+}
+
+// readBody takes the request body and puts it back for the next handler.
+func readBody(r *http.Request) []byte {
+	b, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return b
+}
+
+// record runs next and keeps its answer, so a defect can rewrite it.
+func record(next http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	next.ServeHTTP(rec, r)
+	return rec
+}
+
+func replay(w http.ResponseWriter, rec *httptest.ResponseRecorder, body []byte) {
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.Header().Del("Content-Length")
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+var userInfo = map[string]any{"role": "Admin", "password_verified": true, "password_force_reset": false,
+	"domain": "example.com", "role_id": "4", "role_name": "Tenant administrator", "capabilities": []string{"tenant.manage"}}
+
+// 500 for any request with a byte outside ASCII in its body or query.
+func nonASCII500(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := readBody(r)
+		q, _ := io.ReadAll(strings.NewReader(r.URL.RawQuery + r.URL.Path))
+		for _, c := range append(b, []byte(r.URL.Query().Encode()+string(q))...) {
+			if c >= 0x80 {
+				http.Error(w, "internal error", http.StatusInternalServerError)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// GET /auth/user answers the account whatever the bearer, or with none.
+func userIgnoresBearer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := record(next, r)
+		if r.URL.Path == "/api/auth/user" && rec.Code == http.StatusUnauthorized {
+			writeJSON(w, http.StatusOK, userInfo)
+			return
+		}
+		replay(w, rec, rec.Body.Bytes())
+	})
+}
+
+// GET /auth/user accepts any bearer string (but still wants one).
+func anyBearer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := record(next, r)
+		if r.URL.Path == "/api/auth/user" && rec.Code == http.StatusUnauthorized && strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			writeJSON(w, http.StatusOK, userInfo)
+			return
+		}
+		replay(w, rec, rec.Body.Bytes())
+	})
+}
+
+// A refresh token works again after rotation: its first answer is sent again.
+func refreshReusable() defect {
+	var mu sync.Mutex
+	answers := map[string][]byte{}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/api/auth/refresh_token" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			var in struct {
+				RefreshToken string `json:"refresh_token"`
+			}
+			_ = json.Unmarshal(readBody(r), &in)
+			mu.Lock()
+			old, seen := answers[in.RefreshToken]
+			mu.Unlock()
+			if seen {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Cache-Control", "no-store")
+				_, _ = w.Write(old)
+				return
+			}
+			rec := record(next, r)
+			if rec.Code == http.StatusOK {
+				mu.Lock()
+				answers[in.RefreshToken] = rec.Body.Bytes()
+				mu.Unlock()
+			}
+			replay(w, rec, rec.Body.Bytes())
+		})
+	}
+}
+
+// GET /auth/user answers password_verified as a string, against the schema.
+func schemaViolation(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := record(next, r)
+		if r.URL.Path == "/api/auth/user" && rec.Code == http.StatusOK {
+			var m map[string]any
+			if json.Unmarshal(rec.Body.Bytes(), &m) == nil {
+				m["password_verified"] = "yes"
+				b, _ := json.Marshal(m)
+				replay(w, rec, b)
+				return
+			}
+		}
+		replay(w, rec, rec.Body.Bytes())
+	})
+}
+
+// rewritePassword hands next the account's real password when match says the sent
+// one should pass: the defect of a PBX that compares passwords loosely.
+func rewritePassword(paths []string, match func(sent, real string) bool) defect {
+	real := map[string]string{}
+	data := mockserver.DemoData()
+	for _, a := range data.System.Accounts {
+		real["|"+a.Username] = a.Password
+	}
+	for _, tn := range data.Tenants {
+		for _, a := range tn.Users {
+			real[tn.Domain+"|"+a.Username] = a.Password
+		}
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hit := false
+			for _, p := range paths {
+				hit = hit || r.URL.Path == p
+			}
+			if hit && r.Method == http.MethodPost {
+				var body map[string]any
+				if json.Unmarshal(readBody(r), &body) == nil {
+					u, _ := body["username"].(string)
+					d, _ := body["domain"].(string)
+					sent, _ := body["password"].(string)
+					if pw, ok := real[d+"|"+u]; ok && match(sent, pw) {
+						body["password"] = pw
+						b, _ := json.Marshal(body)
+						r.Body = io.NopCloser(bytes.NewReader(b))
+						r.ContentLength = int64(len(b))
+					}
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+var (
+	caseInsensitivePassword = rewritePassword([]string{"/api/auth/sign_in", "/api/login"}, strings.EqualFold)
+	webLoginIgnoresPassword = rewritePassword([]string{"/api/login"}, func(string, string) bool { return true })
+)

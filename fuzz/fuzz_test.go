@@ -1,0 +1,183 @@
+package fuzz
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pbxauth/pbxauth/mockserver"
+	"github.com/pbxauth/pbxauth/scenarios"
+)
+
+// alice is the run's account, given as a real PBX's would be.
+var alice = map[string]string{"username": "alice", "password": "Alice#2026", "domain": "example.com"}
+
+// replayVars are what `pbxauth run` needs with --var for files saved against a real PBX.
+func replayVars() map[string]string {
+	flipped, _ := flipCase(alice["password"])
+	return map[string]string{"password": alice["password"], "password_case_flipped": flipped}
+}
+
+func fuzzRun(t *testing.T, url string, examples int, seed uint64, mock bool) *Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := Run(ctx, Options{BaseURL: url, Seed: seed, MaxExamples: examples, Mode: ModeAll, Vars: alice, Mock: mock}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// replayFile runs a saved scenario with the runner, as `pbxauth run FILE --url URL`.
+func replayFile(t *testing.T, file string, opts scenarios.Options) *scenarios.RunResult {
+	t.Helper()
+	list, err := scenarios.NewLoader().Paths(file)
+	if err != nil {
+		data, _ := os.ReadFile(file)
+		t.Fatalf("saved scenario does not load: %v\n%s", err, data)
+	}
+	opts.Vars = replayVars()
+	r, err := scenarios.NewRunner(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Run(context.Background(), list, nil)
+}
+
+func TestSeededDefectsAreFoundShrunkSavedAndReplayed(t *testing.T) {
+	cases := []struct {
+		name   string
+		defect defect
+		check  string
+		op     string
+		level  Level
+	}{
+		{"500 on non-ASCII input", nonASCII500, CheckNoServerError, "", LevelContract},
+		{"user endpoint ignores the bearer", userIgnoresBearer, CheckBearerRequired, "getUserAuthInfo", LevelContract},
+		{"any bearer accepted", anyBearer, CheckBearerRequired, "getUserAuthInfo", LevelContract},
+		{"refresh token reusable after rotation", refreshReusable(), CheckEndedStaysEnded, "refreshToken", LevelRecommended},
+		{"schema violation", schemaViolation, CheckConforms, "getUserAuthInfo", LevelContract},
+		{"case-insensitive password", caseInsensitivePassword, CheckExactCreds, "", LevelContract},
+		{"web login ignores the password", webLoginIgnoresPassword, CheckExactCreds, "login", LevelContract},
+	}
+	pool := scenarios.NewMockPool(mockserver.Options{})
+	t.Cleanup(func() { _ = pool.Close() })
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			url := defectivePBX(t, tc.defect)
+			res := fuzzRun(t, url, 300, 7, false)
+			var fd *Found
+			for _, f := range res.Found {
+				if f.Failure.Check == tc.check && (tc.op == "" || f.Failure.Op == tc.op) {
+					fd = f
+					break
+				}
+			}
+			if fd == nil {
+				t.Fatalf("not found in %d examples; found: %v", res.Examples, res.Found)
+			}
+			if fd.Failure.Level != tc.level {
+				t.Errorf("level %s, want %s", fd.Failure.Level, tc.level)
+			}
+			if fd.StepsAfter > fd.StepsBefore || fd.StepsAfter > 4 {
+				t.Errorf("not shrunk: %d steps from %d", fd.StepsAfter, fd.StepsBefore)
+			}
+			if tc.check == CheckNoServerError {
+				// Shrunk to the offending character: a short body.
+				if ex := fd.Steps[fd.Failure.Step].Exchange; len(ex.RequestBody) > 120 {
+					t.Errorf("request not shrunk: %s", ex.RequestBody)
+				}
+			}
+			dir := t.TempDir()
+			if err := Save(dir, res); err != nil {
+				t.Fatal(err)
+			}
+			if fd.Saved == "" {
+				t.Fatal("not saved")
+			}
+			data, _ := os.ReadFile(fd.Saved)
+			t.Logf("%s\n%s", fd.Failure, data)
+			if bytes.Contains(data, []byte(alice["password"])) {
+				t.Errorf("the real account's password is in the saved file:\n%s", data)
+			}
+			got := replayFile(t, fd.Saved, scenarios.Options{BaseURL: url})
+			if got.Failed != 1 {
+				t.Errorf("replay against the defective PBX: %d failed, %d passed, %d skipped; want the failure\n%s", got.Failed, got.Passed, got.Skipped, data)
+			}
+			good := replayFile(t, fd.Saved, scenarios.Options{NewMock: pool.Get})
+			if good.Failed != 0 || good.Passed != 1 {
+				t.Errorf("replay against the mock: %d failed, %d passed; want a pass\n%s", good.Failed, good.Passed, data)
+			}
+		})
+	}
+}
+
+func TestNoFalseAlarmOnTheMock(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		mock, err := mockserver.Start(mockserver.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		res, err := Run(ctx, Options{BaseURL: mock.APIURL(), Seed: seed, MaxExamples: 400, Mode: ModeAll, Mock: true, ResetMock: mock.Reset}, nil)
+		_ = mock.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range res.Found {
+			t.Errorf("seed %d: false alarm: %s", seed, f.Failure)
+		}
+		if res.Stopped > 0 || res.Errors > 0 {
+			t.Errorf("seed %d: %d cases cut short, %d without answer", seed, res.Stopped, res.Errors)
+		}
+		for _, o := range res.Ops {
+			if o.Examples == 0 {
+				t.Errorf("seed %d: no example for %s", seed, o.Operation)
+			}
+		}
+	}
+}
+
+func TestSameSeedSameCases(t *testing.T) {
+	g := func() *generator {
+		return &generator{ops: loadOpsOnce(), selected: loadOpsOnce(), vars: MockDefaults, mock: true, mail: true,
+			allowMutations: true, mode: ModeAll, probeCap: 100}
+	}
+	a, b := g(), g()
+	ra, rb := newRand(99), newRand(99)
+	for i := range 200 {
+		ca, cb := a.next(ra), b.next(rb)
+		if ca.String() != cb.String() || len(ca.Steps) != len(cb.Steps) {
+			t.Fatalf("case %d differs: %s vs %s", i, ca, cb)
+		}
+	}
+}
+
+func TestSecretsNeverInReports(t *testing.T) {
+	url := defectivePBX(t, refreshReusable())
+	res := fuzzRun(t, url, 150, 7, false)
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	rep := &TextReporter{W: &buf, Verbose: true}
+	for _, f := range res.Found {
+		rep.Event(Event{Kind: EventFound, Found: f})
+	}
+	if err := WriteJUnit(&buf, res, true); err != nil {
+		t.Fatal(err)
+	}
+	flipped, _ := flipCase(alice["password"])
+	for _, s := range []string{alice["password"], flipped} {
+		if strings.Contains(buf.String(), s) {
+			t.Fatalf("report holds a secret %q", s)
+		}
+	}
+	if len(res.Found) == 0 {
+		t.Fatal("nothing found: the test would prove nothing")
+	}
+}
