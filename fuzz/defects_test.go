@@ -200,3 +200,24 @@ var (
 	caseInsensitivePassword = rewritePassword([]string{"/api/auth/sign_in", "/api/login"}, strings.EqualFold)
 	webLoginIgnoresPassword = rewritePassword([]string{"/api/login"}, func(string, string) bool { return true })
 )
+
+// Sign-in tells an unknown account apart: 404 USER_NOT_FOUND instead of the refusal a
+// wrong password gets.
+func tellsUnknownUsers(next http.Handler) http.Handler {
+	known := map[string]bool{}
+	for _, tn := range mockserver.DemoData().Tenants {
+		for _, a := range tn.Users {
+			known[a.Username] = true
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.Unmarshal(readBody(r), &body)
+		rec := record(next, r)
+		if u, _ := body["username"].(string); r.URL.Path == "/api/auth/sign_in" && rec.Code/100 == 4 && u != "" && !known[u] {
+			writeJSON(w, http.StatusNotFound, map[string]any{"errors": []any{map[string]any{"code": "USER_NOT_FOUND", "message": "no such user"}}})
+			return
+		}
+		replay(w, rec, rec.Body.Bytes())
+	})
+}

@@ -110,12 +110,14 @@ type Result struct {
 	Errors   int           `json:"errors"` // cases that got no answer
 	// Stopped counts cases cut short because a value a later step needed did not come
 	// (a sign-in refused, no mail): their remaining steps were not sent.
-	Stopped   int        `json:"stopped"`
-	Ops       []*OpStats `json:"operations"`
-	Found     []*Found   `json:"failures"`
-	Notes     []string   `json:"notes,omitempty"`
-	Unreached bool       `json:"unreached,omitempty"` // the target stopped answering
-	opIndex   map[string]*OpStats
+	Stopped int `json:"stopped"`
+	// StoppedWhy is the first such case and why, to look into.
+	StoppedWhy string     `json:"stopped_why,omitempty"`
+	Ops        []*OpStats `json:"operations"`
+	Found      []*Found   `json:"failures"`
+	Notes      []string   `json:"notes,omitempty"`
+	Unreached  bool       `json:"unreached,omitempty"` // the target stopped answering
+	opIndex    map[string]*OpStats
 }
 
 // Failed counts contract failures; Findings counts recommended ones.
@@ -318,6 +320,9 @@ func (f *fuzzer) run(ctx context.Context) *Result {
 		}
 		if cr.stopped != "" {
 			res.Stopped++
+			if res.StoppedWhy == "" {
+				res.StoppedWhy = c.String() + ": " + cr.stopped
+			}
 		}
 		for _, fl := range cr.failures {
 			if fd, ok := seen[fl.key()]; ok {

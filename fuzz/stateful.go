@@ -210,6 +210,10 @@ func (g *generator) stateful(r *rand.Rand) *Case {
 	switch n := r.IntN(10); {
 	case n == 0 && g.mail && g.has(varTwofaUsername, varTwofaPassword):
 		return g.twoFactor(r)
+	case n == 0 && g.has(varTwofaUsername, varTwofaPassword) && g.probesSent < g.probeCap:
+		// Without mail: a wrong code for a fresh challenge must still be refused.
+		g.probesSent++
+		return g.twoFactorWrongCode(r)
 	case n == 1 && g.mail && g.allowMutations:
 		return g.resetFlow(r)
 	case n < 4 && g.selectedOp("login"):
@@ -256,16 +260,29 @@ func (g *generator) webWalk(r *rand.Rand) *Case {
 	return c
 }
 
-// twoFactor signs in an account with 2FA, reads the code from the mail and checks a
-// wrong code, the right code, and the right code again (single use).
-func (g *generator) twoFactor(r *rand.Rand) *Case {
+func (g *generator) twoFactorSignIn() Step {
 	body := map[string]any{"username": "${twofa_username}", "password": "${twofa_password}"}
 	if g.has(varTwofaDomain) {
 		body["domain"] = "${twofa_domain}"
 	}
+	return Step{Op: "signInWithCredentials", Body: body, HasBody: true, Capture: map[string]string{"challenge": "token"},
+		Expect: accepted(CheckSequence, "sign in an account with two-factor authentication")}
+}
+
+// twoFactorWrongCode needs no mail: a made-up code for a real challenge is refused.
+func (g *generator) twoFactorWrongCode(r *rand.Rand) *Case {
+	steps := []Step{g.twoFactorSignIn(),
+		{Op: "verifyOTP", Body: map[string]any{"token": "${challenge}", "code": pick(r, []string{"fz" + randString(r, "0123456789", 4), "", "abcdef"})},
+			HasBody: true, Expect: refused(CheckInvalidRefused, LevelContract, "a made-up one-time code for a real challenge")},
+	}
+	return &Case{Kind: KindStateful, Op: "verifyOTP", Name: "two-factor sign-in with a made-up code", Steps: steps, RealAccount: true}
+}
+
+// twoFactor signs in an account with 2FA, reads the code from the mail and checks a
+// wrong code, the right code, and the right code again (single use).
+func (g *generator) twoFactor(r *rand.Rand) *Case {
 	steps := []Step{
-		{Op: "signInWithCredentials", Body: body, HasBody: true, Capture: map[string]string{"challenge": "token"},
-			Expect: accepted(CheckSequence, "sign in an account with two-factor authentication")},
+		g.twoFactorSignIn(),
 		{Op: "sendOTP", Body: map[string]any{"token": "${challenge}"}, HasBody: true, Expect: accepted(CheckSequence, "send the one-time code")},
 		{Mail: "otp", MailUser: "${twofa_username}", MailToken: "${challenge}", Capture: map[string]string{"code": "code"}},
 	}

@@ -113,7 +113,8 @@ func randString(r *rand.Rand, chars string, n int) string {
 	for range n {
 		b.WriteByte(chars[r.IntN(len(chars))])
 	}
-	return b.String()
+	// "${" would read as a variable reference, here and in a saved scenario.
+	return strings.ReplaceAll(b.String(), "${", "$(")
 }
 
 // unknownUser is a valid username no PBX has: negative credential tests use such
