@@ -17,8 +17,6 @@ import (
 	"github.com/pbxauth/pbxauth/mockserver"
 )
 
-func init() { register(newFuzzCmd) }
-
 type fuzzFlags struct {
 	url            string
 	mock           bool

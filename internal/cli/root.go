@@ -66,6 +66,7 @@ conformance scenarios and serve the mock PBX for other tools.`,
 	root.AddCommand(
 		newCallCmd(s),
 		newRunCmd(s),
+		newFuzzCmd(s),
 		newMockCmd(s),
 		newSpecCmd(s),
 	)
