@@ -15,6 +15,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 )
 
 // Error codes PortSIP documents. Any other code decodes as CodeUnknown, keeping the
@@ -103,7 +105,8 @@ func (e *APIError) Error() string {
 	if len(e.Errors) > 0 && len(e.Errors[0].Detail) > 0 && string(e.Errors[0].Detail) != "null" {
 		s += " " + string(RedactBody(e.Errors[0].Detail, "application/json"))
 	}
-	return s
+	// The message and detail are the server's words: inert on any terminal.
+	return termsafe.Line(s)
 }
 
 // IsAPIError reports whether err is an *APIError with the given code.
@@ -168,7 +171,11 @@ type TransportError struct {
 	Timeout bool
 }
 
-func (e *TransportError) Error() string {
+func (e *TransportError) Error() string { return termsafe.Line(e.message()) }
+
+// message is the error before it is made terminal-safe: the inner error may quote
+// what a server sent (a malformed status line).
+func (e *TransportError) message() string {
 	kind := e.Kind()
 	// A *url.Error repeats the address unredacted; Op and URL already say it.
 	inner := e.Err

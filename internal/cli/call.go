@@ -17,6 +17,7 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient/invoke"
 	"github.com/pbxauth/pbxauth/apiclient/rules"
 	"github.com/pbxauth/pbxauth/apiclient/spec"
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 )
 
 // callDefaultURL is where `pbxauth call` goes without --url or PBXAUTH_URL: the
@@ -144,7 +145,7 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 	ctx = apiclient.WithExchangeObserver(ctx, func(e *apiclient.Exchange) { ex = e })
 	resp, err := client.Do(ctx, req)
 	if f.verbose && ex != nil {
-		fmt.Fprint(s.err, ex.Dump(f.reveal))
+		fmt.Fprint(s.err, termsafe.Text(ex.Dump(f.reveal)))
 	}
 	if err != nil {
 		var re *apiclient.RequestError
@@ -162,10 +163,15 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 	}
 	if loc := resp.Header.Get("Location"); resp.Status == 302 && loc != "" {
 		// A redirect has no JSON answer; scripts want where it points, its & intact.
-		enc := json.NewEncoder(s.out)
+		var buf strings.Builder
+		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"status": resp.Status, "location": loc})
+		if err := enc.Encode(map[string]any{"status": resp.Status, "location": loc}); err != nil {
+			return err
+		}
+		_, err := io.WriteString(s.out, termsafe.JSON(buf.String()))
+		return err
 	}
 	writeBody(s.out, resp.Body)
 	return nil
@@ -209,12 +215,17 @@ func bodyValues(op spec.Operation, values map[string]string) map[string]string {
 	return out
 }
 
-// writeBody prints a JSON answer indented; other bodies go out as they came.
+// writeBody prints a JSON answer indented, still valid JSON for jq but with no
+// raw control or bidi character left (termsafe.JSON); other bodies go out as
+// inert text (termsafe.Text).
 func writeBody(w io.Writer, body []byte) {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return
 	}
-	out := apiclient.PrettyJSON(body)
+	out := termsafe.Text(string(body))
+	if json.Valid(body) {
+		out = termsafe.JSON(apiclient.PrettyJSON(body))
+	}
 	if !strings.HasSuffix(out, "\n") {
 		out += "\n"
 	}

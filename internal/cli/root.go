@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 )
 
 // Exit codes shared by every subcommand.
@@ -83,7 +85,8 @@ func Execute(args []string, in io.Reader, out, errOut io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(errOut, "pbxauth:", err)
+	// Error messages quote what servers and files said: shown inert, never obeyed.
+	fmt.Fprintln(errOut, "pbxauth:", termsafe.Text(err.Error()))
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
