@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/targetbar"
 )
@@ -37,7 +38,9 @@ func (m *Model) View() string {
 		parts = append(parts, body)
 	}
 	parts = append(parts, bottom)
-	return common.Clamp(strings.Join(parts, "\n"), w, h)
+	// Views sanitise the data they show; this net catches any they missed, keeping
+	// the frame's own colours (SGR) and disarming every other sequence.
+	return termsafe.Styled(common.Clamp(strings.Join(parts, "\n"), w, h))
 }
 
 func (m *Model) chromeTop() string {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 )
 
 // Clamp cuts s to at most width columns and height lines, so a screen can never push
@@ -45,8 +47,10 @@ func pad2(n int) string {
 }
 
 // Wrap breaks s into lines of at most width columns, at spaces where it can and
-// inside long words (URLs) where it must: errors are read whole, never cut.
+// inside long words (URLs) where it must: errors are read whole, never cut. s is
+// plain text, often quoting a server or a file, so it is made inert first.
 func Wrap(s string, width int) string {
+	s = termsafe.Text(s)
 	if width < 1 {
 		return s
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 )
 
 // Requests tracks a screen's one in-flight request: its ID (so a stale reply is
@@ -57,8 +58,11 @@ func (r *Requests) Finish(id uint64) bool {
 // Busy reports whether a request is in flight.
 func (r *Requests) Busy() bool { return r.pending != 0 }
 
-// DescribeError turns a client error into one readable line for a person.
-func DescribeError(err error) string {
+// DescribeError turns a client error into one readable line for a person. The
+// line quotes the server's messages, so it comes out terminal-safe.
+func DescribeError(err error) string { return termsafe.Line(describeError(err)) }
+
+func describeError(err error) string {
 	if err == nil {
 		return ""
 	}

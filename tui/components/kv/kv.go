@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
@@ -15,6 +16,13 @@ type Row struct{ Key, Value string }
 // under the value column, so an error or a capability list is read whole, never
 // cut off.
 func View(st *styles.Styles, rows []Row, width int) string {
+	// Keys and values are data (metadata and user fields from the PBX): made
+	// inert before measuring and styling. A value keeps its line breaks.
+	safe := make([]Row, len(rows))
+	for i, r := range rows {
+		safe[i] = Row{Key: termsafe.Line(r.Key), Value: termsafe.Text(r.Value)}
+	}
+	rows = safe
 	kw := 0
 	for _, r := range rows {
 		if len(r.Key) > kw {

@@ -31,3 +31,14 @@ func TestView_longValuesWrapUnderTheValueColumn(t *testing.T) {
 	assert.Equal(t, msg, strings.Join(joined, " "), "the whole message, on lines indented under the value")
 	assert.Contains(t, out, "\nrole   Admin", "the next row keeps its column")
 }
+
+func TestView_serverDataIsInert(t *testing.T) {
+	st := styles.DefaultStyles()
+	out := View(&st, []Row{{Key: "k\x1b[2J", Value: "x\x1b]52;c;AAAA\x07\r\u009b1m\u202e"}}, 80)
+	assert.NotContains(t, out, "\x1b]", "no OSC")
+	assert.NotContains(t, out, "\x1b[2J", "no erase")
+	assert.NotContains(t, out, "\r")
+	assert.NotContains(t, out, "\u009b")
+	assert.NotContains(t, out, "\u202e")
+	assert.Contains(t, ansi.Strip(out), `^[]52;c;AAAA^G^M\u009b1m\u202e`, "shown as visible notation")
+}

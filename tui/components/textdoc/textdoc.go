@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
@@ -57,8 +58,14 @@ func (l Line) Text() string {
 // Doc is a list of lines.
 type Doc struct{ Lines []Line }
 
-// Add appends a line made of segments.
-func (d *Doc) Add(segs ...Segment) { d.Lines = append(d.Lines, Line(segs)) }
+// Add appends a line made of segments. Their text is data (URLs, headers, bodies,
+// failure text), so it is made inert here, before search offsets or styles see it.
+func (d *Doc) Add(segs ...Segment) {
+	for i := range segs {
+		segs[i].Text = termsafe.Line(segs[i].Text)
+	}
+	d.Lines = append(d.Lines, Line(segs))
+}
 
 // Text appends one line per line of s, all in role r.
 func (d *Doc) Text(r Role, s string) {
@@ -82,11 +89,11 @@ func (d *Doc) Body(body []byte) {
 	var out bytes.Buffer
 	if json.Valid(trimmed) && json.Indent(&out, trimmed, "", "  ") == nil {
 		for _, l := range strings.Split(out.String(), "\n") {
-			d.Lines = append(d.Lines, jsonLine(l))
+			d.Add(jsonLine(l)...)
 		}
 		return
 	}
-	d.Text(Plain, strings.ToValidUTF8(string(body), "�"))
+	d.Text(Plain, termsafe.Bytes(body))
 }
 
 // jsonLine tokenises one line of indented JSON. json.Indent puts every string on

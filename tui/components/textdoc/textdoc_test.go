@@ -92,3 +92,18 @@ func TestRender_usesThePaletteRoles(t *testing.T) {
 	assert.Contains(t, out, lipgloss.NewStyle().Foreground(p.String).Render(`"v"`))
 	assert.NotContains(t, out, lipgloss.NewStyle().Foreground(p.Key).Render(`"v"`))
 }
+
+func TestDoc_hostileBodiesAndSegmentsAreInert(t *testing.T) {
+	var d Doc
+	d.Add(Segment{Text: "X-Evil: \x1b]0;title\x07\r", Role: Plain})
+	d.Body([]byte("{\"a\":\"\\u001b[2J \u009b1m \u202e\xff\"}"))
+	d.Body([]byte("<html>\x1bP+q\x1b\\\r\n\xfe\u2066</html>"))
+	out, _ := d.Render(NewStyles(styles.DefaultPalette()), 200, nil, -1)
+	plain := ansi.Strip(out)
+	for _, bad := range []string{"\x1b]", "\x1bP", "\r", "\u009b", "\u202e", "\u2066", "\xff", "\xfe"} {
+		assert.NotContains(t, plain, bad)
+	}
+	assert.Contains(t, plain, `"\u001b[2J \u009b1m \u202e\xff"`, "the JSON escape stays escaped; the rest is shown as notation")
+	assert.Contains(t, plain, `^[]0;title^G^M`)
+	assert.Contains(t, plain, "<html>^[P+q^[\\\n"+`\xfe\u2066</html>`)
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/exchangeview"
 )
@@ -84,8 +85,8 @@ func (m *Model) listView() string {
 		if ex.Err != "" {
 			status = "ERR"
 		}
-		p := ansi.Truncate(path(ex.URL), pathW, "…")
-		line := fmt.Sprintf("%s%s%4d %-7s %-*s %6s %8s", cursor, mark, it.num, ex.Method, pathW, p, status, exchangeview.Duration(ex.Duration))
+		p := ansi.Truncate(termsafe.Line(path(ex.URL)), pathW, "…")
+		line := fmt.Sprintf("%s%s%4d %-7s %-*s %6s %8s", cursor, mark, it.num, termsafe.Line(ex.Method), pathW, p, status, exchangeview.Duration(ex.Duration))
 		switch {
 		case i == m.sel:
 			line = selStyle.Render(padRight(line, w))
@@ -131,7 +132,7 @@ func (m *Model) divider() string {
 	if n := len(m.violations[it.key()]); n > 0 {
 		label += fmt.Sprintf(" · %d spec violation(s)", n)
 	}
-	label += " "
+	label = termsafe.Line(label) + " " // history files are read back: their names are data
 	line := "──" + label + strings.Repeat("─", max(0, m.width-ansi.StringWidth(label)-2))
 	return st.Status.Faint.Render(ansi.Truncate(line, max(1, m.width), ""))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 	sc "github.com/pbxauth/pbxauth/scenarios"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/exchangeview"
@@ -130,11 +131,11 @@ func (m *Model) listView(h int) string {
 		if r.picked {
 			box = "[x] "
 		}
-		name := r.s.Name
+		name := termsafe.Line(r.s.Name)
 		if r.user {
 			name = "★ " + name
 		}
-		tags := strings.Join(r.s.Tags, " ")
+		tags := termsafe.Line(strings.Join(r.s.Tags, " "))
 		line := cursor + box + pad(ansi.Truncate(name, nameW, "…"), nameW) + " " + pad(ansi.Truncate(tags, tagsW, "…"), tagsW) + " "
 		badge := m.stateStyle(r.state).Render(m.badge(r.state))
 		if i == m.cursor {
@@ -204,7 +205,7 @@ func (m *Model) stepsView(h int) string {
 	if r.result != nil && r.result.Reason != "" {
 		title += " — " + r.result.Reason
 	}
-	lines = append(lines, st.Form.Section.Render(ansi.Truncate(title, max(1, m.width), "…")))
+	lines = append(lines, st.Form.Section.Render(ansi.Truncate(termsafe.Line(title), max(1, m.width), "…")))
 	for _, s := range r.steps {
 		mark, style := "✓", m.stateStyle(passed)
 		switch s.Status {
@@ -215,7 +216,7 @@ func (m *Model) stepsView(h int) string {
 		case sc.StatusSkipped:
 			mark, style = "-", m.stateStyle(skipped)
 		}
-		line := style.Render(mark) + " " + s.Name + st.Status.Faint.Render(" "+exchangeview.Duration(s.Duration))
+		line := style.Render(mark) + " " + termsafe.Line(s.Name) + st.Status.Faint.Render(" "+exchangeview.Duration(s.Duration))
 		lines = append(lines, ansi.Truncate(line, max(1, m.width), "…"))
 		if msg := s.Message(); msg != "" {
 			// Why a step failed is read whole, indented under its name.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 )
 
 // View implements common.Screen.
@@ -25,7 +26,7 @@ func (m *Model) View() string {
 		}
 		// Wrap (hard, inside the address), never cut: the person may need to copy the whole address. Secret
 		// query parameters stay hidden.
-		u := apiclient.RedactURL(m.url)
+		u := termsafe.Line(apiclient.RedactURL(m.url))
 		b.WriteString(st.Form.Section.Render(label) + "\n")
 		b.WriteString(ansi.Hardwrap(u, max(10, m.width-1), false))
 		if m.info != "" {
