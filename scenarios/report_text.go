@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 )
 
 // TextReporter writes a plain-text live summary: one block per scenario as it
@@ -25,7 +27,7 @@ func NewTextReporter(w io.Writer, verbose bool) *TextReporter {
 func (t *TextReporter) Event(e Event) {
 	switch e.Kind {
 	case RunStarted:
-		fmt.Fprintf(t.w, "Running %d scenario(s) against %s\n\n", e.Total, e.Run.Target)
+		fmt.Fprintf(t.w, "Running %d scenario(s) against %s\n\n", e.Total, safe(e.Run.Target))
 	case ScenarioFinished:
 		t.scenario(e.Result)
 	case RunFinished:
@@ -33,41 +35,45 @@ func (t *TextReporter) Event(e Event) {
 	}
 }
 
+// safe makes one field inert: names come from scenario files, failure text and
+// actual values from the server, and the report usually goes to a terminal.
+func safe(s string) string { return termsafe.Line(s) }
+
 func (t *TextReporter) scenario(r *ScenarioResult) {
 	s := r.Scenario
 	label := map[Status]string{StatusPassed: "PASS ", StatusFailed: "FAIL ", StatusError: "ERROR", StatusSkipped: "SKIP "}[r.Status]
 	switch r.Status {
 	case StatusSkipped:
-		fmt.Fprintf(t.w, "%s %s: %s\n", label, s.Name, r.Reason)
+		fmt.Fprintf(t.w, "%s %s: %s\n", label, safe(s.Name), safe(r.Reason))
 		return
 	case StatusPassed:
-		fmt.Fprintf(t.w, "%s %s (%s, %s)\n", label, s.Name, plural(len(r.Steps), "step"), round(r.Duration))
+		fmt.Fprintf(t.w, "%s %s (%s, %s)\n", label, safe(s.Name), plural(len(r.Steps), "step"), round(r.Duration))
 	default:
-		fmt.Fprintf(t.w, "%s %s (%s)\n", label, s.Name, s.Pos)
+		fmt.Fprintf(t.w, "%s %s (%s)\n", label, safe(s.Name), safe(s.Pos.String()))
 	}
 	for _, st := range r.Steps {
 		failing := st.Status == StatusFailed || st.Status == StatusError
 		if !failing && !t.Verbose {
 			continue
 		}
-		fmt.Fprintf(t.w, "      %s step %d %q (%s)\n", st.Status, st.Index+1, st.Name, st.Pos)
+		fmt.Fprintf(t.w, "      %s step %d %q (%s)\n", st.Status, st.Index+1, st.Name, safe(st.Pos.String())) // %q escapes what a name holds
 		if st.Err != "" {
-			fmt.Fprintf(t.w, "        %s\n", st.Err)
+			fmt.Fprintf(t.w, "        %s\n", safe(st.Err))
 		}
 		for _, f := range st.Failures {
-			fmt.Fprintf(t.w, "        %s\n", f.Check)
+			fmt.Fprintf(t.w, "        %s\n", safe(f.Check))
 			if f.Expected != "" || f.Actual != "" {
-				fmt.Fprintf(t.w, "          expected: %s\n          actual:   %s\n", f.Expected, f.Actual)
+				fmt.Fprintf(t.w, "          expected: %s\n          actual:   %s\n", safe(f.Expected), safe(f.Actual))
 			}
 		}
 		if failing || t.Verbose {
 			for _, w := range st.Warnings {
-				fmt.Fprintf(t.w, "        warning: %s\n", w)
+				fmt.Fprintf(t.w, "        warning: %s\n", safe(w))
 			}
 		}
 	}
 	if r.Reason != "" && r.Status != StatusPassed {
-		fmt.Fprintf(t.w, "      %s\n", r.Reason)
+		fmt.Fprintf(t.w, "      %s\n", safe(r.Reason))
 	}
 	if r.NotRun > 0 {
 		fmt.Fprintf(t.w, "      (%s not run)\n", plural(r.NotRun, "later step"))
