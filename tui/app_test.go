@@ -342,7 +342,7 @@ func TestApp_Help_escListedOnceWhenTheScreenOwnsIt(t *testing.T) {
 	v := m.View()
 	help := v[strings.LastIndex(v, "\n")+1:]
 	assert.Equal(t, 1, strings.Count(help, "esc"), "one esc, one meaning: %q", help)
-	assert.Contains(t, help, "esc clear search")
+	assert.Contains(t, help, "esc clear filter")
 	assert.Contains(t, help, "ctrl+c quit")
 }
 

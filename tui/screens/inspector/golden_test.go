@@ -34,7 +34,7 @@ func TestGolden_searchInTheOlderExchange(t *testing.T) {
 	screentest.WaitFor(t, tm, "Spec violations")
 	tm.Send(tuitest.Key("down"))
 	screentest.WaitFor(t, tm, "Request body")
-	tm.Send(tuitest.Key("/"))
+	tm.Send(tuitest.Key("f"))
 	tm.Type("refresh")
 	tm.Send(tuitest.Key("enter"))
 	screentest.WaitFor(t, tm, "match 1 of 1")

@@ -103,6 +103,13 @@ type Model struct {
 	docStyles   textdoc.Styles
 	vp          viewport.Model
 
+	// filter narrows the list (/); search finds text in the selected exchange (f).
+	filterIn  textinput.Model
+	filtering bool
+	filter    string
+	// all is how many rows there are before the filter.
+	all int
+
 	search    textinput.Model
 	searching bool
 	query     string
@@ -123,10 +130,16 @@ func New(ctx *common.Context, opts Options) *Model {
 	}
 	m.search = textinput.New()
 	m.search.Cursor.SetMode(cursor.CursorStatic) // no redraw loop while idle
-	m.search.Prompt = "/"
-	m.search.Placeholder = "search the exchange"
+	m.search.Prompt = "find: "
+	m.search.Placeholder = "text in this exchange"
 	m.search.PlaceholderStyle = ctx.Styles.Form.Hint // not bubbles' fixed colour
 	m.search.CharLimit = 200
+	m.filterIn = textinput.New()
+	m.filterIn.Cursor.SetMode(cursor.CursorStatic)
+	m.filterIn.Prompt = "/"
+	m.filterIn.Placeholder = "filter the list: method, path, status, operation"
+	m.filterIn.PlaceholderStyle = ctx.Styles.Form.Hint
+	m.filterIn.CharLimit = 200
 	m.vp = viewport.New(0, 0)
 	m.vp.KeyMap = viewport.KeyMap{} // the screen's own keys scroll it
 	m.sync()
@@ -154,14 +167,15 @@ func (m *Model) load(profile string) tea.Cmd {
 // SetSize implements common.Screen.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.search.Width = max(1, w-4)
+	m.search.Width = max(1, w-8)
+	m.filterIn.Width = max(1, w-4)
 	m.layout()
 	m.detailOK = false
 	m.sync()
 }
 
-// Capturing implements common.Screen: the search field takes every key.
-func (m *Model) Capturing() bool { return m.searching }
+// Capturing implements common.Screen: the filter and search fields take every key.
+func (m *Model) Capturing() bool { return m.searching || m.filtering }
 
 // Busy implements common.Screen.
 func (m *Model) Busy() bool { return m.reqs.Busy() }
@@ -242,6 +256,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.detailOK = false
 		return m.load(msg.Target.Profile)
 	case tea.KeyMsg:
+		if m.filtering {
+			return m.onFilterKey(msg)
+		}
 		if m.searching {
 			return m.onSearchKey(msg)
 		}
@@ -268,6 +285,10 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.vp.HalfPageDown()
 	case key.Matches(msg, k.ScrollUp):
 		m.vp.HalfPageUp()
+	case key.Matches(msg, k.Filter):
+		return m.startFilter()
+	case key.Matches(msg, k.ClearFilter):
+		m.setFilter("")
 	case key.Matches(msg, k.Search):
 		m.info, m.err = "", "" // the line shows the search's matches from now on
 		m.searching = true

@@ -76,6 +76,16 @@ func (m *Model) rebuild() {
 	for i := len(m.restored) - 1; i >= 0; i-- {
 		items = append(items, item{entry: m.restored[i], earlier: true, n: i, num: i + 1})
 	}
+	m.all = len(items)
+	if m.filter != "" {
+		shown := items[:0]
+		for _, it := range items {
+			if m.keep(it) {
+				shown = append(shown, it)
+			}
+		}
+		items = shown
+	}
 	m.items = items
 	if len(m.violations) > 2*len(items)+16 {
 		// Forget the spec checks of entries the History has dropped.

@@ -19,6 +19,10 @@ import (
 func (m *Model) View() string {
 	m.sync()
 	st := m.ctx.Styles
+	if len(m.items) == 0 && m.all > 0 {
+		// Everything filtered out: the filter line says why the list is empty.
+		return m.statusLine()
+	}
 	if len(m.items) == 0 {
 		msg := "No exchanges yet: every call the other screens make shows up here,\nwith its headers, body and spec check."
 		if m.err != "" {
@@ -140,16 +144,20 @@ func (m *Model) divider() string {
 func (m *Model) statusLine() string {
 	st := m.ctx.Styles
 	switch {
+	case m.filtering:
+		return m.filterIn.View()
 	case m.searching:
 		return m.search.View()
 	case m.err != "":
 		return st.Status.Err.Render(common.Wrap(m.err, max(1, m.width)))
 	case m.info != "":
 		return st.Status.OK.Render(common.Wrap(m.info, max(1, m.width)))
+	case m.filter != "" && len(m.items) == 0:
+		return st.Status.Err.Render(fmt.Sprintf("/%s: none of %d exchange(s) match (esc clears)", m.filter, m.all))
 	case m.query != "" && len(m.matches) == 0:
-		return st.Status.Err.Render(fmt.Sprintf("/%s: no match", m.query))
+		return st.Status.Err.Render(fmt.Sprintf("find %s: no match in this exchange", m.query))
 	case m.query != "":
-		return st.Status.Faint.Render(fmt.Sprintf("/%s: match %d of %d (n/N)", m.query, m.cur+1, len(m.matches)))
+		return st.Status.Faint.Render(fmt.Sprintf("find %s: match %d of %d (n/N)", m.query, m.cur+1, len(m.matches)))
 	case len(m.marked) > 0:
 		return st.Status.Faint.Render(fmt.Sprintf("%d marked for export (e)", len(m.marked)))
 	}
@@ -157,5 +165,9 @@ func (m *Model) statusLine() string {
 	if pct := m.vp.ScrollPercent(); m.vp.TotalLineCount() > m.vp.Height {
 		more = fmt.Sprintf(" · %d%% (pgdn)", int(pct*100))
 	}
-	return st.Status.Faint.Render(fmt.Sprintf("%d exchange(s)%s", len(m.items), more))
+	count := fmt.Sprintf("%d exchange(s)", len(m.items))
+	if m.filter != "" {
+		count = fmt.Sprintf("/%s: %d of %d exchange(s) (esc clears)", m.filter, len(m.items), m.all)
+	}
+	return st.Status.Faint.Render(count + more)
 }
