@@ -142,6 +142,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ctx.History.Append(target, msg.Exchange)
 	case exchangesClosedMsg:
 		return m, nil
+	case common.ClockMovedMsg:
+		m.ctx.History.AppendClock(m.ctx.Target.Profile, msg.By)
+		return m, m.after(nil) // the countdown reads the moved clock now
 	case common.InspectMsg:
 		if msg.Exchange == nil {
 			return m, nil

@@ -369,3 +369,14 @@ func TestApp_Help_fullHelpKeepsQuitAt80Columns(t *testing.T) {
 		m.help.ShowAll = false
 	}
 }
+
+// The Mock screen's clock moves reach the history, so exports replay them.
+func TestApp_clockMoves_reachTheHistory(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(common.ExchangeMsg{Exchange: &apiclient.Exchange{Operation: "signInWithCredentials"}})
+	m.Update(common.ClockMovedMsg{By: 31 * time.Minute})
+	m.Update(common.ExchangeMsg{Exchange: &apiclient.Exchange{Operation: "refreshToken"}})
+	got := m.ctx.History.WithClock(m.ctx.History.Entries())
+	require.Len(t, got, 2)
+	assert.Equal(t, 31*time.Minute, got[1].ClockBefore)
+}

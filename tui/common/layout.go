@@ -54,5 +54,48 @@ func Wrap(s string, width int) string {
 	if width < 1 {
 		return s
 	}
-	return ansi.Wrap(s, width, "")
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, wrapLine(l, width)...)
+	}
+	return strings.Join(out, "\n")
+}
+
+// wrapLine breaks at spaces only: ansi.Wrap also breaks after every hyphen,
+// which split "--var" or "--mock" from their dashes in a command to copy. A word
+// wider than the line is cut where it must be.
+func wrapLine(s string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	curW := 0
+	flush := func() {
+		lines = append(lines, cur.String())
+		cur.Reset()
+		curW = 0
+	}
+	for i, word := range strings.Split(s, " ") {
+		ww := ansi.StringWidth(word)
+		switch {
+		case i == 0:
+		case curW+1+ww <= width:
+			cur.WriteByte(' ')
+			curW++
+		default:
+			flush()
+		}
+		if ww > width-curW {
+			pieces := strings.Split(ansi.Hardwrap(word, width, false), "\n")
+			if curW > 0 {
+				flush()
+			}
+			for _, p := range pieces[:len(pieces)-1] {
+				lines = append(lines, p)
+			}
+			word, ww = pieces[len(pieces)-1], ansi.StringWidth(pieces[len(pieces)-1])
+		}
+		cur.WriteString(word)
+		curW += ww
+	}
+	return append(lines, cur.String())
 }

@@ -1,6 +1,8 @@
 package common
 
 import (
+	"time"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pbxauth/pbxauth/apiclient"
 )
@@ -86,6 +88,10 @@ type InspectMsg struct {
 
 // SelectEntryMsg tells the inspector to select the history entry Seq.
 type SelectEntryMsg struct{ Seq int }
+
+// ClockMovedMsg tells the root the mock's clock moved by By (the Mock screen),
+// so the history records it and an export replays it as a clock step.
+type ClockMovedMsg struct{ By time.Duration }
 
 // AutoRefreshMsg asks the status screen to renew the access token now; Expired
 // says the access token has already run out (so the notice can say so).

@@ -194,7 +194,7 @@ func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
 	tm.waitFor("replayed", `replayed: got the user's info`, `›\s+\d+ GET\s+/auth/user`)
 	// Export the session as a scenario file; it is checked and rerun after quitting.
 	tm.keys("e")
-	tm.waitFor("exported", `exported \d+ step\(s\)`)
+	tm.waitFor("exported", `exported \d+ exchange\(s\)`)
 
 	// Run the user's scenario from the scenarios screen: it is last in the list.
 	tm.keys("8")

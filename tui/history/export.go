@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -31,8 +32,11 @@ type Export struct {
 	// Vars must be given with --var name=value: the passwords (and, off the mock,
 	// codes and reset tokens) the history never stored.
 	Vars []string
-	// Steps is the number of steps written; Skipped the exchanges left out (no answer).
-	Steps, Skipped int
+	// Steps is the number of steps written; Skipped the exchanges left out (no
+	// answer); Exchanges the exchanges written; ClockSteps the mock clock moves.
+	Steps, Skipped, Exchanges, ClockSteps int
+	// Mock: the file runs on the built-in mock only (--mock).
+	Mock bool
 }
 
 // ExportScenario turns exchanges (oldest first) into a scenario file in the format of
@@ -48,6 +52,9 @@ func ExportScenario(entries []Entry, opts ExportOptions) (*Export, error) {
 			out.Skipped++
 			continue
 		}
+		if e.ClockBefore > 0 && opts.Mock {
+			x.addClock(e.ClockBefore)
+		}
 		if err := x.add(e.Exchange); err != nil {
 			return nil, err
 		}
@@ -56,6 +63,9 @@ func ExportScenario(entries []Entry, opts ExportOptions) (*Export, error) {
 		return nil, fmt.Errorf("nothing to export: no exchange got an answer")
 	}
 	out.Steps = len(x.steps)
+	out.ClockSteps = x.clockSteps
+	out.Mock = opts.Mock
+	out.Exchanges = len(entries) - out.Skipped
 	out.Vars = append(out.Vars, x.nullVars...)
 
 	doc := mapping()
@@ -88,7 +98,7 @@ func ExportScenario(entries []Entry, opts ExportOptions) (*Export, error) {
 		head += " --mock"
 	}
 	for _, v := range x.nullVars {
-		head += " --var " + v + "=..."
+		head += " --var=" + v + "=..."
 	}
 	buf.WriteString(head + "\n")
 	enc := yaml.NewEncoder(&buf)
@@ -117,6 +127,8 @@ type exporter struct {
 	passwords map[string]string // "user\x00value" → variable
 	outbox    bool
 	mutating  bool
+	// clockSteps counts the clock steps written (Export.ClockSteps).
+	clockSteps int
 	// who is the account of the newest sign-in or reset request, for outbox steps.
 	signinUser, resetUser string
 }
@@ -261,6 +273,16 @@ func (x *exporter) beforeCall(op string, body map[string]any) {
 		x.latest["reset_token"] = c
 		x.addOutbox("read the reset token from the mock's outbox", q, c, "token")
 	}
+}
+
+// addClock moves the mock's clock as the session did between two exchanges.
+func (x *exporter) addClock(d time.Duration) {
+	x.outbox = true // mock only, like an outbox step
+	x.clockSteps++
+	step := mapping()
+	put(step, "name", str("the mock's clock moved "+d.String()+" here in the session"))
+	put(step, "clock", str(d.String()))
+	x.steps = append(x.steps, step)
 }
 
 func (x *exporter) addOutbox(name string, q *yaml.Node, capture, field string) {

@@ -23,6 +23,17 @@ type Entry struct {
 	// session, so they are neither stored nor exported by default.
 	Scenario string
 	At       time.Time
+	// ClockBefore is how far the mock's clock moved between the previous
+	// exported entry and this one; set on the copies handed to ExportScenario,
+	// which writes it as a clock step so a replay expires tokens as the session did.
+	ClockBefore time.Duration
+}
+
+// ClockMove is a move of the mock's clock, made after entry AfterSeq.
+type ClockMove struct {
+	AfterSeq int
+	By       time.Duration
+	Target   string
 }
 
 // Log is an append-only, bounded list of entries. Only the TUI's Update touches it.
@@ -30,6 +41,7 @@ type Log struct {
 	limit   int
 	seq     int
 	entries []Entry
+	clock   []ClockMove
 	sink    func(Entry)
 }
 
@@ -67,6 +79,41 @@ func (l *Log) AppendScenario(target, scenario string, ex *apiclient.Exchange) En
 		l.entries = append([]Entry(nil), l.entries[len(l.entries)-l.limit:]...)
 	}
 	return e
+}
+
+// AppendClock records that target's (mock) clock moved by d after the newest entry.
+func (l *Log) AppendClock(target string, d time.Duration) {
+	l.clock = append(l.clock, ClockMove{AfterSeq: l.seq, By: d, Target: target})
+	// Moves before the oldest kept entry can never reach an export.
+	if len(l.entries) > 0 {
+		first := l.entries[0].Seq
+		i := 0
+		for i < len(l.clock) && l.clock[i].AfterSeq < first-1 {
+			i++
+		}
+		if i > 0 {
+			l.clock = append([]ClockMove(nil), l.clock[i:]...)
+		}
+	}
+}
+
+// WithClock returns copies of entries (this run's, oldest first) with ClockBefore
+// set to the clock moves of their target made since the previous one of them.
+// Moves before the first are left out: a replay starts on a fresh clock.
+func (l *Log) WithClock(entries []Entry) []Entry {
+	out := append([]Entry(nil), entries...)
+	for i := range out {
+		if i == 0 {
+			continue
+		}
+		prev, cur := out[i-1].Seq, out[i].Seq
+		for _, c := range l.clock {
+			if c.Target == out[i].Target && c.AfterSeq >= prev && c.AfterSeq < cur {
+				out[i].ClockBefore += c.By
+			}
+		}
+	}
+	return out
 }
 
 // Entries returns the entries, oldest first. The slice must not be modified.

@@ -3,6 +3,8 @@ package inspector
 // What the keys do: move, search, copy, replay, export.
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -116,38 +118,44 @@ func (m *Model) replay(ex *apiclient.Exchange) tea.Cmd {
 	return common.To(ID, replayCmd(ctx, m.ctx.API, id, ex))
 }
 
-// exportEntries are the marked entries, or every entry of the current profile,
-// oldest first.
+// exportEntries are the marked entries, or else this session's entries of the
+// current profile that the list shows (the filter applies), oldest first; this
+// session's carry the mock clock moves between them.
 func (m *Model) exportEntries() []history.Entry {
-	var out []history.Entry
+	var earlier, now []history.Entry
 	for i := len(m.items) - 1; i >= 0; i-- {
 		it := m.items[i]
 		if len(m.marked) > 0 {
-			if m.marked[it.key()] {
-				out = append(out, it.entry)
+			if !m.marked[it.key()] {
+				continue
 			}
+		} else if it.earlier || it.entry.Target != m.ctx.Target.Profile || it.entry.Scenario != "" {
+			// Unmarked, the export is the person's own calls of this session:
+			// earlier sessions' and scenario runs' only when marked.
 			continue
 		}
-		// A scenario's exchanges are already in a scenario file: the export is
-		// the person's own session unless they mark them.
-		if it.entry.Target == m.ctx.Target.Profile && it.entry.Scenario == "" {
-			out = append(out, it.entry)
+		if it.earlier {
+			earlier = append(earlier, it.entry)
+		} else {
+			now = append(now, it.entry)
 		}
 	}
-	return out
+	return append(earlier, m.ctx.History.WithClock(now)...)
 }
 
 func (m *Model) export() tea.Cmd {
 	entries := m.exportEntries()
 	if len(entries) == 0 {
-		m.info, m.err = "", "nothing to export for "+m.ctx.Target.Profile
+		m.info, m.err = "", "nothing to export for "+m.ctx.Target.Profile+" in this session (mark rows with space)"
 		return nil
 	}
-	now := m.ctx.Now()
+	// The file is named on the wall clock: the mock's may be hours ahead.
+	now := m.opts.Now()
 	opts := history.ExportOptions{
 		Name: "session " + m.ctx.Target.Profile + " " + now.Format("2006-01-02 15:04:05"),
 		Mock: m.ctx.Target.Mock,
 	}
+	m.info, m.err = fmt.Sprintf("exporting %d exchange(s)…", len(entries)), ""
 	name := "pbxauth-" + m.ctx.Target.Profile + "-" + now.Format("20060102-150405") + ".yaml"
 	return common.To(ID, exportCmd(entries, opts, m.opts.ExportDir, name))
 }

@@ -2,7 +2,9 @@ package inspector
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,12 +51,7 @@ func exportCmd(entries []history.Entry, opts history.ExportOptions, dir, name st
 		if dir == "" {
 			dir = "."
 		}
-		path := filepath.Join(dir, safeName(name))
-		if abs, err := filepath.Abs(path); err == nil {
-			path = abs
-		}
-		// O_EXCL: an export never overwrites a file.
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		path, f, err := createNew(dir, safeName(name))
 		if err != nil {
 			return exportedMsg{err: err}
 		}
@@ -83,12 +80,42 @@ func safeName(s string) string {
 func exportSummary(path string, exp *history.Export) string {
 	// The full path in the rerun too: the export directory need not be the
 	// working directory.
-	s := fmt.Sprintf("exported %d step(s) to %s — rerun: pbxauth run %s", exp.Steps, path, path)
+	s := fmt.Sprintf("exported %d exchange(s)", exp.Exchanges)
+	if exp.ClockSteps > 0 {
+		s += fmt.Sprintf(" and %d mock clock move(s)", exp.ClockSteps)
+	}
+	s += fmt.Sprintf(" to %s — rerun: pbxauth run %s", path, path)
+	if exp.Mock {
+		s += " --mock"
+	}
+	// --var=name=… is one word, so wrapping never splits a flag from its value.
 	for _, v := range exp.Vars {
-		s += " --var " + v + "=…"
+		s += " --var=" + v + "=…"
 	}
 	if exp.Skipped > 0 {
 		s += fmt.Sprintf(" (%d without an answer left out)", exp.Skipped)
 	}
 	return s
+}
+
+// createNew creates dir/name, or name-2, name-3… when it exists (two exports in
+// one second): O_EXCL, so an export never overwrites a file.
+func createNew(dir, name string) (string, *os.File, error) {
+	ext := filepath.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	for i := 1; ; i++ {
+		n := name
+		if i > 1 {
+			n = fmt.Sprintf("%s-%d%s", base, i, ext)
+		}
+		path := filepath.Join(dir, n)
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if errors.Is(err, fs.ErrExist) && i < 100 {
+			continue
+		}
+		return path, f, err
+	}
 }

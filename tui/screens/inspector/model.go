@@ -5,6 +5,8 @@
 package inspector
 
 import (
+	"time"
+
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -30,6 +32,9 @@ type Options struct {
 	Clipboard clipboard.Clipboard
 	// ExportDir is where exported scenarios are written ("" is the working directory).
 	ExportDir string
+	// Now is the wall clock, for export file names (time.Now when nil): the
+	// target's clock may be the mock's, moved hours ahead.
+	Now func() time.Time
 }
 
 type (
@@ -123,6 +128,9 @@ type Model struct {
 
 // New builds the inspector.
 func New(ctx *common.Context, opts Options) *Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	m := &Model{
 		ctx: ctx, opts: opts, keys: DefaultKeyMap(), follow: true,
 		marked: map[itemKey]bool{}, violations: map[itemKey][]spec.Violation{},

@@ -286,7 +286,7 @@ func TestModel_export_writesARunnableScenario(t *testing.T) {
 	m.View()
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("e"))))
 	v := m.View()
-	require.Contains(t, v, "exported 1 step(s)")
+	require.Contains(t, v, "exported 1 exchange(s)")
 	files, err := filepath.Glob(filepath.Join(dir, "pbxauth-mock-*.yaml"))
 	require.NoError(t, err)
 	require.Len(t, files, 1)
@@ -307,9 +307,41 @@ func TestModel_export_writesARunnableScenario(t *testing.T) {
 	m.Update(tuitest.Key("down"))
 	m.Update(tuitest.Key("space"))
 	assert.Contains(t, m.View(), "2 marked")
-	m.ctx.Now = func() time.Time { return at.Add(time.Hour) }
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("e"))))
-	assert.Contains(t, m.View(), "exported 2 step(s)")
+	assert.Contains(t, m.View(), "exported 2 exchange(s)", "a second export in the same second gets a name of its own")
+}
+
+// A session exported after the mock's clock moved +31m replays the move (else
+// the refresh that followed it would not fail on replay as it did), says what
+// it holds, leaves earlier sessions out unless marked, and is named on the wall
+// clock, not the mock's.
+func TestModel_export_keepsClockMovesAndNamesOnTheWallClock(t *testing.T) {
+	dir := t.TempDir()
+	st, err := history.OpenStore(dir, 0)
+	require.NoError(t, err)
+	st.Record(history.Entry{Seq: 1, Target: "mock", At: at, Exchange: userInfo()})
+	require.NoError(t, st.Close())
+	st, err = history.OpenStore(dir, 0)
+	require.NoError(t, err)
+	defer st.Close()
+	out := t.TempDir()
+	wall := time.Date(2026, 11, 30, 4, 0, 0, 0, time.UTC)
+	m, _ := setup(t, Options{Store: st, ExportDir: out, Now: func() time.Time { return wall }})
+	m.ctx.Now = func() time.Time { return wall.Add(48 * time.Hour) } // the mock's clock, far ahead
+	m.Update(tuitest.Run(t, m.Init()))
+	m.ctx.History.Append("mock", signIn())
+	m.ctx.History.AppendClock("mock", 31*time.Minute)
+	m.ctx.History.Append("mock", userInfo())
+	m.View()
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("e"))))
+	assert.Contains(t, m.View(), "exported 2 exchange(s) and 1 mock clock move(s)", "this session only: the earlier one is not marked")
+	files, err := filepath.Glob(filepath.Join(out, "pbxauth-mock-20261130-040000*.yaml"))
+	require.NoError(t, err)
+	require.Len(t, files, 1, "named on the wall clock")
+	list, err := scenarios.LoadPaths(files[0])
+	require.NoError(t, err)
+	require.Len(t, list[0].Steps, 3)
+	assert.Equal(t, "31m0s", list[0].Steps[1].Clock, "the clock step sits between the two calls")
 }
 
 func TestModel_targetChanged_reloadsThatProfile(t *testing.T) {

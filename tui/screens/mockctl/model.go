@@ -216,10 +216,10 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.reveal = !m.reveal
 	case key.Matches(msg, k.Advance):
 		m.info = "mock clock moved 1m forward"
-		return common.To(ID, advance(m.ctl, smallStep))
+		return tea.Batch(common.To(ID, advance(m.ctl, smallStep)), clockMoved(smallStep))
 	case key.Matches(msg, k.AdvanceBig):
 		m.info = "mock clock moved " + bigStep.String() + " forward: access tokens issued before have expired"
-		return common.To(ID, advance(m.ctl, bigStep))
+		return tea.Batch(common.To(ID, advance(m.ctl, bigStep)), clockMoved(bigStep))
 	case key.Matches(msg, k.Reset):
 		return func() tea.Msg {
 			return common.ConfirmMsg{Prompt: "Reset the mock? Tokens, sessions, mail, faults and the clock go back to the start.", To: ID, Yes: resetConfirmedMsg{}}
@@ -340,6 +340,11 @@ func wait(ch <-chan mockserver.JournalEntry, ctl Control) tea.Cmd {
 		e.Time = e.Time.Add(offset(ctl)) // the offset as the entry arrives
 		return entryMsg{e: e}
 	}
+}
+
+// clockMoved tells the root, which records the move in the history.
+func clockMoved(d time.Duration) tea.Cmd {
+	return func() tea.Msg { return common.ClockMovedMsg{By: d} }
 }
 
 func advance(ctl Control, d time.Duration) tea.Cmd {
