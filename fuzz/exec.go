@@ -286,6 +286,10 @@ func (t *target) judge(c *Case, i int, st Step, resp *apiclient.Response, prev [
 			}
 		}
 	}
+	if status/100 == 2 && carriesToken(resp.Body) && !strings.Contains(strings.ToLower(resp.Header.Get("Cache-Control")), "no-store") {
+		out = append(out, fail(CheckNoStore, LevelRecommended, fmt.Sprintf("%s answered %s with a token and Cache-Control %q", describe(st), got,
+			safeText(resp.Header.Get("Cache-Control"), 80))))
+	}
 	e := st.Expect
 	if e.Check != "" && t.applies(e.Level) && status < 500 {
 		switch {
@@ -365,3 +369,17 @@ var errorCode = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 
 // errStopped tells the run loop the budget or the caller ended the run.
 var errStopped = errors.New("fuzz: stopped")
+
+// carriesToken: the answer is a JSON object with an access or refresh token.
+func carriesToken(body []byte) bool {
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) != nil {
+		return false
+	}
+	for _, k := range []string{"access_token", "refresh_token"} {
+		if s, ok := doc[k].(string); ok && s != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -196,41 +196,17 @@ func newFuzzer(ctx context.Context, opts Options, emit func(Event)) (*fuzzer, er
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	u, err := apiclient.NormalizeBaseURL(opts.BaseURL)
+	selected, err := selectOps(opts.Operations)
 	if err != nil {
 		return nil, err
 	}
-	hc := &http.Client{Transport: opts.Transport}
-	if hc.Transport == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		if opts.Insecure {
-			tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked, visibly
-		}
-		hc.Transport = tr
+	t, err := newTarget(ctx, opts)
+	if err != nil {
+		return nil, err
 	}
-	ops := loadOpsOnce()
-	selected := ops
-	if len(opts.Operations) > 0 {
-		selected = nil
-		for _, id := range opts.Operations {
-			i := slices.IndexFunc(ops, func(o opSpec) bool { return o.ID == id })
-			if i < 0 {
-				return nil, fmt.Errorf("fuzz: unknown operation %q (operations: %s)", id, strings.Join(opIDs(ops), ", "))
-			}
-			selected = append(selected, ops[i])
-		}
-	}
-	outbox := newMockOutbox(u.String(), hc)
-	t := &target{base: u.String(), hc: hc, limit: newLimiter(opts.Rate), timeout: opts.Timeout}
-	t.mock = opts.Mock || outbox.isMock(ctx)
-	res := &Result{Seed: opts.Seed, Target: apiclient.RedactURL(u.String()), Mock: t.mock, Mode: opts.Mode, opIndex: map[string]*OpStats{}}
+	res := &Result{Seed: opts.Seed, Target: apiclient.RedactURL(t.base), Mock: t.mock, Mode: opts.Mode, opIndex: map[string]*OpStats{}}
 	vars := map[string]string{}
 	if t.mock {
-		t.mail = outbox
-		t.reset = func(ctx context.Context) error { return outbox.resetMock(ctx) }
-		if opts.ResetMock != nil {
-			t.reset = func(context.Context) error { opts.ResetMock(); return nil }
-		}
 		for k, v := range MockDefaults {
 			vars[k] = v
 		}
@@ -245,7 +221,7 @@ func newFuzzer(ctx context.Context, opts Options, emit func(Event)) (*fuzzer, er
 			probes = 1 << 30
 		}
 	}
-	g := &generator{ops: ops, selected: selected, vars: vars, mock: t.mock, mail: t.mail != nil,
+	g := &generator{ops: loadOpsOnce(), selected: selected, vars: vars, mock: t.mock, mail: t.mail != nil,
 		allowMutations: opts.AllowMutations || t.mock, mode: opts.Mode, probeCap: probes}
 	sec := &secrets{}
 	for k, v := range vars {
@@ -260,11 +236,56 @@ func newFuzzer(ctx context.Context, opts Options, emit func(Event)) (*fuzzer, er
 		res.Notes = append(res.Notes, "no --var username/password: the cases that need a real account (valid sign-in, token lifecycle, credential probes) are left out")
 	}
 	if t.mail == nil {
-		res.Notes = append(res.Notes, "no mail source: the 2FA and forgot/reset sequences are left out")
+		res.Notes = append(res.Notes, "no mail source: the 2FA sequence with the mailed code and forgot/reset are left out")
 	} else if !g.allowMutations {
 		res.Notes = append(res.Notes, "forgot/reset sequences change a password: left out without --allow-mutations")
 	}
 	return &fuzzer{opts: opts, t: t, gen: g, sec: sec, res: res, emit: emit}, nil
+}
+
+// selectOps finds the operations a run is limited to (all when ids is empty).
+func selectOps(ids []string) ([]opSpec, error) {
+	ops := loadOpsOnce()
+	if len(ids) == 0 {
+		return ops, nil
+	}
+	var selected []opSpec
+	for _, id := range ids {
+		i := slices.IndexFunc(ops, func(o opSpec) bool { return o.ID == id })
+		if i < 0 {
+			return nil, fmt.Errorf("fuzz: unknown operation %q (operations: %s)", id, strings.Join(opIDs(ops), ", "))
+		}
+		selected = append(selected, ops[i])
+	}
+	return selected, nil
+}
+
+// newTarget sets up the HTTP client, the rate cap and, when the target is pbxauth's
+// mock, its outbox as the mail source and its reset.
+func newTarget(ctx context.Context, opts Options) (*target, error) {
+	u, err := apiclient.NormalizeBaseURL(opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	hc := &http.Client{Transport: opts.Transport}
+	if hc.Transport == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		if opts.Insecure {
+			tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked, visibly
+		}
+		hc.Transport = tr
+	}
+	outbox := newMockOutbox(u.String(), hc)
+	t := &target{base: u.String(), hc: hc, limit: newLimiter(opts.Rate), timeout: opts.Timeout}
+	t.mock = opts.Mock || outbox.isMock(ctx)
+	if t.mock {
+		t.mail = outbox
+		t.reset = outbox.resetMock
+		if opts.ResetMock != nil {
+			t.reset = func(context.Context) error { opts.ResetMock(); return nil }
+		}
+	}
+	return t, nil
 }
 
 // MockDefaults are the demo accounts of pbxauth's mock, used only against the mock.

@@ -63,6 +63,7 @@ func TestSeededDefectsAreFoundShrunkSavedAndReplayed(t *testing.T) {
 		{"schema violation", schemaViolation, CheckConforms, "getUserAuthInfo", LevelContract},
 		{"case-insensitive password", caseInsensitivePassword, CheckExactCreds, "", LevelContract},
 		{"web login ignores the password", webLoginIgnoresPassword, CheckExactCreds, "login", LevelContract},
+		{"token answers cacheable", cacheableTokens, CheckNoStore, "signInWithCredentials", LevelRecommended},
 		{"unknown accounts told apart", tellsUnknownUsers, CheckNoEnumeration, "signInWithCredentials", LevelRecommended},
 	}
 	pool := scenarios.NewMockPool(mockserver.Options{})

@@ -33,6 +33,7 @@ const (
 	CheckNoEnumeration   = "no_user_enumeration" // unknown user and wrong password answer alike
 	CheckExactCreds      = "credentials_exact"   // a wrong (e.g. case-flipped) password is refused
 	CheckSequence        = "sequence_works"      // a lifecycle step that must succeed for the rest to mean anything
+	CheckNoStore         = "tokens_not_cached"   // an answer carrying a token says Cache-Control: no-store
 )
 
 // CheckSources says where each check's expectation comes from (reports show it).
@@ -46,6 +47,7 @@ var CheckSources = map[string]string{
 	CheckNoEnumeration:   "OWASP ASVS 2.2 / WSTG-IDNT-04: no account enumeration",
 	CheckExactCreds:      "openapi: sign-in with the account's password; a different password is not it",
 	CheckSequence:        "openapi: the operation's success response",
+	CheckNoStore:         "RFC 6749 5.1: Cache-Control: no-store on answers that carry tokens",
 }
 
 // Kind of a case.

@@ -49,118 +49,111 @@ func (g *generator) negativeBase(r *rand.Rand, op opSpec) map[string]any {
 	return body
 }
 
-// mutations lists the ways to break field f of op.
-func (g *generator) breakers(op opSpec, f fieldSpec) []mutation {
-	var ms []mutation
-	name := f.Name
-	set := func(v func(r *rand.Rand) any) func(*rand.Rand, map[string]any) bool {
-		return func(r *rand.Rand, b map[string]any) bool { b[name] = v(r); return true }
+// edit makes a mutation's apply from a change of the field's current string value.
+func edit(name string, fn func(r *rand.Rand, cur string) any) func(*rand.Rand, map[string]any) bool {
+	return func(r *rand.Rand, b map[string]any) bool {
+		cur, _ := b[name].(string)
+		b[name] = fn(r, cur)
+		return true
 	}
+}
+
+// breakers lists the ways to break field f of op.
+func (g *generator) breakers(op opSpec, f fieldSpec) []mutation {
+	ms := schemaBreakers(op, f)
+	if f.Username {
+		ms = append(ms, g.usernameBreakers(op, f)...)
+	}
+	if f.Name == "domain" && g.mock {
+		// pbxauth's own rule (rules.Domain): no spaces or slashes in a SIP domain.
+		ms = append(ms, mutation{why: "domain with a space or slash (pbxauth's mock rule)", level: LevelMock, refuse: true, target: f.Name,
+			apply: edit(f.Name, func(r *rand.Rand, _ string) any {
+				return insertAt(r, domainOfLen(r, 8), pick(r, []string{" ", "/", "\t"}))
+			})})
+	}
+	if (f.Type == "string" || f.Type == "") && !f.Username {
+		// Robustness only: the document sets no charset on these fields, so any 2xx or
+		// 4xx is fine; a 5xx is not.
+		name := f.Name
+		ms = append(ms,
+			mutation{why: name + " with non-ASCII characters", target: name, shrinkable: true,
+				apply: edit(name, func(r *rand.Rand, cur string) any { return insertAt(r, cur, pick(r, nonASCII)+pick(r, nonASCII)) })},
+			mutation{why: name + " with control characters", target: name, shrinkable: true,
+				apply: edit(name, func(r *rand.Rand, cur string) any { return insertAt(r, cur, pick(r, controls)) })},
+		)
+	}
+	return append(ms, mutation{why: f.Name + " very long", target: f.Name,
+		apply: edit(f.Name, func(r *rand.Rand, _ string) any { return strings.Repeat(randString(r, alnum, 16), 64+r.IntN(1024)) })})
+}
+
+// schemaBreakers break what the schema says of a field: presence, null, type, lengths.
+func schemaBreakers(op opSpec, f fieldSpec) []mutation {
+	name := f.Name
 	contract := func(why string, fn func(*rand.Rand, map[string]any) bool) mutation {
 		return mutation{why: why, apply: fn, refuse: true, level: LevelContract, target: name}
 	}
-	robust := func(why string, fn func(*rand.Rand, map[string]any) bool) mutation {
-		return mutation{why: why, apply: fn, target: name}
-	}
+	var ms []mutation
 	if f.Required {
 		ms = append(ms, contract(name+" left out", func(_ *rand.Rand, b map[string]any) bool { delete(b, name); return true }))
 	}
 	if !op.Form {
 		// A form has only strings: type and null break nothing there.
 		if !f.Nullable {
-			ms = append(ms, contract(name+" is null", set(func(*rand.Rand) any { return nil })))
+			ms = append(ms, contract(name+" is null", edit(name, func(*rand.Rand, string) any { return nil })))
 		}
-		ms = append(ms, contract(name+" is not a string", set(func(r *rand.Rand) any {
+		ms = append(ms, contract(name+" is not a string", edit(name, func(r *rand.Rand, _ string) any {
 			return pick(r, []any{42, -1, 3.5, true, false, []any{}, []any{"a"}, map[string]any{}, map[string]any{"a": "b"}})
 		})))
 	}
 	if f.MinLength > 0 {
-		ms = append(ms, contract(name+" is empty (minLength 1)", set(func(*rand.Rand) any { return "" })))
+		ms = append(ms, contract(name+" is empty (minLength 1)", edit(name, func(*rand.Rand, string) any { return "" })))
 	}
-	if f.MaxLength > 0 {
-		max := f.MaxLength
-		ms = append(ms, contract(fmt.Sprintf("%s of %d characters (maxLength %d)", name, max+1, max), set(func(r *rand.Rand) any {
+	if max := f.MaxLength; max > 0 {
+		ofLen := func(r *rand.Rand, n int) any {
 			if f.Username {
-				return unknownUser(r, max+1)
+				return unknownUser(r, n)
 			}
-			return domainOfLen(r, max+1)
-		})))
-		// The boundary itself is valid: only the global checks.
-		ms = append(ms, robust(fmt.Sprintf("%s of %d characters (the maximum)", name, max), set(func(r *rand.Rand) any {
-			if f.Username {
-				return unknownUser(r, max)
+			return domainOfLen(r, n)
+		}
+		ms = append(ms,
+			contract(fmt.Sprintf("%s of %d characters (maxLength %d)", name, max+1, max), edit(name, func(r *rand.Rand, _ string) any { return ofLen(r, max+1) })),
+			// The boundary itself is valid: only the global checks.
+			mutation{why: fmt.Sprintf("%s of %d characters (the maximum)", name, max), target: name,
+				apply: edit(name, func(r *rand.Rand, _ string) any { return ofLen(r, max) })},
+		)
+	}
+	return ms
+}
+
+// usernameBreakers break PortSIP's username rules: charset, periods, reserved names.
+func (g *generator) usernameBreakers(op opSpec, f fieldSpec) []mutation {
+	name := f.Name
+	// Sign-in and login refuse a bad name whatever the reason; forgot password may
+	// answer 200 for any account it does not have, so there the rules are advice.
+	lvl := LevelContract
+	if op.ID == "forgetPassword" {
+		lvl = LevelRecommended
+	}
+	rule := func(why string, shrink bool, fn func(r *rand.Rand, cur string) any) mutation {
+		return mutation{why: why, apply: edit(name, fn), refuse: true, level: lvl, target: name, shrinkable: shrink}
+	}
+	ms := []mutation{
+		rule("username with a character outside its charset", true, func(r *rand.Rand, cur string) any { return insertAt(r, cur, pick(r, badASCII)) }),
+		rule("username with a non-ASCII character", true, func(r *rand.Rand, cur string) any { return insertAt(r, cur, pick(r, nonASCII)) }),
+		rule("username with a control character", true, func(r *rand.Rand, cur string) any { return insertAt(r, cur, pick(r, controls)) }),
+		rule("username starting with a period", false, func(_ *rand.Rand, cur string) any { return "." + cur }),
+		rule("username ending with a period", false, func(_ *rand.Rand, cur string) any { return cur + "." }),
+	}
+	if _, hasDomain := op.Field("domain"); hasDomain {
+		m := rule("a reserved username with a tenant domain", false, nil)
+		m.apply = func(r *rand.Rand, b map[string]any) bool {
+			if b["domain"] == nil {
+				b["domain"] = g.domainRef(r)
 			}
-			return domainOfLen(r, max)
-		})))
-	}
-	if f.Username {
-		// Sign-in and login refuse a bad name whatever the reason; forgot password may
-		// answer 200 for any account it does not have, so there the rules are advice.
-		lvl := LevelContract
-		if op.ID == "forgetPassword" {
-			lvl = LevelRecommended
+			b[name] = flipSome(r, pick(r, []string{"admin", "system", "administrator", "root"}))
+			return true
 		}
-		rule := func(why string, shrink bool, fn func(r *rand.Rand, b map[string]any) bool) mutation {
-			return mutation{why: why, apply: fn, refuse: true, level: lvl, target: name, shrinkable: shrink}
-		}
-		base := func(b map[string]any) string { s, _ := b[name].(string); return s }
-		ms = append(ms,
-			rule("username with a character outside its charset", true, func(r *rand.Rand, b map[string]any) bool {
-				b[name] = insertAt(r, base(b), pick(r, badASCII))
-				return true
-			}),
-			rule("username with a non-ASCII character", true, func(r *rand.Rand, b map[string]any) bool {
-				b[name] = insertAt(r, base(b), pick(r, nonASCII))
-				return true
-			}),
-			rule("username with a control character", true, func(r *rand.Rand, b map[string]any) bool {
-				b[name] = insertAt(r, base(b), pick(r, controls))
-				return true
-			}),
-			rule("username starting with a period", false, func(_ *rand.Rand, b map[string]any) bool {
-				b[name] = "." + base(b)
-				return true
-			}),
-			rule("username ending with a period", false, func(_ *rand.Rand, b map[string]any) bool {
-				b[name] = base(b) + "."
-				return true
-			}),
-		)
-		if _, hasDomain := op.Field("domain"); hasDomain {
-			ms = append(ms, rule("a reserved username with a tenant domain", false, func(r *rand.Rand, b map[string]any) bool {
-				if b["domain"] == nil {
-					b["domain"] = g.domainRef(r)
-				}
-				b[name] = flipSome(r, pick(r, []string{"admin", "system", "administrator", "root"}))
-				return true
-			}))
-		}
-	}
-	if f.Name == "domain" && g.mock {
-		// pbxauth's own rule (rules.Domain): no spaces or slashes in a SIP domain.
-		ms = append(ms, mutation{why: "domain with a space or slash (pbxauth's mock rule)", level: LevelMock, refuse: true, target: name,
-			apply: func(r *rand.Rand, b map[string]any) bool {
-				b[name] = insertAt(r, domainOfLen(r, 8), pick(r, []string{" ", "/", "\t"}))
-				return true
-			}})
-	}
-	if f.Type == "string" || f.Type == "" {
-		// Robustness only: the document sets no charset on these fields, so any 2xx or
-		// 4xx is fine; a 5xx is not.
-		str := func(b map[string]any) string { s, _ := b[name].(string); return s }
-		ms = append(ms,
-			mutation{why: name + " with non-ASCII characters", target: name, shrinkable: true, apply: func(r *rand.Rand, b map[string]any) bool {
-				b[name] = insertAt(r, str(b), pick(r, nonASCII)+pick(r, nonASCII))
-				return true
-			}},
-			mutation{why: name + " with control characters", target: name, shrinkable: true, apply: func(r *rand.Rand, b map[string]any) bool {
-				b[name] = insertAt(r, str(b), pick(r, controls))
-				return true
-			}},
-			robust(name+" very long", set(func(r *rand.Rand) any {
-				return strings.Repeat(randString(r, alnum, 16), 64+r.IntN(1024))
-			})),
-		)
+		ms = append(ms, m)
 	}
 	return ms
 }

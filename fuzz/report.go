@@ -15,8 +15,6 @@ import (
 type TextReporter struct {
 	W       io.Writer
 	Verbose bool
-	// Rerun is the command line that replays a saved file, e.g. "pbxauth run FILE --mock".
-	Rerun string
 }
 
 // Event prints one event.

@@ -43,8 +43,9 @@ type yRequest struct {
 }
 
 type yExpect struct {
-	Status []int          `yaml:"status,flow,omitempty"`
-	Body   map[string]any `yaml:"body,omitempty"`
+	Status  []int          `yaml:"status,flow,omitempty"`
+	Body    map[string]any `yaml:"body,omitempty"`
+	Headers map[string]any `yaml:"headers,omitempty"`
 }
 
 // scenarioOptions say how variables are written.
@@ -54,6 +55,8 @@ type scenarioOptions struct {
 	// mock: the run's variables are the mock's public demo accounts, so passwords may
 	// be written; against any other target they are declared null (give them with --var).
 	mock bool
+	// failure is the one the scenario reproduces.
+	failure Failure
 }
 
 // Scenario renders a found failure as a scenario file `pbxauth run` replays: the same
@@ -62,6 +65,7 @@ type scenarioOptions struct {
 func (fd *Found) scenario(o scenarioOptions) ([]byte, error) {
 	c := fd.Case
 	fl := fd.Failure
+	o.failure = fl
 	tags := []string{"readonly"}
 	if c.Mutating {
 		tags[0] = "mutating"
@@ -183,6 +187,12 @@ func yamlStep(c *Case, i int, st Step, flipped string, o scenarioOptions) (yStep
 		ys.Token = literal(st.Token, flipped).(string)
 	}
 	ys.Expect = yamlExpect(c, i, st)
+	if fl := o.failure; fl.Check == CheckNoStore && fl.Step == i {
+		if ys.Expect == nil {
+			ys.Expect = &yExpect{}
+		}
+		ys.Expect.Headers = map[string]any{"Cache-Control": map[string]any{"matches": "(?i)no-store"}}
+	}
 	if isSameAsTarget(c, i) {
 		// The whole answer is kept so the later step can be compared with it.
 		ys.Capture = map[string]string{fmt.Sprintf("fz_answer_%d", i+1): ""}

@@ -97,47 +97,18 @@ error, 3 the target could not be reached.`,
 }
 
 func runFuzz(cmd *cobra.Command, s *streams, f *fuzzFlags) error {
-	set := cmd.Flags().Changed
-	if set("budget") && set("max-examples") {
-		return usageErrorf("give --budget or --max-examples, not both")
-	}
-	if f.budget <= 0 && !set("max-examples") || f.maxExamples < 0 {
-		return usageErrorf("--budget must be positive (or give --max-examples)")
-	}
-	if f.rate < 0 || f.timeout <= 0 {
-		return usageErrorf("--rate must not be negative and --timeout must be positive")
-	}
-	vars, err := parseVars(f.vars)
+	opts, err := fuzzOptions(cmd, f)
 	if err != nil {
 		return err
 	}
-	opts := fuzz.Options{
-		Operations: f.operations, Seed: f.seed, Mode: fuzz.Mode(f.mode), AllowMutations: f.allowMutations,
-		Rate: f.rate, Vars: vars, Timeout: f.timeout, Insecure: f.insecure, CredentialProbes: f.probes,
-	}
-	if set("max-examples") {
-		opts.MaxExamples = f.maxExamples
-		// The budget still bounds a run of examples against a slow PBX.
-		opts.Budget = 0
-		if set("budget") {
-			opts.Budget = f.budget
-		}
-	} else {
-		opts.Budget = f.budget
-	}
-	if !set("seed") {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		opts.Seed = binary.LittleEndian.Uint64(b[:]) >> 1
-	}
 	url := strings.TrimSpace(f.url)
-	if set("url") && url == "" {
+	if cmd.Flags().Changed("url") && url == "" {
 		return usageErrorf("--url is empty: give the PBX address, or --mock for the in-process mock")
 	}
 	if url == "" && !f.mock {
 		url = strings.TrimSpace(os.Getenv("PBXAUTH_URL"))
 	}
-	rerun := ""
+	rerun := "--url " + url
 	if url == "" {
 		srv, err := mockserver.Start(mockserver.Options{})
 		if err != nil {
@@ -151,21 +122,59 @@ func runFuzz(cmd *cobra.Command, s *streams, f *fuzzFlags) error {
 		rerun = "--mock"
 	} else {
 		opts.BaseURL = url
-		if !set("rate") {
+		if !cmd.Flags().Changed("rate") {
 			opts.Rate = 20
 		}
-		rerun = "--url " + url
 	}
 	if f.insecure {
 		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure)")
 	}
 	ctx, stop := signal.NotifyContext(cmdContext(cmd), os.Interrupt)
 	defer stop()
-	rep := &fuzz.TextReporter{W: s.out, Verbose: f.verbose, Rerun: rerun}
+	rep := &fuzz.TextReporter{W: s.out, Verbose: f.verbose}
 	res, err := fuzz.Run(ctx, opts, rep.Event)
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
+	return finishFuzz(s, f, rep, res, rerun)
+}
+
+// fuzzOptions checks the flags and turns them into the run's options (target aside).
+func fuzzOptions(cmd *cobra.Command, f *fuzzFlags) (fuzz.Options, error) {
+	set := cmd.Flags().Changed
+	var opts fuzz.Options
+	if set("budget") && set("max-examples") {
+		return opts, usageErrorf("give --budget or --max-examples, not both")
+	}
+	if f.budget <= 0 && !set("max-examples") || f.maxExamples < 0 {
+		return opts, usageErrorf("--budget must be positive (or give --max-examples)")
+	}
+	if f.rate < 0 || f.timeout <= 0 {
+		return opts, usageErrorf("--rate must not be negative and --timeout must be positive")
+	}
+	vars, err := parseVars(f.vars)
+	if err != nil {
+		return opts, err
+	}
+	opts = fuzz.Options{
+		Operations: f.operations, Seed: f.seed, Mode: fuzz.Mode(f.mode), AllowMutations: f.allowMutations,
+		Rate: f.rate, Vars: vars, Timeout: f.timeout, Insecure: f.insecure, CredentialProbes: f.probes,
+		Budget: f.budget,
+	}
+	if set("max-examples") {
+		opts.MaxExamples, opts.Budget = f.maxExamples, 0
+	}
+	if !set("seed") {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		opts.Seed = binary.LittleEndian.Uint64(b[:]) >> 1
+	}
+	return opts, nil
+}
+
+// finishFuzz saves the failures, prints the summary, writes the reports and picks
+// the exit status.
+func finishFuzz(s *streams, f *fuzzFlags, rep *fuzz.TextReporter, res *fuzz.Result, rerun string) error {
 	if f.save != "" {
 		if err := fuzz.Save(f.save, res); err != nil {
 			return withCode(ExitUsage, fmt.Errorf("save: %w", err))
