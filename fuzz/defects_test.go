@@ -233,3 +233,45 @@ func cacheableTokens(next http.Handler) http.Handler {
 		replay(w, rec, rec.Body.Bytes())
 	})
 }
+
+// Any token the PBX issued opens GET /auth/user, refresh tokens included.
+func refreshAsBearer() defect {
+	var mu sync.Mutex
+	issued := map[string]bool{}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := record(next, r)
+			var pair struct {
+				Refresh string `json:"refresh_token"`
+			}
+			if json.Unmarshal(rec.Body.Bytes(), &pair) == nil && pair.Refresh != "" {
+				mu.Lock()
+				issued[pair.Refresh] = true
+				mu.Unlock()
+			}
+			mu.Lock()
+			ok := issued[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+			mu.Unlock()
+			if r.URL.Path == "/api/auth/user" && rec.Code == http.StatusUnauthorized && ok {
+				writeJSON(w, http.StatusOK, userInfo)
+				return
+			}
+			replay(w, rec, rec.Body.Bytes())
+		})
+	}
+}
+
+// The web session cookie can be read by scripts: no HttpOnly.
+func scriptableCookie(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := record(next, r)
+		if cs := rec.Header().Values("Set-Cookie"); len(cs) > 0 {
+			rec.Header().Del("Set-Cookie")
+			for _, c := range cs {
+				c = strings.ReplaceAll(strings.ReplaceAll(c, "; HttpOnly", ""), "HttpOnly; ", "")
+				rec.Header().Add("Set-Cookie", c)
+			}
+		}
+		replay(w, rec, rec.Body.Bytes())
+	})
+}

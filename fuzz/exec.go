@@ -290,6 +290,15 @@ func (t *target) judge(c *Case, i int, st Step, resp *apiclient.Response, prev [
 		out = append(out, fail(CheckNoStore, LevelRecommended, fmt.Sprintf("%s answered %s with a token and Cache-Control %q", describe(st), got,
 			safeText(resp.Header.Get("Cache-Control"), 80))))
 	}
+	if op == "login" && status/100 == 2 {
+		for _, c := range resp.Header.Values("Set-Cookie") {
+			if !strings.Contains(strings.ToLower(c), "httponly") {
+				name, _, _ := strings.Cut(c, "=")
+				out = append(out, fail(CheckCookie, LevelRecommended, fmt.Sprintf("%s set the cookie %s without HttpOnly", describe(st), safeText(name, 40))))
+				break
+			}
+		}
+	}
 	e := st.Expect
 	if e.Check != "" && t.applies(e.Level) && status < 500 {
 		switch {

@@ -63,6 +63,8 @@ func TestSeededDefectsAreFoundShrunkSavedAndReplayed(t *testing.T) {
 		{"schema violation", schemaViolation, CheckConforms, "getUserAuthInfo", LevelContract},
 		{"case-insensitive password", caseInsensitivePassword, CheckExactCreds, "", LevelContract},
 		{"web login ignores the password", webLoginIgnoresPassword, CheckExactCreds, "login", LevelContract},
+		{"refresh token accepted as a bearer", refreshAsBearer(), CheckBearerRequired, "getUserAuthInfo", LevelRecommended},
+		{"session cookie without HttpOnly", scriptableCookie, CheckCookie, "login", LevelRecommended},
 		{"token answers cacheable", cacheableTokens, CheckNoStore, "signInWithCredentials", LevelRecommended},
 		{"unknown accounts told apart", tellsUnknownUsers, CheckNoEnumeration, "signInWithCredentials", LevelRecommended},
 	}

@@ -38,6 +38,8 @@ func tokenSteps(hasDomain bool, acts []action) []Step {
 			lc.useAccess(a)
 		case actRefresh:
 			lc.refresh(a.pair)
+		case actSwap:
+			lc.swap(a.pair)
 		case actGarbage:
 			if len(lc.pairs) > 0 {
 				lc.add(Step{Op: "getUserAuthInfo", Token: "${access_1}x",
@@ -172,4 +174,18 @@ func (lc *lifecycle) loginStatus() {
 		return
 	}
 	lc.add(st)
+}
+
+// swap uses a pair's tokens in each other's place: a refresh token as the bearer and
+// an access token as the refresh token. Neither is that kind of token, whatever
+// state the pair is in (RFC 6749 1.5: refresh tokens are only for the token endpoint).
+func (lc *lifecycle) swap(pair int) {
+	if pair >= len(lc.pairs) {
+		return
+	}
+	n := pair + 1
+	lc.add(Step{Op: "getUserAuthInfo", Token: fmt.Sprintf("${refresh_%d}", n),
+		Expect: refused(CheckBearerRequired, LevelRecommended, fmt.Sprintf("the refresh token of pair %d as a bearer token", n))})
+	lc.add(Step{Op: "refreshToken", Body: map[string]any{"refresh_token": fmt.Sprintf("${access_%d}", n)}, HasBody: true,
+		Expect: refused(CheckInvalidRefused, LevelRecommended, fmt.Sprintf("the access token of pair %d as a refresh token", n))})
 }

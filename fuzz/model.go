@@ -24,16 +24,17 @@ const (
 
 // Check names. Each failure names the check that caught it.
 const (
-	CheckNoServerError   = "no_server_error"     // no 5xx, ever
-	CheckConforms        = "response_conforms"   // status, content type and body as documented
-	CheckInvalidRefused  = "invalid_refused"     // a request breaking a documented rule gets a 4xx
-	CheckValidAccepted   = "valid_accepted"      // a valid request with a real account succeeds
-	CheckBearerRequired  = "bearer_required"     // protected operations refuse no or a garbage bearer
-	CheckEndedStaysEnded = "ended_stays_ended"   // ended tokens, sessions and links stay ended
-	CheckNoEnumeration   = "no_user_enumeration" // unknown user and wrong password answer alike
-	CheckExactCreds      = "credentials_exact"   // a wrong (e.g. case-flipped) password is refused
-	CheckSequence        = "sequence_works"      // a lifecycle step that must succeed for the rest to mean anything
-	CheckNoStore         = "tokens_not_cached"   // an answer carrying a token says Cache-Control: no-store
+	CheckNoServerError   = "no_server_error"         // no 5xx, ever
+	CheckConforms        = "response_conforms"       // status, content type and body as documented
+	CheckInvalidRefused  = "invalid_refused"         // a request breaking a documented rule gets a 4xx
+	CheckValidAccepted   = "valid_accepted"          // a valid request with a real account succeeds
+	CheckBearerRequired  = "bearer_required"         // protected operations refuse no or a garbage bearer
+	CheckEndedStaysEnded = "ended_stays_ended"       // ended tokens, sessions and links stay ended
+	CheckNoEnumeration   = "no_user_enumeration"     // unknown user and wrong password answer alike
+	CheckExactCreds      = "credentials_exact"       // a wrong (e.g. case-flipped) password is refused
+	CheckSequence        = "sequence_works"          // a lifecycle step that must succeed for the rest to mean anything
+	CheckNoStore         = "tokens_not_cached"       // an answer carrying a token says Cache-Control: no-store
+	CheckCookie          = "session_cookie_httponly" // the web session cookie is out of scripts' reach
 )
 
 // CheckSources says where each check's expectation comes from (reports show it).
@@ -48,6 +49,7 @@ var CheckSources = map[string]string{
 	CheckExactCreds:      "openapi: sign-in with the account's password; a different password is not it",
 	CheckSequence:        "openapi: the operation's success response",
 	CheckNoStore:         "RFC 6749 5.1: Cache-Control: no-store on answers that carry tokens",
+	CheckCookie:          "OWASP ASVS 3.4.2: session cookies carry HttpOnly",
 }
 
 // Kind of a case.
@@ -136,7 +138,7 @@ type Failure struct {
 	Message string `json:"message"`
 }
 
-func (f Failure) key() string { return f.Check + "|" + f.Op }
+func (f Failure) key() string { return f.Check + "|" + f.Op + "|" + string(f.Level) }
 
 func (f Failure) String() string {
 	return fmt.Sprintf("[%s] %s %s: %s", f.Level, f.Check, f.Op, f.Message)

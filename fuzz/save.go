@@ -193,6 +193,12 @@ func yamlStep(c *Case, i int, st Step, flipped string, o scenarioOptions) (yStep
 		}
 		ys.Expect.Headers = map[string]any{"Cache-Control": map[string]any{"matches": "(?i)no-store"}}
 	}
+	if fl := o.failure; fl.Check == CheckCookie && fl.Step == i {
+		if ys.Expect == nil {
+			ys.Expect = &yExpect{}
+		}
+		ys.Expect.Headers = map[string]any{"Set-Cookie": map[string]any{"matches": "(?i)httponly"}}
+	}
 	if isSameAsTarget(c, i) {
 		// The whole answer is kept so the later step can be compared with it.
 		ys.Capture = map[string]string{fmt.Sprintf("fz_answer_%d", i+1): ""}
@@ -304,7 +310,7 @@ func Save(dir string, res *Result) error {
 		if fd.Scenario == nil {
 			continue
 		}
-		name := filepath.Join(dir, fmt.Sprintf("%s-%s.yaml", fd.Failure.Check, fd.Failure.Op))
+		name := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.yaml", fd.Failure.Check, fd.Failure.Op, fd.Failure.Level))
 		if err := os.WriteFile(name, fd.Scenario, 0o644); err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ const (
 	actRefresh     = "refresh"
 	actSignOut     = "sign_out"
 	actGarbage     = "garbage_bearer"
+	actSwap        = "swap_tokens"
 	actLogin       = "web_login"
 	actLoginStatus = "web_status"
 	actLogout      = "web_logout"
@@ -78,7 +79,7 @@ func (g *generator) stateful(r *rand.Rand) *Case {
 		case k < 8:
 			acts = append(acts, action{actSignOut, r.IntN(pairsMade)})
 		case k < 9:
-			acts = append(acts, action{kind: actGarbage})
+			acts = append(acts, action{pick(r, []string{actGarbage, actSwap}), r.IntN(pairsMade)})
 		case k < 10:
 			acts = append(acts, action{kind: actSignIn})
 			pairsMade++
@@ -204,7 +205,7 @@ func (g *generator) credentialProbe(r *rand.Rand) *Case {
 		name = "the password with its letters' case flipped"
 		steps = append(steps, Step{Op: op, Body: wrong, HasBody: true, Expect: refused(CheckExactCreds, LevelContract, name)})
 	} else {
-		wrong["password"] = pick(r, []string{"${password}x", "x${password}", randPassword(r)})
+		wrong["password"] = pick(r, []string{"${password}x", "x${password}", randPassword(r), ""})
 		unknown := cloneMap(wrong)
 		unknown["username"] = unknownUser(r, 6+r.IntN(8))
 		name = "a wrong password and an unknown account answer alike"

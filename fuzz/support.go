@@ -11,7 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
+
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 )
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -58,29 +59,13 @@ func (s *secrets) scrub(text string) string {
 	return text
 }
 
-// safeText makes untrusted text fit for a terminal and a report: control characters
-// (escape sequences included) are shown as \x1b-style escapes, and it is clipped.
+// safeText makes untrusted text (what the PBX answered, values the fuzzer sent) inert
+// on a terminal and in a report, on one line, clipped to max characters.
 func safeText(s string, max int) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if n >= max {
-			b.WriteString("…")
-			break
-		}
-		switch {
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-		n++
+	if rs := []rune(s); len(rs) > max {
+		s = string(rs[:max]) + "…"
 	}
-	return b.String()
+	return termsafe.Line(s)
 }
 
 // limiter spaces requests so the PBX never sees more than rate per second; zero
