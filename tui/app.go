@@ -182,18 +182,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.after(nil)
 	case common.SwitchTargetMsg:
-		if err := m.setTarget(msg.Target, nil); err != nil {
-			m.setNotice(err.Error(), true)
-			return m, nil
-		}
-		m.tickGen++
-		m.ticking = false
-		m.setNotice("target: "+msg.Target.Profile+" "+msg.Target.BaseURL, false)
-		msg2 := common.TargetChangedMsg(msg)
-		for _, s := range m.screens {
-			cmds = append(cmds, s.Update(msg2))
-		}
-		return m, m.after(tea.Batch(cmds...))
+		return m, m.after(m.switchTarget(msg.Target, msg.Why))
+	case common.ProfileEditedMsg:
+		return m, m.after(m.profileEdited(msg))
 	case common.ConfirmMsg:
 		c := confirm.New(m.ctx.Styles, msg.Prompt)
 		m.confirm, m.confirmTo, m.confirmOK = &c, msg.To, msg.Yes

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/clipboard"
@@ -123,4 +124,65 @@ func (m *Model) setTarget(t common.Target, api apiclient.API) error {
 		m.ctx.Outbox = m.opts.Outbox
 	}
 	return nil
+}
+
+// switchTarget talks to t from now on; the notice says what became of the
+// session, since a session belongs to the PBX that issued it.
+func (m *Model) switchTarget(t common.Target, why string) tea.Cmd {
+	was := m.ctx.Session
+	if err := m.setTarget(t, nil); err != nil {
+		m.setNotice(err.Error(), true)
+		return nil
+	}
+	m.tickGen++
+	m.ticking = false
+	notice := "target: " + t.Profile + " " + t.BaseURL
+	if why != "" {
+		notice = why + "; " + notice
+	}
+	if was != nil {
+		notice += " (signed out of " + was.Who() + ": a session belongs to the PBX that issued it)"
+	}
+	m.setNotice(notice, false)
+	return m.broadcast(common.TargetChangedMsg{Target: t})
+}
+
+// profileEdited follows an edit of the profile in use: a new name moves its
+// history (on disk and in this run's list); a new address or TLS setting is
+// another PBX, so the session ends as on a switch; otherwise it goes on.
+func (m *Model) profileEdited(msg common.ProfileEditedMsg) tea.Cmd {
+	cur := m.ctx.Target
+	if !strings.EqualFold(msg.Old, cur.Profile) {
+		return nil
+	}
+	t := msg.Target
+	if t.Profile != cur.Profile {
+		m.ctx.History.Retarget(cur.Profile, t.Profile)
+		if m.opts.History != nil {
+			m.opts.History.Rename(cur.Profile, t.Profile)
+		}
+	}
+	if t.BaseURL != cur.BaseURL || t.Insecure != cur.Insecure {
+		return m.switchTarget(t, "profile "+msg.Old+" now points elsewhere")
+	}
+	s := m.ctx.Session
+	if err := m.setTarget(t, nil); err != nil {
+		m.setNotice(err.Error(), true)
+		return nil
+	}
+	m.ctx.Session = s // same PBX: the session goes on under the new name
+	notice := "profile " + msg.Old + " saved as " + t.Profile + "; still in use"
+	if s != nil {
+		notice += ", session kept"
+	}
+	m.setNotice(notice, false)
+	return nil
+}
+
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(m.screens))
+	for _, s := range m.screens {
+		cmds = append(cmds, s.Update(msg))
+	}
+	return tea.Batch(cmds...)
 }

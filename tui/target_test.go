@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"os"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/mocks"
 	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/history"
 	tuimocks "github.com/pbxauth/pbxauth/tui/mocks"
 )
 
@@ -35,6 +37,7 @@ func TestApp_SwitchTarget(t *testing.T) {
 	m.Update(common.SwitchTargetMsg{Target: lab})
 	assert.Same(t, second, m.ctx.API)
 	assert.Nil(t, m.ctx.Session, "a new target starts signed out")
+	assert.Contains(t, m.notice, "signed out of alice", "the switch says what became of the session")
 	assert.Nil(t, m.ctx.Outbox, "a real PBX has no outbox")
 	assert.Contains(t, m.View(), "PRODUCTION")
 
@@ -75,4 +78,43 @@ func TestURLTarget_namedAfterHostAndPort(t *testing.T) {
 
 	_, err := URLTarget("ftp://x", false)
 	assert.Error(t, err)
+}
+
+// Renaming the profile in use: the bar shows the new name, the session goes on
+// (same PBX), this run's history and the history file follow. A new address is
+// another PBX: the session ends, and the notice says so.
+func TestApp_profileEdited_inUseIsFollowed(t *testing.T) {
+	dir := t.TempDir()
+	st, err := history.OpenStore(dir, 0)
+	require.NoError(t, err)
+	lab := common.Target{Profile: "lab", BaseURL: "https://pbx.lab:8887"}
+	conn := tuimocks.NewConnector(t)
+	conn.EXPECT().Connect(mock.Anything, mock.Anything).Return(mocks.NewAPI(t), nil)
+	m, err := New(Options{Target: lab, Connector: conn, History: st, Now: func() time.Time { return fixedNow }})
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	m.Update(common.ExchangeMsg{Exchange: &apiclient.Exchange{Operation: "retrieveMetadata", Method: "GET", URL: "https://pbx.lab:8887/api/info", Status: 200}})
+	s := common.SessionFromTokens(fixedNow, "alice", "", &apiclient.TokenPair{AccessToken: "a", ExpiresIn: 600})
+	m.Update(common.SignedInMsg{Session: s})
+
+	renamed := lab
+	renamed.Profile = "lab2"
+	m.Update(common.ProfileEditedMsg{Old: "lab", Target: renamed})
+	assert.Equal(t, "lab2", m.ctx.Target.Profile)
+	require.NotNil(t, m.ctx.Session, "same PBX: the session goes on")
+	assert.Contains(t, m.View(), "lab2")
+	last, _ := m.ctx.History.Last()
+	assert.Equal(t, "lab2", last.Target, "this run's history follows the name")
+	require.NoError(t, st.Close())
+	_, err = os.Stat(st.Path("lab2"))
+	assert.NoError(t, err, "the history file follows the name")
+	_, err = os.Stat(st.Path("lab"))
+	assert.True(t, os.IsNotExist(err), "no orphaned file")
+
+	moved := renamed
+	moved.BaseURL = "https://pbx2.lab:8887"
+	m.Update(common.ProfileEditedMsg{Old: "lab2", Target: moved})
+	assert.Nil(t, m.ctx.Session, "another address is another PBX")
+	assert.Contains(t, m.notice, "now points elsewhere")
+	assert.Contains(t, m.notice, "signed out of alice")
 }

@@ -49,8 +49,20 @@ type SignedOutMsg struct{ Notice string }
 // SwitchScreenMsg makes a screen active.
 type SwitchScreenMsg struct{ ID ScreenID }
 
-// SwitchTargetMsg asks the root to talk to another PBX.
-type SwitchTargetMsg struct{ Target Target }
+// SwitchTargetMsg asks the root to talk to another PBX. Why, when set, starts
+// the notice (a deleted profile in use, say).
+type SwitchTargetMsg struct {
+	Target Target
+	Why    string
+}
+
+// ProfileEditedMsg tells the root the profile named Old, the one in use, was
+// saved as Target (renamed, or its address or defaults changed): the target
+// bar, the client and the history follow it.
+type ProfileEditedMsg struct {
+	Old    string
+	Target Target
+}
 
 // TargetChangedMsg tells every screen the target changed (the session is gone).
 type TargetChangedMsg struct{ Target Target }

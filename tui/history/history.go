@@ -116,6 +116,21 @@ func (l *Log) WithClock(entries []Entry) []Entry {
 	return out
 }
 
+// Retarget gives old's entries (and clock moves) the name new: the profile was
+// renamed, and its session goes on.
+func (l *Log) Retarget(old, new string) {
+	for i := range l.entries {
+		if l.entries[i].Target == old {
+			l.entries[i].Target = new
+		}
+	}
+	for i := range l.clock {
+		if l.clock[i].Target == old {
+			l.clock[i].Target = new
+		}
+	}
+}
+
 // Entries returns the entries, oldest first. The slice must not be modified.
 func (l *Log) Entries() []Entry { return l.entries }
 

@@ -61,7 +61,7 @@ type Store struct {
 	limit   int
 	session string
 
-	ch   chan Entry
+	ch   chan job
 	done chan struct{}
 
 	mu      sync.Mutex
@@ -84,7 +84,7 @@ func OpenStore(dir string, limit int) (*Store, error) {
 	_, _ = rand.Read(id[:]) // crypto/rand.Read never fails (Go 1.24+)
 	s := &Store{
 		dir: dir, limit: limit, session: hex.EncodeToString(id[:]),
-		ch: make(chan Entry, recordBuffer), done: make(chan struct{}), lines: map[string]int{},
+		ch: make(chan job, recordBuffer), done: make(chan struct{}), lines: map[string]int{},
 	}
 	go s.write()
 	return s, nil
@@ -132,10 +132,61 @@ func (s *Store) Record(e Entry) {
 		return
 	}
 	select {
-	case s.ch <- e:
+	case s.ch <- job{entry: e}:
 	default:
 		s.dropped++
 	}
+}
+
+// job is one thing for the writer: an entry to append, or (renameTo set) a
+// profile's file to move, in the order they were asked for.
+type job struct {
+	entry    Entry
+	renameTo string
+}
+
+// Rename moves profile old's history to profile new (a renamed profile keeps its
+// history). Like Record it never blocks the caller: the writer does it after the
+// entries already queued. Into an existing file, old's lines are appended.
+func (s *Store) Rename(old, new string) {
+	if fileName(old) == fileName(new) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	// Blocking here is bounded by the queue; a rename must not be dropped.
+	s.ch <- job{entry: Entry{Target: old}, renameTo: new}
+}
+
+func (s *Store) rename(old, new string) error {
+	from, to := s.Path(old), s.Path(new)
+	delete(s.lines, from)
+	delete(s.lines, to)
+	data, err := os.ReadFile(from)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // nothing recorded yet
+	}
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if _, err := os.Stat(to); errors.Is(err, os.ErrNotExist) {
+		if err := os.Rename(from, to); err != nil {
+			return fmt.Errorf("history: %w", err)
+		}
+		return nil
+	}
+	f, err := os.OpenFile(to, os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	_, werr := f.Write(data)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	return os.Remove(from)
 }
 
 // Close writes what is queued and stops the writer.
@@ -162,8 +213,14 @@ func (s *Store) Err() error {
 
 func (s *Store) write() {
 	defer close(s.done)
-	for e := range s.ch {
-		if err := s.append(e); err != nil {
+	for j := range s.ch {
+		var err error
+		if j.renameTo != "" {
+			err = s.rename(j.entry.Target, j.renameTo)
+		} else {
+			err = s.append(j.entry)
+		}
+		if err != nil {
 			s.mu.Lock()
 			s.err = err
 			s.mu.Unlock()
@@ -274,7 +331,8 @@ func (s *Store) Load(profile string) ([]Entry, error) {
 		if r.Session == s.session {
 			continue // this run's entries are in the Log already
 		}
-		out = append(out, Entry{Seq: r.Seq, Exchange: r.Exchange, Target: r.Target, At: r.At})
+		// The file is the profile's, whatever name it had when written (renames).
+		out = append(out, Entry{Seq: r.Seq, Exchange: r.Exchange, Target: profile, At: r.At})
 	}
 	if len(out) > s.limit {
 		out = out[len(out)-s.limit:]

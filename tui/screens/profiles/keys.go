@@ -37,7 +37,8 @@ func (m *Model) updateKeys() {
 	m.keys.Use.SetEnabled(listing)
 	m.keys.Add.SetEnabled(listing && writable)
 	m.keys.Edit.SetEnabled(listing && writable && saved)
-	m.keys.Delete.SetEnabled(listing && writable && saved)
+	// d stays on for rows that are not in the file, to say why it can't delete them.
+	m.keys.Delete.SetEnabled(listing && (writable || !saved))
 }
 
 // ShortHelp implements help.KeyMap.

@@ -4,6 +4,7 @@ package profiles
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -19,6 +20,15 @@ const ID common.ScreenID = "profiles"
 
 // confirmDeleteMsg comes back from the confirm dialog.
 type confirmDeleteMsg struct{ name string }
+
+// savedMsg is the profile file written (or not): next is the list it holds now;
+// old is the name edited or deleted, p the profile saved (nil on delete).
+type savedMsg struct {
+	next []profile.Profile
+	old  string
+	p    *profile.Profile
+	err  error
+}
 
 // entry is one row: a target, and the saved profile's index (-1 for the mock and
 // for an address given on the command line).
@@ -138,8 +148,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	defer m.updateKeys()
 	switch msg := msg.(type) {
 	case confirmDeleteMsg:
-		m.delete(msg.name)
-		return nil
+		return m.delete(msg.name)
+	case savedMsg:
+		return m.onSaved(msg)
 	case tea.KeyMsg:
 		if m.editing {
 			return m.onEditKey(msg)
@@ -183,11 +194,18 @@ func (m *Model) onListKey(msg tea.KeyMsg) tea.Cmd {
 			return m.form.Focus(0)
 		}
 	case key.Matches(msg, m.keys.Delete):
-		if i := m.selectedSaved(); i >= 0 {
-			name := m.store.Profiles[i].Name
-			return func() tea.Msg {
-				return common.ConfirmMsg{Prompt: "Delete profile " + strconv.Quote(name) + "?", To: ID, Yes: confirmDeleteMsg{name: name}}
-			}
+		i := m.selectedSaved()
+		if i < 0 {
+			m.info, m.err = "", m.whyNotDeleted(es)
+			return nil
+		}
+		name := m.store.Profiles[i].Name
+		prompt := "Delete profile " + strconv.Quote(name) + "?"
+		if strings.EqualFold(name, m.ctx.Target.Profile) {
+			prompt = "Delete profile " + strconv.Quote(name) + ", which is in use? The app switches to " + m.fallback(name).Profile + "."
+		}
+		return func() tea.Msg {
+			return common.ConfirmMsg{Prompt: prompt, To: ID, Yes: confirmDeleteMsg{name: name}}
 		}
 	}
 	return nil
@@ -209,41 +227,87 @@ func (m *Model) onEditKey(msg tea.KeyMsg) tea.Cmd {
 			Name: m.form.Value("name"), URL: m.form.Value("url"), Domain: m.form.Value("domain"),
 			Username: m.form.Value("username"), Insecure: m.form.Bool("insecure"), Production: m.form.Bool("production"),
 		}
-		if err := m.save(m.editOld, p); err != nil {
+		next := m.copyStore()
+		if err := next.Put(m.editOld, p); err != nil {
 			m.err = err.Error()
 			return nil
 		}
-		m.editing, m.err, m.info = false, "", "saved "+p.Name+" to "+m.store.Path
-		m.form.Blur()
-		return nil
+		m.err, m.info = "", "saving "+p.Name+"…"
+		return save(next, m.editOld, &p)
 	}
 	return m.form.Update(msg)
 }
 
-// save changes the store and writes it; on a write error the change is undone, so
-// the list shows what the file holds.
-func (m *Model) save(old string, p profile.Profile) error {
-	before := append([]profile.Profile(nil), m.store.Profiles...)
-	if err := m.store.Put(old, p); err != nil {
-		return err
-	}
-	if err := m.store.Save(); err != nil {
-		m.store.Profiles = before
-		return err
-	}
-	return nil
+// copyStore is the store with its own list, to change and write in a Cmd; the
+// screen's store changes only once the file holds the change.
+func (m *Model) copyStore() profile.Store {
+	next := *m.store
+	next.Profiles = append([]profile.Profile(nil), m.store.Profiles...)
+	return next
 }
 
-func (m *Model) delete(name string) {
-	before := append([]profile.Profile(nil), m.store.Profiles...)
-	if !m.store.Delete(name) {
-		return
+// save writes the file off the Update loop.
+func save(next profile.Store, old string, p *profile.Profile) tea.Cmd {
+	return common.To(ID, func() tea.Msg {
+		return savedMsg{next: next.Profiles, old: old, p: p, err: next.Save()}
+	})
+}
+
+func (m *Model) delete(name string) tea.Cmd {
+	next := m.copyStore()
+	if !next.Delete(name) {
+		return nil
 	}
-	if err := m.store.Save(); err != nil {
-		m.store.Profiles = before
-		m.err = err.Error()
-		return
+	return save(next, name, nil)
+}
+
+// onSaved shows the file's new state and keeps the target in step with it: the
+// profile in use, renamed or changed, is followed; deleted, it is left for the
+// first row that remains (the built-in mock, when it runs).
+func (m *Model) onSaved(msg savedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.info, m.err = "", msg.err.Error()
+		return nil
 	}
-	m.info, m.err = "deleted "+name, ""
-	m.cursor = max(0, min(m.cursor, len(m.entries())-1))
+	m.store.Profiles = msg.next
+	inUse := msg.old != "" && strings.EqualFold(msg.old, m.ctx.Target.Profile)
+	if msg.p == nil {
+		m.info, m.err = "deleted "+msg.old, ""
+		m.cursor = max(0, min(m.cursor, len(m.entries())-1))
+		if !inUse {
+			return nil
+		}
+		t := m.fallback(msg.old)
+		why := "deleted profile " + msg.old + ", which was in use"
+		return func() tea.Msg { return common.SwitchTargetMsg{Target: t, Why: why} }
+	}
+	m.editing, m.err, m.info = false, "", "saved "+msg.p.Name+" to "+m.store.Path
+	m.form.Blur()
+	if !inUse {
+		return nil
+	}
+	edited := common.ProfileEditedMsg{Old: msg.old, Target: msg.p.Target()}
+	return func() tea.Msg { return edited }
+}
+
+// fallback is the target to use once profile name is gone: the first row left.
+func (m *Model) fallback(name string) common.Target {
+	for _, e := range m.entries() {
+		if !strings.EqualFold(e.target.Profile, name) {
+			return e.target
+		}
+	}
+	return m.initial
+}
+
+// whyNotDeleted says why the row under the cursor has nothing to delete.
+func (m *Model) whyNotDeleted(es []entry) string {
+	if m.cursor < 0 || m.cursor >= len(es) {
+		return "no profile selected"
+	}
+	t := es[m.cursor].target
+	if t.Mock {
+		return "the built-in mock is not a saved profile: there is nothing to delete (it goes when pbxauth runs without --mock)"
+	}
+	return t.Profile + " comes from the command line (--url), not the profile file: there is nothing to delete"
 }

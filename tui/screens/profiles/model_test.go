@@ -49,7 +49,7 @@ func TestModel_Profiles_addSaves(t *testing.T) {
 	m.Update(tuitest.Key("tab"))
 	m.Update(tuitest.Key("tab")) // insecure toggle
 	m.Update(tuitest.Key(" "))
-	m.Update(tuitest.Key("enter"))
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
 	assert.False(t, m.editing)
 	reread, err := profile.Open(store.Path)
 	require.NoError(t, err)
@@ -84,9 +84,53 @@ func TestModel_Profiles_deleteAsks(t *testing.T) {
 	m.Update(tuitest.Key("j"))
 	ask, ok := m.Update(tuitest.Key("d"))().(common.ConfirmMsg)
 	require.True(t, ok)
-	m.Update(ask.Yes)
+	assert.Nil(t, m.Update(tuitest.Run(t, m.Update(ask.Yes))), "not in use: the target stays")
 	reread, _ := profile.Open(store.Path)
 	assert.Empty(t, reread.Profiles)
+}
+
+// The profile in use, renamed: the root is told, so the target bar, the client
+// and the history follow it.
+func TestModel_Profiles_renameInUseIsFollowed(t *testing.T) {
+	m, store := setup(t, "profiles:\n  - name: lab\n    url: https://pbx.lab:8887\n")
+	m.ctx.Target = common.Target{Profile: "lab", BaseURL: "https://pbx.lab:8887"}
+	m.Update(tuitest.Key("j"))
+	m.Update(tuitest.Key("e"))
+	for range 3 {
+		m.Update(tuitest.Key("backspace"))
+	}
+	tuitest.Type(m.Update, "lab2")
+	out := m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	require.NotNil(t, out)
+	msg, ok := out().(common.ProfileEditedMsg)
+	require.True(t, ok)
+	assert.Equal(t, "lab", msg.Old)
+	assert.Equal(t, "lab2", msg.Target.Profile)
+	reread, _ := profile.Open(store.Path)
+	assert.Equal(t, "lab2", reread.Profiles[0].Name)
+}
+
+// The profile in use, deleted: the app moves to the first row left and says why.
+func TestModel_Profiles_deleteInUseSwitchesAway(t *testing.T) {
+	m, _ := setup(t, "profiles:\n  - name: lab\n    url: https://pbx.lab:8887\n")
+	m.ctx.Target = common.Target{Profile: "lab", BaseURL: "https://pbx.lab:8887"}
+	m.Update(tuitest.Key("j"))
+	ask, ok := m.Update(tuitest.Key("d"))().(common.ConfirmMsg)
+	require.True(t, ok)
+	assert.Contains(t, ask.Prompt, "in use")
+	out := m.Update(tuitest.Run(t, m.Update(ask.Yes)))
+	require.NotNil(t, out)
+	sw, ok := out().(common.SwitchTargetMsg)
+	require.True(t, ok)
+	assert.True(t, sw.Target.Mock, "to the built-in mock, the first row")
+	assert.Contains(t, sw.Why, "deleted profile lab, which was in use")
+}
+
+// d on a row that is not in the file says why nothing happens.
+func TestModel_Profiles_deleteOnTheMockSaysWhy(t *testing.T) {
+	m, _ := setup(t, "")
+	assert.Nil(t, m.Update(tuitest.Key("d")))
+	assert.Contains(t, m.View(), "built-in mock is not a saved profile")
 }
 
 func TestModel_View_columnsLineUp(t *testing.T) {
