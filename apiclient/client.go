@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"time"
@@ -36,14 +35,13 @@ type Client struct {
 	insecure  bool
 	userAgent string
 	token     Secret
-	jar       http.CookieJar
+	jar       *sessionJar
 	observers []func(*Exchange)
 }
 
 // New builds a Client. Without WithBaseURL it targets DefaultBaseURL.
 func New(opts ...Option) (*Client, error) {
-	jar, _ := cookiejar.New(nil) // cookiejar.New never fails without options
-	c := &Client{timeout: DefaultTimeout, userAgent: "pbxauth/" + Version, jar: jar}
+	c := &Client{timeout: DefaultTimeout, userAgent: "pbxauth/" + Version, jar: &sessionJar{}}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
 			return nil, err
@@ -107,6 +105,9 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		return nil, err
 	}
 
+	// The clock starts once the request is built: its latency is the PBX's and the
+	// network's, not ours.
+	ex.Started = time.Now()
 	resp, err := c.http.Do(req)
 	ex.Duration = time.Since(ex.Started)
 	if err != nil {
@@ -120,7 +121,9 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	ex.Duration = time.Since(ex.Started)
-	ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.StatusCode, resp.Header.Clone(), data
+	// The answer's header map is the exchange's: nothing writes to it after this,
+	// so a copy per exchange would buy nothing.
+	ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.StatusCode, resp.Header, data
 	if err != nil {
 		te := classifyTransport(r.Method+" "+r.Path, RedactURL(ex.URL), err)
 		ex.Err = te.Error()
@@ -133,9 +136,14 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 // request half only, with the headers and session cookie the client would add. It is
 // what `pbxauth call --curl` prints.
 func (c *Client) Preview(r Request) (*Exchange, error) {
-	_, ex, err := c.newRequest(context.Background(), r)
+	req, ex, err := c.newRequest(context.Background(), r)
 	if err != nil {
 		return nil, err
+	}
+	// Nothing is sent, so add the cookie the client would send, as Do's exchange has it.
+	ex.RequestHeader = req.Header.Clone()
+	for _, ck := range c.jar.Cookies(req.URL) {
+		ex.RequestHeader.Add("Cookie", ck.String())
 	}
 	return ex, nil
 }
@@ -183,13 +191,9 @@ func (c *Client) newRequest(ctx context.Context, r Request) (*http.Request, *Exc
 	if err := checkHeader(req.Header); err != nil {
 		return fail(err)
 	}
-	ex.RequestHeader = req.Header.Clone()
-	if c.jar != nil {
-		// Record the cookie the jar will add, so the inspector shows the real request.
-		for _, ck := range c.jar.Cookies(req.URL) {
-			ex.RequestHeader.Add("Cookie", ck.String())
-		}
-	}
+	// Shared, not copied: http.Client adds the jar's cookies to this very map as it
+	// sends, so the exchange records the real request at no cost per call.
+	ex.RequestHeader = req.Header
 	ex.RequestBody = r.Body
 	return req, ex, nil
 }
