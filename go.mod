@@ -11,6 +11,8 @@ require (
 
 require github.com/kr/pretty v0.3.1 // indirect
 
+require github.com/HdrHistogram/hdrhistogram-go v1.1.2
+
 require (
 	github.com/atotto/clipboard v0.1.4 // indirect
 	github.com/aymanbagabas/go-osc52/v2 v2.0.1

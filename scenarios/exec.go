@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,6 +24,18 @@ type exec struct {
 	secrets *redactor
 	onStep  func(*StepResult)
 	index   int
+	// halt, when set, is asked before each step: a load past its deadline starts no
+	// new request.
+	halt func() bool
+	// halted is set when halt stopped the last run between two steps.
+	halted bool
+	// sampler, when set, validates only the first answer of each shape (load runs).
+	sampler *specSampler
+	// base and baseSecrets are the starting scope, kept when the exec is reused
+	// (a load's virtual user runs the same scenario over and over).
+	reuse       bool
+	base        *scope
+	baseSecrets *redactor
 }
 
 // clientTimeout is only a backstop: each step's context carries the real deadline.
@@ -69,8 +82,31 @@ func (x *exec) scenarioScope() (*scope, error) {
 	return sc, nil
 }
 
+// startScope is the scope an iteration starts with. A reused exec computes it
+// once (variables depend only on --var and the environment) and hands each
+// iteration a copy, with the client's session and the secrets started over.
+func (x *exec) startScope() (*scope, error) {
+	if !x.reuse {
+		return x.scenarioScope()
+	}
+	x.index, x.halted = 0, false
+	x.client.ResetSession()
+	if x.base == nil {
+		x.secrets = &redactor{}
+		sc, err := x.scenarioScope()
+		if err != nil {
+			return nil, err
+		}
+		x.base, x.baseSecrets = sc, x.secrets
+	}
+	x.secrets = x.baseSecrets.clone()
+	sc := &scope{vals: make(map[string]any, len(x.base.vals)+4), getenv: x.base.getenv}
+	maps.Copy(sc.vals, x.base.vals)
+	return sc, nil
+}
+
 func (x *exec) run(ctx context.Context, sr *ScenarioResult) {
-	sc, err := x.scenarioScope()
+	sc, err := x.startScope()
 	if err != nil {
 		sr.Status, sr.Reason = StatusFailed, err.Error()
 		return
@@ -113,6 +149,10 @@ func countSteps(steps []*Step) int {
 // steps runs steps in order and stops at the first that does not pass.
 func (x *exec) steps(ctx context.Context, steps []*Step, sc *scope, prefix string, sr *ScenarioResult) bool {
 	for _, st := range steps {
+		if x.halt != nil && x.halt() {
+			x.halted = true
+			return false
+		}
 		if st.Kind == KindInclude {
 			if !x.include(ctx, st, sc, prefix, sr) {
 				return false
@@ -253,13 +293,15 @@ func (x *exec) http(ctx context.Context, st *Step, sc *scope, res *StepResult) e
 	if err != nil {
 		return err
 	}
-	// Status first: it is the headline of a failure; the spec check adds detail.
-	x.checkStatus(st, resp, res)
-	x.checkSpec(st, res)
 	var doc any
 	var docErr error
 	if len(resp.Body) > 0 {
 		doc, docErr = decodeJSON(resp.Body)
+	}
+	// Status first: it is the headline of a failure; the spec check adds detail.
+	x.checkStatus(st, resp, res)
+	if x.sampler == nil || x.sampler.first(res.Exchange, doc, docErr) {
+		x.checkSpec(st, res)
 	}
 	if docErr == nil {
 		x.secrets.addResponseSecrets(doc)

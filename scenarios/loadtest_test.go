@@ -19,24 +19,40 @@ steps:
     body: {username: alice, password: "Alice#2026", domain: example.com}
 `
 
-func TestRunner_Load_neverExceedsConcurrency(t *testing.T) {
+// The server counts the requests it holds at once, over every request of a run
+// bounded by iterations (not by a wall-clock window a slow machine could stretch).
+func TestRunner_Load_closedLoopNeverExceedsConcurrency(t *testing.T) {
 	f, srv := newFake(t)
 	f.delay = 2 * time.Millisecond // keeps requests in flight long enough to overlap
 	r, err := NewRunner(Options{BaseURL: srv.URL})
 	require.NoError(t, err)
-	res, err := r.Load(context.Background(), parse(t, "l.yaml", loadSrc), LoadOptions{Duration: 300 * time.Millisecond, Concurrency: 5})
+	res, err := r.Load(context.Background(), parse(t, "l.yaml", loadSrc), LoadOptions{Iterations: 200, Concurrency: 5})
 	require.NoError(t, err)
-	assert.LessOrEqual(t, f.max.Load(), int32(5))
+	assert.LessOrEqual(t, f.max.Load(), int32(5), "requests in flight at once")
 	assert.GreaterOrEqual(t, f.max.Load(), int32(2), "the virtual users ran concurrently")
-	assert.Greater(t, res.Requests, int64(10))
-	assert.LessOrEqual(t, res.Requests, f.requests.Load(), "requests cut by the end are not counted")
+	assert.Equal(t, int64(200), res.Iterations)
+	assert.Equal(t, int64(400), res.Requests, "two requests per iteration")
+	assert.Equal(t, int64(400), f.requests.Load())
 	assert.Empty(t, res.Errors)
-	assert.False(t, res.Interrupted)
-	assert.GreaterOrEqual(t, res.Duration, 300*time.Millisecond)
-	assert.Less(t, res.Duration, 5*time.Second, "stops by itself at the duration")
+	assert.Equal(t, LoadCompleted, res.State)
 	assert.GreaterOrEqual(t, res.P50, 2*time.Millisecond)
 	assert.LessOrEqual(t, res.P50, res.P90)
-	assert.LessOrEqual(t, res.P99, res.Max)
+	assert.LessOrEqual(t, res.P99, res.P999)
+	assert.LessOrEqual(t, res.P999, res.Max)
+}
+
+func TestRunner_Load_stopsAtTheDurationAndAwaitsRequestsInFlight(t *testing.T) {
+	f, srv := newFake(t)
+	f.delay = 150 * time.Millisecond // every request is still in flight at the end
+	r, err := NewRunner(Options{BaseURL: srv.URL})
+	require.NoError(t, err)
+	ss := parse(t, "l.yaml", "name: i\ntags: [readonly]\nsteps:\n  - call: retrieveMetadata\n")
+	res, err := r.Load(context.Background(), ss, LoadOptions{Duration: 100 * time.Millisecond, Concurrency: 3})
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), res.Requests, "the three requests in flight at the end were awaited and counted")
+	assert.Equal(t, int64(3), res.Iterations)
+	assert.Zero(t, res.Unfinished)
+	assert.GreaterOrEqual(t, res.P50, 150*time.Millisecond)
 }
 
 func TestRunner_Load_cancelStopsEarlyWithSummary(t *testing.T) {
@@ -94,17 +110,53 @@ func TestRunner_Load_excludesMockOnlyAndMutating(t *testing.T) {
 	assert.Len(t, res.Excluded, 1)
 }
 
-func TestHistogram_quantilesWithinBucketError(t *testing.T) {
-	h := newHistogram()
+func TestLoadRecorder_quantilesWithinHDRPrecision(t *testing.T) {
+	rec := newLoadRecorder(time.Now())
 	for i := 1; i <= 10000; i++ {
-		h.record(time.Duration(i) * time.Microsecond)
+		rec.request(time.Duration(i)*time.Microsecond, 200, true, "")
 	}
-	for _, q := range []float64{0.5, 0.9, 0.99} {
+	res := &LoadResult{Statuses: map[int]int64{}, Duration: time.Second}
+	rec.fill(res)
+	for q, got := range map[float64]time.Duration{0.5: res.P50, 0.9: res.P90, 0.99: res.P99, 0.999: res.P999} {
 		want := time.Duration(q*10000) * time.Microsecond
-		got := h.quantile(q)
-		assert.InEpsilon(t, float64(want), float64(got), 0.02, "q=%v", q)
-		assert.GreaterOrEqual(t, got, want, "upper edges never flatter")
+		assert.InEpsilon(t, float64(want), float64(got), 0.002, "q=%v", q)
 	}
-	assert.Equal(t, 10*time.Millisecond, h.max)
-	assert.Equal(t, 10*time.Millisecond, h.quantile(1))
+	assert.InEpsilon(t, float64(10*time.Millisecond), float64(res.Max), 0.002)
+	assert.Equal(t, int64(10000), res.Requests)
+	assert.Equal(t, int64(10000), res.Statuses[200])
+}
+
+// --validate once checks each answer shape once: a broken field is found (and
+// counted once), not re-validated on every request; all checks every answer.
+func TestRunner_Load_validateOnceChecksEachShapeOnce(t *testing.T) {
+	f, srv := newFake(t)
+	f.badExpires = true
+	r, err := NewRunner(Options{BaseURL: srv.URL})
+	require.NoError(t, err)
+	for mode, want := range map[ValidateMode]func(n int64) bool{
+		ValidateOnce: func(n int64) bool { return n == 1 },
+		ValidateAll:  func(n int64) bool { return n == 20 },
+		ValidateOff:  func(n int64) bool { return n == 0 },
+	} {
+		res, err := r.Load(context.Background(), parse(t, "l.yaml", loadSrc), LoadOptions{Iterations: 20, Concurrency: 2, Validate: mode})
+		require.NoError(t, err)
+		var spec int64
+		for _, e := range res.Errors {
+			if e.Key == "spec violation" {
+				spec = e.Count
+			}
+		}
+		assert.True(t, want(spec), "%s: %d spec violations in 20 sign-ins", mode, spec)
+	}
+}
+
+func TestSlotTime_invertsArrivals(t *testing.T) {
+	for _, ramp := range []time.Duration{0, 2 * time.Second} {
+		for _, i := range []int64{0, 1, 50, 99, 100, 1000} {
+			at := slotTime(i, 100, ramp)
+			assert.InDelta(t, float64(i), arrivals(at, 100, ramp), 1e-6, "ramp %s slot %d", ramp, i)
+		}
+	}
+	assert.Equal(t, 10*time.Millisecond, slotTime(1, 100, 0))
+	assert.Equal(t, 2*time.Second, slotTime(100, 100, 2*time.Second), "half the ramp's worth of slots by its end")
 }

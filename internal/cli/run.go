@@ -36,6 +36,10 @@ type runFlags struct {
 	load           bool
 	duration       time.Duration
 	concurrency    int
+	rate           float64
+	ramp           time.Duration
+	iterations     int64
+	validate       string
 }
 
 func newRunCmd(s *streams) *cobra.Command {
@@ -54,7 +58,8 @@ error, 3 the target could not be reached or timed out.`,
 		Example: `  pbxauth run --suite builtin --mock --junit report.xml
   pbxauth run ./qa --url https://pbx.example.com --insecure --var password=...
   pbxauth run --check ./qa
-  pbxauth run --load --duration 30s --concurrency 50 --url https://pbx.example.com`,
+  pbxauth run --load --duration 30s --concurrency 50 --url https://pbx.example.com
+  pbxauth run --load --rate 500 --ramp 10s --duration 1m --concurrency 200 --json load.json --url ...`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runRun(cmd, s, f, args) },
 	}
 	fl := cmd.Flags()
@@ -77,7 +82,11 @@ error, 3 the target could not be reached or timed out.`,
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "list every step, not only failing ones")
 	fl.BoolVar(&f.load, "load", false, "load mode: repeat the selection as virtual users for --duration")
 	fl.DurationVar(&f.duration, "duration", 30*time.Second, "load mode: how long to run")
-	fl.IntVar(&f.concurrency, "concurrency", 10, "load mode: virtual users (never more requests in flight)")
+	fl.IntVar(&f.concurrency, "concurrency", 10, "load mode: virtual users, the cap on requests in flight")
+	fl.Float64Var(&f.rate, "rate", 0, "load mode: open loop, start this many iterations per second on schedule (requests/s for one-request scenarios); without it, closed loop")
+	fl.DurationVar(&f.ramp, "ramp", 0, "load mode with --rate: raise the rate from 0 over this long")
+	fl.Int64Var(&f.iterations, "iterations", 0, "load mode without --rate: stop after this many iterations (or at --duration)")
+	fl.StringVar(&f.validate, "validate", "once", "load mode: answers checked against the OpenAPI document: all, once (each operation, status and body shape once) or off")
 	cmd.MarkFlagsMutuallyExclusive("url", "mock")
 	cmd.MarkFlagsMutuallyExclusive("list", "check", "schema")
 	return cmd
@@ -199,10 +208,8 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 func checkRunFlags(cmd *cobra.Command, f *runFlags) error {
 	set := cmd.Flags().Changed
 	if f.load {
-		for _, flag := range []string{"json", "junit"} {
-			if set(flag) {
-				return usageErrorf("--load writes no --%s report: it prints a summary of requests, latency and errors; leave --%s out", flag, flag)
-			}
+		if set("junit") {
+			return usageErrorf("--load writes no --junit report: it prints a summary of requests, latency and errors (--json FILE writes it as JSON); leave --junit out")
 		}
 		for _, flag := range []string{"check", "list", "schema"} {
 			if set(flag) {
@@ -217,7 +224,7 @@ func checkRunFlags(cmd *cobra.Command, f *runFlags) error {
 		}
 		return nil
 	}
-	for _, flag := range []string{"duration", "concurrency"} {
+	for _, flag := range []string{"duration", "concurrency", "rate", "ramp", "iterations", "validate"} {
 		if set(flag) {
 			return usageErrorf("--%s applies only to --load", flag)
 		}

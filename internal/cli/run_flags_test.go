@@ -22,7 +22,11 @@ func TestRun_flagsThatDoNotGoTogether(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--load", "--json", report}, "--load writes no --json report"},
+		{[]string{"--load", "--ramp", "1s", "--json", report}, "--ramp needs --rate"},
+		{[]string{"--load", "--rate", "10", "--iterations", "5", "--json", report}, "--iterations bounds a closed-loop load"},
+		{[]string{"--load", "--validate", "some", "--json", report}, "--validate must be all, once or off"},
+		{[]string{"--rate", "10"}, "--rate applies only to --load"},
+		{[]string{"--validate", "off"}, "--validate applies only to --load"},
 		{[]string{"--load", "--junit", report}, "--load writes no --junit report"},
 		{[]string{"--load", "--check"}, "--load and --check"},
 		{[]string{"--load", "--list"}, "--load and --list"},

@@ -4,31 +4,35 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/pbxauth/pbxauth/scenarios"
 )
 
-// runLoad is `pbxauth run --load`: the selection as virtual users, then a summary.
-// Exit 1 when any request failed, 3 when the target could not be reached at all.
+// runLoad is `pbxauth run --load`: the selection as virtual users, then a summary
+// (and --json FILE). Exit 1 when any request failed, 3 when the target could not
+// be reached at all or went away (every connection refused for a few seconds).
 func runLoad(ctx context.Context, s *streams, f *runFlags, opts scenarios.Options, list []*scenarios.Scenario) error {
-	if f.concurrency < 1 {
-		return usageErrorf("--concurrency must be at least 1")
-	}
-	if f.duration <= 0 {
-		return usageErrorf("--duration must be positive")
+	lo, err := loadOptions(f)
+	if err != nil {
+		return err
 	}
 	runner, err := scenarios.NewRunner(opts)
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
-	fmt.Fprintf(s.err, "pbxauth: load for %s with %d virtual users (Ctrl-C stops early)\n", f.duration, f.concurrency)
-	res, err := runner.Load(ctx, list, scenarios.LoadOptions{
-		Duration: f.duration, Concurrency: f.concurrency,
-		Progress: func(p scenarios.LoadProgress) {
-			fmt.Fprintf(s.err, "  %5.0fs  %8d requests  %6d errors\n", p.Elapsed.Seconds(), p.Requests, p.Errors)
-		},
-	})
+	if lo.Rate > 0 {
+		fmt.Fprintf(s.err, "pbxauth: open-loop load at %g iterations/s for %s, at most %d in flight (Ctrl-C stops early)\n", lo.Rate, lo.Duration, lo.Concurrency)
+	} else {
+		fmt.Fprintf(s.err, "pbxauth: closed-loop load for %s with %d virtual users (Ctrl-C stops early)\n", lo.Duration, lo.Concurrency)
+	}
+	lo.Progress = func(p scenarios.LoadProgress) {
+		fmt.Fprintf(s.err, "  %5.0fs  %9d requests  %8d/s  p99 %9s  %6d errors\n",
+			p.Elapsed.Seconds(), p.Requests, p.Last.Requests, fmtMS(p.Last.P99ms), p.Errors)
+	}
+	res, err := runner.Load(ctx, list, lo)
 	if res != nil {
 		if werr := scenarios.WriteLoadSummary(s.out, res); werr != nil {
 			return werr
@@ -40,6 +44,62 @@ func runLoad(ctx context.Context, s *streams, f *runFlags, opts scenarios.Option
 	if err != nil {
 		return withCode(ExitFailure, err)
 	}
+	if f.json != "" {
+		if err := writeLoadJSON(f.json, res); err != nil {
+			return withCode(ExitUsage, err)
+		}
+	}
+	return loadExit(res)
+}
+
+func loadOptions(f *runFlags) (scenarios.LoadOptions, error) {
+	lo := scenarios.LoadOptions{Duration: f.duration, Concurrency: f.concurrency, Rate: f.rate, Ramp: f.ramp,
+		Iterations: f.iterations, Validate: scenarios.ValidateMode(f.validate)}
+	switch {
+	case f.concurrency < 1:
+		return lo, usageErrorf("--concurrency must be at least 1")
+	case f.duration <= 0:
+		return lo, usageErrorf("--duration must be positive")
+	case f.rate < 0:
+		return lo, usageErrorf("--rate must be positive")
+	case f.ramp < 0 || (f.ramp > 0 && f.rate == 0):
+		return lo, usageErrorf("--ramp needs --rate: it raises the rate from 0 over that long")
+	case f.ramp > f.duration:
+		return lo, usageErrorf("--ramp %s is longer than --duration %s", f.ramp, f.duration)
+	case f.iterations < 0 || (f.iterations > 0 && f.rate > 0):
+		return lo, usageErrorf("--iterations bounds a closed-loop load; with --rate, --duration bounds it")
+	}
+	switch lo.Validate {
+	case scenarios.ValidateAll, scenarios.ValidateOnce, scenarios.ValidateOff:
+	default:
+		return lo, usageErrorf("--validate must be all, once or off, got %q", f.validate)
+	}
+	return lo, nil
+}
+
+func fmtMS(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return (time.Duration(v * float64(time.Millisecond))).Round(10 * time.Microsecond).String()
+}
+
+func writeLoadJSON(path string, res *scenarios.LoadResult) error {
+	file, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := scenarios.WriteLoadJSON(file, res); err != nil {
+		file.Close()
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	return file.Close()
+}
+
+func loadExit(res *scenarios.LoadResult) error {
+	if res.State == scenarios.LoadTargetGone {
+		return withCode(ExitNetwork, fmt.Errorf("load ended early: %s", res.Reason))
+	}
 	if res.ErrorTotal() == 0 {
 		return nil
 	}
@@ -49,7 +109,7 @@ func runLoad(ctx context.Context, s *streams, f *runFlags, opts scenarios.Option
 			network = false
 		}
 	}
-	if network && res.Statuses != nil && len(res.Statuses) == 0 {
+	if network && len(res.Statuses) == 0 {
 		return withCode(ExitNetwork, fmt.Errorf("no request reached %s", res.Target))
 	}
 	return withCode(ExitFailure, fmt.Errorf("%d of %d requests failed", res.ErrorTotal(), res.Requests))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -154,4 +155,60 @@ func TestRun_loadMode(t *testing.T) {
 	}
 	code, _, errOut = pbxauth(t, "run", "--load", "--mock", "--concurrency", "0", ro)
 	assert.Equal(t, ExitUsage, code, errOut)
+}
+
+func TestRun_openLoopLoadWritesJSON(t *testing.T) {
+	ro := scenarioFile(t, "ro.yaml", "name: info\ntags: [readonly]\nsteps:\n  - call: retrieveMetadata\n")
+	report := filepath.Join(t.TempDir(), "load.json")
+	code, out, errOut := pbxauth(t, "run", "--load", "--mock", "--rate", "100", "--duration", "1200ms",
+		"--concurrency", "4", "--json", report, ro)
+	require.Equal(t, ExitOK, code, out+errOut)
+	assert.Contains(t, out, "open loop at 100/s")
+	assert.Regexp(t, `(?m)^ +1s +\d+ requests +\d+/s +p99 +\S+ +0 errors$`, errOut, "a line a second: throughput and p99")
+	data, err := os.ReadFile(report)
+	require.NoError(t, err)
+	var got struct {
+		Target   string             `json:"target"`
+		Requests int64              `json:"requests"`
+		RPS      float64            `json:"rps"`
+		Errors   map[string]int64   `json:"errors"`
+		Latency  map[string]float64 `json:"latency_ms"`
+		Settings struct {
+			Mode        string  `json:"mode"`
+			Rate        float64 `json:"rate"`
+			Concurrency int     `json:"concurrency"`
+			Validate    string  `json:"validate"`
+		} `json:"settings"`
+		Schedule struct {
+			NotSent *int64 `json:"not_sent"`
+		} `json:"schedule"`
+	}
+	require.NoError(t, json.Unmarshal(data, &got))
+	assert.Equal(t, "in-process mock", got.Target)
+	assert.InDelta(t, 120, got.Requests, 30, "100/s for 1.2 s")
+	assert.Positive(t, got.RPS)
+	assert.Empty(t, got.Errors)
+	for _, k := range []string{"p50", "p90", "p99", "p999", "max"} {
+		assert.Contains(t, got.Latency, k)
+	}
+	assert.Equal(t, "open", got.Settings.Mode)
+	assert.Equal(t, 100.0, got.Settings.Rate)
+	assert.Equal(t, 4, got.Settings.Concurrency)
+	assert.Equal(t, "once", got.Settings.Validate)
+	assert.NotNil(t, got.Schedule.NotSent)
+}
+
+// A target that refuses every connection ends the load early, with exit 3 and why.
+func TestRun_loadStopsWhenTheTargetIsGone(t *testing.T) {
+	ro := scenarioFile(t, "ro.yaml", "name: info\ntags: [readonly]\nsteps:\n  - call: retrieveMetadata\n")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens there now: connections are refused
+	start := time.Now()
+	code, out, errOut := pbxauth(t, "run", "--load", "--url", "http://"+addr, "--rate", "50", "--duration", "1m", ro)
+	assert.Equal(t, ExitNetwork, code, out+errOut)
+	assert.Less(t, time.Since(start), 30*time.Second, "ended long before the minute")
+	assert.Contains(t, out, "target gone: the target refused every connection for 3s")
+	assert.Contains(t, errOut, "load ended early")
 }
