@@ -46,7 +46,15 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.editing {
 		return []key.Binding{m.keys.Form.Submit, m.keys.Form.Next, m.keys.Form.Toggle, m.keys.Cancel}
 	}
-	return []key.Binding{m.keys.Use, m.keys.Add, m.keys.Edit, m.keys.Delete}
+	return []key.Binding{m.keys.Use, m.keys.Add, m.keys.Edit, m.shownDelete()}
+}
+
+// shownDelete is d for the help: only on a saved profile's row. On other rows d
+// still answers (why there is nothing to delete) but is not offered.
+func (m *Model) shownDelete() key.Binding {
+	d := m.keys.Delete
+	d.SetEnabled(d.Enabled() && m.selectedSaved() >= 0)
+	return d
 }
 
 // FullHelp implements help.KeyMap.
@@ -54,5 +62,5 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.editing {
 		return [][]key.Binding{{m.keys.Form.Submit, m.keys.Cancel}, {m.keys.Form.Next, m.keys.Form.Prev, m.keys.Form.Toggle}}
 	}
-	return [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.Use}, {m.keys.Add, m.keys.Edit, m.keys.Delete}}
+	return [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.Use}, {m.keys.Add, m.keys.Edit, m.shownDelete()}}
 }
