@@ -11,6 +11,7 @@ type KeyMap struct {
 	Open, Back, Inspect        key.Binding
 	Mutations                  key.Binding
 	Reload                     key.Binding
+	Fuzz                       key.Binding
 }
 
 // DefaultKeyMap is the screen's default key map.
@@ -31,6 +32,7 @@ func DefaultKeyMap() KeyMap {
 		Inspect:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "open exchange in Inspector")),
 		Mutations: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "allow mutations")),
 		Reload:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload files")),
+		Fuzz:      key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "fuzz the target (60 s)")),
 	}
 }
 
@@ -53,6 +55,12 @@ func (m *Model) updateKeys() {
 	k.PageDown.SetEnabled(m.detail)
 	k.Mutations.SetEnabled(list && !m.ctx.Target.Mock)
 	k.Reload.SetEnabled(list && !m.running)
+	k.Fuzz.SetEnabled(list && !m.running && !m.fz.running)
+	k.Back.SetHelp("esc", "back to the list")
+	k.Fuzz.SetHelp("F", "fuzz the target (60 s)")
+	if m.fz.open {
+		m.fuzzKeys()
+	}
 	if m.allowMutations {
 		k.Mutations.SetHelp("m", "forbid mutations")
 	} else {
@@ -62,6 +70,9 @@ func (m *Model) updateKeys() {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
+	if m.fz.open {
+		return []key.Binding{m.keys.Back, m.keys.Cancel, m.keys.Open, m.keys.Inspect, m.keys.Fuzz}
+	}
 	if m.detail {
 		return []key.Binding{m.keys.Back, m.keys.Inspect, m.keys.Down, m.keys.PageDown}
 	}
@@ -73,7 +84,26 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.keys.Up, m.keys.Down, m.keys.Top, m.keys.Bottom},
 		{m.keys.Pick, m.keys.PickAll},
-		{m.keys.Run, m.keys.Cancel, m.keys.Mutations, m.keys.Reload},
+		{m.keys.Run, m.keys.Cancel, m.keys.Mutations, m.keys.Reload, m.keys.Fuzz},
 		{m.keys.Open, m.keys.Back, m.keys.Inspect, m.keys.PageUp, m.keys.PageDown},
 	}
+}
+
+// fuzzKeys enables what the fuzz pane answers to.
+func (m *Model) fuzzKeys() {
+	k, p := &m.keys, &m.fz
+	for _, b := range []*key.Binding{&k.Top, &k.Bottom, &k.Pick, &k.PickAll, &k.Run, &k.Mutations, &k.Reload} {
+		b.SetEnabled(false)
+	}
+	k.Up.SetEnabled(true)
+	k.Down.SetEnabled(true)
+	k.Cancel.SetEnabled(p.running && !p.detail)
+	k.Back.SetEnabled(p.detail || !p.running)
+	k.Back.SetHelp("esc", "back")
+	k.Open.SetEnabled(!p.detail && len(p.found) > 0)
+	k.Inspect.SetEnabled(p.detail && p.firstExchange() != nil)
+	k.PageUp.SetEnabled(p.detail)
+	k.PageDown.SetEnabled(p.detail)
+	k.Fuzz.SetEnabled(!p.running && !p.detail)
+	k.Fuzz.SetHelp("F", "fuzz again")
 }

@@ -29,6 +29,8 @@ type Options struct {
 	Dir string
 	// NewRunner makes runners (DefaultRunner when nil).
 	NewRunner RunnerFactory
+	// Fuzz runs a fuzz (fuzz.Run when nil).
+	Fuzz FuzzFunc
 }
 
 // state is a scenario's place in the current run.
@@ -107,6 +109,9 @@ type Model struct {
 	detailStep *sc.StepResult
 	docStyle   textdoc.Styles
 
+	// fz is the fuzz pane (F): a fuzz run of the target with live progress.
+	fz fuzzPane
+
 	width, height int
 }
 
@@ -119,6 +124,8 @@ func New(ctx *common.Context, opts Options) *Model {
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(ctx.Styles.Status.Busy))
 	m.detailVP = viewport.New(0, 0)
 	m.detailVP.KeyMap = viewport.KeyMap{}
+	m.fz.vp = viewport.New(0, 0)
+	m.fz.vp.KeyMap = viewport.KeyMap{}
 	m.updateKeys()
 	return m
 }
@@ -140,18 +147,24 @@ func (m *Model) SetSize(w, h int) {
 	if m.detail {
 		m.openDetail()
 	}
+	if m.fz.detail {
+		m.openFuzzDetail()
+	}
 }
 
 // Capturing implements common.Screen: no text field here.
 func (m *Model) Capturing() bool { return false }
 
 // Busy implements common.Screen: a run is in flight.
-func (m *Model) Busy() bool { return m.running }
+func (m *Model) Busy() bool { return m.running || m.fz.running }
 
 // Cancel stops the run.
 func (m *Model) Cancel() {
 	if m.cancel != nil {
 		m.cancel()
+	}
+	if m.fz.cancel != nil {
+		m.fz.cancel()
 	}
 }
 
@@ -201,11 +214,17 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		return common.To(ID, cmd)
+	case fuzzProgressMsg, fuzzDoneMsg:
+		return m.onFuzzMsg(msg)
 	case mutationsConfirmedMsg:
 		m.allowMutations = true
 		return nil
 	case common.TargetChangedMsg:
 		m.allowMutations = false
+		if m.fz.cancel != nil {
+			m.fz.cancel()
+		}
+		m.fz = fuzzPane{vp: m.fz.vp, run: m.fz.run + 1}
 		// Results belong to the target they ran on: a run in flight is cancelled
 		// (its rows clear once it has stopped), finished ones clear now.
 		if m.running {
@@ -218,6 +237,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.clearResults()
 		return nil
 	case tea.KeyMsg:
+		if m.fz.open {
+			return m.onFuzzKey(msg)
+		}
 		if m.detail {
 			return m.onDetailKey(msg)
 		}
@@ -261,6 +283,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Run):
 		return m.start()
+	case key.Matches(msg, k.Fuzz):
+		return m.startFuzzRun()
 	case key.Matches(msg, k.Reload):
 		if m.running {
 			return nil

@@ -20,6 +20,9 @@ func (m *Model) View() string {
 	if !m.loaded {
 		return st.App.Placeholder.Render("reading scenarios…")
 	}
+	if m.fz.open {
+		return m.fuzzView()
+	}
 	if m.detail {
 		return m.detailView()
 	}
