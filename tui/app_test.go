@@ -3,12 +3,15 @@ package tui
 import (
 	"bytes"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
@@ -379,4 +382,51 @@ func TestApp_clockMoves_reachTheHistory(t *testing.T) {
 	got := m.ctx.History.WithClock(m.ctx.History.Entries())
 	require.Len(t, got, 2)
 	assert.Equal(t, 31*time.Minute, got[1].ClockBefore)
+}
+
+// The ? help reflows into rows of aligned columns at any width: every key of
+// every screen shows whole (the Inspector's "space mark for export" and "e
+// export scenario" at 80 columns too), and no line is wider than the window.
+func TestApp_Help_fullHelpReflowsAtAnyWidth(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(common.ExchangeMsg{Exchange: &apiclient.Exchange{Operation: "retrieveMetadata", Method: "GET", URL: "http://x/api/info", Status: 200}})
+	for _, w := range []int{40, 60, 80, 120} {
+		m.Update(tea.WindowSizeMsg{Width: w, Height: 60})
+		for i := range m.screens {
+			m.active = i
+			m.help.ShowAll = true
+			m.resize()
+			v := m.View()
+			id := m.Active().ID()
+			for _, l := range strings.Split(v, "\n") {
+				assert.LessOrEqual(t, ansi.StringWidth(l), w, "screen %s at %d", id, w)
+			}
+			a := m.Active()
+			km := helpKeys{screen: a, global: m.ctx.Keys, capturing: a.Capturing(), busy: a.Busy()}
+			for _, g := range km.FullHelp() {
+				for _, b := range g {
+					if b.Enabled() {
+						assert.Regexp(t, regexp.QuoteMeta(b.Help().Key)+` +`+regexp.QuoteMeta(b.Help().Desc), v, "screen %s at %d", id, w)
+					}
+				}
+			}
+			if id == InspectorScreen && w == 80 {
+				assert.Contains(t, v, "mark for export")
+				assert.Contains(t, v, "export scenario")
+			}
+			m.help.ShowAll = false
+		}
+	}
+}
+
+func TestHelpGrid_columnsLineUpAcrossRows(t *testing.T) {
+	b := func(k, d string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, d)) }
+	groups := [][]key.Binding{{b("a", "one"), b("bb", "two")}, {b("c", "three")}, {b("dddd", "four four")}}
+	plain := lipgloss.NewStyle()
+	got := helpGrid(groups, 60, plain, plain)
+	assert.Equal(t, "a  one           c three          dddd four four\nbb two", got, "one row when it fits")
+	got = helpGrid(groups, 40, plain, plain)
+	assert.Equal(t, "a  one           c three\nbb two\ndddd four four", got, "columns of one width: the third goes under the first")
+	got = helpGrid(groups, 20, plain, plain)
+	assert.Equal(t, "a  one\nbb two\nc three\ndddd four four", got, "one column when narrow")
 }

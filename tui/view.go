@@ -4,7 +4,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/targetbar"
@@ -146,18 +148,71 @@ func (m *Model) chromeBottom() string {
 	return status + "\n" + m.ctx.Styles.Help.Render(view)
 }
 
-// fullHelp is the ? help: the screen's columns and the global ones side by side
-// when they fit, else the global ones under the screen's, so help.Model never
-// cuts q quit (or a screen's keys) behind "…".
+// fullHelp is the ? help: every group of keys as a column of the same width,
+// as many columns to a row as the width holds, the rest on rows below, so no key
+// is cut behind "…" at any width and the columns line up from row to row.
 func (m *Model) fullHelp(km helpKeys) string {
-	groups := km.FullHelp()
-	wide := m.help
-	wide.Width = 0 // measure, don't cut
-	if v := wide.FullHelpView(groups); lipgloss.Width(v) <= m.help.Width {
-		return v
+	return helpGrid(km.FullHelp(), m.help.Width, m.ctx.Styles.HelpKeys.Key, m.ctx.Styles.HelpKeys.Desc)
+}
+
+// helpGap is the space between two help columns.
+const helpGap = 3
+
+func helpGrid(groups [][]key.Binding, width int, keyStyle, descStyle lipgloss.Style) string {
+	type col struct {
+		keys, descs []string
+		keyW        int
 	}
-	n := len(km.screen.FullHelp())
-	return m.help.FullHelpView(groups[:n]) + "\n" + m.help.FullHelpView(groups[n:])
+	var cols []col
+	colW := 1
+	for _, g := range groups {
+		var c col
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			c.keys = append(c.keys, b.Help().Key)
+			c.descs = append(c.descs, b.Help().Desc)
+			c.keyW = max(c.keyW, ansi.StringWidth(b.Help().Key))
+		}
+		if len(c.keys) == 0 {
+			continue
+		}
+		for i := range c.keys {
+			colW = max(colW, c.keyW+1+ansi.StringWidth(c.descs[i]))
+		}
+		cols = append(cols, c)
+	}
+	colW = min(colW, max(1, width))
+	perRow := max(1, (width+helpGap)/(colW+helpGap))
+	var rows []string
+	for start := 0; start < len(cols); start += perRow {
+		row := cols[start:min(len(cols), start+perRow)]
+		height := 0
+		for _, c := range row {
+			height = max(height, len(c.keys))
+		}
+		lines := make([]string, height)
+		for ci, c := range row {
+			for li := range height {
+				cell := ""
+				if li < len(c.keys) {
+					k := c.keys[li] + strings.Repeat(" ", c.keyW-ansi.StringWidth(c.keys[li]))
+					d := ansi.Truncate(c.descs[li], max(0, colW-c.keyW-1), "…")
+					cell = keyStyle.Render(k) + " " + descStyle.Render(d)
+				}
+				if ci < len(row)-1 {
+					cell += strings.Repeat(" ", colW-ansi.StringWidth(cell)+helpGap)
+				}
+				lines[li] += cell
+			}
+		}
+		for i := range lines {
+			lines[i] = strings.TrimRight(lines[i], " ")
+		}
+		rows = append(rows, strings.Join(lines, "\n"))
+	}
+	return strings.Join(rows, "\n")
 }
 
 // noticeLines bounds the status line's height when a notice wraps.
