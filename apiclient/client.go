@@ -13,10 +13,13 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
-// maxBody caps what is read of an answer, so a misbehaving server can't exhaust memory.
-const maxBody = 1 << 20
+// MaxBody caps what is read of an answer, so a misbehaving server can't exhaust
+// memory. A longer answer is an error (*TooLargeError), never a silently cut one.
+const MaxBody = 1 << 20
 
 // DefaultBaseURL is the PBX address when none is given: the PortSIP default port on
 // this machine.
@@ -119,8 +122,12 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		return nil, te
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	// One byte past the limit tells a cut answer from one exactly at the limit.
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	ex.Duration = time.Since(ex.Started)
+	if len(data) > MaxBody {
+		data, ex.Truncated = data[:MaxBody], true
+	}
 	// The answer's header map is the exchange's: nothing writes to it after this,
 	// so a copy per exchange would buy nothing.
 	ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.StatusCode, resp.Header, data
@@ -129,7 +136,12 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		ex.Err = te.Error()
 		return nil, te
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, Exchange: ex}, nil
+	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, Exchange: ex}
+	if ex.Truncated {
+		// The cut answer comes back too, for the inspector to show as cut.
+		return out, &TooLargeError{Op: r.Method + " " + RedactURL(r.Path), Status: resp.StatusCode, Limit: MaxBody}
+	}
+	return out, nil
 }
 
 // Preview returns the exchange Do would start for r, without sending anything: the
@@ -286,13 +298,13 @@ func (c *Client) bearer(token Secret) Secret {
 }
 
 func decodeInto(op string, resp *Response, v any) error {
-	if err := json.Unmarshal(resp.Body, v); err != nil {
+	if err := boundedjson.Unmarshal(resp.Body, v); err != nil {
 		return &DecodeError{Op: op, Err: err, Body: resp.Body}
 	}
 	return nil
 }
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+func jsonUnmarshal(b []byte, v any) error { return boundedjson.Unmarshal(b, v) }
 
 // checkHeader applies the rules net/http's transport enforces on header fields
 // (RFC 9110: names are tokens; values hold no control characters but tab), naming

@@ -16,6 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 	"github.com/pbxauth/pbxauth/internal/termsafe"
 )
 
@@ -51,6 +52,9 @@ type APIError struct {
 	Errors []ErrorItem
 	// Body is the raw answer (at most 1 MiB), for inspection; Error() never prints it.
 	Body []byte
+	// BodyErr is why Body did not decode as PortSIP's {"errors": [...]}, when it
+	// did not; Error() tells it for a body refused as nested too deep.
+	BodyErr error
 }
 
 // Code is the first error's code, or UNKNOWN.
@@ -96,7 +100,11 @@ func (e *APIError) Error() string {
 	s := fmt.Sprintf("%d %s: %s", e.Status, e.DisplayCode(), e.Message())
 	// Bodies and details are redacted: a server may echo the fields it refused.
 	if len(e.Errors) == 0 && len(e.Body) > 0 {
-		s += " (body is not a PortSIP error: " + snippet(RedactBody(e.Body, "")) + ")"
+		if errors.Is(e.BodyErr, boundedjson.ErrTooDeep) {
+			s += " (body refused: " + e.BodyErr.Error() + ")"
+		} else {
+			s += " (body is not a PortSIP error: " + snippet(RedactBody(e.Body, "")) + ")"
+		}
 		// Go's TLS servers (pbxauth mock --tls among them) answer plain HTTP so.
 		if e.Status == http.StatusBadRequest && strings.Contains(string(e.Body), "HTTP request to an HTTPS server") {
 			s += " (the PBX speaks HTTPS: use an https:// --url)"
@@ -121,7 +129,9 @@ func decodeAPIError(status int, body []byte) *APIError {
 	var parsed struct {
 		Errors []ErrorItem `json:"errors"`
 	}
-	if err := json.Unmarshal(body, &parsed); err == nil {
+	if err := boundedjson.Unmarshal(body, &parsed); err != nil {
+		e.BodyErr = err
+	} else {
 		for _, it := range parsed.Errors {
 			it.RawCode = it.Code
 			if !knownCodes[it.Code] {
@@ -268,6 +278,32 @@ func (e *RequestError) Error() string {
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// ErrTooLarge is what an answer over MaxBody gives, for errors.Is.
+var ErrTooLarge = errors.New("answer too large")
+
+// TooLargeError is an answer longer than the client reads. Only its first Limit
+// bytes were read; the rest was left unread, so it is not an answer to judge.
+type TooLargeError struct {
+	Op     string
+	Status int
+	Limit  int
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s: the answer (status %d) is larger than %s: refused, only its first %s were read",
+		e.Op, e.Status, byteSize(e.Limit), byteSize(e.Limit))
+}
+
+// Unwrap makes errors.Is(err, ErrTooLarge) hold.
+func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
+
+func byteSize(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
 
 // DecodeError is a 2xx answer whose body is not what the operation promises.
 type DecodeError struct {

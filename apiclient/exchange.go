@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // Exchange is one request and its answer as they crossed the wire, for the
@@ -26,6 +28,8 @@ type Exchange struct {
 	Duration       time.Duration `json:"duration_ns"`
 	// Err is the transport failure, when no answer came.
 	Err string `json:"error,omitempty"`
+	// Truncated says ResponseBody is the first MaxBody bytes of a longer answer.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // Redact returns a copy with passwords, tokens, codes, cookies and the Authorization
@@ -119,6 +123,10 @@ func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
 // escapes Go servers add (\u0026, \u003c, \u003e) as the characters they stand
 // for, so a link reads as a link. Anything that is not JSON comes back unchanged.
 func PrettyJSON(body []byte) string {
+	if boundedjson.Check(body) != nil {
+		// Indenting n levels writes n² spaces: a deep body is shown as it came.
+		return string(body)
+	}
 	var out bytes.Buffer
 	if err := json.Indent(&out, bytes.TrimSpace(body), "", "  "); err != nil {
 		return string(body)

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // exchangeJSON is the stored form of an Exchange. Bodies are embedded as JSON when
@@ -23,6 +25,7 @@ type exchangeJSON struct {
 	Started        time.Time       `json:"started"`
 	Duration       time.Duration   `json:"duration_ns"`
 	Err            string          `json:"error,omitempty"`
+	Truncated      bool            `json:"truncated,omitempty"`
 	Redacted       bool            `json:"redacted"`
 }
 
@@ -35,7 +38,7 @@ func (e Exchange) MarshalJSON() ([]byte, error) {
 		Operation: r.Operation, Method: r.Method, URL: r.URL,
 		RequestHeader: r.RequestHeader, RequestBody: embedBody(r.RequestBody),
 		Status: r.Status, ResponseHeader: r.ResponseHeader, ResponseBody: embedBody(r.ResponseBody),
-		Started: r.Started, Duration: r.Duration, Err: r.Err, Redacted: true,
+		Started: r.Started, Duration: r.Duration, Err: r.Err, Truncated: r.Truncated, Redacted: true,
 	})
 }
 
@@ -58,7 +61,7 @@ func (e *Exchange) UnmarshalJSON(b []byte) error {
 		Operation: j.Operation, Method: j.Method, URL: j.URL,
 		RequestHeader: j.RequestHeader, RequestBody: req,
 		Status: j.Status, ResponseHeader: j.ResponseHeader, ResponseBody: resp,
-		Started: j.Started, Duration: j.Duration, Err: j.Err,
+		Started: j.Started, Duration: j.Duration, Err: j.Err, Truncated: j.Truncated,
 	}
 	return nil
 }
@@ -71,7 +74,7 @@ func embedBody(body []byte) json.RawMessage {
 		return nil
 	}
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && json.Valid(trimmed) {
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && boundedjson.Valid(trimmed) {
 		var out bytes.Buffer
 		if json.Compact(&out, trimmed) == nil {
 			return out.Bytes()

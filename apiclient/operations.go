@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // RetrieveMetadata calls GET /info (retrieveMetadata).
@@ -44,7 +46,7 @@ func (c *Client) SignInWithCredentials(ctx context.Context, creds Credentials) (
 		return nil, err
 	}
 	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(resp.Body, &probe); err != nil {
+	if err := boundedjson.Unmarshal(resp.Body, &probe); err != nil {
 		return nil, &DecodeError{Op: "signInWithCredentials", Err: err, Body: resp.Body}
 	}
 	if _, ok := probe["two_factor_enabled"]; ok {

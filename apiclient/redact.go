@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // secretKeys are body fields (JSON or form) whose values are redacted.
@@ -151,6 +153,10 @@ func RedactBody(body []byte, contentType string) []byte {
 	}
 	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
 		return []byte(redactForm(string(body)))
+	}
+	if boundedjson.Check(body) != nil {
+		// Walking a document thousands of levels deep costs more than it is worth.
+		return scrubText(body)
 	}
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(body))

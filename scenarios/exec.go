@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/spec"
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // exec runs the steps of one scenario: one client (and cookie jar), one scope.
@@ -370,7 +370,7 @@ func statusText(status int, body []byte) string {
 			Message string `json:"message"`
 		} `json:"errors"`
 	}
-	if json.Unmarshal(body, &e) == nil && len(e.Errors) > 0 {
+	if boundedjson.Unmarshal(body, &e) == nil && len(e.Errors) > 0 {
 		s += " " + e.Errors[0].Code
 		if e.Errors[0].Message != "" {
 			s += ": " + e.Errors[0].Message

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // pathSegments splits a JSON pointer ("/errors/0/code") or a dotted path
@@ -51,6 +53,9 @@ func lookupPath(doc any, path string) (any, bool) {
 
 // decodeJSON parses a body keeping numbers exact.
 func decodeJSON(b []byte) (any, error) {
+	if err := boundedjson.Check(b); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any

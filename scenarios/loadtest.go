@@ -1,12 +1,13 @@
 package scenarios
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // LoadOptions configure a load run.
@@ -227,7 +228,7 @@ func statusCode(status int, body []byte) string {
 		} `json:"errors"`
 	}
 	s := fmt.Sprint(status)
-	if json.Unmarshal(body, &e) == nil && len(e.Errors) > 0 && e.Errors[0].Code != "" {
+	if boundedjson.Unmarshal(body, &e) == nil && len(e.Errors) > 0 && e.Errors[0].Code != "" {
 		s += " " + e.Errors[0].Code
 	}
 	return s

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // mockControl talks to the mock PBX's control API (/_mock/...), which sits beside
@@ -72,7 +73,7 @@ func (m *mockControl) isMock(ctx context.Context) bool {
 		return false
 	}
 	var mails []map[string]any
-	return json.Unmarshal(ex.ResponseBody, &mails) == nil
+	return boundedjson.Unmarshal(ex.ResponseBody, &mails) == nil
 }
 
 // reset puts a shared mock back to its data before a scenario. Faults are the
@@ -95,7 +96,7 @@ func (m *mockControl) latestMail(ctx context.Context, q OutboxQuery) (map[string
 		return nil, ex, err
 	}
 	var mails []map[string]any
-	if err := json.Unmarshal(ex.ResponseBody, &mails); err != nil {
+	if err := boundedjson.Unmarshal(ex.ResponseBody, &mails); err != nil {
 		return nil, ex, fmt.Errorf("mock outbox is not a JSON list of mails: %v", err)
 	}
 	// The outbox lists mails in the order they were sent: the last match is the newest.

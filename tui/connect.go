@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 	"github.com/pbxauth/pbxauth/tui/common"
 )
 
@@ -79,7 +79,11 @@ func (o *HTTPOutbox) latest(ctx context.Context, kind, username string) (mail, e
 		return mail{}, fmt.Errorf("read the mock's outbox: %s", resp.Status)
 	}
 	var mails []mail
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&mails); err != nil {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err == nil {
+		err = boundedjson.Unmarshal(data, &mails)
+	}
+	if err != nil {
 		return mail{}, fmt.Errorf("read the mock's outbox: %w", err)
 	}
 	var best mail

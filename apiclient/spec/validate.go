@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // Side says which half of an exchange broke the document.
@@ -96,6 +97,14 @@ func ValidateExchange(ex *apiclient.Exchange) []Violation {
 	}
 	if ex.Status >= 200 && ex.Status < 300 && len(bytes.TrimSpace(ex.ResponseBody)) == 0 && bodylessOK[op.ID] {
 		return out
+	}
+	if err := boundedjson.Check(ex.ResponseBody); err != nil {
+		// kin-openapi decodes and walks the body recursively: a deep one is refused
+		// before it does.
+		return append(out, Violation{Side: SideResponse, Operation: op.ID, Field: "body", Message: err.Error()})
+	}
+	if ex.Truncated {
+		return append(out, Violation{Side: SideResponse, Operation: op.ID, Field: "body", Message: "the answer was cut at the size limit, so it can't be checked"})
 	}
 	ropts := &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true}
 	rin := &openapi3filter.ResponseValidationInput{

@@ -17,6 +17,7 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient/invoke"
 	"github.com/pbxauth/pbxauth/apiclient/rules"
 	"github.com/pbxauth/pbxauth/apiclient/spec"
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 	"github.com/pbxauth/pbxauth/internal/termsafe"
 )
 
@@ -156,6 +157,10 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 			return withCode(ExitNetwork, err)
 		}
 		return withCode(ExitFailure, err)
+	}
+	if err := boundedjson.Check(resp.Body); err != nil {
+		// Printed indented it would be n² bytes; printed as is, a trap for jq.
+		return withCode(ExitFailure, fmt.Errorf("%s: the answer (status %d): %w", op.ID, resp.Status, err))
 	}
 	if err := apiclient.CheckResponse(resp); err != nil {
 		writeBody(s.out, resp.Body)

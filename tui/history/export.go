@@ -15,6 +15,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/spec"
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // ExportOptions shape a scenario exported from the history.
@@ -235,6 +236,9 @@ func decodeBody(ex *apiclient.Exchange) (map[string]any, bool) {
 		return out, true
 	}
 	var out map[string]any
+	if boundedjson.Check(ex.RequestBody) != nil {
+		return nil, false
+	}
 	dec := json.NewDecoder(bytes.NewReader(ex.RequestBody))
 	dec.UseNumber()
 	if err := dec.Decode(&out); err != nil {

@@ -1,13 +1,13 @@
 package history
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // How secrets get into an exported scenario. The history is redacted, and an export
@@ -141,7 +141,7 @@ func (x *exporter) captures(ex *apiclient.Exchange) *yaml.Node {
 		return nil
 	}
 	var resp map[string]any
-	if json.Unmarshal(ex.ResponseBody, &resp) != nil {
+	if boundedjson.Unmarshal(ex.ResponseBody, &resp) != nil {
 		return nil
 	}
 	n := mapping()

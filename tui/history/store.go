@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // DefaultFileLimit bounds a profile's history file: older entries are dropped when
@@ -324,7 +325,7 @@ func (s *Store) Load(profile string) ([]Entry, error) {
 			continue
 		}
 		var r record
-		if err := json.Unmarshal(line, &r); err != nil || r.Exchange == nil {
+		if err := boundedjson.Unmarshal(line, &r); err != nil || r.Exchange == nil {
 			bad++
 			continue
 		}

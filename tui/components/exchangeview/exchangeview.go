@@ -62,6 +62,9 @@ func Build(ex *apiclient.Exchange, violations []spec.Violation) textdoc.Doc {
 		headers(&d, ex.ResponseHeader)
 		d.Blank()
 		d.Add(seg("Response body", textdoc.Section))
+		if ex.Truncated {
+			d.Add(seg("(cut: the answer was larger than "+strconv.Itoa(apiclient.MaxBody>>20)+" MiB; only its start was read)", textdoc.Warn))
+		}
 		d.Body(ex.ResponseBody)
 	}
 	return d

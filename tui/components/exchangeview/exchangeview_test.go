@@ -47,3 +47,12 @@ func TestDuration(t *testing.T) {
 	assert.Equal(t, "12ms", Duration(12*time.Millisecond))
 	assert.Equal(t, "1.2s", Duration(1234*time.Millisecond))
 }
+
+func TestBuild_marksACutAnswer(t *testing.T) {
+	d := Build(&apiclient.Exchange{Method: "GET", URL: "http://pbx/api/info", Status: 200, ResponseBody: []byte(`{"a":"`), Truncated: true}, nil)
+	var text []string
+	for _, l := range d.Lines {
+		text = append(text, l.Text())
+	}
+	assert.Contains(t, strings.Join(text, "\n"), "Response body\n(cut: the answer was larger than 1 MiB; only its start was read)\n{\"a\":\"")
+}

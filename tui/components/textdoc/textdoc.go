@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/tui/styles"
 )
@@ -84,6 +85,12 @@ func (d *Doc) Body(body []byte) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		d.Add(Segment{Text: "(empty)", Role: Faint})
+		return
+	}
+	if err := boundedjson.Check(trimmed); err != nil {
+		// Indenting n levels writes n² spaces: shown as it came, with why.
+		d.Add(Segment{Text: "(" + err.Error() + ": shown as text)", Role: Warn})
+		d.Text(Plain, termsafe.Bytes(body))
 		return
 	}
 	var out bytes.Buffer

@@ -107,3 +107,10 @@ func TestDoc_hostileBodiesAndSegmentsAreInert(t *testing.T) {
 	assert.Contains(t, plain, `^[]0;title^G^M`)
 	assert.Contains(t, plain, "<html>^[P+q^[\\\n"+`\xfe\u2066</html>`)
 }
+
+func TestDoc_Body_deepJSONIsShownAsTextWithWhy(t *testing.T) {
+	var d Doc
+	d.Body([]byte(strings.Repeat("[", 10000) + strings.Repeat("]", 10000)))
+	require.Len(t, d.Lines, 2, "one note, one line of text: never 10,000 indented lines")
+	assert.Equal(t, "(JSON nested deeper than 64 levels (at byte 64): refused: shown as text)", d.Lines[0].Text())
+}

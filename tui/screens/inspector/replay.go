@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
 // errRedacted refuses to replay an exchange whose secrets were redacted: sending
@@ -27,7 +28,7 @@ func fields(ex *apiclient.Exchange) map[string]string {
 		return out
 	}
 	var m map[string]any
-	if json.Unmarshal(ex.RequestBody, &m) != nil {
+	if boundedjson.Unmarshal(ex.RequestBody, &m) != nil {
 		return out
 	}
 	for k, v := range m {
