@@ -1,8 +1,6 @@
 package scenarios
 
 import (
-	"sort"
-	"strconv"
 	"sync"
 
 	"github.com/pbxauth/pbxauth/apiclient/spec"
@@ -22,29 +20,16 @@ var (
 	opsByID map[string]opInfo
 )
 
-// lookupOp finds an operation of the embedded document by operationId.
+// lookupOp finds an operation of the embedded document by operationId. It reads
+// the generated operation table: parsing scenario files (run --list, --check)
+// does not parse the OpenAPI document.
 func lookupOp(id string) (opInfo, bool) {
 	opsOnce.Do(func() {
 		opsByID = map[string]opInfo{}
-		doc := spec.MustLoad()
 		for _, o := range spec.Operations() {
-			info := opInfo{Operation: o, params: map[string]string{}}
-			item := doc.Paths.Find(o.Path)
-			if item != nil {
-				for _, pr := range item.Parameters {
-					info.params[pr.Value.Name] = pr.Value.In
-				}
-				if op := item.GetOperation(o.Method); op != nil {
-					for code := range op.Responses.Map() {
-						if n, err := strconv.Atoi(code); err == nil && n >= 200 && n < 400 {
-							info.success = append(info.success, n)
-						}
-					}
-					sort.Ints(info.success)
-					for _, pr := range op.Parameters {
-						info.params[pr.Value.Name] = pr.Value.In
-					}
-				}
+			info := opInfo{Operation: o, params: map[string]string{}, success: o.Success}
+			for _, p := range o.Params {
+				info.params[p.Name] = p.In
 			}
 			opsByID[o.ID] = info
 		}

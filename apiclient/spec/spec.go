@@ -7,11 +7,15 @@ import (
 	_ "embed"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
+
+//go:generate go run ./gen
 
 // Document is the raw OpenAPI document (YAML), as `pbxauth spec` prints it.
 //
@@ -24,10 +28,17 @@ var (
 	loadErr  error
 )
 
+// loadedFlag records that Load ran, for the test that keeps start-up lean.
+var loadedFlag atomic.Bool
+
+// Loaded reports whether this process has parsed the document.
+func Loaded() bool { return loadedFlag.Load() }
+
 // Load parses and validates the embedded document once; later calls share the result,
 // so spec checks on the hot path cost no parsing.
 func Load() (*openapi3.T, error) {
 	loadOnce.Do(func() {
+		loadedFlag.Store(true)
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromData(Document)
 		if err != nil {
@@ -67,9 +78,9 @@ type Operation struct {
 	Params []Param
 	// Body lists the request body's top-level fields, sorted by name.
 	Body []Field
-	op   *openapi3.Operation
-	item *openapi3.PathItem
-	segs []string // Path split on "/", for Match
+	// Success lists the documented 2xx and 3xx statuses, sorted.
+	Success []int
+	segs    []string // Path split on "/", for Match
 }
 
 // Param is a path or query parameter of an operation.
@@ -92,25 +103,47 @@ var (
 	ops     []Operation
 )
 
-// Operations lists every operation of the document, sorted by path then method. The
-// list is built once: Match and ValidateExchange run it on every exchange.
+// Operations lists every operation of the document, sorted by path then method.
+// It reads a table generated from the document (operations_table.go), so a
+// command that only needs the list (call, its help, completion, run --list)
+// never parses the document: that took most of pbxauth's start-up.
 func Operations() []Operation {
 	return append([]Operation(nil), allOperations()...)
 }
 
 // allOperations is the shared list; callers inside the package must not modify it.
 func allOperations() []Operation {
-	opsOnce.Do(func() { ops = buildOperations(MustLoad()) })
+	opsOnce.Do(func() {
+		ops = append([]Operation(nil), generatedOperations...)
+		for i := range ops {
+			ops[i].segs = strings.Split(ops[i].Path, "/")
+		}
+	})
 	return ops
+}
+
+// DocumentOperations builds the operation list from the parsed document: what
+// the generated table must equal (go generate ./apiclient/spec writes it).
+func DocumentOperations() ([]Operation, error) {
+	doc, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	return buildOperations(doc), nil
 }
 
 func buildOperations(doc *openapi3.T) []Operation {
 	var out []Operation
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			o := Operation{ID: op.OperationID, Method: method, Path: path, Summary: op.Summary, op: op, item: item,
-				segs: strings.Split(path, "/")}
+			o := Operation{ID: op.OperationID, Method: method, Path: path, Summary: op.Summary}
 			o.Bearer = op.Security == nil && len(doc.Security) > 0
+			for code := range op.Responses.Map() {
+				if n, err := strconv.Atoi(code); err == nil && n >= 200 && n < 400 {
+					o.Success = append(o.Success, n)
+				}
+			}
+			sort.Ints(o.Success)
 			for _, ref := range append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...) {
 				if p := ref.Value; p != nil {
 					o.Params = append(o.Params, Param{Name: p.Name, In: p.In, Required: p.Required, Type: schemaType(p.Schema)})

@@ -81,7 +81,11 @@ func ValidateExchange(ex *apiclient.Exchange) []Violation {
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}
-	route := &routers.Route{Spec: doc, Path: op.Path, PathItem: op.item, Method: op.Method, Operation: op.op}
+	item := doc.Paths.Find(op.Path)
+	if item == nil || item.GetOperation(op.Method) == nil {
+		return []Violation{{Side: SideRequest, Operation: op.ID, Message: "the generated operation table is out of date (go generate ./apiclient/spec)"}}
+	}
+	route := &routers.Route{Spec: doc, Path: op.Path, PathItem: item, Method: op.Method, Operation: item.GetOperation(op.Method)}
 	opts := &openapi3filter.Options{
 		MultiError:         true,
 		AuthenticationFunc: checkBearer,
