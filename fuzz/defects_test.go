@@ -275,3 +275,30 @@ func scriptableCookie(next http.Handler) http.Handler {
 		replay(w, rec, rec.Body.Bytes())
 	})
 }
+
+// A correct PBX that chooses otherwise wherever PortSIP's documents are silent: every
+// refusal is a bare 400 (the 401s of /auth/user and /login with no body at all),
+// sign-out answers 200 whatever the token, and forgot password refuses a tenant it
+// does not have.
+func otherChoices(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := readBody(r)
+		if r.URL.Path == "/api/auth/sign_out" {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		rec := record(next, r)
+		switch {
+		case rec.Code == http.StatusUnauthorized && (r.URL.Path == "/api/auth/user" || r.URL.Path == "/api/login" && r.Method == http.MethodGet):
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		case r.URL.Path == "/api/auth/forget_password" && rec.Code == http.StatusOK && !bytes.Contains(body, []byte(`"example.com"`)) && bytes.Contains(body, []byte(`"domain"`)):
+			writeJSON(w, http.StatusBadRequest, map[string]any{"errors": []any{map[string]any{"code": "UNKNOWN", "message": "no such tenant"}}})
+			return
+		case rec.Code/100 == 4:
+			rec.Code = http.StatusBadRequest
+		}
+		replay(w, rec, rec.Body.Bytes())
+	})
+}

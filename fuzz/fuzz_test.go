@@ -185,3 +185,16 @@ func TestSecretsNeverInReports(t *testing.T) {
 		t.Fatal("nothing found: the test would prove nothing")
 	}
 }
+
+func TestNoFalseAlarmOnAPBXWithOtherChoices(t *testing.T) {
+	url := defectivePBX(t, otherChoices)
+	res := fuzzRun(t, url, 600, 3, false)
+	for _, f := range res.Found {
+		if !f.Finding() {
+			t.Errorf("false alarm: %s", f.Failure)
+		}
+	}
+	if res.Stopped > res.Examples/20 {
+		t.Errorf("%d of %d cases cut short: %s", res.Stopped, res.Examples, res.StoppedWhy)
+	}
+}
