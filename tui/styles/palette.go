@@ -32,7 +32,7 @@ func DefaultPalette() Palette {
 	return Palette{
 		Primary:  lipgloss.AdaptiveColor{Light: "#5A3FC0", Dark: "#9D8CFF"},
 		Text:     lipgloss.AdaptiveColor{Light: "#1A1A1A", Dark: "#E6E6E6"},
-		Faint:    lipgloss.AdaptiveColor{Light: "#7A7A7A", Dark: "#8A8A8A"},
+		Faint:    lipgloss.AdaptiveColor{Light: "#636363", Dark: "#8A8A8A"},
 		Border:   lipgloss.AdaptiveColor{Light: "#C8C8C8", Dark: "#4A4A4A"},
 		Success:  lipgloss.AdaptiveColor{Light: "#1E7B34", Dark: "#5FD68A"},
 		Warning:  lipgloss.AdaptiveColor{Light: "#9A6700", Dark: "#F2C14E"},
@@ -40,7 +40,7 @@ func DefaultPalette() Palette {
 		Selected: lipgloss.AdaptiveColor{Light: "#E4DEFF", Dark: "#3B3363"},
 		Pass:     lipgloss.AdaptiveColor{Light: "#1E7B34", Dark: "#5FD68A"},
 		Fail:     lipgloss.AdaptiveColor{Light: "#B3261E", Dark: "#FF6B6B"},
-		Skip:     lipgloss.AdaptiveColor{Light: "#7A7A7A", Dark: "#8A8A8A"},
+		Skip:     lipgloss.AdaptiveColor{Light: "#636363", Dark: "#8A8A8A"},
 		Running:  lipgloss.AdaptiveColor{Light: "#005CC5", Dark: "#79B8FF"},
 		Method:   lipgloss.AdaptiveColor{Light: "#005CC5", Dark: "#79B8FF"},
 		Key:      lipgloss.AdaptiveColor{Light: "#5A3FC0", Dark: "#B392F0"},
