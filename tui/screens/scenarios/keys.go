@@ -10,6 +10,7 @@ type KeyMap struct {
 	Run, Cancel                key.Binding
 	Open, Back, Inspect        key.Binding
 	Mutations                  key.Binding
+	Live                       key.Binding
 	Reload                     key.Binding
 	Fuzz                       key.Binding
 }
@@ -31,6 +32,7 @@ func DefaultKeyMap() KeyMap {
 		Back:      key.NewBinding(key.WithKeys("esc", "o", "backspace"), key.WithHelp("esc", "back to the list")),
 		Inspect:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "open exchange in Inspector")),
 		Mutations: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "allow mutations")),
+		Live:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "run on the live mock")),
 		Reload:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload files")),
 		Fuzz:      key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "fuzz the target (60 s)")),
 	}
@@ -54,6 +56,13 @@ func (m *Model) updateKeys() {
 	k.PageUp.SetEnabled(m.detail)
 	k.PageDown.SetEnabled(m.detail)
 	k.Mutations.SetEnabled(list && !m.ctx.Target.Mock)
+	// On the mock, m picks fresh mocks or the live one (its faults and clock).
+	k.Live.SetEnabled(list && m.ctx.Target.Mock && !m.running)
+	if m.live {
+		k.Live.SetHelp("m", "run on fresh mocks")
+	} else {
+		k.Live.SetHelp("m", "run on the live mock")
+	}
 	k.Reload.SetEnabled(list && !m.running)
 	k.Fuzz.SetEnabled(list && !m.running && !m.fz.running)
 	k.Back.SetHelp("esc", "back to the list")
@@ -76,7 +85,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.detail {
 		return []key.Binding{m.keys.Back, m.keys.Inspect, m.keys.Down, m.keys.PageDown}
 	}
-	return []key.Binding{m.keys.Pick, m.keys.Run, m.keys.Cancel, m.keys.Open, m.keys.PickAll}
+	return []key.Binding{m.keys.Pick, m.keys.Run, m.keys.Cancel, m.keys.Open, m.keys.Live, m.keys.PickAll}
 }
 
 // FullHelp implements help.KeyMap.
@@ -84,7 +93,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.keys.Up, m.keys.Down, m.keys.Top, m.keys.Bottom},
 		{m.keys.Pick, m.keys.PickAll},
-		{m.keys.Run, m.keys.Cancel, m.keys.Mutations, m.keys.Reload, m.keys.Fuzz},
+		{m.keys.Run, m.keys.Cancel, m.keys.Mutations, m.keys.Live, m.keys.Reload, m.keys.Fuzz},
 		{m.keys.Open, m.keys.Back, m.keys.Inspect, m.keys.PageUp, m.keys.PageDown},
 	}
 }
@@ -92,7 +101,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 // fuzzKeys enables what the fuzz pane answers to.
 func (m *Model) fuzzKeys() {
 	k, p := &m.keys, &m.fz
-	for _, b := range []*key.Binding{&k.Top, &k.Bottom, &k.Pick, &k.PickAll, &k.Run, &k.Mutations, &k.Reload} {
+	for _, b := range []*key.Binding{&k.Top, &k.Bottom, &k.Pick, &k.PickAll, &k.Run, &k.Mutations, &k.Live, &k.Reload} {
 		b.SetEnabled(false)
 	}
 	k.Up.SetEnabled(true)

@@ -29,6 +29,8 @@ type Options struct {
 	Dir string
 	// NewRunner makes runners (DefaultRunner when nil).
 	NewRunner RunnerFactory
+	// NewLiveRunner makes runners on the live built-in mock (LiveRunner when nil).
+	NewLiveRunner RunnerFactory
 	// Fuzz runs a fuzz (fuzz.Run when nil).
 	Fuzz FuzzFunc
 }
@@ -76,6 +78,8 @@ type row struct {
 type Model struct {
 	ctx  *common.Context
 	opts Options
+	// live runs on the built-in mock as it is (LiveRunner), not on fresh ones.
+	live bool
 	keys KeyMap
 
 	rows    []*row
@@ -119,6 +123,9 @@ type Model struct {
 func New(ctx *common.Context, opts Options) *Model {
 	if opts.NewRunner == nil {
 		opts.NewRunner = DefaultRunner
+	}
+	if opts.NewLiveRunner == nil {
+		opts.NewLiveRunner = LiveRunner
 	}
 	m := &Model{ctx: ctx, opts: opts, keys: DefaultKeyMap(), docStyle: textdoc.NewStyles(ctx.Styles.Palette)}
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(ctx.Styles.Status.Busy))
@@ -291,6 +298,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		m.loadErr, m.summary, m.runRows = "", "", nil
 		return common.To(ID, load(m.opts.Dir))
+	case key.Matches(msg, k.Live):
+		m.live = !m.live
+		return nil
 	case key.Matches(msg, k.Mutations):
 		if m.allowMutations {
 			m.allowMutations = false
@@ -362,7 +372,11 @@ func (m *Model) start() tea.Cmd {
 	if len(rows) == 0 {
 		return nil
 	}
-	runner, err := m.opts.NewRunner(m.ctx.Target, m.allowMutations)
+	factory := m.opts.NewRunner
+	if m.live && m.ctx.Target.Mock {
+		factory = m.opts.NewLiveRunner
+	}
+	runner, err := factory(m.ctx.Target, m.allowMutations)
 	if err != nil {
 		m.summary = "cannot run: " + err.Error()
 		return nil
@@ -388,6 +402,9 @@ func (m *Model) start() tea.Cmd {
 }
 
 func (m *Model) targetLabel() string {
+	if m.ctx.Target.Mock && m.live {
+		return "the live mock (faults, clock and data as set; no reset)"
+	}
 	if m.ctx.Target.Mock {
 		return "fresh in-process mocks"
 	}
