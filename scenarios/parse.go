@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -99,7 +100,7 @@ func (p *parser) parseDocuments(data []byte) []document {
 	return docs
 }
 
-var scenarioFields = []string{"name", "description", "tags", "vars", "steps"}
+var scenarioFields = []string{"name", "description", "tags", "source", "level", "vars", "steps"}
 
 func (p *parser) parseScenario(n *yaml.Node) *Scenario {
 	s := &Scenario{Pos: p.pos(n)}
@@ -113,6 +114,13 @@ func (p *parser) parseScenario(n *yaml.Node) *Scenario {
 			s.Description = p.str(v, "description")
 		case "tags":
 			s.Tags = p.strList(v, "tags")
+		case "source":
+			s.Source = p.str(v, "source")
+		case "level":
+			s.Level = p.str(v, "level")
+			if s.Level != "" && !slices.Contains(Levels, s.Level) {
+				p.errorf(v, "level must be one of %s, found %q", strings.Join(Levels, ", "), s.Level)
+			}
 		case "vars":
 			s.Vars = p.vars(v, "vars")
 			for _, va := range s.Vars {
@@ -234,6 +242,14 @@ func (p *parser) str(v *yaml.Node, what string) string {
 		return ""
 	}
 	return v.Value
+}
+
+func (p *parser) boolean(v *yaml.Node, what string) bool {
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+		p.errorf(v, "%s must be true or false, found %s", what, kindName(v))
+		return false
+	}
+	return v.Value == "true"
 }
 
 func (p *parser) strList(v *yaml.Node, what string) []string {

@@ -9,7 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var expectFields = []string{"status", "body", "headers"}
+var expectFields = []string{"status", "body", "body_optional", "headers"}
 
 var matcherFields = []string{OpEquals, OpNotEquals, OpExists, OpAbsent, OpMatches, OpType}
 
@@ -30,6 +30,12 @@ func (p *parser) expect(n *yaml.Node, kind StepKind) Expect {
 			e.Status = p.statuses(v)
 		case "body":
 			e.Body = p.assertions(v, "body")
+		case "body_optional":
+			if kind == KindOutbox {
+				p.errorf(k, "an outbox step always has a mail to read")
+				return
+			}
+			e.BodyOptional = p.boolean(v, "body_optional")
 		case "headers":
 			if kind == KindOutbox {
 				p.errorf(k, "an outbox step has no headers")
@@ -48,14 +54,45 @@ func (p *parser) statuses(n *yaml.Node) []int {
 	}
 	var out []int
 	for _, s := range nodes {
+		if c, ok := statusClass(s); ok {
+			out = append(out, c)
+			continue
+		}
 		code, err := strconv.Atoi(s.Value)
 		if s.Kind != yaml.ScalarNode || err != nil || code < 100 || code > 599 {
-			p.errorf(s, "status must be an HTTP status (100-599) or a list of them, found %s", kindName(s))
+			p.errorf(s, "status must be an HTTP status (100-599), a class (4XX), or a list of them, found %s", kindName(s))
 			continue
 		}
 		out = append(out, code)
 	}
 	return out
+}
+
+// statusClass reads "4XX" (any case) as the class 4.
+func statusClass(n *yaml.Node) (int, bool) {
+	v := strings.ToUpper(n.Value)
+	if n.Kind != yaml.ScalarNode || len(v) != 3 || v[1:] != "XX" || v[0] < '1' || v[0] > '5' {
+		return 0, false
+	}
+	return int(v[0] - '0'), true
+}
+
+// statusMatches reports whether an answer's status is one of want (codes or classes).
+func statusMatches(status int, want []int) bool {
+	for _, w := range want {
+		if status == w || (w <= 5 && status/100 == w) {
+			return true
+		}
+	}
+	return false
+}
+
+// statusName writes a wanted status as the document does: 401, or 4XX for a class.
+func statusName(w int) string {
+	if w <= 5 {
+		return fmt.Sprintf("%dXX", w)
+	}
+	return strconv.Itoa(w)
 }
 
 // assertions reads "path: matcher" pairs. A scalar or list is shorthand for equals;

@@ -21,6 +21,8 @@ type jsonReport struct {
 	Failed     int            `json:"failed"`
 	Errored    int            `json:"errored"`
 	Skipped    int            `json:"skipped"`
+	Findings   int            `json:"findings"`
+	Strict     bool           `json:"strict"`
 	Scenarios  []jsonScenario `json:"scenarios"`
 }
 
@@ -28,8 +30,11 @@ type jsonScenario struct {
 	Name        string     `json:"name"`
 	Description string     `json:"description,omitempty"`
 	Tags        []string   `json:"tags,omitempty"`
+	Level       string     `json:"level"`
+	Source      string     `json:"source,omitempty"`
 	Pos         Pos        `json:"pos"`
 	Status      Status     `json:"status"`
+	Finding     bool       `json:"finding,omitempty"`
 	Reason      string     `json:"reason,omitempty"`
 	DurationMS  float64    `json:"duration_ms"`
 	NotRun      int        `json:"not_run,omitempty"`
@@ -57,10 +62,11 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func WriteJSON(w io.Writer, r *RunResult) error {
 	rep := jsonReport{Target: r.Target, Started: r.Started, DurationMS: ms(r.Duration), Status: r.Status(),
 		ExitCode: r.ExitCode(), Passed: r.Passed, Failed: r.Failed, Errored: r.Errored, Skipped: r.Skipped,
-		Scenarios: []jsonScenario{}}
+		Findings: r.Findings, Strict: r.Strict, Scenarios: []jsonScenario{}}
 	for _, sr := range r.Scenarios {
 		s := sr.Scenario
-		js := jsonScenario{Name: s.Name, Description: s.Description, Tags: s.Tags, Pos: s.Pos, Status: sr.Status,
+		js := jsonScenario{Name: s.Name, Description: s.Description, Tags: s.Tags, Level: s.EffectiveLevel(), Source: s.Source,
+			Pos: s.Pos, Status: sr.Status, Finding: sr.Finding,
 			Reason: sr.Reason, DurationMS: ms(sr.Duration), NotRun: sr.NotRun, Steps: []jsonStep{}}
 		for _, st := range sr.Steps {
 			js.Steps = append(js.Steps, jsonStep{Index: st.Index, Name: st.Name, Kind: st.Kind, Operation: st.Operation,

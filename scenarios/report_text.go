@@ -42,6 +42,9 @@ func safe(s string) string { return termsafe.Line(s) }
 func (t *TextReporter) scenario(r *ScenarioResult) {
 	s := r.Scenario
 	label := map[Status]string{StatusPassed: "PASS ", StatusFailed: "FAIL ", StatusError: "ERROR", StatusSkipped: "SKIP "}[r.Status]
+	if r.Finding {
+		label = "FINDING"
+	}
 	switch r.Status {
 	case StatusSkipped:
 		fmt.Fprintf(t.w, "%s %s: %s\n", label, safe(s.Name), safe(r.Reason))
@@ -50,6 +53,9 @@ func (t *TextReporter) scenario(r *ScenarioResult) {
 		fmt.Fprintf(t.w, "%s %s (%s, %s)\n", label, safe(s.Name), plural(len(r.Steps), "step"), round(r.Duration))
 	default:
 		fmt.Fprintf(t.w, "%s %s (%s)\n", label, safe(s.Name), safe(s.Pos.String()))
+		if s.Source != "" {
+			fmt.Fprintf(t.w, "      level %s, source: %s\n", s.EffectiveLevel(), safe(s.Source))
+		}
 	}
 	for _, st := range r.Steps {
 		failing := st.Status == StatusFailed || st.Status == StatusError
@@ -85,6 +91,13 @@ func (t *TextReporter) summary(r *RunResult) {
 	parts = append(parts, fmt.Sprintf("%d passed", r.Passed))
 	if r.Failed > 0 {
 		parts = append(parts, fmt.Sprintf("%d failed", r.Failed))
+	}
+	if r.Findings > 0 {
+		f := fmt.Sprintf("%d finding(s) (recommended practice not followed", r.Findings)
+		if r.Strict {
+			f += "; --strict: they fail the run"
+		}
+		parts = append(parts, f+")")
 	}
 	if r.Errored > 0 {
 		parts = append(parts, fmt.Sprintf("%d errored (target unreachable or timed out)", r.Errored))

@@ -132,6 +132,20 @@ type ScenarioResult struct {
 	Duration time.Duration `json:"duration_ns"`
 	// NotRun counts the steps left after the first failing one.
 	NotRun int `json:"not_run,omitempty"`
+	// Finding marks a failed recommended-level scenario: sound practice the target
+	// does not follow. It fails the run only in strict mode.
+	Finding bool `json:"finding,omitempty"`
+}
+
+// failsRun reports whether this outcome makes the run fail.
+func (r *ScenarioResult) failsRun(strict bool) bool {
+	switch r.Status {
+	case StatusFailed:
+		return !r.Finding || strict
+	case StatusError:
+		return true
+	}
+	return false
 }
 
 // FailedStep is the first step that did not pass, or nil.
@@ -154,6 +168,10 @@ type RunResult struct {
 	Failed    int               `json:"failed"`
 	Errored   int               `json:"errored"`
 	Skipped   int               `json:"skipped"`
+	// Findings counts failed recommended-level scenarios (not in Failed).
+	Findings int `json:"findings"`
+	// Strict makes findings fail the run.
+	Strict bool `json:"strict,omitempty"`
 	// Interrupted is true when the run's context ended it early.
 	Interrupted bool `json:"interrupted,omitempty"`
 	// Notes say how the runner adapted the run to its target (a standalone mock
@@ -163,11 +181,12 @@ type RunResult struct {
 }
 
 // Status is the run's worst scenario outcome (error beats fail: when the target
-// can't be reached, failures may be its consequences).
+// can't be reached, failures may be its consequences). Findings count only in
+// strict mode.
 func (r *RunResult) Status() Status {
 	worst := StatusPassed
 	for _, s := range r.Scenarios {
-		if s.Status > worst && s.Status != StatusSkipped {
+		if s.Status > worst && s.Status != StatusSkipped && (s.Status != StatusFailed || s.failsRun(r.Strict)) {
 			worst = s.Status
 		}
 	}

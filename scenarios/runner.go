@@ -31,11 +31,18 @@ type MockFactory func() (baseURL string, stop func(), err error)
 
 // Options configure a Runner.
 type Options struct {
-	// BaseURL is the PBX (or a standalone `pbxauth mock`) under test. A target that
-	// answers the mock control API (/_mock/outbox) is treated as a mock: mock-only
-	// scenarios run, state is reset before each scenario, and scenarios run one at a
-	// time since they share its state.
+	// BaseURL is the PBX (or a standalone `pbxauth mock`) under test.
 	BaseURL string
+	// SharedMock says BaseURL is a standalone `pbxauth mock` (the user said so with
+	// --mock): mock-level and mock-only scenarios run, null variables take the demo
+	// data, state is reset before each scenario, and scenarios run one at a time
+	// since they share its state. The runner never guesses it by probing.
+	SharedMock bool
+	// MockVars are the values null variables take against the mock (DemoVars when
+	// nil); against any other target they take none.
+	MockVars map[string]string
+	// Strict makes failed recommended-level scenarios (findings) fail the run.
+	Strict bool
 	// NewMock, when set, gives each scenario its own in-process mock; BaseURL is ignored.
 	NewMock MockFactory
 	// Insecure turns off TLS verification (self-signed PBX certificates).
@@ -92,18 +99,9 @@ func NewRunner(opts Options) (*Runner, error) {
 }
 
 // MissingVars lists, per scenario, the variables declared without a value (null)
-// that --var does not give, and the ${env.NAME} variables that are not set. A run
-// would fail those scenarios; the CLI refuses to start instead.
-func (r *Runner) MissingVars(list []*Scenario) []string {
-	return MissingVars(list, r.opts.Vars, r.opts.Getenv)
-}
-
-// MissingVars is Runner.MissingVars for given --var values and environment
-// (os.LookupEnv when getenv is nil), for `run --check`, which has no runner.
+// that vars does not give, and the ${env.NAME} variables that are not set, whatever
+// the target: for `run --check`, which has no runner (os.LookupEnv when getenv is nil).
 func MissingVars(list []*Scenario, vars map[string]string, getenv func(string) (string, bool)) []string {
-	if getenv == nil {
-		getenv = os.LookupEnv
-	}
 	var out []string
 	for _, s := range list {
 		for _, v := range s.Vars {
@@ -111,6 +109,19 @@ func MissingVars(list []*Scenario, vars map[string]string, getenv func(string) (
 				out = append(out, fmt.Sprintf("%s: scenario %q needs --var %s=...", v.Pos, s.Name, v.Name))
 			}
 		}
+	}
+	return append(out, UnsetEnv(list, getenv)...)
+}
+
+// UnsetEnv lists the ${env.NAME} references of the scenarios whose variable is not
+// set (os.LookupEnv when getenv is nil). A file naming the environment says where
+// its value comes from, so a missing one is a usage error, not a skip.
+func UnsetEnv(list []*Scenario, getenv func(string) (string, bool)) []string {
+	if getenv == nil {
+		getenv = os.LookupEnv
+	}
+	var out []string
+	for _, s := range list {
 		for _, ref := range envRefs(s) {
 			if _, ok := getenv(ref.name); !ok {
 				out = append(out, fmt.Sprintf("%s: scenario %q reads the environment variable %s, which is not set", ref.pos, s.Name, ref.name))
@@ -119,15 +130,6 @@ func MissingVars(list []*Scenario, vars map[string]string, getenv func(string) (
 	}
 	return out
 }
-
-// targetKind is what the runner found at the other end.
-type targetKind int
-
-const (
-	targetPBX targetKind = iota
-	targetSharedMock
-	targetOwnMock
-)
 
 func (r *Runner) httpClient() *http.Client {
 	if r.opts.Transport != nil {
@@ -153,7 +155,7 @@ func (r *Runner) Target() string {
 // update state without locks, but it must not block for long. Cancelling ctx stops
 // the run: running steps fail with the cancellation, the rest are skipped.
 func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event)) *RunResult {
-	res := &RunResult{Scenarios: make([]*ScenarioResult, len(list)), Started: time.Now(), Target: r.Target()}
+	res := &RunResult{Scenarios: make([]*ScenarioResult, len(list)), Started: time.Now(), Target: r.Target(), Strict: r.opts.Strict}
 	var mu sync.Mutex
 	emit := func(e Event) {
 		if onEvent == nil {
@@ -166,22 +168,18 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 	}
 	hc := r.httpClient()
 	secrets := staticSecrets(list)
-	kind := targetOwnMock
+	kind := r.kind()
 	var shared *mockControl
 	parallel := r.opts.Parallel
-	if r.opts.NewMock == nil {
-		kind = targetPBX
-		ctl := newMockControl(r.opts.BaseURL, hc)
-		if ctl.isMock(ctx) {
-			kind, shared, parallel = targetSharedMock, ctl, 1
-			// Said out loud: the reset wipes whatever the mock held, and a run
-			// asked to go N at a time takes N times longer than expected.
-			note := res.Target + " is a standalone mock PBX: it is reset before each scenario"
-			if r.opts.Parallel > 1 && len(list) > 1 {
-				note += fmt.Sprintf(", and scenarios run one at a time instead of %d at once (they share its state)", r.opts.Parallel)
-			}
-			res.Notes = append(res.Notes, note)
+	if kind == targetSharedMock {
+		shared, parallel = newMockControl(r.opts.BaseURL, hc), 1
+		// Said out loud: the reset wipes whatever the mock held, and a run
+		// asked to go N at a time takes N times longer than expected.
+		note := res.Target + " is a standalone mock PBX: it is reset before each scenario"
+		if r.opts.Parallel > 1 && len(list) > 1 {
+			note += fmt.Sprintf(", and scenarios run one at a time instead of %d at once (they share its state)", r.opts.Parallel)
 		}
+		res.Notes = append(res.Notes, note)
 	}
 	emit(Event{Kind: RunStarted, Run: &RunResult{Target: res.Target, Started: res.Started, Notes: res.Notes}})
 
@@ -214,9 +212,12 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 					sr = r.runOne(runCtx, s, kind, shared, hc, secrets, func(st *StepResult) {
 						emit(Event{Kind: StepFinished, Index: i, Scenario: s, Step: st})
 					})
+					// Sound practice PortSIP does not document: worth reporting, not
+					// a broken contract.
+					sr.Finding = sr.Status == StatusFailed && s.EffectiveLevel() == LevelRecommended
 				}
 				res.Scenarios[i] = sr
-				if r.opts.FailFast && (sr.Status == StatusFailed || sr.Status == StatusError) {
+				if r.opts.FailFast && sr.failsRun(r.opts.Strict) {
 					mu.Lock()
 					stopped = true
 					mu.Unlock()
@@ -238,7 +239,11 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 		case StatusPassed:
 			res.Passed++
 		case StatusFailed:
-			res.Failed++
+			if sr.Finding {
+				res.Findings++
+			} else {
+				res.Failed++
+			}
 		case StatusError:
 			res.Errored++
 		case StatusSkipped:
@@ -247,19 +252,6 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 	}
 	emit(Event{Kind: RunFinished, Run: res})
 	return res
-}
-
-func (r *Runner) skipReason(s *Scenario, kind targetKind) string {
-	if kind != targetPBX {
-		return ""
-	}
-	if s.MockOnly() {
-		return "needs the mock PBX (outbox or clock); the target is a real PBX"
-	}
-	if s.Mutating() && !r.opts.AllowMutations {
-		return "changes state on the PBX; run with --allow-mutations to include it"
-	}
-	return ""
 }
 
 // runOne runs a scenario on its target: a fresh mock, the shared mock after a

@@ -31,7 +31,7 @@ func TestRunner_examplesPassAgainstFake(t *testing.T) {
 	mine, err := LoadPaths("testdata")
 	require.NoError(t, err)
 	require.Len(t, mine, 3)
-	res := run(t, Options{BaseURL: srv.URL}, mine)
+	res := run(t, Options{BaseURL: srv.URL, SharedMock: true}, mine)
 	for _, sr := range res.Scenarios {
 		if !assert.Equal(t, StatusPassed, sr.Status, sr.Scenario.Name) {
 			if fs := sr.FailedStep(); fs != nil {

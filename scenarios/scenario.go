@@ -30,6 +30,21 @@ const (
 	TagMockOnly = "mock-only"
 )
 
+// Evidence levels: how binding a scenario's expectation is.
+const (
+	// LevelContract: PortSIP documents it (OpenAPI, guide, release notes, mail templates).
+	LevelContract = "contract"
+	// LevelRecommended: sound security practice PortSIP does not document; a failure is
+	// a finding, and fails the run only in strict mode.
+	LevelRecommended = "recommended"
+	// LevelMock: pbxauth's mock's own choice where the documents are silent; such a
+	// scenario runs only against the mock.
+	LevelMock = "mock"
+)
+
+// Levels lists the evidence levels, most binding first.
+var Levels = []string{LevelContract, LevelRecommended, LevelMock}
+
 // Pos is where something was written: file and 1-based line.
 type Pos struct {
 	File string `json:"file"`
@@ -43,7 +58,13 @@ type Scenario struct {
 	Name        string
 	Description string
 	Tags        []string
-	// Vars are the scenario's variables in file order; a nil Value must come from --var.
+	// Source is where the expectation comes from ("openapi: signInWithCredentials 4XX",
+	// "guide: oauth token", "NOTES: blank fields", "OWASP ASVS 2.5.6").
+	Source string
+	// Level is LevelContract, LevelRecommended or LevelMock; empty reads as contract.
+	Level string
+	// Vars are the scenario's variables in file order; a nil Value must come from --var
+	// (or, against the mock, from its demo data: DemoVars).
 	Vars  []Var
 	Steps []*Step
 	Pos   Pos
@@ -55,6 +76,14 @@ func (s *Scenario) HasTag(tag string) bool { return slices.Contains(s.Tags, tag)
 // Mutating reports whether the scenario may change state: tagged mutating, or not
 // tagged readonly (an unmarked scenario is assumed to mutate, the safe reading).
 func (s *Scenario) Mutating() bool { return s.HasTag(TagMutating) || !s.HasTag(TagReadonly) }
+
+// EffectiveLevel is the scenario's level, contract when it states none.
+func (s *Scenario) EffectiveLevel() string {
+	if s.Level == "" {
+		return LevelContract
+	}
+	return s.Level
+}
 
 // MockOnly reports whether the scenario needs the mock's control API.
 func (s *Scenario) MockOnly() bool { return s.HasTag(TagMockOnly) }
@@ -155,8 +184,12 @@ type OutboxQuery struct {
 // Expect is what a step's answer must satisfy.
 type Expect struct {
 	// Status lists the accepted HTTP statuses; empty accepts any 2xx (any answer for
-	// raw requests and mock steps).
+	// raw requests and mock steps). A value from 1 to 5 is a class: 4 accepts any 4xx
+	// (written 4XX), for sources that document no more than the class.
 	Status []int
+	// BodyOptional lets an empty body pass the body assertions: for answers the
+	// OpenAPI declares without content (the 401 of getUserAuthInfo and getLoginStatus).
+	BodyOptional bool
 	Body   []Assertion
 	Header []Assertion
 }

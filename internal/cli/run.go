@@ -40,6 +40,9 @@ type runFlags struct {
 	ramp           time.Duration
 	iterations     int64
 	validate       string
+	strict         bool
+	requireVars    bool
+	profile        string
 }
 
 func newRunCmd(s *streams) *cobra.Command {
@@ -64,8 +67,11 @@ error, 3 the target could not be reached or timed out.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.suite, "suite", "", `run a built-in suite ("builtin"), in addition to FILES`)
-	fl.StringVar(&f.url, "url", "", "PBX address (env PBXAUTH_URL); a standalone pbxauth mock works too")
-	fl.BoolVar(&f.mock, "mock", false, "run against the in-process mock PBX, a fresh one per scenario (default without --url)")
+	fl.StringVar(&f.url, "url", "", "PBX address (env PBXAUTH_URL); with --mock, a standalone pbxauth mock")
+	fl.BoolVar(&f.mock, "mock", false, "run against the in-process mock PBX, a fresh one per scenario (default without --url); with --url, the URL is a standalone pbxauth mock")
+	fl.BoolVar(&f.strict, "strict", false, "failed recommended-level scenarios (findings) fail the run")
+	fl.BoolVar(&f.requireVars, "require-vars", false, "refuse to start (exit 2) when a scenario's variables have no value, instead of skipping it")
+	fl.StringVar(&f.profile, "profile", "", "take the target and variables from a TUI profile (passwords from --var, the environment or a prompt)")
 	fl.StringSliceVar(&f.tags, "tags", nil, "select scenarios with any of these tags; !tag excludes")
 	fl.IntVar(&f.parallel, "parallel", 4, "scenarios run at once")
 	fl.StringVar(&f.junit, "junit", "", "write a JUnit XML report to FILE")
@@ -87,7 +93,7 @@ error, 3 the target could not be reached or timed out.`,
 	fl.DurationVar(&f.ramp, "ramp", 0, "load mode with --rate: raise the rate from 0 over this long")
 	fl.Int64Var(&f.iterations, "iterations", 0, "load mode without --rate: stop after this many iterations (or at --duration)")
 	fl.StringVar(&f.validate, "validate", "once", "load mode: answers checked against the OpenAPI document: all, once (each operation, status and body shape once) or off")
-	cmd.MarkFlagsMutuallyExclusive("url", "mock")
+	cmd.MarkFlagsMutuallyExclusive("profile", "mock")
 	cmd.MarkFlagsMutuallyExclusive("list", "check", "schema")
 	return cmd
 }
@@ -133,9 +139,15 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		return usageErrorf("no scenario matches the selection (tags %s)", strings.Join(f.tags, ","))
 	}
 
+	if f.profile != "" {
+		if err := applyProfile(f, vars); err != nil {
+			return err
+		}
+	}
 	opts := scenarios.Options{
 		Parallel: f.parallel, FailFast: f.failFast, AllowMutations: f.allowMutations,
 		Spec: scenarios.SpecMode(f.spec), Timeout: f.timeout, Vars: vars, Insecure: f.insecure,
+		Strict: f.strict,
 	}
 	if f.parallel < 1 {
 		return usageErrorf("--parallel must be at least 1")
@@ -144,7 +156,7 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		return usageErrorf("--timeout must be positive")
 	}
 	url := strings.TrimSpace(f.url)
-	if cmd.Flags().Changed("url") && url == "" {
+	if cmd.Flags().Changed("url") && url == "" && f.profile == "" {
 		// Most often an unset shell variable: running the in-process mock instead
 		// would pass a run that tested nothing.
 		return usageErrorf("--url is empty: give the PBX address, or --mock for the in-process mock")
@@ -152,7 +164,11 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	if url == "" && !f.mock && !cmd.Flags().Changed("mock") {
 		url = strings.TrimSpace(os.Getenv("PBXAUTH_URL"))
 	}
-	if url == "" {
+	switch {
+	case url != "" && f.mock:
+		// The user says it is a standalone pbxauth mock; nothing probes for it.
+		opts.BaseURL, opts.SharedMock = url, true
+	case url == "":
 		// A mock of its own per scenario, reset and reused rather than restarted.
 		pool := scenarios.NewMockPool(mockserver.Options{})
 		defer pool.Close()
@@ -160,8 +176,12 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		if !f.mock {
 			fmt.Fprintln(s.err, "pbxauth: no --url (or PBXAUTH_URL): running against the in-process mock PBX")
 		}
-	} else {
+	default:
 		opts.BaseURL = url
+		// Only a real target asks: against the mock the demo data fills accounts.
+		if err := fillSecretVars(s, list, vars, !f.list); err != nil {
+			return withCode(ExitUsage, err)
+		}
 	}
 	if f.insecure {
 		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure)")
@@ -170,7 +190,11 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
-	if missing := runner.MissingVars(list); len(missing) > 0 {
+	missing := scenarios.UnsetEnv(list, nil)
+	if f.requireVars {
+		missing = runner.MissingVars(list)
+	}
+	if len(missing) > 0 {
 		return withCode(ExitUsage, errors.New("missing variables:\n  "+strings.Join(missing, "\n  ")))
 	}
 
@@ -199,6 +223,9 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	case code == ExitNetwork:
 		return withCode(code, fmt.Errorf("%d scenario(s) could not reach %s or timed out", res.Errored, res.Target))
 	default:
+		if res.Failed == 0 {
+			return withCode(code, fmt.Errorf("%d finding(s) with --strict", res.Findings))
+		}
 		return withCode(code, fmt.Errorf("%d scenario(s) failed", res.Failed))
 	}
 }
@@ -288,15 +315,22 @@ func parseVars(kvs []string) (map[string]string, error) {
 
 func printList(w io.Writer, list []*scenarios.Scenario) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTAGS\tFILE")
+	fmt.Fprintln(tw, "NAME\tLEVEL\tSOURCE\tTAGS\tFILE")
 	for _, s := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, strings.Join(s.Tags, ","), s.Pos)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.EffectiveLevel(), orDash(s.Source), strings.Join(s.Tags, ","), s.Pos)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(w, "%d scenario(s)\n", len(list))
 	return err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func writeReports(f *runFlags, res *scenarios.RunResult) error {

@@ -88,14 +88,20 @@ steps:
 	assert.NotContains(t, errOut, "warning")
 }
 
+// A standalone mock is one because the user says so (--mock --url), never because
+// the target answered a mock path: without --mock it is treated as a real PBX.
 func TestRun_standaloneMockNote(t *testing.T) {
 	base, _, _, stop := startMock(t, "--addr", "127.0.0.1:0")
 	t.Cleanup(func() { _ = stop() })
-	code, out, errOut := pbxauth(t, "run", "--url", base, "--parallel", "4", "--tags", "metadata")
+	code, out, errOut := pbxauth(t, "run", "--mock", "--url", base, "--parallel", "4", "--tags", "metadata")
 	require.Equal(t, ExitOK, code, out+errOut)
 	assert.Contains(t, errOut, "standalone mock PBX: it is reset before each scenario")
 	assert.Contains(t, errOut, "one at a time instead of 4 at once")
 	assert.Equal(t, 1, strings.Count(errOut, "standalone mock"), "one line")
+
+	code, out, errOut = pbxauth(t, "run", "--url", base, "--tags", "metadata")
+	require.Equal(t, ExitOK, code, out+errOut)
+	assert.NotContains(t, errOut, "standalone mock")
 }
 
 // The transport hints reach run's report too.

@@ -82,7 +82,7 @@ steps:
 `)
 	malformed := scenarioFile(t, "bad.yaml", "name: x\nsteps:\n  - call: retrieveMetadata\n    expect:\n      stauts: 200\n")
 	unknownOp := scenarioFile(t, "op.yaml", "name: x\nsteps:\n  - call: fetchEverything\n")
-	needsVar := scenarioFile(t, "var.yaml", "name: x\ntags: [readonly]\nvars: {domain: null}\nsteps:\n  - call: retrieveMetadata\n    params: {domain: \"${domain}\"}\n")
+	needsVar := scenarioFile(t, "var.yaml", "name: x\ntags: [readonly]\nvars: {tenant: null}\nsteps:\n  - call: retrieveMetadata\n    params: {domain: \"${tenant}\"}\n")
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(30 * time.Second):
@@ -104,8 +104,9 @@ steps:
 		{"malformed file", []string{"run", "--mock", malformed}, ExitUsage, `bad.yaml:5: unknown field "stauts" in expect`},
 		{"check of a malformed file", []string{"run", "--check", malformed}, ExitUsage, "bad.yaml:5"},
 		{"unknown operation", []string{"run", "--check", unknownOp}, ExitUsage, `op.yaml:3: unknown operation "fetchEverything"`},
-		{"missing --var", []string{"run", "--mock", needsVar}, ExitUsage, "needs --var domain=..."},
-		{"--var given", []string{"run", "--mock", "--var", "domain=example.com", needsVar}, ExitOK, "1 passed"},
+		{"missing --var skips", []string{"run", "--mock", needsVar}, ExitOK, "SKIP  x: needs variables tenant: give them with --var tenant=..."},
+		{"missing --var with --require-vars", []string{"run", "--mock", "--require-vars", needsVar}, ExitUsage, "needs --var tenant=..."},
+		{"--var given", []string{"run", "--mock", "--require-vars", "--var", "tenant=example.com", needsVar}, ExitOK, "1 passed"},
 		{"unreachable URL", []string{"run", "--url", closed.URL, readonly}, ExitNetwork, "cannot reach"},
 		{"timeout", []string{"run", "--url", slow.URL, "--timeout", "300ms", readonly}, ExitNetwork, "timed out after 300ms"},
 		{"bad spec mode", []string{"run", "--mock", "--spec", "maybe", readonly}, ExitUsage, "spec mode"},

@@ -26,6 +26,9 @@ type Profile struct {
 	Domain     string `yaml:"domain,omitempty"`
 	Username   string `yaml:"username,omitempty"`
 	Production bool   `yaml:"production,omitempty"`
+	// Vars are the conformance suite's variables for this target (`pbxauth run
+	// --profile`): accounts and tenants, never passwords.
+	Vars map[string]string `yaml:"vars,omitempty"`
 }
 
 // Validate checks a profile before it is saved or used.
@@ -39,7 +42,23 @@ func (p Profile) Validate() error {
 	if _, err := apiclient.NormalizeBaseURL(p.URL); err != nil {
 		return fmt.Errorf("url: %w", err)
 	}
+	for k := range p.Vars {
+		if secretVar(k) {
+			return fmt.Errorf("vars: %s looks like a secret; a profile holds no password (give it with --var, the environment or the prompt)", k)
+		}
+	}
 	return nil
+}
+
+// secretVar tells the variables a profile must not keep.
+func secretVar(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"password", "secret", "token", "otp"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // Target is the profile as the TUI's target.
