@@ -190,8 +190,8 @@ type Expect struct {
 	// BodyOptional lets an empty body pass the body assertions: for answers the
 	// OpenAPI declares without content (the 401 of getUserAuthInfo and getLoginStatus).
 	BodyOptional bool
-	Body   []Assertion
-	Header []Assertion
+	Body         []Assertion
+	Header       []Assertion
 }
 
 // Assertion ops.
