@@ -1,0 +1,154 @@
+package scenarios
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pbxauth/pbxauth/mockserver"
+)
+
+const levelsSrc = `
+name: wrong password refused
+tags: [readonly]
+source: "openapi: signInWithCredentials 4XX"
+level: contract
+steps:
+  - call: signInWithCredentials
+    body: {username: alice, password: nope-1, domain: example.com}
+    expect:
+      status: 4XX
+      body:
+        errors.0.code: UNAUTHORIZED
+---
+name: a recommended practice the fake does not follow
+tags: [readonly]
+source: "OWASP ASVS 2.2.1"
+level: recommended
+steps:
+  - call: signInWithCredentials
+    body: {username: alice, password: nope-1, domain: example.com}
+    expect:
+      status: 429
+---
+name: a mock choice
+tags: [readonly]
+source: "pbxauth: 405 with Allow"
+level: mock
+steps:
+  - request: {method: DELETE, path: /auth/sign_in}
+    expect:
+      status: 405
+`
+
+func TestLevels_parse(t *testing.T) {
+	ss := parse(t, "l.yaml", levelsSrc)
+	require.Len(t, ss, 3)
+	assert.Equal(t, LevelContract, ss[0].Level)
+	assert.Equal(t, "openapi: signInWithCredentials 4XX", ss[0].Source)
+	assert.Equal(t, []int{4}, ss[0].Steps[0].Expect.Status)
+	assert.Equal(t, LevelMock, ss[2].EffectiveLevel())
+
+	_, err := NewLoader().Parse("bad.yaml", []byte("name: x\nlevel: must\nsteps:\n  - call: retrieveMetadata\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bad.yaml:2: level must be one of contract, recommended, mock")
+	_, err = NewLoader().Parse("bad.yaml", []byte("name: x\nsteps:\n  - call: retrieveMetadata\n    expect: {status: 4YY}\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "a class (4XX)")
+	assert.Equal(t, LevelContract, parse(t, "d.yaml", "name: x\nsteps:\n  - call: retrieveMetadata\n")[0].EffectiveLevel())
+}
+
+// The fake refuses with 401; the contract says 4XX, so it passes. The recommended
+// scenario fails as a finding that fails the run only in strict mode, and the mock
+// choice is skipped with its source since the fake is not pbxauth's mock.
+func TestLevels_findingsAndMockSkips(t *testing.T) {
+	_, srv := newFake(t)
+	ss := parse(t, "l.yaml", levelsSrc)
+	res := run(t, Options{BaseURL: srv.URL}, ss)
+	assert.Equal(t, StatusPassed, res.Scenarios[0].Status, res.Scenarios[0].Reason)
+	assert.Equal(t, StatusFailed, res.Scenarios[1].Status)
+	assert.True(t, res.Scenarios[1].Finding)
+	assert.Equal(t, StatusSkipped, res.Scenarios[2].Status)
+	assert.Contains(t, res.Scenarios[2].Reason, "pbxauth: 405 with Allow")
+	assert.Equal(t, 1, res.Passed)
+	assert.Equal(t, 0, res.Failed)
+	assert.Equal(t, 1, res.Findings)
+	assert.Equal(t, 0, res.ExitCode())
+
+	var text bytes.Buffer
+	rep := NewTextReporter(&text, false)
+	strict := run(t, Options{BaseURL: srv.URL, Strict: true}, ss)
+	for _, sr := range strict.Scenarios {
+		rep.Event(Event{Kind: ScenarioFinished, Result: sr})
+	}
+	rep.Event(Event{Kind: RunFinished, Run: strict})
+	assert.Equal(t, 1, strict.ExitCode())
+	assert.Contains(t, text.String(), "FINDING a recommended practice")
+	assert.Contains(t, text.String(), "1 finding(s)")
+
+	var js bytes.Buffer
+	require.NoError(t, WriteJSON(&js, res))
+	var doc struct {
+		Findings  int
+		Scenarios []struct{ Level, Source string }
+	}
+	require.NoError(t, json.Unmarshal(js.Bytes(), &doc))
+	assert.Equal(t, 1, doc.Findings)
+	assert.Equal(t, "recommended", doc.Scenarios[1].Level)
+	assert.Equal(t, "OWASP ASVS 2.2.1", doc.Scenarios[1].Source)
+}
+
+// The fake answers the mock control API, yet without SharedMock it is a real
+// target: the runner never decides by probing.
+func TestTargets_mockOnlyByHowTheRunStarted(t *testing.T) {
+	f, srv := newFake(t)
+	ss := parse(t, "l.yaml", levelsSrc)
+	res := run(t, Options{BaseURL: srv.URL}, ss[2:])
+	assert.Equal(t, StatusSkipped, res.Scenarios[0].Status)
+	before := f.requests.Load()
+	res = run(t, Options{BaseURL: srv.URL, SharedMock: true}, ss[2:])
+	assert.NotEqual(t, StatusSkipped, res.Scenarios[0].Status)
+	assert.Greater(t, f.requests.Load(), before)
+}
+
+const needsAccount = `
+name: needs an account
+tags: [readonly]
+vars:
+  username: null
+  password: null
+  domain: null
+steps:
+  - call: signInWithCredentials
+    body: {username: "${username}", password: "${password}", domain: "${domain}"}
+`
+
+// A missing variable never falls back to a demo account on a real target: the
+// scenario is skipped naming the variables, and nothing reaches the PBX.
+func TestVars_noDemoDefaultsOnARealTarget(t *testing.T) {
+	f, srv := newFake(t)
+	ss := parse(t, "v.yaml", needsAccount)
+	r, err := NewRunner(Options{BaseURL: srv.URL, Vars: map[string]string{"username": "qa"}})
+	require.NoError(t, err)
+	res := r.Run(t.Context(), ss, nil)
+	sr := res.Scenarios[0]
+	require.Equal(t, StatusSkipped, sr.Status)
+	assert.Equal(t, "needs variables password, domain: give them with --var password=... --var domain=...", sr.Reason)
+	assert.Zero(t, f.requests.Load(), "nothing sent")
+	missing := r.MissingVars(ss)
+	require.Len(t, missing, 1)
+	assert.Contains(t, missing[0], "--var password=... --var domain=...")
+	assert.NotContains(t, strings.Join(missing, ""), "alice")
+
+	// The same scenario against the mock takes the demo data and passes.
+	mock := run(t, Options{NewMock: InProcessMock(mockserver.Options{})}, ss)
+	assert.Equal(t, StatusPassed, mock.Scenarios[0].Status, mock.Scenarios[0].Reason)
+	// A standalone mock the user named as one gets the defaults too.
+	r, err = NewRunner(Options{BaseURL: srv.URL, SharedMock: true})
+	require.NoError(t, err)
+	assert.Empty(t, r.MissingVars(ss))
+}
