@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/term"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/pbxauth/pbxauth/scenarios"
 	"github.com/pbxauth/pbxauth/tui/profile"
@@ -67,7 +67,7 @@ func fillSecretVars(s *streams, list []*scenarios.Scenario, vars map[string]stri
 	}
 	slices.Sort(names)
 	in, isFile := s.in.(*os.File)
-	tty := prompt && isFile && term.IsTerminal(int(in.Fd()))
+	tty := prompt && isFile && term.IsTerminal(in.Fd())
 	for _, n := range names {
 		if v, ok := os.LookupEnv(varEnvPrefix + strings.ToUpper(n)); ok {
 			vars[n] = v
@@ -77,7 +77,7 @@ func fillSecretVars(s *streams, list []*scenarios.Scenario, vars map[string]stri
 			continue
 		}
 		fmt.Fprintf(s.err, "%s (empty to skip the scenarios that need it): ", n)
-		b, err := term.ReadPassword(int(in.Fd()))
+		b, err := term.ReadPassword(in.Fd())
 		fmt.Fprintln(s.err)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", n, err)
