@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -151,7 +153,7 @@ func expectsClientError(steps []*Step) bool {
 			return true
 		}
 		for _, code := range st.Expect.Status {
-			if code >= 400 && code < 500 {
+			if code == 4 || (code >= 400 && code < 500) {
 				return true
 			}
 		}
@@ -223,39 +225,88 @@ func TestBuiltin_aFaultyOperationFailsTheScenariosThatSendIt(t *testing.T) {
 	}
 }
 
-// A PBX has no control API: against one, the mock-only scenarios are skipped and the
-// rest must pass with the demo data as their default variables. A mock with its
-// /_mock/ endpoints hidden stands in for it, shared by every scenario as a PBX is.
+// A PBX has no control API: against one, the mock-only and mock-level scenarios
+// are skipped and the rest must pass with the accounts given as variables. A mock
+// with its /_mock/ endpoints hidden stands in for it, shared by every scenario as a
+// PBX is; it is a real target because nobody said it is the mock.
 func TestBuiltin_theRealPBXPartPassesWithoutTheControlAPI(t *testing.T) {
-	srv, err := mockserver.Start(mockserver.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = srv.Close() })
-	pbx := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/_mock") {
-			http.NotFound(w, r)
-			return
-		}
-		srv.ServeHTTP(w, r)
-	}))
-	t.Cleanup(pbx.Close)
-
+	pbx, _ := hiddenMock(t)
 	ss := builtinSuite(t)
-	r, err := NewRunner(Options{BaseURL: pbx.URL + "/api", Parallel: 4})
+	r, err := NewRunner(Options{BaseURL: pbx + "/api", Parallel: 4, Vars: DemoVars()})
 	require.NoError(t, err)
 	res := r.Run(context.Background(), ss, nil)
 	logFailures(t, res)
 	var ran int
 	for _, sr := range res.Scenarios {
+		s := sr.Scenario
 		switch {
-		case sr.Scenario.MockOnly() || sr.Scenario.Mutating():
-			assert.Equal(t, StatusSkipped, sr.Status, sr.Scenario.Name)
+		case s.MockOnly() || s.Mutating() || s.EffectiveLevel() == LevelMock:
+			assert.Equal(t, StatusSkipped, sr.Status, s.Name)
 		default:
 			ran++
-			assert.Equal(t, StatusPassed, sr.Status, sr.Scenario.Name)
+			assert.Equal(t, StatusPassed, sr.Status, s.Name)
 		}
 	}
 	assert.GreaterOrEqual(t, ran, 70)
 	assert.Equal(t, 0, res.ExitCode())
+}
+
+// Without --var, a real target gets no demo account: every scenario that needs an
+// account is skipped naming its variables, and no request carries a demo name or
+// password.
+func TestBuiltin_aRealTargetNeverGetsTheDemoAccounts(t *testing.T) {
+	pbx, bodies := hiddenMock(t)
+	ss := builtinSuite(t)
+	r, err := NewRunner(Options{BaseURL: pbx + "/api", Parallel: 4, AllowMutations: true})
+	require.NoError(t, err)
+	res := r.Run(context.Background(), ss, nil)
+	logFailures(t, res)
+	assert.Equal(t, 0, res.ExitCode())
+	skippedForVars := 0
+	for _, sr := range res.Scenarios {
+		if len(r.unsetVars(sr.Scenario)) > 0 {
+			require.Equal(t, StatusSkipped, sr.Status, sr.Scenario.Name)
+			if strings.HasPrefix(sr.Reason, "needs variables ") {
+				skippedForVars++
+			}
+		}
+	}
+	assert.Greater(t, skippedForVars, 60)
+	sent := strings.Join(bodies(), "\n")
+	for _, v := range DemoVars() {
+		if v == "example.com" {
+			continue // also the domain of made-up callback URLs
+		}
+		assert.NotContains(t, sent, `"`+v+`"`, "a demo value reached the PBX")
+	}
+}
+
+// hiddenMock serves a mock with its control API hidden and records request bodies.
+func hiddenMock(t *testing.T) (string, func() []string) {
+	t.Helper()
+	srv, err := mockserver.Start(mockserver.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	var mu sync.Mutex
+	var bodies []string
+	pbx := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_mock") {
+			http.NotFound(w, r)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(pbx.Close)
+	return pbx.URL, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), bodies...)
+	}
 }
 
 // The way a person sees the suite fail by hand: `pbxauth mock`, POST /_mock/faults,
@@ -278,7 +329,7 @@ func TestBuiltin_failsAgainstAStandaloneMockWithAFault(t *testing.T) {
 		}
 	}
 	require.GreaterOrEqual(t, len(sel), 3)
-	r, err := NewRunner(Options{BaseURL: srv.APIURL()})
+	r, err := NewRunner(Options{BaseURL: srv.APIURL(), SharedMock: true})
 	require.NoError(t, err)
 	res := r.Run(context.Background(), sel, nil)
 	for _, sr := range res.Scenarios {
