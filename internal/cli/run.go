@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
 )
@@ -317,7 +318,9 @@ func printList(w io.Writer, list []*scenarios.Scenario) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tLEVEL\tSOURCE\tTAGS\tFILE")
 	for _, s := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.EffectiveLevel(), orDash(s.Source), strings.Join(s.Tags, ","), s.Pos)
+		// Scenario files are untrusted: what they name reaches the terminal inert.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", termsafe.Line(s.Name), s.EffectiveLevel(), termsafe.Line(orDash(s.Source)),
+			termsafe.Line(strings.Join(s.Tags, ",")), termsafe.Line(s.Pos.String()))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
