@@ -357,7 +357,13 @@ func (x *exec) checkSpec(st *Step, res *StepResult) {
 	}
 	vs := spec.ValidateExchange(res.Exchange)
 	res.Violations = vs
+	// PortSIP's document declares its 4XX answers (and the bearer 401s) without
+	// content: a client error with an empty body breaks nothing it says.
+	emptyError := res.Exchange.Status/100 == 4 && len(bytes.TrimSpace(res.Exchange.ResponseBody)) == 0
 	for _, v := range vs {
+		if emptyError && v.Side != spec.SideRequest {
+			continue
+		}
 		msg := x.secrets.scrub(v.String())
 		if v.Side == spec.SideRequest || x.r.opts.Spec == SpecWarn {
 			res.Warnings = append(res.Warnings, "spec: "+msg)

@@ -1,0 +1,62 @@
+package altpbx_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pbxauth/pbxauth/internal/altpbx"
+	"github.com/pbxauth/pbxauth/scenarios"
+)
+
+// runSuite runs the built-in suite against altpbx as a QA team would against their
+// PBX: a real target (no mock defaults), the accounts as variables, mutations
+// allowed, one scenario at a time since they share the PBX's accounts.
+func runSuite(t *testing.T, opts scenarios.Options) *scenarios.RunResult {
+	t.Helper()
+	ss, err := scenarios.LoadBuiltin()
+	require.NoError(t, err)
+	r, err := scenarios.NewRunner(opts)
+	require.NoError(t, err)
+	return r.Run(context.Background(), ss, nil)
+}
+
+func logResult(t *testing.T, res *scenarios.RunResult) {
+	t.Helper()
+	for _, sr := range res.Scenarios {
+		switch {
+		case sr.Status == scenarios.StatusSkipped:
+			t.Logf("SKIP %s: %s", sr.Scenario.Name, sr.Reason)
+		case sr.Status != scenarios.StatusPassed:
+			msg := sr.Reason
+			if fs := sr.FailedStep(); fs != nil {
+				msg = fs.Name + ": " + fs.Message()
+			}
+			t.Logf("%s %s (finding %v): %s", sr.Status, sr.Scenario.Name, sr.Finding, msg)
+		}
+	}
+	t.Logf("passed %d, failed %d, findings %d, errored %d, skipped %d of %d",
+		res.Passed, res.Failed, res.Findings, res.Errored, res.Skipped, len(res.Scenarios))
+}
+
+// The suite asserts what PortSIP documents: against a PBX that keeps the documents
+// but chooses otherwise where they are silent, nothing fails.
+func TestBuiltinSuite_zeroFailuresAgainstAnotherPBX(t *testing.T) {
+	pbx := altpbx.New(altpbx.Options{})
+	base, stop, err := pbx.Start()
+	require.NoError(t, err)
+	t.Cleanup(stop)
+	res := runSuite(t, scenarios.Options{BaseURL: base, Vars: altpbx.Vars(), AllowMutations: true, Parallel: 1})
+	logResult(t, res)
+	assert.Zero(t, res.Failed, "failures")
+	assert.Zero(t, res.Errored, "errors")
+	assert.Zero(t, res.Findings, "findings: altpbx follows the recommended practice")
+	assert.Equal(t, 0, res.ExitCode())
+	for _, sr := range res.Scenarios {
+		if sr.Status == scenarios.StatusSkipped {
+			assert.NotContains(t, sr.Reason, "needs variables", "every variable is given")
+		}
+	}
+}

@@ -1,0 +1,219 @@
+package altpbx
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+func (s *Server) info(w http.ResponseWriter, r *http.Request) {
+	d := r.URL.Query().Get("domain")
+	if len(d) > 280 {
+		invalid(w, "domain: 1 to 280 characters")
+		return
+	}
+	out := map[string]any{
+		"web_domain": "pbx.acme.test", "enable_ipv6": false, "enable_dataflow": true,
+		"private_ipv4": "10.0.0.5", "private_ipv6": nil, "public_ipv4": nil, "public_ipv6": nil,
+		"dns_servers": []string{"10.0.0.53"},
+		"domain":      nil, "name": nil, "enable_ms365_integration": nil, "ms365_authorization_endpoint": nil,
+	}
+	// An unknown domain adds nothing: the tenant fields stay blank (null).
+	if t := tenant(d); t != nil {
+		out["domain"], out["name"] = t.Domain, t.Name
+		out["enable_ms365_integration"] = t.MS365Endpoint != ""
+		if t.MS365Endpoint != "" {
+			out["ms365_authorization_endpoint"] = t.MS365Endpoint
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	m, ok := readBody(w, r)
+	if !ok {
+		return
+	}
+	user, pass, domain, ok := credentials(w, m)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.find(user, domain)
+	twoFactor := a != nil && tenant(a.Domain) != nil && tenant(a.Domain).TwoFactor
+	if a == nil || a.Password != pass || twoFactor {
+		// A password alone never opens a two-factor account's session.
+		fail(w, http.StatusForbidden, "UNAUTHORIZED", "Login failed, authentication error", nil)
+		return
+	}
+	s.openWeb(w, a, false)
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) openWeb(w http.ResponseWriter, a *Account, viaMS bool) {
+	p := s.pair(a)
+	at := p["access_token"].(string)
+	s.access[at].viaMS = viaMS
+	c := token()
+	s.web[c] = at
+	w.Header().Set("Cache-Control", "no-store")
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: c, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+}
+
+// webSession is the access token of the request's session cookie, or "".
+func (s *Server) webSession(r *http.Request) string {
+	for _, c := range r.Cookies() {
+		if c.Name != cookieName {
+			continue
+		}
+		if at, ok := s.web[c.Value]; ok {
+			if ses := s.access[at]; ses != nil && time.Now().Before(ses.expires) {
+				return at
+			}
+		}
+	}
+	return ""
+}
+
+func (s *Server) loginStatus(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at := s.webSession(r)
+	if at == "" {
+		w.WriteHeader(http.StatusUnauthorized) // declared without content
+		return
+	}
+	ses := s.access[at]
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{
+		"access_token": at, "expires_at": ses.expires.UTC().Format(time.RFC3339),
+		"expires_in": int(time.Until(ses.expires).Seconds()), "role": ses.user.Role,
+	})
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range r.Cookies() {
+		if at, ok := s.web[c.Value]; ok && c.Name == cookieName {
+			s.endSession(at)
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// authorizeURL is the tenant's Microsoft page for an authorization-code request.
+func authorizeURL(t *Tenant, redirect string) string {
+	q := url.Values{"response_type": {"code"}, "client_id": {"acme-pbx"}, "redirect_uri": {redirect}, "state": {token()}, "scope": {"openid email"}}
+	return t.MS365Endpoint + "?" + q.Encode()
+}
+
+func (s *Server) byMicrosoft(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	_ = r.ParseForm() // any media type: what is not a form has no domain
+	d := r.PostForm.Get("domain")
+	if d == "" {
+		invalid(w, "domain is required")
+		return
+	}
+	t := tenant(d)
+	if t == nil || t.MS365Endpoint == "" {
+		fail(w, http.StatusNotFound, "MS365_UNAVAILABLE", "no Microsoft 365 sign-in for this domain", nil)
+		return
+	}
+	http.Redirect(w, r, authorizeURL(t, "https://pbx.acme.test/api/login/by_microsoft/callback"), http.StatusFound)
+}
+
+// absoluteURL accepts http(s) URLs with a host only.
+func absoluteURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+func (s *Server) social(w http.ResponseWriter, r *http.Request) {
+	m, ok := readBody(w, r)
+	if !ok {
+		return
+	}
+	d, dok := str(m, "domain")
+	cb, cok := str(m, "callback_url")
+	switch {
+	case !dok || !cok || d == "" || cb == "":
+		invalid(w, "domain and callback_url are required")
+		return
+	case !absoluteURL(cb):
+		invalid(w, "callback_url: an absolute http(s) URL")
+		return
+	}
+	t := tenant(d)
+	if t == nil || t.MS365Endpoint == "" {
+		fail(w, http.StatusNotFound, "MS365_UNAVAILABLE", "no Microsoft 365 sign-in for this domain", nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"url": authorizeURL(t, cb)})
+}
+
+func (s *Server) forget(w http.ResponseWriter, r *http.Request) {
+	m, ok := readBody(w, r)
+	if !ok {
+		return
+	}
+	user, uok := str(m, "username")
+	domain, dok := str(m, "domain")
+	cb, cok := str(m, "callback_url")
+	switch {
+	case !uok || !dok || !cok || user == "" || cb == "":
+		invalid(w, "username and callback_url are required")
+		return
+	case !absoluteURL(cb):
+		invalid(w, "callback_url: an absolute http(s) URL")
+		return
+	}
+	if msg := checkUsername(user, domain != ""); msg != "" {
+		invalid(w, msg)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The same answer whether or not the account exists; mail only to real ones.
+	if a := s.find(user, domain); a != nil {
+		tok := token()
+		s.resets[tok] = &resetLink{user: a, expires: time.Now().Add(linkLifetime)}
+		sep := "?"
+		if strings.Contains(cb, "?") {
+			sep = "&"
+		}
+		s.mailLink(a, cb+sep+"token="+tok)
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
+	m, ok := readBody(w, r)
+	if !ok {
+		return
+	}
+	tok, tok2 := str(m, "token")
+	pw, pok := str(m, "new_password")
+	if !tok2 || !pok || tok == "" || pw == "" {
+		invalid(w, "token and new_password are required")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.resets[tok]
+	if l == nil || time.Now().After(l.expires) {
+		badToken(w)
+		return
+	}
+	if len(pw) < 6 {
+		invalid(w, "new_password: at least 6 characters")
+		return
+	}
+	delete(s.resets, tok)
+	l.user.Password = pw
+	w.WriteHeader(http.StatusOK)
+}
