@@ -54,6 +54,25 @@ func credentials(w http.ResponseWriter, m map[string]any) (user, pass, domain st
 	return "", "", "", false
 }
 
+// checkLogin reads and checks a JSON sign-in body; the account is nil when the
+// credentials match none. ok false means an answer was written.
+func (s *Server) checkLogin(w http.ResponseWriter, r *http.Request) (*Account, bool) {
+	m, ok := readBody(w, r)
+	if !ok {
+		return nil, false
+	}
+	user, pass, domain, ok := credentials(w, m)
+	if !ok {
+		return nil, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a := s.find(user, domain); a != nil && a.Password == pass {
+		return a, true
+	}
+	return nil, true
+}
+
 func (s *Server) pair(a *Account) map[string]any {
 	ses := &session{user: a, refresh: token(), expires: time.Now().Add(accessLifetime)}
 	at := token()
@@ -72,18 +91,13 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		invalid(w, "qr: true or false")
 		return
 	}
-	m, ok := readBody(w, r)
-	if !ok {
-		return
-	}
-	user, pass, domain, ok := credentials(w, m)
+	a, ok := s.checkLogin(w, r)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.find(user, domain)
-	if a == nil || a.Password != pass {
+	if a == nil {
 		fail(w, http.StatusUnauthorized, "UNAUTHORIZED", "Login failed, authentication error", nil)
 		return
 	}

@@ -31,19 +31,13 @@ func (s *Server) info(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	m, ok := readBody(w, r)
-	if !ok {
-		return
-	}
-	user, pass, domain, ok := credentials(w, m)
+	a, ok := s.checkLogin(w, r)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.find(user, domain)
-	twoFactor := a != nil && tenant(a.Domain) != nil && tenant(a.Domain).TwoFactor
-	if a == nil || a.Password != pass || twoFactor {
+	if a == nil || (tenant(a.Domain) != nil && tenant(a.Domain).TwoFactor) {
 		// A password alone never opens a two-factor account's session.
 		fail(w, http.StatusForbidden, "UNAUTHORIZED", "Login failed, authentication error", nil)
 		return
@@ -119,12 +113,22 @@ func (s *Server) byMicrosoft(w http.ResponseWriter, r *http.Request) {
 		invalid(w, "domain is required")
 		return
 	}
-	t := tenant(d)
-	if t == nil || t.MS365Endpoint == "" {
-		fail(w, http.StatusNotFound, "MS365_UNAVAILABLE", "no Microsoft 365 sign-in for this domain", nil)
+	t := ms365Tenant(w, d)
+	if t == nil {
 		return
 	}
 	http.Redirect(w, r, authorizeURL(t, "https://pbx.acme.test/api/login/by_microsoft/callback"), http.StatusFound)
+}
+
+// ms365Tenant is the tenant with Microsoft 365 sign-in for domain; it answers and
+// returns nil when there is none.
+func ms365Tenant(w http.ResponseWriter, domain string) *Tenant {
+	t := tenant(domain)
+	if t == nil || t.MS365Endpoint == "" {
+		fail(w, http.StatusNotFound, "MS365_UNAVAILABLE", "no Microsoft 365 sign-in for this domain", nil)
+		return nil
+	}
+	return t
 }
 
 // absoluteURL accepts http(s) URLs with a host only.
@@ -148,9 +152,8 @@ func (s *Server) social(w http.ResponseWriter, r *http.Request) {
 		invalid(w, "callback_url: an absolute http(s) URL")
 		return
 	}
-	t := tenant(d)
-	if t == nil || t.MS365Endpoint == "" {
-		fail(w, http.StatusNotFound, "MS365_UNAVAILABLE", "no Microsoft 365 sign-in for this domain", nil)
+	t := ms365Tenant(w, d)
+	if t == nil {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"url": authorizeURL(t, cb)})
