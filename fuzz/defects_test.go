@@ -18,7 +18,13 @@ import (
 // real PBX (no mock-level checks, no outbox, nothing defaults).
 type defect func(next http.Handler) http.Handler
 
-func defectivePBX(t *testing.T, d defect) string {
+func defectivePBX(t *testing.T, d defect) string { return defective(t, d, false) }
+
+// defectiveMock keeps the control API: the fuzzer sees a standalone mock, reads its
+// outbox and runs the mail sequences.
+func defectiveMock(t *testing.T, d defect) string { return defective(t, d, true) }
+
+func defective(t *testing.T, d defect, control bool) string {
 	t.Helper()
 	mock, err := mockserver.New(mockserver.Options{})
 	if err != nil {
@@ -26,7 +32,7 @@ func defectivePBX(t *testing.T, d defect) string {
 	}
 	h := d(mock.Handler())
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/_mock") {
+		if strings.HasPrefix(r.URL.Path, "/_mock") && !control {
 			http.NotFound(w, r)
 			return
 		}
@@ -301,4 +307,35 @@ func otherChoices(next http.Handler) http.Handler {
 		}
 		replay(w, rec, rec.Body.Bytes())
 	})
+}
+
+// A one-time code works twice: the first success is answered again.
+func otpReusable() defect {
+	var mu sync.Mutex
+	done := map[string][]byte{}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/api/auth/verify_otp" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			b := string(readBody(r))
+			mu.Lock()
+			old, seen := done[b]
+			mu.Unlock()
+			if seen {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Cache-Control", "no-store")
+				_, _ = w.Write(old)
+				return
+			}
+			rec := record(next, r)
+			if rec.Code == http.StatusOK {
+				mu.Lock()
+				done[b] = rec.Body.Bytes()
+				mu.Unlock()
+			}
+			replay(w, rec, rec.Body.Bytes())
+		})
+	}
 }

@@ -198,3 +198,48 @@ func TestNoFalseAlarmOnAPBXWithOtherChoices(t *testing.T) {
 		t.Errorf("%d of %d cases cut short: %s", res.Stopped, res.Examples, res.StoppedWhy)
 	}
 }
+
+// Through the mock's outbox: the 2FA sequence finds a reusable code, and the saved
+// scenario reads the code with an outbox step (mock-only).
+func TestMailSequenceDefectIsSavedWithAnOutboxStep(t *testing.T) {
+	url := defectiveMock(t, otpReusable())
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := Run(ctx, Options{BaseURL: url, Seed: 7, MaxExamples: 400, Operations: []string{"verifyOTP"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Mock {
+		t.Fatal("a target with the control API is a mock")
+	}
+	var fd *Found
+	for _, f := range res.Found {
+		if f.Failure.Check == CheckEndedStaysEnded && f.Failure.Op == "verifyOTP" {
+			fd = f
+		}
+	}
+	if fd == nil {
+		t.Fatalf("reused code not found in %d examples: %v", res.Examples, res.Found)
+	}
+	dir := t.TempDir()
+	if err := Save(dir, res); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(fd.Saved)
+	if !bytes.Contains(data, []byte("outbox:")) || !bytes.Contains(data, []byte("mock-only")) {
+		t.Errorf("no outbox step:\n%s", data)
+	}
+	if got := replayFile(t, fd.Saved, scenarios.Options{BaseURL: url}); got.Failed != 1 {
+		t.Errorf("replay against the defective mock: %d failed, %d passed, %d skipped\n%s", got.Failed, got.Passed, got.Skipped, data)
+	}
+	pool := scenarios.NewMockPool(mockserver.Options{})
+	defer pool.Close()
+	if got := replayFile(t, fd.Saved, scenarios.Options{NewMock: pool.Get}); got.Passed != 1 {
+		for _, sr := range got.Scenarios {
+			for _, st := range sr.Steps {
+				t.Logf("%s %s %v", st.Name, st.Status, st.Failures)
+			}
+		}
+		t.Errorf("replay against the mock: %d failed, %d passed\n%s", got.Failed, got.Passed, data)
+	}
+}

@@ -97,9 +97,11 @@ type Step struct {
 	// ("otp" or "reset") for Username from the mail source and captures its code and token.
 	Mail     string
 	MailUser string
-	// MailToken narrows a one-time code mail to the challenge it was sent for.
-	MailToken string
-	Expect    Expect
+	// MailToken narrows a one-time code mail to the challenge it was sent for (when
+	// the mail names it); MailDomain to the account's tenant.
+	MailToken  string
+	MailDomain string
+	Expect     Expect
 	// shrinkField is the body field (or query parameter) a negative case is about;
 	// shrinkChars lets the shrinker shorten it while it keeps a character that breaks
 	// the username charset.

@@ -50,26 +50,16 @@ func (f *fuzzer) shrink(ctx context.Context, c *Case, fl Failure, first caseResu
 		cand.Steps = best.Steps[:n]
 		try(&cand)
 	}
-	// Sequences next: fewer steps make everything after cheaper.
-	for changed := true; changed; {
+	// Lifecycle sequences next: their expectations are recompiled from the actions
+	// left, so dropping one keeps every step's expectation true to what came before.
+	// Other sequences (2FA, reset, probes) keep their steps: an expectation such as
+	// "the same code a second time" means nothing without the first use.
+	for changed := best.actions != nil; changed; {
 		changed = false
-		if best.actions != nil {
-			for i := range best.actions {
-				acts := append(append([]action(nil), best.actions[:i]...), best.actions[i+1:]...)
-				cand := best.withActions(acts)
-				if len(cand.Steps) < len(best.Steps) && try(cand) {
-					changed = true
-					break
-				}
-			}
-			continue
-		}
-		for i := range best.Steps {
-			if len(best.Steps) == 1 || best.Steps[i].Expect.SameAs > 0 || i == fd.Failure.Step || refersBack(best.Steps, i) {
-				continue
-			}
-			cand := best.withoutStep(i)
-			if try(cand) {
+		for i := range best.actions {
+			acts := append(append([]action(nil), best.actions[:i]...), best.actions[i+1:]...)
+			cand := best.withActions(acts)
+			if len(cand.Steps) < len(best.Steps) && try(cand) {
 				changed = true
 				break
 			}
@@ -108,32 +98,9 @@ func (c *Case) withActions(acts []action) *Case {
 	return &n
 }
 
-func (c *Case) withoutStep(i int) *Case {
-	n := *c
-	n.Steps = append(append([]Step(nil), c.Steps[:i]...), c.Steps[i+1:]...)
-	for j := range n.Steps {
-		if s := n.Steps[j].Expect.SameAs; s > i+1 {
-			n.Steps[j].Expect.SameAs--
-		}
-	}
-	return &n
-}
-
-// refersBack: removing step i would leave a later step without a value it captures.
-func refersBack(steps []Step, i int) bool {
-	for name := range steps[i].Capture {
-		for _, s := range steps[i+1:] {
-			if strings.Contains(stepText(s), "${"+name+"}") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func stepText(s Step) string {
 	var b strings.Builder
-	b.WriteString(s.Token + s.MailToken + s.MailUser)
+	b.WriteString(s.Token + s.MailToken + s.MailUser + s.MailDomain)
 	var walk func(v any)
 	walk = func(v any) {
 		switch x := v.(type) {

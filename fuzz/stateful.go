@@ -55,17 +55,24 @@ func (g *generator) stateful(r *rand.Rand) *Case {
 	if !g.has(varUsername, varPassword) {
 		return nil
 	}
+	// Each family runs when one of its operations is selected.
+	twofa := g.has(varTwofaUsername, varTwofaPassword) && (g.selectedOp("verifyOTP") || g.selectedOp("sendOTP"))
+	reset := g.mail && g.allowMutations && (g.selectedOp("forgetPassword") || g.selectedOp("resetPassword"))
+	web := g.selectedOp("login") || g.selectedOp("getLoginStatus") || g.selectedOp("logout")
+	tokens := g.selectedOp("signInWithCredentials") || g.selectedOp("getUserAuthInfo") || g.selectedOp("refreshToken") || g.selectedOp("signOut")
 	switch n := r.IntN(10); {
-	case n == 0 && g.mail && g.has(varTwofaUsername, varTwofaPassword):
+	case n == 0 && twofa && g.mail:
 		return g.twoFactor(r)
-	case n == 0 && g.has(varTwofaUsername, varTwofaPassword) && g.probesSent < g.probeCap:
+	case n == 0 && twofa && g.probesSent < g.probeCap:
 		// Without mail: a wrong code for a fresh challenge must still be refused.
 		g.probesSent++
 		return g.twoFactorWrongCode(r)
-	case n == 1 && g.mail && g.allowMutations:
+	case n == 1 && reset:
 		return g.resetFlow(r)
-	case n < 4 && g.selectedOp("login"):
+	case n < 4 && web, !tokens && web:
 		return g.webWalk(r)
+	case !tokens:
+		return nil
 	}
 	acts := []action{{kind: actSignIn}}
 	pairsMade := 1
@@ -132,7 +139,7 @@ func (g *generator) twoFactor(r *rand.Rand) *Case {
 	steps := []Step{
 		g.twoFactorSignIn(),
 		{Op: "sendOTP", Body: map[string]any{"token": "${challenge}"}, HasBody: true, Expect: accepted(CheckSequence, "send the one-time code")},
-		{Mail: "otp", MailUser: "${twofa_username}", MailToken: "${challenge}", Capture: map[string]string{"code": "code"}},
+		{Mail: "otp", MailUser: "${twofa_username}", MailToken: "${challenge}", MailDomain: g.refIf(varTwofaDomain), Capture: map[string]string{"code": "code"}},
 	}
 	if r.IntN(2) == 0 {
 		steps = append(steps, Step{Op: "verifyOTP", Body: map[string]any{"token": "${challenge}", "code": "fz" + randString(r, "0123456789", 4)}, HasBody: true,
@@ -158,7 +165,7 @@ func (g *generator) resetFlow(r *rand.Rand) *Case {
 		}
 		return []Step{
 			{Op: "forgetPassword", Body: body, HasBody: true, Expect: accepted(CheckSequence, "forgot password for the run's account")},
-			{Mail: "reset", MailUser: "${username}", Capture: map[string]string{fmt.Sprintf("reset_%d", n): "token"}},
+			{Mail: "reset", MailUser: "${username}", MailDomain: g.refIf(varDomain), Capture: map[string]string{fmt.Sprintf("reset_%d", n): "token"}},
 		}
 	}
 	steps := forget(1)
@@ -217,4 +224,12 @@ func (g *generator) credentialProbe(r *rand.Rand) *Case {
 	}
 	steps = append(steps, Step{Op: op, Body: real, HasBody: true, Expect: accepted(CheckSequence, "the right password still signs in")})
 	return &Case{Kind: KindNegative, Op: op, Name: name, Steps: steps, RealAccount: true}
+}
+
+// refIf is ${name} when the run has that variable, else "".
+func (g *generator) refIf(name string) string {
+	if g.has(name) {
+		return "${" + name + "}"
+	}
+	return ""
 }
