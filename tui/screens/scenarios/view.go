@@ -28,13 +28,24 @@ func (m *Model) View() string {
 	}
 	var b strings.Builder
 	b.WriteString(m.header() + "\n")
+	used := 2 // header and progress line
 	if m.loadErr != "" {
-		b.WriteString(st.Form.Error.Render(common.Wrap(firstLine(m.loadErr), max(1, m.width))) + "\n")
+		e := st.Form.Error.Render(common.Wrap(firstLine(m.loadErr), max(1, m.width)))
+		b.WriteString(e + "\n")
+		used += lipgloss.Height(e)
 	}
-	listH := max(3, (m.height-4)/2)
+	// The steps (or the description) take what they need, up to half the body;
+	// the list gets every other row.
+	steps := m.stepsView(max(1, (m.height-4)/2))
+	if steps != "" {
+		used += lipgloss.Height(steps)
+	}
+	listH := max(3, min(m.height-used, len(m.rows)+1)) // +1: the column header
 	b.WriteString(m.listView(listH) + "\n")
-	b.WriteString(m.progressLine() + "\n")
-	b.WriteString(m.stepsView(max(1, m.height-listH-4)))
+	b.WriteString(m.progressLine())
+	if steps != "" {
+		b.WriteString("\n" + steps)
+	}
 	return b.String()
 }
 
