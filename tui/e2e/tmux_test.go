@@ -102,17 +102,22 @@ func build(t *testing.T, dir string) string {
 	return bin
 }
 
-func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
+// launch builds the binary and starts it in a tmux pane of its own, in a home
+// of its own (profiles, history and scenarios untouched), with the user scenario
+// file in place. It returns the terminal, the binary, the shell's directory
+// (exports land there) and the data directory.
+func launch(t *testing.T) (tm *term, bin, work, data string) {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed: skipping the end-to-end terminal test (CI installs tmux)")
 	}
-	start := time.Now()
 	dir := t.TempDir()
-	bin := build(t, dir)
+	bin = build(t, dir)
 
 	// A home of its own, so the user's profiles, history and scenarios are not touched.
 	home := filepath.Join(dir, "home")
-	cfg, data := filepath.Join(home, ".config"), filepath.Join(home, ".local", "share")
+	cfg := filepath.Join(home, ".config")
+	data = filepath.Join(home, ".local", "share")
 	scen := filepath.Join(cfg, "pbxauth", "scenarios")
 	if err := os.MkdirAll(scen, 0o700); err != nil {
 		t.Fatal(err)
@@ -126,12 +131,12 @@ func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(sockDir) })
-	tm := &term{t: t, sock: filepath.Join(sockDir, "s"), env: []string{
+	tm = &term{t: t, sock: filepath.Join(sockDir, "s"), env: []string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + home, "XDG_CONFIG_HOME=" + cfg, "XDG_DATA_HOME=" + data,
 		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"), "TERM=xterm-256color", "LANG=C.UTF-8",
 	}}
 	// The pane runs a plain shell, so after quitting we can see the terminal is back.
-	work := filepath.Join(dir, "work") // the shell's directory: exports land here
+	work = filepath.Join(dir, "work") // the shell's directory: exports land here
 	if err := os.MkdirAll(work, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -149,6 +154,12 @@ func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
 	tm.text(bin + "; echo EXITED=$?")
 	tm.keys("Enter")
 
+	return tm, bin, work, data
+}
+
+func TestTmux_signInStatusScenarioSignOutQuit(t *testing.T) {
+	start := time.Now()
+	tm, bin, work, data := launch(t)
 	tm.waitFor("first frame", `built-in mock`, `Sign in · POST /auth/sign_in`, `not signed in`)
 
 	// Two-factor sign-in as carol; the code comes from the mock's outbox (ctrl+o).
