@@ -11,7 +11,12 @@ require (
 
 require github.com/kr/pretty v0.3.1 // indirect
 
-require github.com/HdrHistogram/hdrhistogram-go v1.1.2
+require (
+	github.com/HdrHistogram/hdrhistogram-go v1.1.2
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
+	github.com/emersion/go-smtp v0.25.1
+	golang.org/x/net v0.42.0
+)
 
 require (
 	github.com/atotto/clipboard v0.1.4 // indirect
