@@ -117,11 +117,12 @@ func (x *exec) judge(a Assertion, what string, got any, present, secret bool, sc
 	}
 }
 
-// outbox reads the newest matching mail of the mock; body assertions and captures
-// apply to the mail's fields (code, token, link, ...).
+// outbox reads the newest matching mail of the mail source (the mock's outbox or
+// the SMTP receiver); body assertions and captures apply to the mail's fields
+// (code, token, link, ...).
 func (x *exec) outbox(ctx context.Context, st *Step, sc *scope, res *StepResult) error {
-	if x.ctl == nil {
-		return fmt.Errorf("%s: outbox steps need the mock PBX", st.Pos)
+	if x.mail == nil {
+		return fmt.Errorf("%s: outbox steps need the mock PBX, or --mail for a real PBX's mail", st.Pos)
 	}
 	q := *st.Outbox
 	for _, f := range []*string{&q.To, &q.Kind, &q.Domain, &q.Token} {
@@ -131,33 +132,21 @@ func (x *exec) outbox(ctx context.Context, st *Step, sc *scope, res *StepResult)
 		}
 		*f = v
 	}
-	var mail map[string]any
-	// The mock mails synchronously; the short retry covers a PBX-like mock that
-	// queues its mail.
-	for attempt := 0; attempt < 3; attempt++ {
-		m, ex, err := x.ctl.latestMail(ctx, q)
-		res.Exchange = ex
-		if err != nil {
-			return err
-		}
-		if m != nil {
-			mail = m
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+	found, miss, err := x.readMail(ctx, q)
+	if found != nil {
+		res.Exchange = found.Exchange
+		for _, s := range found.Secrets {
+			x.secrets.add(s)
 		}
 	}
-	if mail == nil {
-		res.Failures = append(res.Failures, Failure{Check: "outbox", Expected: "a mail " + describeQuery(q), Actual: "none", Pos: st.Pos})
+	if err != nil {
+		return err
+	}
+	if found == nil || found.Doc == nil {
+		res.Failures = append(res.Failures, Failure{Check: "outbox", Expected: "a mail " + describeQuery(q), Actual: miss, Pos: st.Pos})
 		return nil
 	}
-	for _, k := range []string{"code", "token", "link"} {
-		x.secrets.add(mail[k])
-	}
-	var doc any = mail
+	var doc any = found.Doc
 	x.checkBody(st.Expect.Body, doc, nil, true, sc, res)
 	x.capture(st, doc, nil, nil, res)
 	return nil

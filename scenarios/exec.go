@@ -37,6 +37,14 @@ type exec struct {
 	reuse       bool
 	base        *scope
 	baseSecrets *redactor
+
+	// mail is where outbox steps read (nil: none). mailSince is its mark when the
+	// scenario started; mailFresh its mark before the latest call that sends mail,
+	// when mailPending says no outbox step has read since.
+	mail        MailSource
+	mailSince   uint64
+	mailFresh   uint64
+	mailPending bool
 }
 
 // clientTimeout is only a backstop: each step's context carries the real deadline.
@@ -48,7 +56,14 @@ func (r *Runner) newExec(s *Scenario, base string, ctl *mockControl, hc *http.Cl
 	if err != nil {
 		return nil, err
 	}
-	return &exec{r: r, s: s, client: client, ctl: ctl, secrets: &redactor{}, onStep: onStep}, nil
+	x := &exec{r: r, s: s, client: client, ctl: ctl, secrets: &redactor{}, onStep: onStep, mail: r.opts.Mail}
+	if ctl != nil {
+		x.mail = mockOutbox{ctl}
+	}
+	if x.mail != nil {
+		x.mailSince = x.mail.Mark()
+	}
+	return x, nil
 }
 
 // scenarioScope builds the variables a scenario starts with: --var values, then the
@@ -299,10 +314,17 @@ func (x *exec) http(ctx context.Context, st *Step, sc *scope, res *StepResult) e
 	}
 	var ex *apiclient.Exchange
 	ctx = apiclient.WithExchangeObserver(ctx, func(e *apiclient.Exchange) { ex = e })
+	var mark uint64
+	if x.mail != nil && sendsMail(req.Path) {
+		mark = x.mail.Mark()
+	}
 	resp, err := x.client.Do(ctx, req)
 	res.Exchange = ex
 	if err != nil {
 		return err
+	}
+	if x.mail != nil && sendsMail(req.Path) && resp.Status/100 == 2 {
+		x.mailFresh, x.mailPending = mark, true
 	}
 	// Status first: it is the headline of a failure; the spec check adds detail.
 	x.checkStatus(st, resp, res)

@@ -63,11 +63,18 @@ type Options struct {
 	Transport http.RoundTripper
 	// Getenv reads ${env.NAME} variables; os.LookupEnv when nil.
 	Getenv func(string) (string, bool)
+	// Mail, against a real PBX, is where outbox steps read the PBX's mail (an SMTP
+	// receiver, --mail): scenarios that need the mock only for its outbox then run.
+	// Against the mock its own outbox is used.
+	Mail MailSource
 }
 
 // Runner runs scenarios. It is safe to call Run from several goroutines.
 type Runner struct {
 	opts Options
+	// mailTurn lets a scenario that reads real mail run alone: another scenario's
+	// mail to the same account must not be taken for its own.
+	mailTurn sync.RWMutex
 }
 
 // NewRunner checks opts and returns a Runner.
@@ -208,10 +215,12 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 						sr = &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: reason}
 						break
 					}
+					release := r.takeMailTurn(s, kind)
 					emit(Event{Kind: ScenarioStarted, Index: i, Scenario: s})
 					sr = r.runOne(runCtx, s, kind, shared, hc, secrets, func(st *StepResult) {
 						emit(Event{Kind: StepFinished, Index: i, Scenario: s, Step: st})
 					})
+					release()
 					// Sound practice PortSIP does not document: worth reporting, not
 					// a broken contract.
 					sr.Finding = sr.Status == StatusFailed && s.EffectiveLevel() == LevelRecommended

@@ -96,7 +96,7 @@ func (r *Runner) skipReason(s *Scenario, kind targetKind) string {
 			return why + "; the target is not pbxauth's mock"
 		}
 		if s.MockOnly() {
-			return "needs the mock PBX (outbox or clock); the target is a real PBX"
+			return r.mockOnlyReason(s)
 		}
 	}
 	if names := r.unsetVars(s); len(names) > 0 {

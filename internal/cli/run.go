@@ -44,6 +44,8 @@ type runFlags struct {
 	strict         bool
 	requireVars    bool
 	profile        string
+	mail           string
+	mailAllow      []string
 }
 
 func newRunCmd(s *streams) *cobra.Command {
@@ -94,6 +96,8 @@ error, 3 the target could not be reached or timed out.`,
 	fl.DurationVar(&f.ramp, "ramp", 0, "load mode with --rate: raise the rate from 0 over this long")
 	fl.Int64Var(&f.iterations, "iterations", 0, "load mode without --rate: stop after this many iterations (or at --duration)")
 	fl.StringVar(&f.validate, "validate", "once", "load mode: answers checked against the OpenAPI document: all, once (each operation, status and body shape once) or off")
+	fl.StringVar(&f.mail, "mail", "", "receive the PBX's mail over SMTP for outbox steps, e.g. smtp://127.0.0.1:2525 (point the PBX's SMTP setting there)")
+	fl.StringSliceVar(&f.mailAllow, "mail-allow", nil, "with --mail on a non-loopback address: the PBX addresses (IP or CIDR) that may deliver")
 	cmd.MarkFlagsMutuallyExclusive("profile", "mock")
 	cmd.MarkFlagsMutuallyExclusive("list", "check", "schema")
 	return cmd
@@ -184,6 +188,18 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 			return withCode(ExitUsage, err)
 		}
 	}
+	if f.mail != "" {
+		if url == "" || f.mock {
+			return usageErrorf("--mail receives a real PBX's mail; the mock has its own outbox: give --url")
+		}
+		rcv, err := startMail(f.mail, f.mailAllow)
+		if err != nil {
+			return err
+		}
+		defer rcv.Close()
+		opts.Mail = &scenarios.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}
+		fmt.Fprintf(s.err, "pbxauth: receiving the PBX's mail at smtp://%s (kept in memory only)\n", rcv.Addr())
+	}
 	if f.insecure {
 		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure)")
 	}
@@ -249,6 +265,9 @@ func checkRunFlags(cmd *cobra.Command, f *runFlags) error {
 		}
 		if set("parallel") {
 			return usageErrorf("--parallel does not apply to --load: use --concurrency for the number of virtual users")
+		}
+		if set("mail") {
+			return usageErrorf("--mail does not apply to --load: a load sends no mail it reads")
 		}
 		return nil
 	}
