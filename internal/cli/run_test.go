@@ -140,7 +140,7 @@ func TestRun_realPBXSkipsMockOnlyAndMutating(t *testing.T) {
 	mutating := scenarioFile(t, "m.yaml", "name: m\ntags: [mutating]\nsteps:\n  - call: retrieveMetadata\n")
 	code, out, _ := pbxauth(t, "run", "--url", pbx.URL, "../../scenarios/testdata/signin_2fa.yaml", mutating)
 	assert.Equal(t, ExitOK, code, out)
-	assert.Contains(t, out, "needs the mock PBX")
+	assert.Contains(t, out, "reads the PBX's mail: run with --mail")
 	assert.Contains(t, out, "--allow-mutations")
 	code, out, _ = pbxauth(t, "run", "--url", pbx.URL, "--allow-mutations", mutating)
 	assert.Equal(t, ExitOK, code, out)
