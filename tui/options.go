@@ -33,6 +33,9 @@ type Options struct {
 	Connector Connector
 	// Outbox reads the built-in mock's mail; used while the target is the mock.
 	Outbox Outbox
+	// Mail reads a real PBX's mail (--mail, an SMTP receiver); used while the
+	// target is not the mock.
+	Mail Outbox
 	// MockTarget is the built-in mock's target, offered by the profiles screen.
 	MockTarget *common.Target
 	// Profiles is the profile file (nil: no profiles).
@@ -122,6 +125,9 @@ func (m *Model) setTarget(t common.Target, api apiclient.API) error {
 	m.ctx.Outbox = nil
 	if t.Mock && m.opts.Outbox != nil {
 		m.ctx.Outbox = m.opts.Outbox
+	}
+	if !t.Mock && m.opts.Mail != nil {
+		m.ctx.Outbox = m.opts.Mail
 	}
 	return nil
 }

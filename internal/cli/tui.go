@@ -31,6 +31,8 @@ type tuiFlags struct {
 	logFile  string
 	scenDir  string
 	export   string
+	mail     string
+	allow    []string
 }
 
 // attachTUI makes the bare `pbxauth` open the terminal UI.
@@ -42,6 +44,8 @@ func attachTUI(root *cobra.Command, s *streams) {
 	root.Flags().StringVar(&f.logFile, "log", "", "write a debug log to this file")
 	root.Flags().StringVar(&f.scenDir, "scenarios", "", "your scenario files for the scenarios screen (default: the config dir's pbxauth/scenarios)")
 	root.Flags().StringVar(&f.export, "export-dir", "", "where the inspector writes exported scenario files (default: the current directory)")
+	root.Flags().StringVar(&f.mail, "mail", "", "receive a real PBX's mail over SMTP so Sign in and Forgot fill codes and reset tokens, e.g. smtp://127.0.0.1:2525")
+	root.Flags().StringSliceVar(&f.allow, "mail-allow", nil, "with --mail on a non-loopback address: the PBX addresses (IP or CIDR) that may deliver")
 	root.Args = cobra.NoArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		if f.url == "" {
@@ -114,6 +118,16 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 	} else {
 		styles.DetectBackground()
 	}
+	// An interface holding a nil pointer is not nil: set only when there is mail.
+	var mailOutbox tui.Outbox
+	if f.mail != "" {
+		rcv, err := startMail(f.mail, f.allow)
+		if err != nil {
+			return err
+		}
+		defer rcv.Close()
+		mailOutbox = tui.NewMailOutbox(rcv.Box())
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	hist := openHistory()
@@ -125,6 +139,7 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		NoColor:     noColor,
 		MockTarget:  &mockTarget,
 		Outbox:      tui.NewHTTPOutbox(mock.URL()),
+		Mail:        mailOutbox,
 		Profiles:    store,
 		Context:     ctx,
 		History:     hist,

@@ -23,6 +23,11 @@ func DefaultKeyMap() KeyMap {
 
 func (m *Model) updateKeys() {
 	m.keys.FillToken.SetEnabled(m.ctx.Outbox != nil)
+	if m.ctx.Target.Mock {
+		m.keys.FillToken.SetHelp("ctrl+o", "token from mock outbox")
+	} else {
+		m.keys.FillToken.SetHelp("ctrl+o", "token from the PBX's mail")
+	}
 	if m.active == resetForm {
 		m.keys.Form.Submit.SetHelp("enter", "reset password")
 	} else {

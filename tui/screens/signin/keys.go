@@ -31,6 +31,11 @@ func (m *Model) updateKeys() {
 	m.keys.SendCode.SetEnabled(otp)
 	m.keys.Back.SetEnabled(otp)
 	m.keys.FillCode.SetEnabled(otp && m.ctx.Outbox != nil)
+	if m.ctx.Target.Mock {
+		m.keys.FillCode.SetHelp("ctrl+o", "code from mock outbox")
+	} else {
+		m.keys.FillCode.SetHelp("ctrl+o", "code from the PBX's mail")
+	}
 	if otp {
 		m.keys.Form.Submit.SetHelp("enter", "verify code")
 	} else if m.creds.Bool("web") {
