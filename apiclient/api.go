@@ -33,6 +33,17 @@ type API interface {
 	LoginWithMicrosoft(ctx context.Context, domain string) (string, error)
 	// POST /logout (logout), with the session cookie.
 	Logout(ctx context.Context) error
+
+	// The OAuth 2.0 endpoints of PortSIP's authentication guide.
+
+	// POST /login/oauth/token (oauthToken), password grant.
+	OAuthPasswordGrant(ctx context.Context, creds Credentials) (*TokenPair, error)
+	// POST /login/oauth/token (oauthToken), refresh_token grant.
+	OAuthRefresh(ctx context.Context, refreshToken Secret) (*TokenPair, error)
+	// POST /login/oauth/token (oauthToken), authorization_code grant (PKCE).
+	OAuthExchangeCode(ctx context.Context, x CodeExchange) (*TokenPair, error)
+	// POST /login/oauth/revoke (oauthRevoke). An empty accessToken uses the client's own.
+	OAuthRevoke(ctx context.Context, accessToken Secret) error
 }
 
 var _ API = (*Client)(nil)

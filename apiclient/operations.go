@@ -69,6 +69,12 @@ func (c *Client) SignInWithSocialAccount(ctx context.Context, req SocialSignIn) 
 		return nil, fmt.Errorf("apiclient: invalid provider %q", req.Provider)
 	}
 	body := map[string]string{"domain": req.Domain, "callback_url": req.CallbackURL}
+	if req.CodeChallenge != "" {
+		body["code_challenge"], body["code_challenge_method"] = req.CodeChallenge, "S256"
+	}
+	if req.ClientID != "" {
+		body["client_id"] = req.ClientID
+	}
 	resp, err := c.call(ctx, "signInWithSocialAccount", http.MethodPost, "/auth/sign_in/"+url.PathEscape(req.Provider), nil, body, "")
 	if err != nil {
 		return nil, err

@@ -60,6 +60,11 @@ type SocialSignIn struct {
 	Provider    string // "microsoft" is the only provider PortSIP knows
 	Domain      string
 	CallbackURL string
+	// CodeChallenge (S256, see NewPKCE) and ClientID bind the code the identity
+	// provider returns to the verifier and client of OAuthExchangeCode. pbxauth's
+	// additions: PortSIP's documents name no field for them. Empty: not sent.
+	CodeChallenge string
+	ClientID      string
 }
 
 // SocialSignInResult holds the identity provider page to open.

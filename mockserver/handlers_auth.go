@@ -149,8 +149,13 @@ var (
 // and the owner), so the whole family is revoked, the current pair included, as
 // the OAuth 2.0 security BCP (RFC 9700, section 4.14) recommends.
 func (s *Server) refreshToken(st *state, rq *request) response {
+	return s.rotate(st, rq.fields["refresh_token"])
+}
+
+// rotate trades a refresh token for the next pair of its family (see refreshToken).
+func (s *Server) rotate(st *state, refresh string) response {
 	now := s.Now()
-	g, ok := st.refresh.get(now, rq.fields["refresh_token"])
+	g, ok := st.refresh.get(now, refresh)
 	switch {
 	case !ok:
 		return errBadRefresh
@@ -182,6 +187,20 @@ func (s *Server) bearerGrant(st *state, rq *request) (*grant, bool) {
 	return g, true
 }
 
+// takeBearer removes the request's access token from the store, expired or not, and
+// returns its grant unless it was unknown or already ended (sign_out, revoke).
+func (s *Server) takeBearer(st *state, rq *request) (*grant, bool) {
+	tok := rq.bearer()
+	if tok == "" {
+		return nil, false
+	}
+	g, ok := st.access.take(s.Now(), tok)
+	if !ok || !g.valid() {
+		return nil, false
+	}
+	return g, true
+}
+
 // GET /auth/user (getUserAuthInfo).
 func (s *Server) getUserAuthInfo(st *state, rq *request) response {
 	g, ok := s.bearerGrant(st, rq)
@@ -208,12 +227,8 @@ func (s *Server) getUserAuthInfo(st *state, rq *request) response {
 // token stays 401, as a PBX answers any bad bearer token; and an expired token is
 // still 401 on every other call.
 func (s *Server) signOut(st *state, rq *request) response {
-	tok := rq.bearer()
-	if tok == "" {
-		return errNoToken
-	}
-	g, ok := st.access.take(s.Now(), tok)
-	if !ok || !g.valid() {
+	g, ok := s.takeBearer(st, rq)
+	if !ok {
 		return errNoToken
 	}
 	g.family().revoked.Store(true)

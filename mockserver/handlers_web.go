@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
@@ -103,7 +104,17 @@ func (s *Server) signInSocial(st *state, rq *request) response {
 	if !absoluteURL(cb) {
 		return invalid(violation{field: "callback_url", rule: "url"})
 	}
-	loc, _ := s.authorizeURL(st, rq, t, cb, false)
+	ch, method := rq.fields["code_challenge"], rq.fields["code_challenge_method"]
+	switch {
+	case ch != "" && method == "":
+		// RFC 7636 would read a missing method as plain, which the mock does not take.
+		return invalid(violation{field: "code_challenge_method", rule: "required", hint: "S256 with a code_challenge"})
+	case ch == "" && method != "":
+		return invalid(violation{field: "code_challenge", rule: "required", hint: "with a code_challenge_method"})
+	case ch != "" && !isS256Challenge(ch):
+		return invalid(violation{field: "code_challenge", rule: "format", hint: "43 characters of base64url, as S256 gives"})
+	}
+	loc, _ := s.authorizeURL(st, rq, t, &authRequest{tenant: t, redirect: cb, challenge: ch, clientID: rq.fields["client_id"]})
 	return jsonResponse(http.StatusOK, struct {
 		URL string `json:"url"`
 	}{loc})
@@ -119,7 +130,7 @@ func (s *Server) loginWithMicrosoft(st *state, rq *request) response {
 	if !ok {
 		return resp
 	}
-	loc, state := s.authorizeURL(st, rq, t, s.baseURL(rq.r)+idpCallback, true)
+	loc, state := s.authorizeURL(st, rq, t, &authRequest{tenant: t, redirect: s.baseURL(rq.r) + idpCallback, web: true})
 	// Lax, not Strict: the identity provider's redirect back is a cross-site top-level
 	// navigation, which Strict cookies would not follow.
 	c := &http.Cookie{
@@ -146,10 +157,11 @@ func (s *Server) ms365Tenant(st *state, domain string) (*tenant, response, bool)
 // its state, so the identity provider only answers requests the PBX made, and only to
 // their redirect_uri. web marks the PBX's own web login (by_microsoft), the only one
 // whose code opens a session at the mock's callback.
-func (s *Server) authorizeURL(st *state, rq *request, t *tenant, redirect string, web bool) (loc, state string) {
+func (s *Server) authorizeURL(st *state, rq *request, t *tenant, ar *authRequest) (loc, state string) {
 	state = newToken()[:26] // 134 random bits
 	now := s.Now()
-	st.authRequests.put(now, state, &authRequest{tenant: t, redirect: redirect, web: web}, now.Add(AuthRequestTTL))
+	st.authRequests.put(now, state, ar, now.Add(AuthRequestTTL))
+	redirect := ar.redirect
 	q := url.Values{
 		"client_id":     {"pbx-" + t.Domain},
 		"response_type": {"code"},
@@ -172,6 +184,16 @@ func (s *Server) authorizationEndpoint(rq *request, t *tenant) string {
 		return t.MS365.AuthorizationEndpoint
 	}
 	return s.baseURL(rq.r) + idpPrefix + url.PathEscape(t.Domain) + "/oauth2/v2.0/authorize"
+}
+
+// isS256Challenge checks the shape of an S256 code_challenge: the unpadded base64url
+// of 32 bytes.
+func isS256Challenge(ch string) bool {
+	if len(ch) != 43 {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(ch)
+	return err == nil
 }
 
 func absoluteURL(raw string) bool {

@@ -34,6 +34,10 @@ type authRequest struct {
 	tenant   *tenant
 	redirect string
 	web      bool // POST /login/by_microsoft: the code may open a web session
+	// challenge and clientID bind the code to the PKCE verifier and the client that
+	// may trade it at /login/oauth/token; empty when the sign-in named none.
+	challenge string
+	clientID  string
 }
 
 // idpCode is what an authorization code stands for: who signed in, in answer to

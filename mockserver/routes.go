@@ -52,6 +52,8 @@ var handlers = map[string]opHandler{
 	"login":                   (*Server).login,
 	"loginWithMicrosoft":      (*Server).loginWithMicrosoft,
 	"logout":                  (*Server).logout,
+	"oauthToken":              (*Server).oauthToken,
+	"oauthRevoke":             (*Server).oauthRevoke,
 }
 
 func buildRoutes() (routes, error) {

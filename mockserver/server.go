@@ -1,5 +1,5 @@
 // Package mockserver is a stateful, in-process mock of the PortSIP PBX authentication
-// API: the 14 operations with real semantics (accounts, tokens, sessions, two-factor
+// API: PortSIP's 14 operations and the 2 OAuth endpoints of its guide, with real semantics (accounts, tokens, sessions, two-factor
 // codes, password resets), a control API under /_mock/, fault injection and a mock
 // clock. It serves the TUI and tests in-process and `pbxauth mock` standalone.
 package mockserver
@@ -380,6 +380,7 @@ type Stats struct {
 	ResetTokens   int `json:"reset_tokens"`
 	AuthRequests  int `json:"auth_requests"`
 	IdPCodes      int `json:"idp_codes"`
+	UsedCodes     int `json:"used_codes"` // codes traded at /login/oauth/token, kept to catch reuse
 	Mails         int `json:"mails"`
 	Requests      int `json:"requests"`
 }
@@ -393,7 +394,7 @@ func (s *Server) Stats() Stats {
 	return Stats{
 		AccessTokens: st.access.size(), RefreshTokens: st.refresh.size(), Sessions: st.sessions.size(),
 		Challenges: st.challenges.size(), ResetTokens: st.resets.size(),
-		AuthRequests: st.authRequests.size(), IdPCodes: st.idpCodes.size(),
+		AuthRequests: st.authRequests.size(), IdPCodes: st.idpCodes.size(), UsedCodes: st.usedCodes.size(),
 		Mails: s.outbox.size(), Requests: n,
 	}
 }

@@ -20,6 +20,9 @@ type state struct {
 	// authRequests are the Microsoft authorization requests the PBX started, by state.
 	authRequests *ttlStore[*authRequest]
 	idpCodes     *ttlStore[*idpCode] // simulated Microsoft authorization code → sign-in
+	// usedCodes are codes traded at the token endpoint → the grant they gave, so a
+	// second use can revoke it.
+	usedCodes *ttlStore[*grant]
 }
 
 func newState(d *Data, limit int) *state {
@@ -32,6 +35,7 @@ func newState(d *Data, limit int) *state {
 		resets:       newTTLStore[*resetTicket](limit),
 		authRequests: newTTLStore[*authRequest](limit),
 		idpCodes:     newTTLStore[*idpCode](limit),
+		usedCodes:    newTTLStore[*grant](limit),
 	}
 }
 

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
@@ -129,6 +130,13 @@ func schemaViolations(err error, body *openapi3.Schema, out []violation) []viola
 		}
 	case "type":
 		v.hint = typeHint(se.Schema.Type)
+	case "enum":
+		v.rule = "one_of"
+		vals := make([]string, len(se.Schema.Enum))
+		for i, e := range se.Schema.Enum {
+			vals[i] = fmt.Sprint(e)
+		}
+		v.hint = strings.Join(vals, ", ")
 	case "required":
 	default:
 		v.rule = "schema"

@@ -336,6 +336,230 @@ func (_c *API_Logout_Call) RunAndReturn(run func(context.Context) error) *API_Lo
 	return _c
 }
 
+// OAuthExchangeCode provides a mock function with given fields: ctx, x
+func (_m *API) OAuthExchangeCode(ctx context.Context, x apiclient.CodeExchange) (*apiclient.TokenPair, error) {
+	ret := _m.Called(ctx, x)
+
+	if len(ret) == 0 {
+		panic("no return value specified for OAuthExchangeCode")
+	}
+
+	var r0 *apiclient.TokenPair
+	var r1 error
+	if rf, ok := ret.Get(0).(func(context.Context, apiclient.CodeExchange) (*apiclient.TokenPair, error)); ok {
+		return rf(ctx, x)
+	}
+	if rf, ok := ret.Get(0).(func(context.Context, apiclient.CodeExchange) *apiclient.TokenPair); ok {
+		r0 = rf(ctx, x)
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(*apiclient.TokenPair)
+		}
+	}
+
+	if rf, ok := ret.Get(1).(func(context.Context, apiclient.CodeExchange) error); ok {
+		r1 = rf(ctx, x)
+	} else {
+		r1 = ret.Error(1)
+	}
+
+	return r0, r1
+}
+
+// API_OAuthExchangeCode_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'OAuthExchangeCode'
+type API_OAuthExchangeCode_Call struct {
+	*mock.Call
+}
+
+// OAuthExchangeCode is a helper method to define mock.On call
+//   - ctx context.Context
+//   - x apiclient.CodeExchange
+func (_e *API_Expecter) OAuthExchangeCode(ctx interface{}, x interface{}) *API_OAuthExchangeCode_Call {
+	return &API_OAuthExchangeCode_Call{Call: _e.mock.On("OAuthExchangeCode", ctx, x)}
+}
+
+func (_c *API_OAuthExchangeCode_Call) Run(run func(ctx context.Context, x apiclient.CodeExchange)) *API_OAuthExchangeCode_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run(args[0].(context.Context), args[1].(apiclient.CodeExchange))
+	})
+	return _c
+}
+
+func (_c *API_OAuthExchangeCode_Call) Return(_a0 *apiclient.TokenPair, _a1 error) *API_OAuthExchangeCode_Call {
+	_c.Call.Return(_a0, _a1)
+	return _c
+}
+
+func (_c *API_OAuthExchangeCode_Call) RunAndReturn(run func(context.Context, apiclient.CodeExchange) (*apiclient.TokenPair, error)) *API_OAuthExchangeCode_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
+// OAuthPasswordGrant provides a mock function with given fields: ctx, creds
+func (_m *API) OAuthPasswordGrant(ctx context.Context, creds apiclient.Credentials) (*apiclient.TokenPair, error) {
+	ret := _m.Called(ctx, creds)
+
+	if len(ret) == 0 {
+		panic("no return value specified for OAuthPasswordGrant")
+	}
+
+	var r0 *apiclient.TokenPair
+	var r1 error
+	if rf, ok := ret.Get(0).(func(context.Context, apiclient.Credentials) (*apiclient.TokenPair, error)); ok {
+		return rf(ctx, creds)
+	}
+	if rf, ok := ret.Get(0).(func(context.Context, apiclient.Credentials) *apiclient.TokenPair); ok {
+		r0 = rf(ctx, creds)
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(*apiclient.TokenPair)
+		}
+	}
+
+	if rf, ok := ret.Get(1).(func(context.Context, apiclient.Credentials) error); ok {
+		r1 = rf(ctx, creds)
+	} else {
+		r1 = ret.Error(1)
+	}
+
+	return r0, r1
+}
+
+// API_OAuthPasswordGrant_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'OAuthPasswordGrant'
+type API_OAuthPasswordGrant_Call struct {
+	*mock.Call
+}
+
+// OAuthPasswordGrant is a helper method to define mock.On call
+//   - ctx context.Context
+//   - creds apiclient.Credentials
+func (_e *API_Expecter) OAuthPasswordGrant(ctx interface{}, creds interface{}) *API_OAuthPasswordGrant_Call {
+	return &API_OAuthPasswordGrant_Call{Call: _e.mock.On("OAuthPasswordGrant", ctx, creds)}
+}
+
+func (_c *API_OAuthPasswordGrant_Call) Run(run func(ctx context.Context, creds apiclient.Credentials)) *API_OAuthPasswordGrant_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run(args[0].(context.Context), args[1].(apiclient.Credentials))
+	})
+	return _c
+}
+
+func (_c *API_OAuthPasswordGrant_Call) Return(_a0 *apiclient.TokenPair, _a1 error) *API_OAuthPasswordGrant_Call {
+	_c.Call.Return(_a0, _a1)
+	return _c
+}
+
+func (_c *API_OAuthPasswordGrant_Call) RunAndReturn(run func(context.Context, apiclient.Credentials) (*apiclient.TokenPair, error)) *API_OAuthPasswordGrant_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
+// OAuthRefresh provides a mock function with given fields: ctx, refreshToken
+func (_m *API) OAuthRefresh(ctx context.Context, refreshToken apiclient.Secret) (*apiclient.TokenPair, error) {
+	ret := _m.Called(ctx, refreshToken)
+
+	if len(ret) == 0 {
+		panic("no return value specified for OAuthRefresh")
+	}
+
+	var r0 *apiclient.TokenPair
+	var r1 error
+	if rf, ok := ret.Get(0).(func(context.Context, apiclient.Secret) (*apiclient.TokenPair, error)); ok {
+		return rf(ctx, refreshToken)
+	}
+	if rf, ok := ret.Get(0).(func(context.Context, apiclient.Secret) *apiclient.TokenPair); ok {
+		r0 = rf(ctx, refreshToken)
+	} else {
+		if ret.Get(0) != nil {
+			r0 = ret.Get(0).(*apiclient.TokenPair)
+		}
+	}
+
+	if rf, ok := ret.Get(1).(func(context.Context, apiclient.Secret) error); ok {
+		r1 = rf(ctx, refreshToken)
+	} else {
+		r1 = ret.Error(1)
+	}
+
+	return r0, r1
+}
+
+// API_OAuthRefresh_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'OAuthRefresh'
+type API_OAuthRefresh_Call struct {
+	*mock.Call
+}
+
+// OAuthRefresh is a helper method to define mock.On call
+//   - ctx context.Context
+//   - refreshToken apiclient.Secret
+func (_e *API_Expecter) OAuthRefresh(ctx interface{}, refreshToken interface{}) *API_OAuthRefresh_Call {
+	return &API_OAuthRefresh_Call{Call: _e.mock.On("OAuthRefresh", ctx, refreshToken)}
+}
+
+func (_c *API_OAuthRefresh_Call) Run(run func(ctx context.Context, refreshToken apiclient.Secret)) *API_OAuthRefresh_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run(args[0].(context.Context), args[1].(apiclient.Secret))
+	})
+	return _c
+}
+
+func (_c *API_OAuthRefresh_Call) Return(_a0 *apiclient.TokenPair, _a1 error) *API_OAuthRefresh_Call {
+	_c.Call.Return(_a0, _a1)
+	return _c
+}
+
+func (_c *API_OAuthRefresh_Call) RunAndReturn(run func(context.Context, apiclient.Secret) (*apiclient.TokenPair, error)) *API_OAuthRefresh_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
+// OAuthRevoke provides a mock function with given fields: ctx, accessToken
+func (_m *API) OAuthRevoke(ctx context.Context, accessToken apiclient.Secret) error {
+	ret := _m.Called(ctx, accessToken)
+
+	if len(ret) == 0 {
+		panic("no return value specified for OAuthRevoke")
+	}
+
+	var r0 error
+	if rf, ok := ret.Get(0).(func(context.Context, apiclient.Secret) error); ok {
+		r0 = rf(ctx, accessToken)
+	} else {
+		r0 = ret.Error(0)
+	}
+
+	return r0
+}
+
+// API_OAuthRevoke_Call is a *mock.Call that shadows Run/Return methods with type explicit version for method 'OAuthRevoke'
+type API_OAuthRevoke_Call struct {
+	*mock.Call
+}
+
+// OAuthRevoke is a helper method to define mock.On call
+//   - ctx context.Context
+//   - accessToken apiclient.Secret
+func (_e *API_Expecter) OAuthRevoke(ctx interface{}, accessToken interface{}) *API_OAuthRevoke_Call {
+	return &API_OAuthRevoke_Call{Call: _e.mock.On("OAuthRevoke", ctx, accessToken)}
+}
+
+func (_c *API_OAuthRevoke_Call) Run(run func(ctx context.Context, accessToken apiclient.Secret)) *API_OAuthRevoke_Call {
+	_c.Call.Run(func(args mock.Arguments) {
+		run(args[0].(context.Context), args[1].(apiclient.Secret))
+	})
+	return _c
+}
+
+func (_c *API_OAuthRevoke_Call) Return(_a0 error) *API_OAuthRevoke_Call {
+	_c.Call.Return(_a0)
+	return _c
+}
+
+func (_c *API_OAuthRevoke_Call) RunAndReturn(run func(context.Context, apiclient.Secret) error) *API_OAuthRevoke_Call {
+	_c.Call.Return(run)
+	return _c
+}
+
 // RefreshToken provides a mock function with given fields: ctx, refreshToken
 func (_m *API) RefreshToken(ctx context.Context, refreshToken apiclient.Secret) (*apiclient.TokenPair, error) {
 	ret := _m.Called(ctx, refreshToken)

@@ -114,6 +114,7 @@ var requiredFields = map[string][]string{
 	"resetPassword":           {"token", "new_password"},
 	"refreshToken":            {"refresh_token"},
 	"loginWithMicrosoft":      {"domain"},
+	"oauthToken":              {"client_id", "grant_type"},
 }
 
 // RequiredFields returns the required body fields of an operation.

@@ -246,8 +246,8 @@ func TestDocument_everyOperationHasTheErrorBodyOn4XX(t *testing.T) {
 		t.Fatal("components.schemas.ErrorBody is missing")
 	}
 	ops := spec.Operations()
-	if len(ops) != 14 {
-		t.Fatalf("%d operations, want 14", len(ops))
+	if len(ops) != 16 {
+		t.Fatalf("%d operations, want 16 (PortSIP's 14 and the guide's 2)", len(ops))
 	}
 	for _, o := range ops {
 		item := doc.Paths.Value(o.Path)
@@ -314,7 +314,7 @@ func TestOperations(t *testing.T) {
 	sorted := append([]string(nil), ids...)
 	sort.Strings(sorted)
 	want := []string{"forgetPassword", "getLoginStatus", "getUserAuthInfo", "login", "loginWithMicrosoft", "logout",
-		"refreshToken", "resetPassword", "retrieveMetadata", "sendOTP", "signInWithCredentials", "signInWithSocialAccount", "signOut", "verifyOTP"}
+		"oauthRevoke", "oauthToken", "refreshToken", "resetPassword", "retrieveMetadata", "sendOTP", "signInWithCredentials", "signInWithSocialAccount", "signOut", "verifyOTP"}
 	if strings.Join(sorted, ",") != strings.Join(want, ",") {
 		t.Errorf("operationIds = %v", sorted)
 	}
@@ -323,7 +323,7 @@ func TestOperations(t *testing.T) {
 		bearer[o.ID] = o.Bearer
 	}
 	for id, b := range bearer {
-		if b != (id == "getUserAuthInfo" || id == "signOut") {
+		if b != (id == "getUserAuthInfo" || id == "signOut" || id == "oauthRevoke") {
 			t.Errorf("%s: Bearer = %v", id, b)
 		}
 	}
@@ -337,6 +337,13 @@ func TestOperations(t *testing.T) {
 	}
 	if f, ok := op.Field("password"); !ok || !f.Required || f.Type != "string" {
 		t.Errorf("password = %+v", f)
+	}
+	op, _ = spec.OperationByID("oauthToken")
+	if op.ContentType != "application/x-www-form-urlencoded" || op.Method != "POST" || op.Path != "/login/oauth/token" {
+		t.Errorf("oauthToken = %+v", op)
+	}
+	if f, ok := op.Field("grant_type"); !ok || !f.Required {
+		t.Errorf("grant_type = %+v", f)
 	}
 	if _, ok := spec.OperationByID("nope"); ok {
 		t.Error("found an unknown operation")

@@ -20,8 +20,8 @@ func TestSpec_printsTheEmbeddedDocument(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the printed document does not load: %v", err)
 	}
-	if n := len(doc.Paths.Map()); n != 13 {
-		t.Errorf("%d paths, want the 13 paths of the 14 operations", n)
+	if n := len(doc.Paths.Map()); n != 15 {
+		t.Errorf("%d paths, want the 15 paths of the 16 operations", n)
 	}
 	if r := runCLI(t, "spec", "extra"); r.code != ExitUsage {
 		t.Errorf("spec with an argument: exit %d, want %d", r.code, ExitUsage)
