@@ -30,6 +30,8 @@ type Model struct {
 	confirmOK tea.Msg
 	notice    string
 	noticeErr bool
+	// scroll is the first line shown of a body taller than its area.
+	scroll int
 
 	exchanges chan common.ExchangeMsg
 

@@ -430,3 +430,33 @@ func TestHelpGrid_columnsLineUpAcrossRows(t *testing.T) {
 	got = helpGrid(groups, 20, plain, plain)
 	assert.Equal(t, "a  one\nbb two\nc three\ndddd four four", got, "one column when narrow")
 }
+
+// A body taller than its area says so on its last line and scrolls with
+// pgdn/pgup: Status at 40x12 with a long capabilities line, the last row, is
+// reachable.
+func TestApp_overflow_moreMarkerAndScroll(t *testing.T) {
+	api := mocks.NewAPI(t)
+	api.EXPECT().GetLoginStatus(mock.Anything).Return(nil, tuitest.APIErr(401, "UNAUTHORIZED", "no web session")).Once()
+	api.EXPECT().GetUserAuthInfo(mock.Anything, apiclient.Secret("acc")).Return(&apiclient.UserAuthInfo{
+		Role: "Admin", PasswordVerified: true, Domain: "example.com", RoleName: "Tenant admin", RoleID: "r1",
+		Capabilities: []string{"users.read", "users.write", "calls.read", "calls.write", "reports.read", "billing.read"},
+	}, nil).Once()
+	m := newApp(t, api)
+	m.Update(tea.WindowSizeMsg{Width: 40, Height: 12})
+	s := common.SessionFromTokens(fixedNow, "alice", "example.com", &apiclient.TokenPair{AccessToken: "acc", RefreshToken: "r", ExpiresIn: 1800})
+	m.Update(common.SignedInMsg{Session: s})
+	m.Update(tuitest.Key("2"))
+	m.Update(tuitest.Run(t, m.Active().Update(tuitest.Key("r"))))
+	v := m.View()
+	assert.Contains(t, v, "more line(s) below (pgdn)")
+	assert.NotContains(t, v, "billing.read")
+	assert.Equal(t, 12, lipgloss.Height(v))
+	for range 4 {
+		m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+	}
+	v = m.View()
+	assert.Contains(t, v, "billing.read", "the last row is reachable")
+	assert.Contains(t, v, "more line(s) above (pgup)")
+	m.Update(tuitest.Key("3"))
+	assert.NotContains(t, m.View(), "more line", "another screen starts at its top, and fits")
+}

@@ -34,6 +34,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	active := m.screens[m.active]
+	if n := m.overflows(); n > 0 {
+		switch msg.String() {
+		case "pgdown", "ctrl+d":
+			m.scroll = min(n, m.scroll+max(1, m.ctx.Height/2))
+			return nil
+		case "pgup", "ctrl+u":
+			m.scroll = max(0, min(n, m.scroll)-max(1, m.ctx.Height/2))
+			return nil
+		}
+	}
 	switch {
 	case key.Matches(msg, g.Next):
 		return m.switchTo((m.active + 1) % len(m.screens))
@@ -59,7 +69,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) switchTo(i int) tea.Cmd {
-	m.active = i
+	m.active, m.scroll = i, 0
 	m.notice = ""
 	m.resize() // the help bar's height depends on the screen
 	return nil

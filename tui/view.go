@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -30,7 +31,7 @@ func (m *Model) View() string {
 	} else {
 		body = m.screens[m.active].View()
 	}
-	body = common.Clamp(body, w, max(0, bodyH))
+	body = m.scrollBody(body, w, max(0, bodyH))
 	// Pad the body so the help bar stays at the bottom.
 	if n := lipgloss.Height(body); bodyH > 0 && n < bodyH {
 		body += strings.Repeat("\n", bodyH-n)
@@ -43,6 +44,51 @@ func (m *Model) View() string {
 	// Views sanitise the data they show; this net catches any they missed, keeping
 	// the frame's own colours (SGR) and disarming every other sequence.
 	return termsafe.Styled(common.Clamp(strings.Join(parts, "\n"), w, h))
+}
+
+// scrollBody fits a body taller than its area: the lines from the scroll offset,
+// and a last line saying how much is above and below and how to get there.
+// Screens with their own viewports fit their area and never get here.
+func (m *Model) scrollBody(body string, w, h int) string {
+	lines := strings.Split(body, "\n")
+	for len(lines) > 0 && strings.TrimSpace(ansi.Strip(lines[len(lines)-1])) == "" {
+		lines = lines[:len(lines)-1] // trailing blank lines are no content to scroll to
+	}
+	if len(lines) <= h || h < 2 {
+		return common.Clamp(body, w, h)
+	}
+	visible := h - 1
+	off := max(0, min(m.scroll, len(lines)-visible))
+	above, below := off, len(lines)-off-visible
+	marker := "── "
+	switch {
+	case above > 0 && below > 0:
+		marker += fmt.Sprintf("↑ %d more above, ↓ %d more below (pgup/pgdn) ", above, below)
+	case below > 0:
+		marker += fmt.Sprintf("↓ %d more line(s) below (pgdn) ", below)
+	default:
+		marker += fmt.Sprintf("↑ %d more line(s) above (pgup) ", above)
+	}
+	marker += strings.Repeat("─", max(0, w-ansi.StringWidth(marker)))
+	out := append(append([]string(nil), lines[off:off+visible]...), m.ctx.Styles.Status.Faint.Render(ansi.Truncate(marker, w, "…")))
+	return common.Clamp(strings.Join(out, "\n"), w, h)
+}
+
+// overflows reports how many lines the active screen's body has beyond its
+// area, so pgup/pgdn scroll it (0: it fits, and the screen gets those keys).
+func (m *Model) overflows() int {
+	if !m.ready || m.confirm != nil {
+		return 0
+	}
+	bodyH := m.ctx.Height - lipgloss.Height(m.chromeTop()) - lipgloss.Height(m.chromeBottom())
+	lines := strings.Split(m.screens[m.active].View(), "\n")
+	for len(lines) > 0 && strings.TrimSpace(ansi.Strip(lines[len(lines)-1])) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if bodyH < 2 || len(lines) <= bodyH {
+		return 0
+	}
+	return len(lines) - (bodyH - 1)
 }
 
 func (m *Model) chromeTop() string {
