@@ -24,6 +24,9 @@ type jsonReport struct {
 	Findings   int            `json:"findings"`
 	Strict     bool           `json:"strict"`
 	Scenarios  []jsonScenario `json:"scenarios"`
+	// Coverage is the documented responses and field rules with the scenarios
+	// that check them (as `run --coverage` prints it).
+	Coverage []CoverageItem `json:"coverage"`
 }
 
 type jsonScenario struct {
@@ -75,6 +78,11 @@ func WriteJSON(w io.Writer, r *RunResult) error {
 		}
 		rep.Scenarios = append(rep.Scenarios, js)
 	}
+	list := make([]*Scenario, len(r.Scenarios))
+	for i, sr := range r.Scenarios {
+		list[i] = sr.Scenario
+	}
+	rep.Coverage = Coverage(list, r.Scenarios)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rep)

@@ -42,6 +42,7 @@ type runFlags struct {
 	iterations     int64
 	validate       string
 	strict         bool
+	coverage       bool
 	requireVars    bool
 	profile        string
 	mail           string
@@ -72,6 +73,7 @@ error, 3 the target could not be reached or timed out.`,
 	fl.StringVar(&f.suite, "suite", "", `run a built-in suite ("builtin"), in addition to FILES`)
 	fl.StringVar(&f.url, "url", "", "PBX address (env PBXAUTH_URL); with --mock, a standalone pbxauth mock")
 	fl.BoolVar(&f.mock, "mock", false, "run against the in-process mock PBX, a fresh one per scenario (default without --url); with --url, the URL is a standalone pbxauth mock")
+	fl.BoolVar(&f.coverage, "coverage", false, "after the run (or with --list, instead of it) print which scenarios check each documented response and field rule; gaps read GAP")
 	fl.BoolVar(&f.strict, "strict", false, "failed recommended-level scenarios (findings) fail the run")
 	fl.BoolVar(&f.requireVars, "require-vars", false, "refuse to start (exit 2) when a scenario's variables have no value, instead of skipping it")
 	fl.StringVar(&f.profile, "profile", "", "take the target and variables from a TUI profile (passwords from --var, the environment or a prompt)")
@@ -138,6 +140,9 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	}
 	list = scenarios.Select(list, f.tags)
 	if f.list {
+		if f.coverage {
+			return scenarios.WriteCoverage(s.out, scenarios.Coverage(list, nil), false)
+		}
 		return printList(s.out, list)
 	}
 	if len(list) == 0 {
@@ -229,6 +234,15 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		}
 		rep.Event(e)
 	})
+	if f.coverage {
+		list := make([]*scenarios.Scenario, len(res.Scenarios))
+		for i, sr := range res.Scenarios {
+			list[i] = sr.Scenario
+		}
+		if err := scenarios.WriteCoverage(s.out, scenarios.Coverage(list, res.Scenarios), true); err != nil {
+			return err
+		}
+	}
 	if err := writeReports(f, res); err != nil {
 		return withCode(ExitUsage, err)
 	}

@@ -57,3 +57,13 @@ func TestRun_profileRefusesPasswords(t *testing.T) {
 	assert.Contains(t, errOut, "a profile holds no password")
 	assert.NotContains(t, out+errOut, "hunter2")
 }
+
+func TestRun_coverage(t *testing.T) {
+	code, out, errOut := pbxauth(t, "run", "--list", "--coverage")
+	require.Equal(t, ExitOK, code, out+errOut)
+	assert.Contains(t, out, "POST /auth/sign_in (signInWithCredentials)")
+	assert.Contains(t, out, "GAP: no scenario checks it")
+	code, out, errOut = pbxauth(t, "run", "--mock", "--coverage", "--tags", "metadata")
+	require.Equal(t, ExitOK, code, out+errOut)
+	assert.Regexp(t, `200 +\d+ scenarios \(\d+ passed, 0 failed, 0 skipped\)`, out)
+}
