@@ -20,6 +20,8 @@ type yScenario struct {
 	Name        string     `yaml:"name"`
 	Description string     `yaml:"description"`
 	Tags        []string   `yaml:"tags,flow"`
+	Source      string     `yaml:"source"`
+	Level       Level      `yaml:"level"`
 	Vars        *yaml.Node `yaml:"vars,omitempty"`
 	Steps       []yStep    `yaml:"steps"`
 }
@@ -43,7 +45,8 @@ type yRequest struct {
 }
 
 type yExpect struct {
-	Status  []int          `yaml:"status,flow,omitempty"`
+	// Status holds statuses and classes ("4XX": the documents say no more).
+	Status  []any          `yaml:"status,flow,omitempty"`
 	Body    map[string]any `yaml:"body,omitempty"`
 	Headers map[string]any `yaml:"headers,omitempty"`
 }
@@ -72,9 +75,11 @@ func (fd *Found) scenario(o scenarioOptions) ([]byte, error) {
 	}
 	sc := yScenario{
 		Name: fmt.Sprintf("fuzz %s: %s on %s", fl.Level, fl.Check, fl.Op),
-		Description: fmt.Sprintf("Found by pbxauth fuzz --seed %d (%s case: %s) and shrunk to %d step(s).\nlevel: %s\nsource: %s\nfailure: %s\n",
-			o.seed, c.Kind, c.Name, len(c.Steps), fl.Level, fl.Source, fl.Message),
-		Tags: tags,
+		Description: fmt.Sprintf("Found by pbxauth fuzz --seed %d (%s case: %s) and shrunk to %d step(s).\nfailure: %s\n",
+			o.seed, c.Kind, c.Name, len(c.Steps), fl.Message),
+		Tags:   tags,
+		Source: fl.Source,
+		Level:  fl.Level,
 	}
 	flipped := ""
 	if pw := o.vars[varPassword]; pw != "" {
@@ -234,18 +239,12 @@ func yamlExpect(c *Case, i int, st Step) *yExpect {
 	return e
 }
 
-func any4xx() []int {
-	out := make([]int, 0, 100)
-	for s := 400; s < 500; s++ {
-		out = append(out, s)
-	}
-	return out
-}
+func any4xx() []any { return []any{"4XX"} }
 
 // successOf lists the 2xx/3xx statuses the document declares for an operation.
-func successOf(opID string) []int {
+func successOf(opID string) []any {
 	doc := spec.MustLoad()
-	var out []int
+	var codes []int
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			if op.OperationID != opID || op.Responses == nil {
@@ -253,12 +252,16 @@ func successOf(opID string) []int {
 			}
 			for code := range op.Responses.Map() {
 				if n, err := strconv.Atoi(code); err == nil && n < 400 {
-					out = append(out, n)
+					codes = append(codes, n)
 				}
 			}
 		}
 	}
-	sort.Ints(out)
+	sort.Ints(codes)
+	out := make([]any, len(codes))
+	for i, c := range codes {
+		out[i] = c
+	}
 	return out
 }
 

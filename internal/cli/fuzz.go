@@ -184,6 +184,12 @@ func finishFuzz(s *streams, f *fuzzFlags, rep *fuzz.TextReporter, res *fuzz.Resu
 		return err
 	}
 	if f.save != "" && len(res.Found) > 0 {
+		if res.Mock && rerun != "--mock" {
+			rerun += " --mock" // a standalone mock: run treats it as one only when told
+		}
+		if res.Findings() > 0 {
+			rerun += " --strict" // recommended-level files fail a run only when strict
+		}
 		fmt.Fprintf(s.out, "replay: pbxauth run %s %s%s\n", f.save, rerun, passwordVarsHint(res))
 	}
 	if err := writeFuzzReports(f, res); err != nil {
