@@ -166,7 +166,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		s := msg.Session
 		m.ctx.Session, m.refreshSent = &s, false
 		m.now = m.ctx.Now()
-		m.setNotice("signed in as "+s.Who(), false)
+		// Said once: the screen that signed in says so, the bar shows who.
+		m.setNotice("", false)
 	case common.SessionUpdatedMsg:
 		s := msg.Session
 		m.ctx.Session, m.refreshSent = &s, false

@@ -194,6 +194,21 @@ func TestApp_TargetBar_marksInsecureAndProduction(t *testing.T) {
 	assert.Contains(t, v, "TLS NOT VERIFIED", "the TLS marker survives a narrow terminal")
 }
 
+// At 80 columns, signed in with a long name, the bar keeps the scheme's mark
+// (plain HTTP, or the TLS setting); the mark says what is set ("verify on"), not a handshake's result.
+func TestApp_TargetBar_keepsSchemeAndTLSWhenSignedIn(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(common.SwitchTargetMsg{Target: common.Target{Profile: "lab", BaseURL: "https://pbx.lab.example.com:8887"}})
+	s := common.SessionFromTokens(fixedNow, "carol", "secure.example.com", &apiclient.TokenPair{AccessToken: "a", ExpiresIn: 1800})
+	m.Update(common.SignedInMsg{Session: s})
+	bar := strings.Split(m.View(), "\n")[0]
+	assert.Contains(t, bar, "pbx.lab.example.com")
+	assert.Contains(t, bar, "TLS verify on", "https and its TLS setting, even when the URL is shortened")
+	assert.NotContains(t, bar, "TLS verified")
+	assert.Contains(t, bar, "carol@secure.example.com 30:00")
+}
+
 func TestApp_Golden(t *testing.T) {
 	t.Run("sign in at 80x24", func(t *testing.T) {
 		tm := start(t, newApp(t, mocks.NewAPI(t)), 80, 24)
@@ -459,4 +474,27 @@ func TestApp_overflow_moreMarkerAndScroll(t *testing.T) {
 	assert.Contains(t, v, "more line(s) above (pgup)")
 	m.Update(tuitest.Key("3"))
 	assert.NotContains(t, m.View(), "more line", "another screen starts at its top, and fits")
+}
+
+// Keys typed fast can arrive as one message; outside a field each one counts:
+// "22" on Sign in goes to Status, and "jj" moves twice.
+func TestApp_Keys_severalRunesInOneMessageAreEachHandled(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("62")})
+	assert.Equal(t, StatusScreen, m.Active().ID(), "6 then 2: the last one wins")
+	m.Update(tuitest.Key("tab")) // status has no field: tab goes nowhere
+	m.Update(tuitest.Key("1"))
+	m.Update(tuitest.Key("tab")) // into Username
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q2")})
+	assert.Equal(t, common.ScreenID("signin"), m.Active().ID(), "in a field the runes are text")
+}
+
+// The sign-in is said once: the screen's outcome line, not the status line too.
+func TestApp_signIn_saidOnce(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	s := common.SessionFromTokens(fixedNow, "alice", "", &apiclient.TokenPair{AccessToken: "a", ExpiresIn: 600})
+	m.Update(common.SignedInMsg{Session: s})
+	assert.Empty(t, m.notice)
 }

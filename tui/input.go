@@ -14,6 +14,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, g.ForceQuit) {
 		return m.quit()
 	}
+	// Keys typed fast can arrive as one message ("jj"); outside a text field
+	// each is a command of its own, so none is dropped. A paste stays whole.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.screens[m.active].Capturing() && m.confirm == nil {
+		cmds := make([]tea.Cmd, 0, len(msg.Runes))
+		for _, r := range msg.Runes {
+			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+		}
+		return tea.Batch(cmds...)
+	}
 	if m.confirm != nil {
 		switch m.confirm.Update(msg) {
 		case confirm.Yes:

@@ -50,9 +50,9 @@ func target(ctx *common.Context, compact bool) string {
 	t := ctx.Target
 	url := t.BaseURL
 	var parts []string
-	if compact {
-		url = shortURL(url)
-	} else if t.Profile != "" && !t.Mock && !t.AdHoc {
+	// Compact drops the profile name and shortens the mock's mark, but keeps the
+	// scheme: http or https, with its TLS state, is what the bar is for.
+	if !compact && t.Profile != "" && !t.Mock && !t.AdHoc {
 		parts = append(parts, st.Faint.Render(t.Profile+":"))
 	}
 	parts = append(parts, st.URL.Render(url))
@@ -71,15 +71,16 @@ func markerParts(ctx *common.Context, compact bool) []string {
 			out = append(out, st.Mock.Render("[built-in mock]"))
 		}
 	}
+	// The TLS mark is the setting, not a handshake's result: nothing has been
+	// verified before the first call, and a failed verification is an error of
+	// that call, not a state of the target.
 	switch {
 	case strings.HasPrefix(t.BaseURL, "http://"):
-		if !compact {
-			out = append(out, st.Faint.Render("plain HTTP"))
-		}
+		out = append(out, st.Faint.Render("plain HTTP"))
 	case t.Insecure:
 		out = append(out, st.TLSOff.Render("⚠ TLS NOT VERIFIED"))
-	case !compact:
-		out = append(out, st.TLSOK.Render("TLS verified"))
+	default:
+		out = append(out, st.TLSOK.Render("TLS verify on"))
 	}
 	if t.Production {
 		out = append(out, st.Production.Render("PRODUCTION"))

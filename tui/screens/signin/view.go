@@ -46,7 +46,8 @@ func (m *Model) View() string {
 		notes = append(notes, st.Form.Success.Width(max(10, m.width-1)).Render(m.info))
 	}
 	if m.step == stepCredentials {
-		if s := m.ctx.Session; s != nil {
+		// Once: right after a sign-in the outcome line says it.
+		if s := m.ctx.Session; s != nil && m.info == "" && m.err == "" {
 			notes = append(notes, st.Form.Hint.Render("signed in as "+s.Who()+" ("+s.Kind.String()+"); see Status"))
 		}
 		if m.ctx.Target.Mock {
