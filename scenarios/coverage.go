@@ -52,7 +52,8 @@ var coverageCatalog = []coverageDef{
 	{"POST", "/login/by_microsoft", "4XX", "openapi", nil},
 	{"POST", "/logout", "204", "openapi", nil},
 	{"POST", "/logout", "4XX", "openapi", nil},
-	{"POST", "/login/oauth/token", "200 password grant", "guide", []string{"password grant"}},
+	{"POST", "/login/oauth/token", "200 password grant (tenant user)", "guide", []string{"password grant (tenant user)"}},
+	{"POST", "/login/oauth/token", "200 password grant (system administrator)", "guide", []string{"password grant (system administrator)"}},
 	{"POST", "/login/oauth/token", "200 refresh grant", "guide", []string{"refresh grant"}},
 	{"POST", "/login/oauth/token", "400 UNAUTHORIZED (failed login)", "guide", []string{"400 UNAUTHORIZED"}},
 	{"POST", "/login/oauth/token", "400 UNKNOWN (failed refresh)", "guide", []string{"400 UNKNOWN"}},
@@ -77,7 +78,7 @@ var coverageCatalog = []coverageDef{
 	{"", "", "the reset link expires in 10 minutes", "mail template: reset_password_notification", []string{"expires in 10 minutes"}},
 	{"", "", "access tokens: expires_in (1800 in PortSIP's examples)", "guide", []string{"expires_in 1800"}},
 	{"", "", "Microsoft 365 sign-in per tenant", "NOTES: Microsoft 365", []string{"Microsoft 365 per tenant"}},
-	{"", "", "OAuth: the fixed client_id", "guide", []string{"client_id"}},
+	{"", "", "OAuth: the fixed client_id", "guide", []string{"fixed client_id"}},
 }
 
 // CoverageItem is one documented response or field rule with the scenarios that

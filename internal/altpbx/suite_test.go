@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pbxauth/pbxauth/internal/altpbx"
+	"github.com/pbxauth/pbxauth/mailbox"
+	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
 )
 
@@ -59,4 +61,39 @@ func TestBuiltinSuite_zeroFailuresAgainstAnotherPBX(t *testing.T) {
 			assert.NotContains(t, sr.Reason, "needs variables", "every variable is given")
 		}
 	}
+}
+
+// With its mail delivered over SMTP to pbxauth's receiver (run --mail), the
+// two-factor and password-reset flows run against it too: at least 88% of the
+// suite runs, and nothing fails.
+func TestBuiltinSuite_withMailMostOfTheSuiteRuns(t *testing.T) {
+	rcv, err := mailbox.Listen(mailbox.Options{Addr: "127.0.0.1:0"})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = rcv.Close() })
+	pbx := altpbx.New(altpbx.Options{SMTPAddr: rcv.Addr()})
+	base, stop, err := pbx.Start()
+	require.NoError(t, err)
+	t.Cleanup(stop)
+	res := runSuite(t, scenarios.Options{BaseURL: base, Vars: altpbx.Vars(), AllowMutations: true, Parallel: 1,
+		Mail: &scenarios.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}})
+	logResult(t, res)
+	assert.Zero(t, res.Failed, "failures")
+	assert.Zero(t, res.Errored, "errors")
+	assert.Zero(t, res.Findings, "findings")
+	ran := len(res.Scenarios) - res.Skipped
+	assert.GreaterOrEqual(t, float64(ran)/float64(len(res.Scenarios)), 0.88, "%d of %d ran", ran, len(res.Scenarios))
+	for _, sr := range res.Scenarios {
+		if sr.Status == scenarios.StatusSkipped {
+			assert.NotContains(t, sr.Reason, "outbox", "%s: mail arrives over SMTP", sr.Scenario.Name)
+		}
+	}
+}
+
+// The built-in suite still passes every scenario against pbxauth's mock.
+func TestBuiltinSuite_everyScenarioPassesOnTheMock(t *testing.T) {
+	pool := scenarios.NewMockPool(mockserver.Options{})
+	t.Cleanup(func() { _ = pool.Close() })
+	res := runSuite(t, scenarios.Options{NewMock: pool.Get, Parallel: 4})
+	logResult(t, res)
+	assert.Equal(t, len(res.Scenarios), res.Passed)
 }
