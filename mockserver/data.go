@@ -63,7 +63,11 @@ type Account struct {
 	Password string `yaml:"password"`
 	Role     string `yaml:"role"`
 	// Email receives one-time codes and reset links; empty means username@domain.
-	Email              string `yaml:"email"`
+	Email string `yaml:"email"`
+	// DisplayName and Extension greet the person in the mails (PortSIP's templates
+	// name both); empty means the username.
+	DisplayName        string `yaml:"display_name"`
+	Extension          string `yaml:"extension"`
 	PasswordForceReset bool   `yaml:"password_force_reset"`
 	TwoFactor          bool   `yaml:"two_factor"`
 }
@@ -134,22 +138,22 @@ func DemoData() *Data {
 			{
 				Domain: "example.com", Name: "Example Inc.", Website: "https://www.example.com",
 				Users: []Account{
-					{Username: "alice", Password: "Alice#2026", Role: "Admin", Email: "alice@example.com"},
-					{Username: "bob", Password: "Bob#2026", Role: "StandardUser", Email: "bob@example.com"},
+					{Username: "alice", Password: "Alice#2026", Role: "Admin", Email: "alice@example.com", DisplayName: "Alice Smith", Extension: "101"},
+					{Username: "bob", Password: "Bob#2026", Role: "StandardUser", Email: "bob@example.com", DisplayName: "Bob Jones", Extension: "102"},
 				},
 			},
 			{
 				Domain: "secure.example.com", Name: "Secure Example Ltd.", Website: "https://secure.example.com",
 				TwoFactor: true,
 				Users: []Account{
-					{Username: "carol", Password: "Carol#2026", Role: "StandardUser", Email: "carol@secure.example.com"},
+					{Username: "carol", Password: "Carol#2026", Role: "StandardUser", Email: "carol@secure.example.com", DisplayName: "Carol White", Extension: "201"},
 				},
 			},
 			{
 				Domain: "contoso.com", Name: "Contoso", Website: "https://www.contoso.com",
 				MS365: MS365{Enabled: true},
 				Users: []Account{
-					{Username: "dave", Password: "Dave#2026", Role: "StandardUser", Email: "dave@contoso.com"},
+					{Username: "dave", Password: "Dave#2026", Role: "StandardUser", Email: "dave@contoso.com", DisplayName: "Dave Brown", Extension: "301"},
 				},
 			},
 		},

@@ -82,7 +82,7 @@ func (s *Server) sendOTP(st *state, rq *request) response {
 	if !ok || acct == nil {
 		return errNoChallenge
 	}
-	s.outbox.add(otpMail(acct, code, now))
+	s.outbox.add(otpMail(st.dir, acct, code, now))
 	return emptyResponse(http.StatusOK)
 }
 

@@ -29,7 +29,7 @@ func (s *Server) forgetPassword(st *state, rq *request) response {
 	q.Set("token", tok)
 	cb.RawQuery = q.Encode()
 	link := cb.String()
-	s.outbox.add(resetMail(acct, link, tok, now))
+	s.outbox.add(resetMail(st.dir, acct, link, tok, now))
 	return emptyResponse(http.StatusOK)
 }
 

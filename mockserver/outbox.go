@@ -10,17 +10,24 @@ import (
 // The real PBX hands these to its mail server; the mock keeps them in an outbox so
 // people and scenarios can read the code or link.
 type Mail struct {
-	ID       string    `json:"id"`
-	Kind     string    `json:"kind"` // MailOTP or MailReset
-	To       string    `json:"to"`
-	Subject  string    `json:"subject"`
-	Body     string    `json:"body"`
-	Code     string    `json:"code,omitempty"`  // the one-time code
-	Link     string    `json:"link,omitempty"`  // the reset link (callback_url + token)
-	Token    string    `json:"token,omitempty"` // the reset token, so scenarios can capture it
-	Username string    `json:"username"`
-	Domain   string    `json:"domain,omitempty"`
-	SentAt   time.Time `json:"sent_at"`
+	ID      string `json:"id"`
+	Kind    string `json:"kind"` // MailOTP or MailReset
+	To      string `json:"to"`
+	Subject string `json:"subject"`
+	Body    string `json:"body"` // the plain-text part
+	HTML    string `json:"html"` // the HTML part
+	// Tenant, DisplayName, Extension and WebDomain are what the mail greets and
+	// names, as PortSIP's templates do.
+	Tenant      string    `json:"tenant"`
+	DisplayName string    `json:"display_name"`
+	Extension   string    `json:"extension"`
+	WebDomain   string    `json:"web_domain"`
+	Code        string    `json:"code,omitempty"`  // the one-time code
+	Link        string    `json:"link,omitempty"`  // the reset link (callback_url + token)
+	Token       string    `json:"token,omitempty"` // the reset token, so scenarios can capture it
+	Username    string    `json:"username"`
+	Domain      string    `json:"domain,omitempty"`
+	SentAt      time.Time `json:"sent_at"`
 }
 
 // Mail kinds.

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -22,6 +23,8 @@ type directory struct {
 	// infoJSON is the pre-encoded system metadata of GET /info.
 	infoJSON []byte
 	sysMeta  metadataJSON
+	// webDomain is the PBX's web domain, which the mails name.
+	webDomain string
 	// dummy is hashed against when a username is unknown, so that an unknown user and
 	// a wrong password cost the same.
 	dummy *account
@@ -37,6 +40,8 @@ type account struct {
 	username  string
 	domain    string // "" for system-level accounts
 	email     string
+	display   string // display name in mails; the username when the data gives none
+	extension string // extension number in mails; the username when the data gives none
 	role      string
 	twoFactor bool
 	forceRst  bool
@@ -85,6 +90,7 @@ func newDirectory(d *Data) *directory {
 		EnableDataflow: &s.EnableDataflow,
 	}
 	dir.infoJSON, _ = json.Marshal(dir.sysMeta)
+	dir.webDomain = s.WebDomain
 	return dir
 }
 
@@ -98,6 +104,7 @@ func newAccount(a Account, domain string, twoFactor bool, t *tenant) *account {
 	acct := &account{
 		username: a.Username, domain: domain, email: a.Email, role: a.Role,
 		twoFactor: twoFactor, forceRst: a.PasswordForceReset, tenant: t,
+		display: cmp.Or(a.DisplayName, a.Username), extension: cmp.Or(a.Extension, a.Username),
 	}
 	if acct.email == "" {
 		host := domain
