@@ -41,8 +41,8 @@ func Bytes(b []byte) string { return Text(string(b)) }
 // JSON makes a valid JSON document safe and keeps it valid JSON with the same
 // meaning: outside strings valid JSON holds no controls, and inside them the
 // \uXXXX notation is the JSON escape of the same code point. Invalid UTF-8 becomes
-// \ufffd, which is what a JSON decoder reads it as, and a CR (whitespace there) is
-// dropped. Text that is not JSON should
+// \ufffd, which is what a JSON decoder reads it as, DEL becomes \u007f, and a CR
+// (whitespace there) is dropped. Text that is not JSON should
 // go through Text instead.
 func JSON(s string) string { return sanitize(s, modeJSON) }
 
@@ -97,6 +97,8 @@ func sanitize(s string, m mode) string {
 				// CRLF: the LF alone ends the line.
 			case c == '\r' && m == modeJSON:
 				// In valid JSON a raw CR is whitespace between tokens: it means nothing.
+			case c == 0x7f && m == modeJSON:
+				b.WriteString(`\u007f`) // valid JSON may hold a raw DEL in a string
 			case c == 0x7f:
 				b.WriteString("^?")
 			default:
