@@ -21,7 +21,32 @@ var secretKeys = map[string]bool{
 var secretHeaders = map[string]bool{"Authorization": true, "Cookie": true, "Set-Cookie": true}
 
 // secretQuery are query parameters redacted in URLs (reset links, IdP callbacks).
-var secretQuery = map[string]bool{"token": true, "code": true, "access_token": true, "refresh_token": true}
+// The OAuth state is one (RFC 6749 10.12, RFC 9700 4.7.1): it binds a callback to
+// the browser that started the flow, and with the code it completes a sign-in.
+var secretQuery = map[string]bool{"token": true, "code": true, "access_token": true, "refresh_token": true,
+	"id_token": true, "state": true}
+
+// URLSecrets lists the values of an address's secret query and fragment
+// parameters (code, state, tokens), for callers that must hide them wherever they
+// turn up again (a value captured from a Location header).
+func URLSecrets(raw string) []string {
+	var out []string
+	_, rest, _ := strings.Cut(raw, "?")
+	if rest == "" {
+		_, rest, _ = strings.Cut(raw, "#")
+	}
+	for _, pair := range strings.FieldsFunc(rest, func(r rune) bool { return r == '&' || r == ';' || r == '?' || r == '#' }) {
+		key, val, ok := strings.Cut(pair, "=")
+		if !ok || val == "" || !isSecretQueryKey(key) {
+			continue
+		}
+		out = append(out, val)
+		if u, err := url.QueryUnescape(val); err == nil && u != val {
+			out = append(out, u)
+		}
+	}
+	return out
+}
 
 // IsSecretField reports whether a body field name holds a secret.
 func IsSecretField(name string) bool { return secretKeys[strings.ToLower(name)] }

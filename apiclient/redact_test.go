@@ -201,7 +201,7 @@ func TestRedactURL(t *testing.T) {
 		{"https://app/cb?a=1;access_token=abc", "https://app/cb?a=1;access_token=[REDACTED]"},
 		{"https://app/cb?token=abc%zz&x=1", "https://app/cb?token=[REDACTED]&x=1"},
 		{"https://app/cb?%74oken=abc", "https://app/cb?%74oken=[REDACTED]"},
-		{"https://app/cb#access_token=abc&state=s", "https://app/cb#access_token=[REDACTED]&state=s"},
+		{"https://app/cb#access_token=abc&state=s", "https://app/cb#access_token=[REDACTED]&state=[REDACTED]"},
 		{"https://app/cb?x=1#refresh_token=abc", "https://app/cb?x=1#refresh_token=[REDACTED]"},
 		{"https://app/\x7f?token=abc", "https://app/\x7f?token=[REDACTED]"},
 		{"https://app/cb?domain=example.com", "https://app/cb?domain=example.com"},

@@ -124,6 +124,13 @@ func (x *exec) capture(st *Step, doc any, docErr error, h http.Header, res *Step
 			if vals := h.Values(c.Path); len(vals) > 0 {
 				v, ok = strings.Join(vals, ", "), true
 			}
+			// A Location (an IdP callback) carries a code and a state: whatever the
+			// capture is called, their values are hidden wherever they turn up.
+			for _, val := range h.Values(c.Path) {
+				for _, s := range apiclient.URLSecrets(val) {
+					x.secrets.add(s)
+				}
+			}
 		case docErr == nil && doc != nil:
 			v, ok = lookupPath(doc, c.Path)
 		}

@@ -273,7 +273,7 @@ func TestApp_Golden(t *testing.T) {
 		tm.Send(tuitest.Key("tab"))
 		tm.Type("contoso.com")
 		tm.Send(tuitest.Key("enter"))
-		screentest.WaitFor(t, tm, "state=abc")
+		screentest.WaitFor(t, tm, "state=[REDACTED]")
 		tm.Send(tuitest.Key("esc"))
 		golden.RequireEqual(t, []byte(finalView(t, tm)))
 	})

@@ -50,7 +50,8 @@ parameter (domain, qr) or a body field; values are typed by the document, so
 
 The answer's JSON goes to stdout pretty-printed (indented, in the PBX's key
 order, & < > written as they are), tokens included, so it can be piped to jq; a
-302 answer prints {"status": 302, "location": ...}. --curl prints the request as a curl command instead of sending
+302 answer prints {"status": 302, "location": ...} (its code, state and tokens
+hidden unless --reveal). --curl prints the request as a curl command instead of sending
 it, and --verbose prints the whole exchange on stderr; both hide passwords,
 tokens, codes and cookies unless --reveal is given.
 
@@ -71,14 +72,16 @@ Operations:
   pbxauth call signInWithCredentials -f username=alice -f password=x --curl`,
 		Args:              cobra.ArbitraryArgs,
 		ValidArgsFunction: completeOperations,
-		RunE:              func(cmd *cobra.Command, args []string) error { return runCall(cmd, s, f, args) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withCheckedOutput(s, func(s *streams) error { return runCall(cmd, s, f, args) })
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.url, "url", "", "PBX address (env PBXAUTH_URL; default "+callDefaultURL+")")
 	fl.StringVar(&f.token, "token", "", "access token for bearer operations (env PBXAUTH_TOKEN)")
 	fl.StringArrayVarP(&f.fields, "field", "f", nil, "a parameter or body field as name=value (repeatable)")
 	fl.BoolVar(&f.curl, "curl", false, "print the request as a curl command instead of sending it")
-	fl.BoolVar(&f.reveal, "reveal", false, "show secrets in --curl and --verbose output")
+	fl.BoolVar(&f.reveal, "reveal", false, "show secrets in --curl and --verbose output and in a 302's location")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print the exchange (request and answer) on stderr")
 	fl.BoolVar(&f.insecure, "insecure", false, "do not verify the PBX's TLS certificate (self-signed PBXs)")
 	fl.DurationVar(&f.timeout, "timeout", apiclient.DefaultTimeout, "give up on the call after this long")
@@ -168,6 +171,10 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 	}
 	if loc := resp.Header.Get("Location"); resp.Status == 302 && loc != "" {
 		// A redirect has no JSON answer; scripts want where it points, its & intact.
+		// An IdP callback's code and state are secrets until --reveal.
+		if !f.reveal {
+			loc = apiclient.RedactURL(loc)
+		}
 		var buf strings.Builder
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)

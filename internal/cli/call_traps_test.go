@@ -52,8 +52,12 @@ func TestCall_outputIsPrettyJSONWithoutHTMLEscapes(t *testing.T) {
 		w.WriteHeader(http.StatusFound)
 	})
 	r = runCLI(t, "call", "loginWithMicrosoft", "--url", redirect, "-f", "domain=contoso.com")
+	if r.code != ExitOK || !strings.Contains(r.stdout, `"https://login.example/authorize?client_id=x&state=[REDACTED]"`) {
+		t.Errorf("exit %d, stdout %s (the OAuth state is hidden)", r.code, r.stdout)
+	}
+	r = runCLI(t, "call", "loginWithMicrosoft", "--url", redirect, "-f", "domain=contoso.com", "--reveal")
 	if r.code != ExitOK || !strings.Contains(r.stdout, `"https://login.example/authorize?client_id=x&state=y"`) {
-		t.Errorf("exit %d, stdout %s", r.code, r.stdout)
+		t.Errorf("exit %d, stdout %s (--reveal shows it)", r.code, r.stdout)
 	}
 	help := runCLI(t, "call", "--help").stdout
 	if !strings.Contains(help, "pretty-printed") || strings.Contains(help, "as the PBX sent it") {

@@ -140,7 +140,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			if m.url == "" {
 				return nil
 			}
-			return common.To(ID, copyURL(m.clip, apiclient.RedactURL(m.url)))
+			// Copying is the person's reveal: the browser needs the state the
+			// screen hides.
+			return common.To(ID, copyURL(m.clip, m.url))
 		}
 	}
 	return m.form.Update(msg)

@@ -51,7 +51,7 @@ func TestModel_Social_byMicrosoftShowsLocation(t *testing.T) {
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+b"))))
 	v := m.View()
 	assert.Contains(t, v, "redirects (302)")
-	assert.Contains(t, v, "https://idp.example/auth?state=1")
+	assert.Contains(t, v, "https://idp.example/auth?state=[REDACTED]", "the OAuth state is a secret on screen")
 }
 
 func TestModel_Social_apiError(t *testing.T) {
