@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -54,4 +56,22 @@ func TestCall_hostileJSONStaysValidJSON(t *testing.T) {
 	assert.Equal(t, 0, res.code, res.err)
 	assert.Equal(t, "{\n  \"name\": \"a\\u009bb\\u202ec\"\n}\n", res.stdout, "the same JSON, escaped")
 	assert.True(t, strings.HasSuffix(res.stdout, "\n"))
+}
+
+// failingWriter is a stdout that can't be written: a full disk, a closed pipe.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+func TestCallAndRun_unwritableStdoutIsAFailure(t *testing.T) {
+	url, _, _ := testPBX(t, answer(200, `{"web_domain":"pbx.test"}`))
+	var errOut bytes.Buffer
+	code := Execute([]string{"call", "retrieveMetadata", "--url", url}, strings.NewReader(""), failingWriter{}, &errOut)
+	assert.Equal(t, ExitFailure, code)
+	assert.Contains(t, errOut.String(), "pbxauth: cannot write the output: no space left on device")
+
+	errOut.Reset()
+	code = Execute([]string{"run", "--suite", "builtin", "--mock", "--tags", "metadata"}, strings.NewReader(""), failingWriter{}, &errOut)
+	assert.Equal(t, ExitFailure, code, errOut.String())
+	assert.Contains(t, errOut.String(), "cannot write the output")
 }

@@ -47,6 +47,39 @@ type streams struct {
 	out, err io.Writer
 }
 
+// withCheckedOutput runs a command whose output is its result (call's answer,
+// run's report) with stdout wrapped, so that output which never arrived (disk
+// full, a closed pipe reader) fails the command: a script must not read success
+// from the exit code. The TUI keeps the real stdout, which it probes as a terminal.
+func withCheckedOutput(s *streams, run func(*streams) error) error {
+	cw := &checkedWriter{w: s.out}
+	checked := *s
+	checked.out = cw
+	err := run(&checked)
+	if err == nil && cw.err != nil {
+		err = withCode(ExitFailure, fmt.Errorf("cannot write the output: %w", cw.err))
+	}
+	return err
+}
+
+// checkedWriter keeps the first write error of a stream that commands print to
+// without checking every write.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err != nil {
+		c.err = err
+	}
+	return n, err
+}
+
 // NewRoot builds the command tree.
 func NewRoot(s *streams) *cobra.Command {
 	root := &cobra.Command{

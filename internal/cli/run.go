@@ -67,7 +67,9 @@ error, 3 the target could not be reached or timed out.`,
   pbxauth run --check ./qa
   pbxauth run --load --duration 30s --concurrency 50 --url https://pbx.example.com
   pbxauth run --load --rate 500 --ramp 10s --duration 1m --concurrency 200 --json load.json --url ...`,
-		RunE: func(cmd *cobra.Command, args []string) error { return runRun(cmd, s, f, args) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withCheckedOutput(s, func(s *streams) error { return runRun(cmd, s, f, args) })
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.suite, "suite", "", `run a built-in suite ("builtin"), in addition to FILES`)
