@@ -70,6 +70,8 @@ type Store struct {
 	dropped int            // entries Record could not queue
 	lines   map[string]int // lines per file, counted on first write
 	closed  bool
+
+	open func(path string) (lineFile, error) // openLineFile; tests fill the disk
 }
 
 // OpenStore creates dir (0700: histories are private even redacted) and starts the
@@ -85,7 +87,7 @@ func OpenStore(dir string, limit int) (*Store, error) {
 	_, _ = rand.Read(id[:]) // crypto/rand.Read never fails (Go 1.24+)
 	s := &Store{
 		dir: dir, limit: limit, session: hex.EncodeToString(id[:]),
-		ch: make(chan job, recordBuffer), done: make(chan struct{}), lines: map[string]int{},
+		ch: make(chan job, recordBuffer), done: make(chan struct{}), lines: map[string]int{}, open: openLineFile,
 	}
 	go s.write()
 	return s, nil
@@ -239,14 +241,8 @@ func (s *Store) append(e Entry) error {
 	if !counted {
 		n, _ = countLines(path) // a missing file has none
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	_, werr := f.Write(append(line, '\n'))
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		return fmt.Errorf("history: %w", err)
+	if err := appendLine(s.open, path, line); err != nil {
+		return err
 	}
 	n++
 	// Compact only when well past the limit, so appends stay O(1) on average.
