@@ -44,7 +44,7 @@ type Options struct {
 	// Timeout bounds each request (default 10 s).
 	Timeout time.Duration
 	// CredentialProbes bounds the wrong passwords sent for the real account (default
-	// 4 on a real PBX; unlimited on the mock).
+	// 6 on a real PBX, each followed by the right one; unlimited on the mock).
 	CredentialProbes int
 	// ShrinkRuns bounds the re-runs spent shrinking one failure (default 60).
 	ShrinkRuns int
@@ -216,7 +216,7 @@ func newFuzzer(ctx context.Context, opts Options, emit func(Event)) (*fuzzer, er
 	}
 	probes := opts.CredentialProbes
 	if probes <= 0 {
-		probes = 4
+		probes = 6 // two per operation that takes a password
 		if t.mock {
 			probes = 1 << 30
 		}

@@ -190,6 +190,8 @@ func (g *generator) positive(r *rand.Rand, op opSpec) *Case {
 		st := Step{Body: map[string]any{"refresh_token": randToken(r)}, HasBody: true,
 			Expect: refused(CheckInvalidRefused, LevelContract, "a refresh token that does not exist")}
 		return single(KindPositive, op.ID, st.Expect.Why, st)
+	case "oauthToken":
+		return g.oauthPositive(r, op)
 	case "getUserAuthInfo", "signOut":
 		return g.bearerProbe(r, op)
 	case "getLoginStatus":
@@ -261,5 +263,36 @@ func (g *generator) bearerProbe(r *rand.Rand, op opSpec) *Case {
 		st.Token = pick(r, []string{"null", "undefined", "Bearer", "0", "-", "' OR '1'='1", strings.Repeat("A", 48)})
 		st.Expect = refused(CheckBearerRequired, lvl, "a garbage bearer token")
 	}
+	return single(KindPositive, op.ID, st.Expect.Why, st)
+}
+
+// oauthClientID is the fixed client_id of PortSIP's authentication guide.
+const oauthClientID = "9d806019-75b2-4b3d-bb8b-f5a3a412cc0a"
+
+// oauthPassword is the guide's password grant for the run's account with password pw.
+func (g *generator) oauthPassword(pw string) map[string]any {
+	b := map[string]any{"grant_type": "password", "username": "${username}", "password": pw, "scope": "all", "client_id": oauthClientID}
+	if g.has(varDomain) {
+		b["domain"] = "${domain}"
+	}
+	return b
+}
+
+// oauthPositive: the guide's password grant succeeds for the run's account; an
+// account that does not exist and a refresh token never issued are refused (400).
+func (g *generator) oauthPositive(r *rand.Rand, op opSpec) *Case {
+	var st Step
+	switch {
+	case r.IntN(3) == 0:
+		st = Step{Body: map[string]any{"grant_type": "refresh_token", "refresh_token": randToken(r), "client_id": oauthClientID},
+			Expect: refused(CheckInvalidRefused, LevelContract, "the refresh grant with a token never issued")}
+	case g.has(varUsername, varPassword) && r.IntN(2) == 0:
+		st = Step{Body: g.oauthPassword("${password}"), Expect: accepted(CheckValidAccepted, "the password grant for the run's account")}
+	default:
+		b := g.oauthPassword(randPassword(r))
+		b["username"] = unknownUser(r, validUsernameLen(r))
+		st = Step{Body: b, Expect: refused(CheckExactCreds, LevelContract, "the password grant for an account that does not exist")}
+	}
+	st.HasBody = true
 	return single(KindPositive, op.ID, st.Expect.Why, st)
 }

@@ -188,6 +188,9 @@ func (g *generator) resetFlow(r *rand.Rand) *Case {
 // password and an unknown account answer alike. It sends one wrong password for the
 // run's real account, then signs in correctly (many lockout policies count only
 // consecutive failures); real targets get a few such probes per run at most.
+// probeOps are the operations that take a password, in the order probes visit them.
+var probeOps = []string{"signInWithCredentials", "login", "oauthToken"}
+
 func (g *generator) credentialProbe(r *rand.Rand) *Case {
 	real, ok := g.realCredentials()
 	if !ok || g.probesSent >= g.probeCap {
@@ -196,14 +199,20 @@ func (g *generator) credentialProbe(r *rand.Rand) *Case {
 	// Probes take turns (sign-in, then the web login; a case-flipped password, then
 	// a wrong one beside an unknown account), so even a run of 4 tries each kind.
 	k := g.probesSent
-	op := []string{"signInWithCredentials", "login"}[(k/2)%2]
-	if !g.selectedOp(op) {
-		op = []string{"signInWithCredentials", "login"}[(k/2+1)%2]
-		if !g.selectedOp(op) {
-			return nil
+	var op string
+	for i := range probeOps {
+		if o := probeOps[(k/2+i)%len(probeOps)]; g.selectedOp(o) {
+			op = o
+			break
 		}
 	}
+	if op == "" {
+		return nil
+	}
 	g.probesSent++
+	if op == "oauthToken" {
+		real = g.oauthPassword("${password}")
+	}
 	wrong := cloneMap(real)
 	var steps []Step
 	name := ""

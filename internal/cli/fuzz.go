@@ -90,7 +90,7 @@ error, 3 the target could not be reached.`,
 	fl.BoolVar(&f.strict, "strict", false, "recommended-level findings fail the run too")
 	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification (self-signed PBX certificates)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "time limit of each request")
-	fl.IntVar(&f.probes, "credential-probes", 4, "wrong passwords sent for the real account per run (real PBX; each followed by a right one)")
+	fl.IntVar(&f.probes, "credential-probes", 6, "wrong passwords sent for the real account per run (real PBX; each followed by a right one)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print each failure's redacted exchanges")
 	cmd.MarkFlagsMutuallyExclusive("url", "mock")
 	return cmd
