@@ -8,27 +8,9 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient"
 )
 
-// jsonReport is the --json report: every scenario and step with its redacted
-// exchange. It never holds a secret: exchanges go through StepResult.Redacted and
+// The --json report: every scenario and step with its redacted exchange. It
+// never holds a secret: exchanges go through StepResult.Redacted and
 // apiclient.Exchange's always-redacting MarshalJSON.
-type jsonReport struct {
-	Target     string         `json:"target"`
-	Started    time.Time      `json:"started"`
-	DurationMS float64        `json:"duration_ms"`
-	Status     Status         `json:"status"`
-	ExitCode   int            `json:"exit_code"`
-	Passed     int            `json:"passed"`
-	Failed     int            `json:"failed"`
-	Errored    int            `json:"errored"`
-	Skipped    int            `json:"skipped"`
-	Findings   int            `json:"findings"`
-	Strict     bool           `json:"strict"`
-	Scenarios  []jsonScenario `json:"scenarios"`
-	// Coverage is the documented responses and field rules with the scenarios
-	// that check them (as `run --coverage` prints it).
-	Coverage []CoverageItem `json:"coverage"`
-}
-
 type jsonScenario struct {
 	Name        string     `json:"name"`
 	Description string     `json:"description,omitempty"`
@@ -62,28 +44,71 @@ type jsonStep struct {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // WriteJSON writes the run as an indented JSON report.
-func WriteJSON(w io.Writer, r *RunResult) error {
-	rep := jsonReport{Target: r.Target, Started: r.Started, DurationMS: ms(r.Duration), Status: r.Status(),
-		ExitCode: r.ExitCode(), Passed: r.Passed, Failed: r.Failed, Errored: r.Errored, Skipped: r.Skipped,
-		Findings: r.Findings, Strict: r.Strict, Scenarios: []jsonScenario{}}
-	for _, sr := range r.Scenarios {
-		s := sr.Scenario
-		js := jsonScenario{Name: s.Name, Description: s.Description, Tags: s.Tags, Level: s.EffectiveLevel(), Source: s.Source,
-			Pos: s.Pos, Status: sr.Status, Finding: sr.Finding,
-			Reason: sr.Reason, DurationMS: ms(sr.Duration), NotRun: sr.NotRun, Steps: []jsonStep{}}
-		for _, st := range sr.Steps {
-			js.Steps = append(js.Steps, jsonStep{Index: st.Index, Name: st.Name, Kind: st.Kind, Operation: st.Operation,
-				Pos: st.Pos, Status: st.Status, Error: st.Err, Failures: st.Failures, Warnings: st.Warnings,
-				Captured: st.Captured(), DurationMS: ms(st.Duration), Exchange: st.Redacted()})
-		}
-		rep.Scenarios = append(rep.Scenarios, js)
+func WriteJSON(w io.Writer, r *RunResult) error { return writeWhole(NewJSONReport(w), r) }
+
+// JSONReport writes the --json report as results come: the target and start
+// first, each scenario as it finishes, the counts and status last.
+type JSONReport struct {
+	w     *errWriter
+	first bool
+	// outcomes feed the coverage matrix written at the end.
+	outcomes Outcomes
+}
+
+// NewJSONReport returns a ReportWriter of the JSON report to w.
+func NewJSONReport(w io.Writer) *JSONReport { return &JSONReport{w: &errWriter{w: w}, first: true} }
+
+func jsonText(v any, prefix string) string {
+	b, err := json.MarshalIndent(v, prefix, "  ")
+	if err != nil {
+		return "null" // the report's own types always marshal
 	}
-	list := make([]*Scenario, len(r.Scenarios))
-	for i, sr := range r.Scenarios {
-		list[i] = sr.Scenario
+	return string(b)
+}
+
+// Begin writes the report's head.
+func (j *JSONReport) Begin(r *RunResult) error {
+	j.w.WriteString("{\n  \"target\": " + jsonText(r.Target, "") + ",\n  \"started\": " + jsonText(r.Started, "") +
+		",\n  \"scenarios\": [")
+	return j.w.err
+}
+
+// Scenario writes one scenario with its steps and redacted exchanges.
+func (j *JSONReport) Scenario(sr *ScenarioResult) error {
+	s := sr.Scenario
+	js := jsonScenario{Name: s.Name, Description: s.Description, Tags: s.Tags, Level: s.EffectiveLevel(), Source: s.Source,
+		Pos: s.Pos, Status: sr.Status, Finding: sr.Finding,
+		Reason: sr.Reason, DurationMS: ms(sr.Duration), NotRun: sr.NotRun, Steps: []jsonStep{}}
+	for _, st := range sr.Steps {
+		js.Steps = append(js.Steps, jsonStep{Index: st.Index, Name: st.Name, Kind: st.Kind, Operation: st.Operation,
+			Pos: st.Pos, Status: st.Status, Error: st.Err, Failures: st.Failures, Warnings: st.Warnings,
+			Captured: st.Captured(), DurationMS: ms(st.Duration), Exchange: st.Redacted()})
 	}
-	rep.Coverage = Coverage(list, r.Scenarios)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(rep)
+	sep := ",\n    "
+	if j.first {
+		sep, j.first = "\n    ", false
+	}
+	j.w.WriteString(sep + jsonText(js, "    "))
+	_ = j.outcomes.Scenario(sr)
+	return j.w.err
+}
+
+// End writes the counts, the status and the exit code, and closes the report.
+func (j *JSONReport) End(r *RunResult) error {
+	if !j.first {
+		j.w.WriteString("\n  ")
+	}
+	j.w.WriteString("],\n")
+	for _, kv := range []struct {
+		k string
+		v any
+	}{{"duration_ms", ms(r.Duration)}, {"status", r.Status()}, {"exit_code", r.ExitCode()}, {"passed", r.Passed},
+		{"failed", r.Failed}, {"errored", r.Errored}, {"skipped", r.Skipped}, {"findings", r.Findings}, {"strict", r.Strict}} {
+		j.w.WriteString("  \"" + kv.k + "\": " + jsonText(kv.v, "") + ",\n")
+	}
+	// The documented responses and field rules with the scenarios that check
+	// them (as `run --coverage` prints it).
+	j.w.WriteString("  \"coverage\": " + jsonText(Coverage(j.outcomes.List, j.outcomes.Results), "  ") + ",\n")
+	j.w.WriteString("  \"interrupted\": " + jsonText(r.Interrupted, "") + "\n}\n")
+	return j.w.err
 }

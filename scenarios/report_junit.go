@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"strings"
 )
@@ -35,6 +36,7 @@ type junitSuite struct {
 }
 
 type junitCase struct {
+	XMLName   xml.Name      `xml:"testcase"`
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	File      string        `xml:"file,attr,omitempty"`
@@ -64,50 +66,108 @@ func strictFindings(r *RunResult) int {
 }
 
 // WriteJUnit writes the run as JUnit XML. Messages hold no secrets (see Failure).
-func WriteJUnit(w io.Writer, r *RunResult) error {
+func WriteJUnit(w io.Writer, r *RunResult) error { return writeWhole(NewJUnitReport(w), r) }
+
+// JUnitReport writes JUnit XML as results come. The counts are attributes of
+// the opening tags, known only at the end, so each testcase waits in a spool
+// file until then, not in memory.
+type JUnitReport struct {
+	w      io.Writer
+	spool  *os.File
+	strict bool
+	err    error
+}
+
+// NewJUnitReport returns a ReportWriter of JUnit XML to w.
+func NewJUnitReport(w io.Writer) *JUnitReport { return &JUnitReport{w: w} }
+
+// Begin opens the spool.
+func (j *JUnitReport) Begin(r *RunResult) error {
+	j.strict = r.Strict
+	j.spool, j.err = os.CreateTemp("", "pbxauth-junit-*.xml")
+	if j.err == nil {
+		_ = os.Remove(j.spool.Name()) // unlinked: gone with the process, whatever happens
+	}
+	return j.err
+}
+
+// Scenario spools one testcase.
+func (j *JUnitReport) Scenario(sr *ScenarioResult) error {
+	if j.err != nil {
+		return j.err
+	}
+	enc := xml.NewEncoder(j.spool)
+	enc.Indent("    ", "  ")
+	if j.err = enc.Encode(junitTestcase(sr, j.strict)); j.err == nil {
+		_, j.err = io.WriteString(j.spool, "\n")
+	}
+	return j.err
+}
+
+// End writes the document: the suite's counts, then the spooled testcases.
+func (j *JUnitReport) End(r *RunResult) error {
+	if j.err != nil {
+		return j.err
+	}
+	defer j.spool.Close()
 	suite := junitSuite{
-		Name: "pbxauth conformance (" + r.Target + ")", Tests: len(r.Scenarios),
+		Name: "pbxauth conformance (" + r.Target + ")", Tests: r.Passed + r.Failed + r.Findings + r.Errored + r.Skipped,
 		Failures: r.Failed + strictFindings(r), Errors: r.Errored, Skipped: r.Skipped,
 		Time: seconds(r.Duration.Seconds()), Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"),
 	}
-	for _, sr := range r.Scenarios {
-		s := sr.Scenario
-		c := junitCase{Name: s.Name, Classname: classname(s), File: strings.TrimPrefix(s.Pos.File, BuiltinPrefix), Line: s.Pos.Line, Time: seconds(sr.Duration.Seconds())}
-		var out strings.Builder
-		for _, st := range sr.Steps {
-			fmt.Fprintf(&out, "%-5s %s (%s, %s)\n", st.Status, st.Name, st.Pos, round(st.Duration))
-			for _, w := range st.Warnings {
-				fmt.Fprintf(&out, "      warning: %s\n", w)
-			}
-		}
-		c.SystemOut = out.String()
-		switch sr.Status {
-		case StatusSkipped:
-			c.Skipped = &junitSkipped{Message: sr.Reason}
-		case StatusFailed:
-			if !sr.failsRun(r.Strict) {
-				// A finding: CI should see it without the build going red.
-				c.SystemOut = "FINDING (recommended level, " + sr.Scenario.Source + "): " + problem(sr, "finding").Message + "\n" + c.SystemOut
-				break
-			}
-			c.Failure = problem(sr, "assertion")
-		case StatusError:
-			c.Error = problem(sr, "unreachable")
-		}
-		suite.Cases = append(suite.Cases, c)
-	}
 	doc := junitSuites{Name: "pbxauth", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
 		Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
+	// Encoded with no testcase, the document is split at the suite's closing tag
+	// and the spool goes in between.
+	var head strings.Builder
+	enc := xml.NewEncoder(&head)
 	enc.Indent("", "  ")
 	if err := enc.Encode(doc); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	text := head.String()
+	cut := strings.LastIndex(text, "</testsuite>")
+	open := strings.TrimSuffix(text[:cut], "\n")
+	if !strings.HasSuffix(open, ">") || strings.HasSuffix(open, "/>") {
+		return fmt.Errorf("scenarios: junit: unexpected encoding %q", open)
+	}
+	w := &errWriter{w: j.w}
+	w.WriteString(xml.Header + open + "\n")
+	if _, err := j.spool.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, j.spool); err != nil {
+		return err
+	}
+	w.WriteString("  " + text[cut:] + "\n")
+	return w.err
+}
+
+func junitTestcase(sr *ScenarioResult, strict bool) junitCase {
+	s := sr.Scenario
+	c := junitCase{Name: s.Name, Classname: classname(s), File: strings.TrimPrefix(s.Pos.File, BuiltinPrefix), Line: s.Pos.Line, Time: seconds(sr.Duration.Seconds())}
+	var out strings.Builder
+	for _, st := range sr.Steps {
+		fmt.Fprintf(&out, "%-5s %s (%s, %s)\n", st.Status, st.Name, st.Pos, round(st.Duration))
+		for _, w := range st.Warnings {
+			fmt.Fprintf(&out, "      warning: %s\n", w)
+		}
+	}
+	c.SystemOut = out.String()
+	switch sr.Status {
+	case StatusSkipped:
+		c.Skipped = &junitSkipped{Message: sr.Reason}
+	case StatusFailed:
+		if !sr.failsRun(strict) {
+			// A finding: CI should see it without the build going red.
+			c.SystemOut = "FINDING (recommended level, " + sr.Scenario.Source + "): " + problem(sr, "finding").Message + "\n" + c.SystemOut
+			break
+		}
+		c.Failure = problem(sr, "assertion")
+	case StatusError:
+		c.Error = problem(sr, "unreachable")
+	}
+	return c
 }
 
 // classname groups scenarios by file, the way CI tools group test classes.

@@ -186,11 +186,36 @@ type RunResult struct {
 func (r *RunResult) Status() Status {
 	worst := StatusPassed
 	for _, s := range r.Scenarios {
-		if s.Status > worst && s.Status != StatusSkipped && (s.Status != StatusFailed || s.failsRun(r.Strict)) {
+		if s != nil && s.Status > worst && s.Status != StatusSkipped && (s.Status != StatusFailed || s.failsRun(r.Strict)) {
 			worst = s.Status
 		}
 	}
+	// A run that dropped its results (Options.DropResults) still has the counts.
+	switch {
+	case r.Errored > 0:
+		worst = StatusError
+	case (r.Failed > 0 || (r.Strict && r.Findings > 0)) && worst < StatusFailed:
+		worst = StatusFailed
+	}
 	return worst
+}
+
+// count adds one finished scenario to the tallies.
+func (r *RunResult) count(sr *ScenarioResult) {
+	switch sr.Status {
+	case StatusPassed:
+		r.Passed++
+	case StatusFailed:
+		if sr.Finding {
+			r.Findings++
+		} else {
+			r.Failed++
+		}
+	case StatusError:
+		r.Errored++
+	case StatusSkipped:
+		r.Skipped++
+	}
 }
 
 // ExitCode maps the run to pbxauth's exit codes: 0 all passed (or skipped), 1 an

@@ -67,6 +67,10 @@ type Options struct {
 	// receiver, --mail): scenarios that need the mock only for its outbox then run.
 	// Against the mock its own outbox is used.
 	Mail MailSource
+	// DropResults leaves RunResult.Scenarios nil: each result lives only until
+	// its ScenarioFinished event (a ReportStream writes it), so a run of
+	// thousands of scenarios keeps constant memory. The counts are kept.
+	DropResults bool
 }
 
 // Runner runs scenarios. It is safe to call Run from several goroutines.
@@ -162,7 +166,10 @@ func (r *Runner) Target() string {
 // update state without locks, but it must not block for long. Cancelling ctx stops
 // the run: running steps fail with the cancellation, the rest are skipped.
 func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event)) *RunResult {
-	res := &RunResult{Scenarios: make([]*ScenarioResult, len(list)), Started: time.Now(), Target: r.Target(), Strict: r.opts.Strict}
+	res := &RunResult{Started: time.Now(), Target: r.Target(), Strict: r.opts.Strict}
+	if !r.opts.DropResults {
+		res.Scenarios = make([]*ScenarioResult, len(list))
+	}
 	var mu sync.Mutex
 	emit := func(e Event) {
 		if onEvent == nil {
@@ -188,7 +195,7 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 		}
 		res.Notes = append(res.Notes, note)
 	}
-	emit(Event{Kind: RunStarted, Run: &RunResult{Target: res.Target, Started: res.Started, Notes: res.Notes}})
+	emit(Event{Kind: RunStarted, Run: &RunResult{Target: res.Target, Started: res.Started, Notes: res.Notes, Strict: res.Strict}})
 
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -225,12 +232,15 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 					// a broken contract.
 					sr.Finding = sr.Status == StatusFailed && s.EffectiveLevel() == LevelRecommended
 				}
-				res.Scenarios[i] = sr
-				if r.opts.FailFast && sr.failsRun(r.opts.Strict) {
-					mu.Lock()
-					stopped = true
-					mu.Unlock()
+				mu.Lock()
+				res.count(sr)
+				if res.Scenarios != nil {
+					res.Scenarios[i] = sr
 				}
+				if r.opts.FailFast && sr.failsRun(r.opts.Strict) {
+					stopped = true
+				}
+				mu.Unlock()
 				emit(Event{Kind: ScenarioFinished, Index: i, Scenario: s, Result: sr})
 			}
 		}()
@@ -243,22 +253,6 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 
 	res.Duration = time.Since(res.Started)
 	res.Interrupted = ctx.Err() != nil
-	for _, sr := range res.Scenarios {
-		switch sr.Status {
-		case StatusPassed:
-			res.Passed++
-		case StatusFailed:
-			if sr.Finding {
-				res.Findings++
-			} else {
-				res.Failed++
-			}
-		case StatusError:
-			res.Errored++
-		case StatusSkipped:
-			res.Skipped++
-		}
-	}
 	emit(Event{Kind: RunFinished, Run: res})
 	return res
 }
