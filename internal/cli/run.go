@@ -159,7 +159,7 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	opts := scenarios.Options{
 		Parallel: f.parallel, FailFast: f.failFast, AllowMutations: f.allowMutations,
 		Spec: scenarios.SpecMode(f.spec), Timeout: f.timeout, Vars: vars, Insecure: f.insecure,
-		Strict: f.strict,
+		Strict: f.strict, DropResults: true,
 	}
 	if f.parallel < 1 {
 		return usageErrorf("--parallel must be at least 1")
@@ -227,6 +227,13 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	if f.load {
 		return runLoad(ctx, s, f, opts, list)
 	}
+	// Reports are written as results come and the runner keeps none: a run of
+	// thousands of scenarios takes constant memory. The files are created first,
+	// so a report that cannot be written stops the run before anything is sent.
+	reports, err := openReports(f)
+	if err != nil {
+		return withCode(ExitUsage, err)
+	}
 	rep := scenarios.NewTextReporter(s.out, f.verbose)
 	res := runner.Run(ctx, list, func(e scenarios.Event) {
 		if e.Kind == scenarios.RunStarted && e.Run != nil {
@@ -235,17 +242,14 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 			}
 		}
 		rep.Event(e)
+		reports.stream.Event(e)
 	})
 	if f.coverage {
-		list := make([]*scenarios.Scenario, len(res.Scenarios))
-		for i, sr := range res.Scenarios {
-			list[i] = sr.Scenario
-		}
-		if err := scenarios.WriteCoverage(s.out, scenarios.Coverage(list, res.Scenarios), true); err != nil {
+		if err := scenarios.WriteCoverage(s.out, scenarios.Coverage(reports.outcomes.List, reports.outcomes.Results), true); err != nil {
 			return err
 		}
 	}
-	if err := writeReports(f, res); err != nil {
+	if err := reports.close(); err != nil {
 		return withCode(ExitUsage, err)
 	}
 	switch code := res.ExitCode(); {
@@ -371,23 +375,54 @@ func orDash(s string) string {
 	return s
 }
 
-func writeReports(f *runFlags, res *scenarios.RunResult) error {
-	write := func(path string, fn func(io.Writer, *scenarios.RunResult) error) error {
-		if path == "" {
-			return nil
+// reportFiles are the --junit and --json reports of a run, streamed.
+type reportFiles struct {
+	stream *scenarios.ReportStream
+	files  []*os.File
+	// outcomes keep each scenario's status for --coverage.
+	outcomes scenarios.Outcomes
+}
+
+func openReports(f *runFlags) (*reportFiles, error) {
+	rf := &reportFiles{}
+	writers := []scenarios.ReportWriter{&rf.outcomes}
+	for _, r := range []struct {
+		path string
+		new  func(io.Writer) scenarios.ReportWriter
+	}{
+		{f.junit, func(w io.Writer) scenarios.ReportWriter { return scenarios.NewJUnitReport(w) }},
+		{f.json, func(w io.Writer) scenarios.ReportWriter { return scenarios.NewJSONReport(w) }},
+	} {
+		if r.path == "" {
+			continue
 		}
-		file, err := os.Create(path)
+		file, err := os.Create(r.path)
 		if err != nil {
-			return fmt.Errorf("report: %w", err)
+			rf.closeFiles()
+			return nil, fmt.Errorf("report: %w", err)
 		}
-		if err := fn(file, res); err != nil {
-			file.Close()
-			return fmt.Errorf("report %s: %w", path, err)
+		rf.files = append(rf.files, file)
+		writers = append(writers, r.new(file))
+	}
+	rf.stream = scenarios.NewReportStream(writers...)
+	return rf, nil
+}
+
+func (rf *reportFiles) closeFiles() error {
+	var first error
+	for _, file := range rf.files {
+		if err := file.Close(); err != nil && first == nil {
+			first = fmt.Errorf("report %s: %w", file.Name(), err)
 		}
-		return file.Close()
 	}
-	if err := write(f.junit, scenarios.WriteJUnit); err != nil {
-		return err
+	return first
+}
+
+// close closes the files and says whether every report was written whole.
+func (rf *reportFiles) close() error {
+	err := rf.closeFiles()
+	if serr := rf.stream.Err(); serr != nil {
+		return fmt.Errorf("report: %w", serr)
 	}
-	return write(f.json, scenarios.WriteJSON)
+	return err
 }
