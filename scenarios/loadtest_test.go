@@ -77,7 +77,7 @@ func TestRunner_Load_breaksErrorsDownByCode(t *testing.T) {
 	f.signInStatus = 503
 	r, err := NewRunner(Options{BaseURL: srv.URL})
 	require.NoError(t, err)
-	res, err := r.Load(context.Background(), parse(t, "l.yaml", loadSrc), LoadOptions{Duration: 100 * time.Millisecond, Concurrency: 2})
+	res, err := r.Load(context.Background(), parse(t, "l.yaml", loadSrc), LoadOptions{Iterations: 10, Concurrency: 2})
 	require.NoError(t, err)
 	require.NotEmpty(t, res.Errors)
 	assert.Equal(t, "HTTP 503 UNKNOWN", res.Errors[0].Key)
@@ -94,7 +94,7 @@ func TestRunner_Load_unreachableIsNetwork(t *testing.T) {
 	srv.Close()
 	r, err := NewRunner(Options{BaseURL: url})
 	require.NoError(t, err)
-	res, err := r.Load(context.Background(), parse(t, "l.yaml", loadSrc), LoadOptions{Duration: 50 * time.Millisecond, Concurrency: 2})
+	res, err := r.Load(context.Background(), parse(t, "l.yaml", loadSrc), LoadOptions{Iterations: 2, Concurrency: 2})
 	require.NoError(t, err)
 	require.NotEmpty(t, res.Errors)
 	assert.Equal(t, "network: connection refused", res.Errors[0].Key)
