@@ -142,6 +142,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			target = m.ctx.Target.Profile
 		}
 		m.ctx.History.Append(target, msg.Exchange)
+		logExchange(m.ctx.Logger, target, msg.Exchange)
 	case exchangesClosedMsg:
 		return m, nil
 	case common.ClockMovedMsg:

@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"io"
+	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
@@ -497,4 +498,16 @@ func TestApp_signIn_saidOnce(t *testing.T) {
 	s := common.SessionFromTokens(fixedNow, "alice", "", &apiclient.TokenPair{AccessToken: "a", ExpiresIn: 600})
 	m.Update(common.SignedInMsg{Session: s})
 	assert.Empty(t, m.notice)
+}
+
+// --log gets a line per exchange, redacted.
+func TestApp_log_oneLinePerExchangeRedacted(t *testing.T) {
+	var buf bytes.Buffer
+	m, err := New(Options{Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}, API: mocks.NewAPI(t),
+		Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	require.NoError(t, err)
+	m.Update(common.ExchangeMsg{Exchange: &apiclient.Exchange{Operation: "retrieveMetadata", Method: "GET", URL: "http://x/api/info?token=s3cret", Status: 200}})
+	assert.Contains(t, buf.String(), "operation=retrieveMetadata")
+	assert.Contains(t, buf.String(), "status=200")
+	assert.NotContains(t, buf.String(), "s3cret")
 }

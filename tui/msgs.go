@@ -1,9 +1,11 @@
 package tui
 
 import (
+	"log/slog"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/tui/common"
 )
 
@@ -35,4 +37,19 @@ func waitExchange(ch <-chan common.ExchangeMsg) tea.Cmd {
 		}
 		return exchangeArrivedMsg{msg}
 	}
+}
+
+// logExchange writes one line per exchange to the debug log (--log), redacted:
+// what was called, on which profile, and how it went.
+func logExchange(l *slog.Logger, target string, ex *apiclient.Exchange) {
+	if ex == nil {
+		return
+	}
+	attrs := []any{"profile", target, "operation", ex.Operation, "method", ex.Method,
+		"url", apiclient.RedactURL(ex.URL), "status", ex.Status, "duration", ex.Duration}
+	if ex.Err != "" {
+		l.Warn("exchange failed", append(attrs, "error", ex.Err)...)
+		return
+	}
+	l.Info("exchange", attrs...)
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,12 +106,16 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		target = urlTarget
 	}
 
+	// The TUI logs through slog (an exchange per line, redacted); without a
+	// handler on the file it would stay empty however long the session.
+	var logger *slog.Logger
 	if f.logFile != "" {
 		lf, err := tea.LogToFile(f.logFile, "pbxauth")
 		if err != nil {
 			return usageErrorf("--log: %v", err)
 		}
 		defer lf.Close()
+		logger = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	noColor := styles.NoColorRequested()
 	if noColor {
@@ -146,6 +151,7 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		Clipboard:   clipboard.NewOSC52(s.out),
 		ScenarioDir: scenarioDir(f.scenDir),
 		ExportDir:   exportDir,
+		Logger:      logger,
 		Mock:        mock,
 	})
 	if err != nil {

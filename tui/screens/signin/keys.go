@@ -48,7 +48,8 @@ func (m *Model) updateKeys() {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	if m.step == stepOTP {
-		return []key.Binding{m.keys.Form.Submit, m.keys.SendCode, m.keys.FillCode}
+		// The way back is on the bar: a used-up challenge leaves nothing to do here.
+		return []key.Binding{m.keys.Form.Submit, m.keys.SendCode, m.keys.Back, m.keys.FillCode}
 	}
 	return []key.Binding{m.keys.Form.Submit, m.keys.Form.Next, m.keys.Form.Reveal}
 }

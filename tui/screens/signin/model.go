@@ -305,7 +305,7 @@ func (m *Model) onVerified(msg verifiedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.err, m.info = "verify code: "+common.DescribeError(msg.err), ""
+		m.err, m.info = "verify code: "+common.DescribeError(msg.err)+" (ctrl+b: back to the credentials for a new challenge)", ""
 		// A rejected code is of no more use: clear it so the next one is typed
 		// fresh, not appended to a masked wrong one.
 		m.otp.SetValue("code", "")

@@ -131,6 +131,8 @@ func TestModel_SignIn_wrongCode(t *testing.T) {
 	assert.Equal(t, "two-factor code", m.Step(), "a wrong code leaves the person on the code step")
 	assert.Contains(t, m.View(), "invalid code")
 	assert.Contains(t, m.View(), "for carol@secure.example.com")
+	assert.Regexp(t, `ctrl\+b: back to the\s+credentials`, m.View(), "a used-up challenge: the way back is said")
+	assert.Contains(t, m.ShortHelp(), m.keys.Back, "and on the help bar, not only in ?")
 
 	// The next code is typed into an empty field, not after the masked wrong one.
 	api.EXPECT().VerifyOTP(mock.Anything, mock.Anything, apiclient.Secret("123456")).

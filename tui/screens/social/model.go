@@ -69,6 +69,10 @@ func validate(v map[string]string) []rules.Violation {
 		out = append(out, rules.Violation{Field: "provider", Rule: "required", Message: "is required"})
 	case strings.ContainsAny(p, "/?# "):
 		out = append(out, rules.Violation{Field: "provider", Rule: "charset", Message: "must be one path segment"})
+	case p != "microsoft":
+		// PortSIP's API names one provider; another is a negative test, sent
+		// only when asked (ctrl+g), as every other rule.
+		out = append(out, rules.Violation{Field: "provider", Rule: "one_of", Message: "is not a provider PortSIP knows (microsoft)"})
 	}
 	fields := map[string]string{"domain": v["domain"], "callback_url": v["callback_url"]}
 	return append(out, rules.Check("signInWithSocialAccount", fields)...)

@@ -91,3 +91,11 @@ func TestModel_Social_copiesTheWholeURL(t *testing.T) {
 	assert.Equal(t, []string{long}, cb.got, "one line, not the wrapped one on screen")
 	assert.Contains(t, m.View(), "copied the URL")
 }
+
+// A provider PortSIP does not know is flagged and not sent, unless ctrl+g.
+func TestModel_Social_unknownProviderNeedsSendAnyway(t *testing.T) {
+	m, _ := setup(t)
+	m.form.SetValue("provider", "google")
+	assert.Nil(t, m.Update(tuitest.Key("enter")), "nothing is sent")
+	assert.Contains(t, m.View(), "is not a provider PortSIP knows")
+}
