@@ -175,6 +175,9 @@ func (t *target) run(ctx context.Context, c *Case, vars map[string]string, sec *
 		res.errored = err
 		return res
 	}
+	if rm, ok := t.mail.(*realMail); ok {
+		rm.caseStarted()
+	}
 	vals := make(map[string]string, len(vars)+8)
 	for k, v := range vars {
 		vals[k] = v

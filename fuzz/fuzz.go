@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/scenarios"
 )
 
 // Options configure a fuzz run.
@@ -41,6 +42,9 @@ type Options struct {
 	Rate float64
 	// Vars are the run's accounts: username, password, domain, twofa_*, ms365_domain.
 	Vars map[string]string
+	// Mail reads a real PBX's mail (the SMTP receiver of --mail), for the 2FA and
+	// forgot/reset sequences; the mock's outbox is used without it.
+	Mail scenarios.MailSource
 	// Timeout bounds each request (default 10 s).
 	Timeout time.Duration
 	// CredentialProbes bounds the wrong passwords sent for the real account (default
@@ -284,6 +288,8 @@ func newTarget(ctx context.Context, opts Options) (*target, error) {
 		if opts.ResetMock != nil {
 			t.reset = func(context.Context) error { opts.ResetMock(); return nil }
 		}
+	} else if opts.Mail != nil {
+		t.mail = &realMail{src: opts.Mail}
 	}
 	return t, nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/internal/altpbx"
+	"github.com/pbxauth/pbxauth/mailbox"
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
 )
@@ -267,5 +268,46 @@ func TestNoFalseAlarmOnTheSecondPBX(t *testing.T) {
 		if res.Stopped > res.Examples/20 {
 			t.Errorf("seed %d: %d of %d cases cut short: %s", seed, res.Stopped, res.Examples, res.StoppedWhy)
 		}
+	}
+}
+
+// With the PBX's mail (SMTP, as --mail receives it) the 2FA and forgot/reset
+// sequences run against a real PBX too, and altpbx passes them.
+func TestMailSequencesOnTheSecondPBXOverSMTP(t *testing.T) {
+	rcv, err := mailbox.Listen(mailbox.Options{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rcv.Close()
+	pbx := altpbx.New(altpbx.Options{SMTPAddr: rcv.Addr(), From: "pbx@acme.test"})
+	base, stop, err := pbx.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := Run(ctx, Options{BaseURL: base, Seed: 4, MaxExamples: 120, Vars: altpbx.Vars(), AllowMutations: true,
+		Mail: &scenarios.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}, Operations: []string{"verifyOTP", "resetPassword"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Found {
+		t.Errorf("false alarm: %s", f.Failure)
+	}
+	if res.Stopped > 0 {
+		t.Errorf("%d cases cut short: %s", res.Stopped, res.StoppedWhy)
+	}
+	var otp, reset int
+	for _, o := range res.Ops {
+		switch o.Operation {
+		case "sendOTP":
+			otp = o.Requests
+		case "forgetPassword":
+			reset = o.Requests
+		}
+	}
+	if otp == 0 || reset == 0 {
+		t.Errorf("the mail sequences did not run: %d send_otp, %d forget_password requests", otp, reset)
 	}
 }

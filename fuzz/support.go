@@ -10,9 +10,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pbxauth/pbxauth/internal/termsafe"
+	"github.com/pbxauth/pbxauth/scenarios"
 )
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -206,4 +208,26 @@ func (m *mockOutbox) resetMock(ctx context.Context) error {
 		return fmt.Errorf("mock reset answered %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// realMail reads a real PBX's mail through the runner's mail source (the SMTP
+// receiver of --mail). Only mail newer than the case's start counts, so a code of an
+// earlier case is never taken for this one's.
+type realMail struct {
+	src scenarios.MailSource
+	// mark is the source's position when the running case started.
+	mark atomic.Uint64
+}
+
+func (m *realMail) caseStarted() { m.mark.Store(m.src.Mark()) }
+
+func (m *realMail) latest(ctx context.Context, kind, user, _ string) (map[string]any, error) {
+	fm, err := m.src.Find(ctx, scenarios.OutboxQuery{To: user, Kind: kind}, m.mark.Load(), 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	if fm == nil || fm.Doc == nil {
+		return nil, fmt.Errorf("no %s mail came to %s", kind, m.src.Where())
+	}
+	return fm.Doc, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/fuzz"
 	"github.com/pbxauth/pbxauth/mockserver"
+	"github.com/pbxauth/pbxauth/scenarios"
 )
 
 type fuzzFlags struct {
@@ -35,6 +36,8 @@ type fuzzFlags struct {
 	timeout        time.Duration
 	probes         int
 	verbose        bool
+	mail           string
+	mailAllow      []string
 }
 
 func newFuzzCmd(s *streams) *cobra.Command {
@@ -92,6 +95,8 @@ error, 3 the target could not be reached.`,
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "time limit of each request")
 	fl.IntVar(&f.probes, "credential-probes", 6, "wrong passwords sent for the real account per run (real PBX; each followed by a right one)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print each failure's redacted exchanges")
+	fl.StringVar(&f.mail, "mail", "", "receive the PBX's mail over SMTP for the 2FA and forgot/reset sequences, e.g. smtp://127.0.0.1:2525")
+	fl.StringSliceVar(&f.mailAllow, "mail-allow", nil, "with --mail on a non-loopback address: the PBX addresses (IP or CIDR) that may deliver")
 	cmd.MarkFlagsMutuallyExclusive("url", "mock")
 	return cmd
 }
@@ -125,6 +130,18 @@ func runFuzz(cmd *cobra.Command, s *streams, f *fuzzFlags) error {
 		if !cmd.Flags().Changed("rate") {
 			opts.Rate = 20
 		}
+	}
+	if f.mail != "" {
+		if opts.Mock {
+			return usageErrorf("--mail receives a real PBX's mail; the mock has its own outbox: give --url")
+		}
+		rcv, err := startMail(f.mail, f.mailAllow)
+		if err != nil {
+			return err
+		}
+		defer rcv.Close()
+		opts.Mail = &scenarios.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}
+		fmt.Fprintf(s.err, "pbxauth: receiving the PBX's mail at smtp://%s (kept in memory only)\n", rcv.Addr())
 	}
 	if f.insecure {
 		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure)")
