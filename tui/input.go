@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pbxauth/pbxauth/tui/components/confirm"
+	"github.com/pbxauth/pbxauth/tui/screens/mockctl"
 )
 
 // handleKey: ctrl+c always quits; an open dialog takes every other key; then the
@@ -55,9 +56,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, g.Next):
-		return m.switchTo((m.active + 1) % len(m.screens))
+		return m.switchTo((m.active + 1) % m.shown())
 	case key.Matches(msg, g.Prev):
-		return m.switchTo((m.active + len(m.screens) - 1) % len(m.screens))
+		return m.switchTo((m.active + m.shown() - 1) % m.shown())
 	}
 	if !active.Capturing() {
 		switch {
@@ -68,13 +69,26 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.resize()
 			return nil
 		case key.Matches(msg, g.Jump):
-			if i := int(msg.Runes[0] - '1'); i < len(m.screens) {
+			if i := int(msg.Runes[0] - '1'); i < m.shown() {
 				return m.switchTo(i)
 			}
 			return nil
 		}
 	}
 	return active.Update(msg)
+}
+
+// shown is how many screens have tabs: the Mock screen (last) only while the
+// target is the built-in mock, since it acts on nothing else.
+func (m *Model) shown() int {
+	n := len(m.screens)
+	if n > 0 && m.screens[n-1].ID() == mockctl.ID && !m.ctx.Target.Mock {
+		if m.active == n-1 {
+			return n // it is open: keep its tab until the person leaves it
+		}
+		return n - 1
+	}
+	return n
 }
 
 func (m *Model) switchTo(i int) tea.Cmd {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/mocks"
+	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/history"
 	tuimocks "github.com/pbxauth/pbxauth/tui/mocks"
@@ -117,4 +118,22 @@ func TestApp_profileEdited_inUseIsFollowed(t *testing.T) {
 	assert.Nil(t, m.ctx.Session, "another address is another PBX")
 	assert.Contains(t, m.notice, "now points elsewhere")
 	assert.Contains(t, m.notice, "signed out of alice")
+}
+
+// The Mock tab acts on the built-in mock only: on a real PBX it is not offered,
+// and 9 does not open it.
+func TestApp_mockTab_onlyOnTheMock(t *testing.T) {
+	srv, err := mockserver.New(mockserver.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	conn := tuimocks.NewConnector(t)
+	conn.EXPECT().Connect(mock.Anything, mock.Anything).Return(mocks.NewAPI(t), nil)
+	m, err := New(Options{Target: common.Target{Profile: "lab", BaseURL: "https://pbx.lab:8887"}, Connector: conn, Mock: srv})
+	require.NoError(t, err)
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 24})
+	assert.NotContains(t, m.View(), "9 Mock")
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("9")})
+	assert.NotEqual(t, common.ScreenID("mock"), m.Active().ID())
+	m.Update(common.SwitchTargetMsg{Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}})
+	assert.Contains(t, m.View(), "9 Mock")
 }

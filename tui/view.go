@@ -98,8 +98,9 @@ func (m *Model) chromeTop() string {
 }
 
 func (m *Model) tabs() string {
-	labels := make([]string, len(m.screens))
-	for i, s := range m.screens {
+	n := m.shown()
+	labels := make([]string, n)
+	for i, s := range m.screens[:n] {
 		labels[i] = strconv.Itoa(i+1) + " " + s.Title()
 	}
 	labels[m.active] = m.ctx.Styles.MarkActive(labels[m.active])
