@@ -175,9 +175,7 @@ func (t *target) run(ctx context.Context, c *Case, vars map[string]string, sec *
 		res.errored = err
 		return res
 	}
-	if rm, ok := t.mail.(*realMail); ok {
-		rm.caseStarted()
-	}
+	rm, _ := t.mail.(*realMail)
 	vals := make(map[string]string, len(vars)+8)
 	for k, v := range vars {
 		vals[k] = v
@@ -199,6 +197,11 @@ func (t *target) run(ctx context.Context, c *Case, vars map[string]string, sec *
 		if err := t.limit.wait(ctx); err != nil {
 			res.errored = err
 			return res
+		}
+		if rm != nil {
+			// A mail step reads what the request right before it sent (SMTP is
+			// asynchronous: an earlier mail may still be the newest for a moment).
+			rm.markNow()
 		}
 		var ex *apiclient.Exchange
 		rctx := apiclient.WithExchangeObserver(ctx, func(e *apiclient.Exchange) { ex = e })

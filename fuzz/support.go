@@ -211,15 +211,15 @@ func (m *mockOutbox) resetMock(ctx context.Context) error {
 }
 
 // realMail reads a real PBX's mail through the runner's mail source (the SMTP
-// receiver of --mail). Only mail newer than the case's start counts, so a code of an
-// earlier case is never taken for this one's.
+// receiver of --mail). Only mail newer than the request before the read counts, so
+// an earlier code or link is never taken for the one that request sent.
 type realMail struct {
 	src scenarios.MailSource
-	// mark is the source's position when the running case started.
+	// mark is the source's position before the latest request.
 	mark atomic.Uint64
 }
 
-func (m *realMail) caseStarted() { m.mark.Store(m.src.Mark()) }
+func (m *realMail) markNow() { m.mark.Store(m.src.Mark()) }
 
 func (m *realMail) latest(ctx context.Context, kind, user, _ string) (map[string]any, error) {
 	fm, err := m.src.Find(ctx, scenarios.OutboxQuery{To: user, Kind: kind}, m.mark.Load(), 30*time.Second)
