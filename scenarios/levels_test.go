@@ -152,3 +152,15 @@ func TestVars_noDemoDefaultsOnARealTarget(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, r.MissingVars(ss))
 }
+
+// Allowed mutations on a real PBX change the accounts other scenarios use: the run
+// goes one at a time and says so.
+func TestTargets_mutationsOnARealPBXRunOneAtATime(t *testing.T) {
+	_, srv := newFake(t)
+	ss := parse(t, "m.yaml", "name: m\ntags: [mutating]\nsteps:\n  - call: retrieveMetadata\n")
+	res := run(t, Options{BaseURL: srv.URL, AllowMutations: true, Parallel: 4}, ss)
+	require.Len(t, res.Notes, 1)
+	assert.Contains(t, res.Notes[0], "one at a time instead of 4")
+	res = run(t, Options{BaseURL: srv.URL, Parallel: 4}, ss)
+	assert.Empty(t, res.Notes)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -194,6 +195,12 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 			note += fmt.Sprintf(", and scenarios run one at a time instead of %d at once (they share its state)", r.opts.Parallel)
 		}
 		res.Notes = append(res.Notes, note)
+	}
+	if kind == targetPBX && r.opts.AllowMutations && parallel > 1 && slices.ContainsFunc(list, (*Scenario).Mutating) {
+		// Mutating scenarios change the accounts the others sign in with (a reset
+		// sets a new password until it puts the old one back).
+		parallel = 1
+		res.Notes = append(res.Notes, fmt.Sprintf("mutations are allowed on %s: scenarios run one at a time instead of %d at once (they share its accounts)", res.Target, r.opts.Parallel))
 	}
 	emit(Event{Kind: RunStarted, Run: &RunResult{Target: res.Target, Started: res.Started, Notes: res.Notes, Strict: res.Strict}})
 
