@@ -181,10 +181,11 @@ type TransportError struct {
 	Timeout bool
 }
 
-func (e *TransportError) Error() string { return termsafe.Line(e.message()) }
+func (e *TransportError) Error() string { return termsafe.Line(string(scrubText([]byte(e.message())))) }
 
-// message is the error before it is made terminal-safe: the inner error may quote
-// what a server sent (a malformed status line).
+// message is the error before it is made terminal-safe and scrubbed of secrets:
+// the inner error may quote what a server sent (a malformed header line, with an
+// IdP callback's code in it).
 func (e *TransportError) message() string {
 	kind := e.Kind()
 	// A *url.Error repeats the address unredacted; Op and URL already say it.

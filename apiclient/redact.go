@@ -221,7 +221,7 @@ var (
 	// its closing quote.
 	jsonSecretPair = regexp.MustCompile(`(?i)("(?:password|new_password|token|access_token|refresh_token|code|otp|reset_token)"\s*:\s*)(?:"(?:[^"\\]|\\.)*(?:"|\\?$)|[^\s,}\]"]+)`)
 	// A secret=value pair in text that is neither JSON nor a declared form.
-	textSecretPair = regexp.MustCompile(`(?i)\b((?:password|new_password|token|access_token|refresh_token|code|otp|reset_token)=)[^&;\s"]*`)
+	textSecretPair = regexp.MustCompile(`(?i)\b((?:password|new_password|token|access_token|refresh_token|id_token|code|state|otp|reset_token)=)[^&;\s"]*`)
 )
 
 func scrubText(body []byte) []byte {
