@@ -23,26 +23,6 @@ import (
 // The built-in suite's own contract: what it covers, how it is tagged, and that it
 // fails when the PBX misbehaves. The runner's behaviour is tested elsewhere.
 
-// calledOps lists the operations a scenario's steps send (flows included): calls by
-// operationId, raw requests by the operation their method and path match.
-func calledOps(steps []*Step) []string {
-	var out []string
-	for _, st := range steps {
-		switch st.Kind {
-		case KindCall:
-			out = append(out, st.Call)
-		case KindRequest:
-			path, _, _ := strings.Cut(st.Path, "?")
-			if op, _, _, ok := spec.Match(st.Method, path); ok {
-				out = append(out, op.ID)
-			}
-		case KindInclude:
-			out = append(out, calledOps(st.Include.Flow.Steps)...)
-		}
-	}
-	return out
-}
-
 // pathOps lists the operations whose path a scenario's raw requests hit with any
 // method (a 405 scenario is about that path's operation without calling it).
 func pathOps(steps []*Step) []string {

@@ -75,15 +75,7 @@ func (j *JSONReport) Begin(r *RunResult) error {
 
 // Scenario writes one scenario with its steps and redacted exchanges.
 func (j *JSONReport) Scenario(sr *ScenarioResult) error {
-	s := sr.Scenario
-	js := jsonScenario{Name: s.Name, Description: s.Description, Tags: s.Tags, Level: s.EffectiveLevel(), Source: s.Source,
-		Pos: s.Pos, Status: sr.Status, Finding: sr.Finding,
-		Reason: sr.Reason, DurationMS: ms(sr.Duration), NotRun: sr.NotRun, Steps: []jsonStep{}}
-	for _, st := range sr.Steps {
-		js.Steps = append(js.Steps, jsonStep{Index: st.Index, Name: st.Name, Kind: st.Kind, Operation: st.Operation,
-			Pos: st.Pos, Status: st.Status, Error: st.Err, Failures: st.Failures, Warnings: st.Warnings,
-			Captured: st.Captured(), DurationMS: ms(st.Duration), Exchange: st.Redacted()})
-	}
+	js := newJSONScenario(sr)
 	sep := ",\n    "
 	if j.first {
 		sep, j.first = "\n    ", false
@@ -111,4 +103,18 @@ func (j *JSONReport) End(r *RunResult) error {
 	j.w.WriteString("  \"coverage\": " + jsonText(Coverage(j.outcomes.List, j.outcomes.Results), "  ") + ",\n")
 	j.w.WriteString("  \"interrupted\": " + jsonText(r.Interrupted, "") + "\n}\n")
 	return j.w.err
+}
+
+// newJSONScenario is a scenario's result as the reports hold it (JSON and HTML).
+func newJSONScenario(sr *ScenarioResult) jsonScenario {
+	s := sr.Scenario
+	js := jsonScenario{Name: s.Name, Description: s.Description, Tags: s.Tags, Level: s.EffectiveLevel(), Source: s.Source,
+		Pos: s.Pos, Status: sr.Status, Finding: sr.Finding,
+		Reason: sr.Reason, DurationMS: ms(sr.Duration), NotRun: sr.NotRun, Steps: []jsonStep{}}
+	for _, st := range sr.Steps {
+		js.Steps = append(js.Steps, jsonStep{Index: st.Index, Name: st.Name, Kind: st.Kind, Operation: st.Operation,
+			Pos: st.Pos, Status: st.Status, Error: st.Err, Failures: st.Failures, Warnings: st.Warnings,
+			Captured: st.Captured(), DurationMS: ms(st.Duration), Exchange: st.Redacted()})
+	}
+	return js
 }

@@ -25,6 +25,7 @@ type runFlags struct {
 	tags           []string
 	parallel       int
 	junit, json    string
+	html           string
 	failFast       bool
 	vars           []string
 	spec           string
@@ -82,6 +83,7 @@ error, 3 the target could not be reached or timed out.`,
 	fl.StringSliceVar(&f.tags, "tags", nil, "select scenarios with any of these tags; !tag excludes")
 	fl.IntVar(&f.parallel, "parallel", 4, "scenarios run at once")
 	fl.StringVar(&f.junit, "junit", "", "write a JUnit XML report to FILE")
+	fl.StringVar(&f.html, "html", "", "write a self-contained HTML report (redacted, loads nothing) to FILE")
 	fl.StringVar(&f.json, "json", "", "write a JSON report (redacted exchanges) to FILE")
 	fl.BoolVar(&f.failFast, "fail-fast", false, "stop starting scenarios after the first failure")
 	fl.StringArrayVar(&f.vars, "var", nil, "set a variable, name=value (repeatable)")
@@ -280,8 +282,10 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 func checkRunFlags(cmd *cobra.Command, f *runFlags) error {
 	set := cmd.Flags().Changed
 	if f.load {
-		if set("junit") {
-			return usageErrorf("--load writes no --junit report: it prints a summary of requests, latency and errors (--json FILE writes it as JSON); leave --junit out")
+		for _, flag := range []string{"junit", "html"} {
+			if set(flag) {
+				return usageErrorf("--load writes no --%s report: it prints a summary of requests, latency and errors (--json FILE writes it as JSON); leave --%s out", flag, flag)
+			}
 		}
 		for _, flag := range []string{"check", "list", "schema"} {
 			if set(flag) {
@@ -308,7 +312,7 @@ func checkRunFlags(cmd *cobra.Command, f *runFlags) error {
 		if !set(mode) {
 			continue
 		}
-		for _, flag := range []string{"json", "junit", "fail-fast"} {
+		for _, flag := range []string{"json", "junit", "html", "fail-fast"} {
 			if set(flag) {
 				return usageErrorf("--%s sends nothing, so --%s has nothing to do; leave it out", mode, flag)
 			}
@@ -400,6 +404,7 @@ func openReports(f *runFlags) (*reportFiles, error) {
 	}{
 		{f.junit, func(w io.Writer) scenarios.ReportWriter { return scenarios.NewJUnitReport(w) }},
 		{f.json, func(w io.Writer) scenarios.ReportWriter { return scenarios.NewJSONReport(w) }},
+		{f.html, func(w io.Writer) scenarios.ReportWriter { return scenarios.NewHTMLReport(w) }},
 	} {
 		if r.path == "" {
 			continue

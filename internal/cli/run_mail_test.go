@@ -84,9 +84,10 @@ func TestRun_mailFromARealPBXCompletesTwoFactorSignIn(t *testing.T) {
 	defer srv.Close()
 	file := scenarioFile(t, "mail.yaml", mailScenarios)
 	report := filepath.Join(t.TempDir(), "report.json")
+	page := filepath.Join(t.TempDir(), "report.html")
 
 	code, out, errOut := pbxauth(t, "run", file, "--url", srv.URL, "--mail", "smtp://"+mailAddr,
-		"--allow-mutations", "--parallel", "3", "--json", report, "-v")
+		"--allow-mutations", "--parallel", "3", "--json", report, "--html", page, "-v")
 	require.Empty(t, pbx.Wait())
 	require.Equal(t, ExitOK, code, out+errOut)
 	assert.Contains(t, errOut, "receiving the PBX's mail at smtp://"+mailAddr)
@@ -95,10 +96,14 @@ func TestRun_mailFromARealPBXCompletesTwoFactorSignIn(t *testing.T) {
 
 	data, err := os.ReadFile(report)
 	require.NoError(t, err)
+	htmlData, err := os.ReadFile(page)
+	require.NoError(t, err)
+	assert.Contains(t, string(htmlData), "two-factor sign-in, the mail comes after")
 	sent := pbx.Sent()
 	require.Len(t, sent, 3)
 	for _, c := range sent {
 		assert.NotContains(t, string(data), c, "a mailed code in the report")
+		assert.NotContains(t, string(htmlData), c, "a mailed code in the HTML report")
 		assert.NotContains(t, out, c, "a mailed code on the terminal")
 	}
 }
