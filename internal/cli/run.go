@@ -387,7 +387,7 @@ func orDash(s string) string {
 	return s
 }
 
-// reportFiles are the --junit and --json reports of a run, streamed.
+// reportFiles are the --junit, --json and --html reports of a run, streamed.
 type reportFiles struct {
 	stream *scenarios.ReportStream
 	files  []*os.File
