@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // Evil is the payload put in every string: OSC 52 (clipboard), a window title,
@@ -195,11 +196,9 @@ func sgrLen(s string) int {
 }
 
 func decodeRune(s string) (rune, int) {
-	for _, r := range s {
-		if r == '\uFFFD' && !strings.HasPrefix(s, "\uFFFD") {
-			return -1, 1
-		}
-		return r, len(string(r))
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && n <= 1 {
+		return -1, 1
 	}
-	return -1, 1
+	return r, n
 }
