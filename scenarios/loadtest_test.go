@@ -56,11 +56,17 @@ func TestRunner_Load_stopsAtTheDurationAndAwaitsRequestsInFlight(t *testing.T) {
 }
 
 func TestRunner_Load_cancelStopsEarlyWithSummary(t *testing.T) {
-	_, srv := newFake(t)
+	f, srv := newFake(t)
 	r, err := NewRunner(Options{BaseURL: srv.URL})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(100*time.Millisecond, cancel)
+	go func() {
+		// Cancelled once some requests got through, however slow the machine.
+		for f.requests.Load() < 5 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
 	start := time.Now()
 	res, err := r.Load(ctx, parse(t, "l.yaml", loadSrc), LoadOptions{Duration: time.Minute, Concurrency: 3})
 	require.NoError(t, err)
