@@ -74,9 +74,9 @@ func TestDocument_optionalAnswerFieldsAreNullable(t *testing.T) {
 		}
 		for name, p := range s.Properties {
 			switch {
-			case required[name] && p.Value.Nullable:
+			case required[name] && takesNull(p.Value):
 				bad = append(bad, where+"."+name+" is required but nullable")
-			case !required[name] && !p.Value.Nullable:
+			case !required[name] && !takesNull(p.Value):
 				bad = append(bad, where+"."+name+" is optional but not nullable")
 			}
 			walk(where+"."+name, p.Value)
@@ -111,4 +111,18 @@ func TestDocument_optionalRoleIsNullableRole(t *testing.T) {
 	if !opt.Type.Is("string") || opt.MinLength != role.MinLength || *opt.MaxLength != *role.MaxLength {
 		t.Errorf("OptionalRole drifted from Role")
 	}
+}
+
+// takesNull: nullable itself, or (OpenAPI 3.0 allows nullable only beside a type) an
+// anyOf with a nullable branch, as the error detail of any JSON type is.
+func takesNull(s *openapi3.Schema) bool {
+	if s.Nullable {
+		return true
+	}
+	for _, b := range s.AnyOf {
+		if b.Value != nil && b.Value.Nullable {
+			return true
+		}
+	}
+	return false
 }
