@@ -89,9 +89,7 @@ func wrapLine(s string, width int) []string {
 			if curW > 0 {
 				flush()
 			}
-			for _, p := range pieces[:len(pieces)-1] {
-				lines = append(lines, p)
-			}
+			lines = append(lines, pieces[:len(pieces)-1]...)
 			word, ww = pieces[len(pieces)-1], ansi.StringWidth(pieces[len(pieces)-1])
 		}
 		cur.WriteString(word)
