@@ -49,7 +49,7 @@ runner_load() {
 	out="$cache/soak-runner.txt"
 	echo "## pbxauth run --load --duration $duration --concurrency $concurrency --url $url"
 	echo
-	curl -fsS -X POST "$url/_mock/reset" >/dev/null
+	curl -fsS -X POST -H 'Content-Type: application/json' "$url/_mock/reset" >/dev/null
 	"$pbxauth" run --load --duration "$duration" --concurrency "$concurrency" --url "$url" --timeout 5s >"$out" 2>&1
 	local rc=$?
 	sed 's/^/    /' "$out"
@@ -59,7 +59,7 @@ runner_load() {
 	fi
 	echo "runner clean load: PASS"
 	echo
-	curl -fsS -X POST "$url/_mock/reset" >/dev/null
+	curl -fsS -X POST -H 'Content-Type: application/json' "$url/_mock/reset" >/dev/null
 	curl -fsS -X POST -H 'Content-Type: application/json' "$url/_mock/faults" -d '{
 		"retrieveMetadata": {"latency": "3s"},
 		"getLoginStatus": {"status": 500},
@@ -69,7 +69,7 @@ runner_load() {
 	"$pbxauth" run --load --duration "$fault_duration" --concurrency "$concurrency" --url "$url" --timeout 1s >"$out" 2>&1
 	rc=$?
 	end=$(date +%s.%N)
-	curl -fsS -X DELETE "$url/_mock/faults" >/dev/null
+	curl -fsS -X DELETE -H 'Content-Type: application/json' "$url/_mock/faults" >/dev/null
 	sed 's/^/    /' "$out"
 	took=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}')
 	limit=$(awk -v d="${fault_duration%s}" 'BEGIN {print d + 1 + 5}')

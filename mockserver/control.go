@@ -15,8 +15,8 @@ import (
 
 // The control API under /_mock/ drives the mock from scenarios and scripts: read the
 // outbox and the journal, reset, move the clock, inject faults. It speaks JSON and
-// answers errors with PortSIP's error body. Request bodies are read as JSON whatever
-// their Content-Type, so a bare `curl -d '{...}'` works.
+// answers errors with PortSIP's error body. guard.go decides who may call it; calls
+// that change state must say Content-Type: application/json (`curl --json '{...}'`).
 
 type controlHandler func(*http.Request, url.Values) response
 
@@ -62,6 +62,9 @@ func (s *Server) serveControl(r *http.Request) response {
 			allowed = append(allowed, m)
 		}
 		return methodNotAllowed(r.Method, allowed...)
+	}
+	if resp, refused := needsJSON(r); refused {
+		return resp
 	}
 	q, v := parseQuery(r)
 	if v != nil {

@@ -24,6 +24,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(path, "/api/") || path == "/api":
 		s.serveAPI(w, r, start)
 	case strings.HasPrefix(path, "/_mock/") || path == "/_mock":
+		if !strings.HasPrefix(path, idpPrefix) {
+			if resp, ok := s.guard.check(r); !ok {
+				writeResponse(w, r, resp)
+				s.logRequest(r, "", resp.status, time.Since(start))
+				return
+			}
+		}
 		status := s.safely(w, r, s.serveControl)
 		s.logRequest(r, "", status, time.Since(start))
 	default:
@@ -64,7 +71,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, start time.Tim
 			ex.ResponseBody = nil // not sent
 		}
 	}
-	rec.entry = JournalEntry{Time: start, Operation: op, Method: r.Method, Path: r.URL.Path, Status: ex.Status, Duration: d, Exchange: ex}
+	cut := capExchange(ex)
+	path := r.URL.Path
+	if len(rec.uri) > journalHeaderBytes || len(path) > journalHeaderBytes || len(rec.host) > journalHeaderBytes {
+		rec.uri, path, rec.host, cut = capString(rec.uri), capString(path), capString(rec.host), true
+	}
+	rec.entry = JournalEntry{Time: start, Operation: op, Method: r.Method, Path: path, Status: ex.Status, Duration: d, Exchange: ex, Truncated: cut}
 	s.journal.add(rec)
 	s.logRequest(r, op, ex.Status, d)
 	if drop {

@@ -116,6 +116,9 @@ func (h *harness) control(method, path, body string) (int, []byte) {
 	}
 	req, err := http.NewRequest(method, h.srv.URL()+path, rd)
 	require.NoError(h.t, err)
+	if method != http.MethodGet && method != http.MethodHead {
+		req.Header.Set("Content-Type", "application/json") // as the control API requires
+	}
 	resp, err := h.srv.Client().Do(req)
 	require.NoError(h.t, err)
 	defer resp.Body.Close()

@@ -28,6 +28,10 @@ func (h *harness) send(method, path, body string, hdr ...string) (*http.Response
 	req, err := http.NewRequest(method, h.srv.URL()+path, rd)
 	require.NoError(h.t, err)
 	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == "Host" { // net/http sends Request.Host, not a Host header
+			req.Host = hdr[i+1]
+			continue
+		}
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	resp, err := h.srv.Client().Do(req)

@@ -2,6 +2,8 @@ package mockserver
 
 import (
 	"encoding/json"
+	"net/http"
+	"sort"
 	"sync"
 	"time"
 
@@ -10,6 +12,13 @@ import (
 
 // journalSize bounds the journal of recent exchanges.
 const journalSize = 256
+
+// Per-entry caps of what the journal keeps, so 256 entries of 64 KiB headers and
+// bodies cannot hold tens of megabytes (or answer them on GET /_mock/requests).
+const (
+	journalHeaderBytes = 8 << 10 // request header names and values together
+	journalBodyBytes   = 8 << 10 // each body
+)
 
 // subscriberBuffer is how many entries a slow subscriber may lag before it misses some.
 const subscriberBuffer = 256
@@ -24,6 +33,9 @@ type JournalEntry struct {
 	Duration  time.Duration `json:"duration_ns"`
 	// Exchange is the full exchange, secrets already redacted.
 	Exchange *apiclient.Exchange `json:"exchange,omitempty"`
+	// Truncated says the journal kept only the first 8 KiB of the request's header or
+	// of a body.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // MarshalJSON adds the exchange's bodies, which apiclient.Exchange leaves out of its
@@ -156,4 +168,71 @@ func (j *journal) closeAll() {
 		delete(j.subs, ch)
 		close(ch)
 	}
+}
+
+// capExchange cuts what an exchange holds to the journal's per-entry caps and says
+// whether it cut anything. A body is redacted before it is cut: a cut JSON body no
+// longer parses, so redacting it later could miss a secret.
+func capExchange(ex *apiclient.Exchange) bool {
+	cut := false
+	if h, c := capHeader(ex.RequestHeader, journalHeaderBytes); c {
+		ex.RequestHeader, cut = h, true
+	}
+	if len(ex.RequestBody) > journalBodyBytes {
+		ex.RequestBody, cut = capBody(ex.RequestBody, ex.RequestHeader), true
+	}
+	if len(ex.ResponseBody) > journalBodyBytes {
+		ex.ResponseBody, cut = capBody(ex.ResponseBody, ex.ResponseHeader), true
+	}
+	return cut
+}
+
+func capBody(b []byte, h http.Header) []byte {
+	red := apiclient.RedactBody(b, h.Get("Content-Type"))
+	if len(red) > journalBodyBytes {
+		red = red[:journalBodyBytes:journalBodyBytes]
+	}
+	return red
+}
+
+// capHeader returns h, or a copy holding at most limit bytes of names and values
+// (in name order, the last value cut short) when h is larger.
+func capHeader(h http.Header, limit int) (http.Header, bool) {
+	n := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + len(v)
+		}
+	}
+	if n <= limit {
+		return h, false
+	}
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(http.Header, len(keys))
+	room := limit
+	for _, k := range keys {
+		for _, v := range h[k] {
+			if room < len(k) {
+				return out, true
+			}
+			room -= len(k)
+			if len(v) > room {
+				v = v[:room]
+			}
+			room -= len(v)
+			out[k] = append(out[k], v)
+		}
+	}
+	return out, true
+}
+
+func capString(s string) string {
+	if len(s) > journalHeaderBytes {
+		return s[:journalHeaderBytes]
+	}
+	return s
 }

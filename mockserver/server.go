@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 // Lifetimes and limits of the mock PBX.
@@ -54,6 +56,22 @@ const (
 	outboxSize = 1000
 )
 
+// Server limits of Start's listener, so idle or slow clients cannot pile up
+// connections, goroutines and file descriptors.
+const (
+	// DefaultMaxConns is how many connections the listener holds at once; more wait
+	// in the kernel's backlog until one closes.
+	DefaultMaxConns = 1024
+	// DefaultIdleTimeout closes a keep-alive connection that sends nothing this long.
+	DefaultIdleTimeout = 60 * time.Second
+	// readHeaderTimeout and readTimeout bound reading a request's header and all of
+	// it (bodies are at most 64 KiB, so a slow drip is the only way to take longer).
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	// maxHeaderBytes bounds a request's header block.
+	maxHeaderBytes = 64 << 10
+)
+
 // Options configure a Server.
 type Options struct {
 	Data     *Data         // nil: the built-in demo data (DemoData())
@@ -65,6 +83,16 @@ type Options struct {
 	// StoreLimit bounds each token, session, challenge and reset store; 0 means
 	// DefaultStoreLimit. At the bound the oldest entry makes room.
 	StoreLimit int
+	// ControlToken, when set, is required by every /_mock/ control call as
+	// Authorization: Bearer <token>. Start refuses a non-loopback Addr without it
+	// (ErrControlExposed) unless ControlOff.
+	ControlToken string
+	// ControlOff answers 404 to the control API (the identity provider pages stay).
+	ControlOff bool
+	// MaxConns caps Start's open connections; 0 means DefaultMaxConns.
+	MaxConns int
+	// IdleTimeout closes idle keep-alive connections; 0 means DefaultIdleTimeout.
+	IdleTimeout time.Duration
 }
 
 // Server is the mock PBX: its state, its handler and, after Start, its listener.
@@ -76,6 +104,9 @@ type Server struct {
 	tlsOn    bool
 	addr     string
 	routes   routes
+	guard    controlGuard
+	maxConns int
+	idle     time.Duration
 
 	st      atomic.Pointer[state]
 	outbox  outbox
@@ -115,12 +146,19 @@ func New(opts Options) (*Server, error) {
 	if opts.TokenTTL < 0 {
 		return nil, fmt.Errorf("mockserver: token TTL must be positive, got %s", opts.TokenTTL)
 	}
-	if opts.StoreLimit < 0 {
-		return nil, fmt.Errorf("mockserver: store limit must not be negative")
+	if opts.StoreLimit < 0 || opts.MaxConns < 0 || opts.IdleTimeout < 0 {
+		return nil, fmt.Errorf("mockserver: store limit, connection cap and idle timeout must not be negative")
 	}
 	s := &Server{
 		data: data.Clone(), tokenTTL: opts.TokenTTL, limit: opts.StoreLimit,
 		logger: opts.Logger, tlsOn: opts.TLS, addr: opts.Addr,
+		guard: newControlGuard(opts.ControlToken, opts.ControlOff), maxConns: opts.MaxConns, idle: opts.IdleTimeout,
+	}
+	if s.maxConns == 0 {
+		s.maxConns = DefaultMaxConns
+	}
+	if s.idle == 0 {
+		s.idle = DefaultIdleTimeout
 	}
 	if s.tokenTTL == 0 {
 		s.tokenTTL = DefaultTokenTTL
@@ -163,9 +201,19 @@ func (s *Server) listen() error {
 		}
 		return fmt.Errorf("mockserver: listen on %s: %w", s.addr, err)
 	}
+	bound := ln.Addr().(*net.TCPAddr)
+	if !bound.IP.IsLoopback() && !s.guard.hasTk && !s.guard.off {
+		ln.Close()
+		return fmt.Errorf("%w: %s is reachable from other machines, and anyone who reaches /_mock/ can read every reset link and code; set a control token or turn the control API off", ErrControlExposed, bound)
+	}
+	s.guard.hosts = listenHosts(s.addr, bound)
+	ln = netutil.LimitListener(ln, s.maxConns)
 	hs := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       s.idle,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          log.New(discard{}, "", 0),
 		ConnState:         s.trackConn,
 	}

@@ -64,8 +64,8 @@ func (r *Runner) Load(ctx context.Context, list []*Scenario, lo LoadOptions) (*L
 		}
 		defer stop()
 		run.base, kind = b, targetOwnMock
-		run.ctl = newMockControl(b, hc)
-	} else if c := newMockControl(run.base, hc); c.isMock(ctx) {
+		run.ctl = newMockControl(b, hc, r.opts.MockToken)
+	} else if c := newMockControl(run.base, hc, r.opts.MockToken); c.isMock(ctx) {
 		kind, run.ctl = targetSharedMock, c
 	}
 	for _, s := range list {

@@ -210,3 +210,28 @@ func TestReports_builtinSuiteLeaksNoSecret(t *testing.T) {
 	require.Greater(t, len(secrets), 20)
 	assertNoSecretIn(t, renderReports(t, res), secrets)
 }
+
+func TestRunner_sharedMockWithControlToken(t *testing.T) {
+	const token = "ctl-token-4711"
+	srv, err := mockserver.Start(mockserver.Options{ControlToken: token})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	ss := testdata(t, "signin_2fa.yaml") // reads the code from the outbox: a control call
+
+	r, err := NewRunner(Options{BaseURL: srv.APIURL(), SharedMock: true, MockToken: token})
+	require.NoError(t, err)
+	res := r.Run(context.Background(), ss, nil)
+	logFailures(t, res)
+	require.Equal(t, 0, res.ExitCode(), "the runner sends the token to /_mock/ and JSON to its POSTs")
+	var js bytes.Buffer
+	require.NoError(t, WriteJSON(&js, res))
+	assert.NotContains(t, js.String(), token, "the control token is redacted like any bearer token")
+
+	// Without the token the control API refuses the runner, which says what to do.
+	r, err = NewRunner(Options{BaseURL: srv.APIURL(), SharedMock: true})
+	require.NoError(t, err)
+	res = r.Run(context.Background(), ss, nil)
+	require.Equal(t, 0, res.Passed)
+	require.Len(t, res.Scenarios, 1)
+	assert.Contains(t, res.Scenarios[0].Reason, "needs its token (set $PBXAUTH_MOCK_TOKEN")
+}

@@ -17,12 +17,13 @@ import (
 // mockControl talks to the mock PBX's control API (/_mock/...), which sits beside
 // the /api base. It works the same for an in-process mock and `pbxauth mock`.
 type mockControl struct {
-	root string // scheme://host:port, no /api
-	http *http.Client
+	root  string // scheme://host:port, no /api
+	http  *http.Client
+	token string // the mock's control token, when it requires one
 }
 
-func newMockControl(apiBase string, hc *http.Client) *mockControl {
-	return &mockControl{root: strings.TrimSuffix(strings.TrimRight(apiBase, "/"), "/api"), http: hc}
+func newMockControl(apiBase string, hc *http.Client, token string) *mockControl {
+	return &mockControl{root: strings.TrimSuffix(strings.TrimRight(apiBase, "/"), "/api"), http: hc, token: token}
 }
 
 // do sends one control request and records it as an exchange.
@@ -39,8 +40,13 @@ func (m *mockControl) do(ctx context.Context, method, path string, body any) (*a
 		return ex, err
 	}
 	req.Header.Set("Accept", "application/json")
-	if body != nil {
+	if method != http.MethodGet {
+		// The mock refuses state-changing control calls of any other type, so that
+		// a web page cannot send them (a text/plain POST needs no CORS preflight).
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if m.token != "" {
+		req.Header.Set("Authorization", "Bearer "+m.token)
 	}
 	ex.RequestHeader = req.Header.Clone()
 	resp, err := m.http.Do(req)
@@ -57,6 +63,9 @@ func (m *mockControl) do(ctx context.Context, method, path string, body any) (*a
 	if err != nil {
 		ex.Err = err.Error()
 		return ex, &apiclient.TransportError{Op: method + " " + path, URL: ex.URL, Err: err}
+	}
+	if resp.StatusCode == http.StatusUnauthorized && strings.Contains(resp.Header.Get("Www-Authenticate"), `realm="pbxauth mock control"`) {
+		return ex, fmt.Errorf("mock control %s %s answered 401: the mock's control API needs its token (set $PBXAUTH_MOCK_TOKEN to its --control-token)", method, path)
 	}
 	if resp.StatusCode/100 != 2 {
 		return ex, fmt.Errorf("mock control %s %s answered %d: %s", method, path, resp.StatusCode, strings.TrimSpace(string(data)))

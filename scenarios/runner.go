@@ -72,6 +72,9 @@ type Options struct {
 	// its ScenarioFinished event (a ReportStream writes it), so a run of
 	// thousands of scenarios keeps constant memory. The counts are kept.
 	DropResults bool
+	// MockToken is the control token of a `pbxauth mock` that requires one
+	// (--control-token); it is sent to the target's /_mock/ only.
+	MockToken string
 }
 
 // Runner runs scenarios. It is safe to call Run from several goroutines.
@@ -187,7 +190,7 @@ func (r *Runner) Run(ctx context.Context, list []*Scenario, onEvent func(Event))
 	var shared *mockControl
 	parallel := r.opts.Parallel
 	if kind == targetSharedMock {
-		shared, parallel = newMockControl(r.opts.BaseURL, hc), 1
+		shared, parallel = newMockControl(r.opts.BaseURL, hc, r.opts.MockToken), 1
 		// Said out loud: the reset wipes whatever the mock held, and a run
 		// asked to go N at a time takes N times longer than expected.
 		note := res.Target + " is a standalone mock PBX: it is reset before each scenario"
@@ -282,7 +285,7 @@ func (r *Runner) runOne(ctx context.Context, s *Scenario, kind targetKind, share
 			return sr
 		}
 		defer stop()
-		base, ctl = b, newMockControl(b, hc)
+		base, ctl = b, newMockControl(b, hc, r.opts.MockToken)
 	case targetSharedMock:
 		if err := shared.reset(ctx); err != nil && ctx.Err() != nil {
 			sr.Status, sr.Reason = StatusSkipped, "interrupted"

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,7 +27,13 @@ type mockFlags struct {
 	tls      bool
 	data     string
 	tokenTTL time.Duration
+	ctlToken string
+	control  string
 }
+
+// mockTokenEnv holds the control token for `pbxauth mock` (so it stays out of the
+// process list) and for run and tui talking to a mock that requires one.
+const mockTokenEnv = "PBXAUTH_MOCK_TOKEN"
 
 func newMockCmd(s *streams) *cobra.Command {
 	var f mockFlags
@@ -38,7 +45,13 @@ the control API under /_mock/ (outbox, journal, reset, clock, faults) and a simu
 Microsoft 365 sign-in. Logs one line per request (no secrets) to stderr; Ctrl-C stops it.`,
 		Example: `  pbxauth mock
   pbxauth mock --addr 127.0.0.1:9000 --tls
-  pbxauth mock --data mock.yaml --token-ttl 5m`,
+  pbxauth mock --data mock.yaml --token-ttl 5m
+  PBXAUTH_MOCK_TOKEN=$(openssl rand -hex 16) pbxauth mock --addr 0.0.0.0:8887
+
+On a loopback address (the default) the control API is open to this machine. On any
+other address the mock refuses to start unless --control-token (or PBXAUTH_MOCK_TOKEN)
+gives a token that every /_mock/ call must send as "Authorization: Bearer TOKEN", or
+--control off turns the control API off.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runMock(cmd.Context(), s, f)
@@ -49,6 +62,8 @@ Microsoft 365 sign-in. Logs one line per request (no secrets) to stderr; Ctrl-C 
 	fl.BoolVar(&f.tls, "tls", false, "serve https with a self-signed certificate made at start")
 	fl.StringVar(&f.data, "data", "", "YAML data file replacing the demo accounts (see mockserver/testdata/demo.yaml)")
 	fl.DurationVar(&f.tokenTTL, "token-ttl", mockserver.DefaultTokenTTL, "access token lifetime")
+	fl.StringVar(&f.ctlToken, "control-token", "", "token /_mock/ calls must send as Authorization: Bearer (default $"+mockTokenEnv+")")
+	fl.StringVar(&f.control, "control", "on", "the control API under /_mock/: on or off")
 	return cmd
 }
 
@@ -61,6 +76,12 @@ func runMock(ctx context.Context, s *streams, f mockFlags) error {
 	}
 	if strings.TrimSpace(f.addr) == "" {
 		return usageErrorf("--addr must not be empty")
+	}
+	if f.control != "on" && f.control != "off" {
+		return usageErrorf("--control must be on or off, got %q", f.control)
+	}
+	if f.ctlToken == "" {
+		f.ctlToken = os.Getenv(mockTokenEnv)
 	}
 	data := mockserver.DemoData()
 	if f.data != "" {
@@ -75,7 +96,13 @@ func runMock(ctx context.Context, s *streams, f mockFlags) error {
 	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	srv, err := mockserver.Start(mockserver.Options{
 		Data: data, TokenTTL: f.tokenTTL, Logger: logger, TLS: f.tls, Addr: f.addr,
+		ControlToken: f.ctlToken, ControlOff: f.control == "off",
 	})
+	if errors.Is(err, mockserver.ErrControlExposed) {
+		return usageErrorf("%s is not a loopback address: anyone who reaches it could read every reset link and code "+
+			"and take over every account through /_mock/. Give --control-token TOKEN (or $%s), which /_mock/ calls then "+
+			"send as Authorization: Bearer TOKEN, or --control off", f.addr, mockTokenEnv)
+	}
 	if err != nil {
 		return withCode(ExitFailure, err)
 	}
@@ -96,7 +123,7 @@ func runMock(ctx context.Context, s *streams, f mockFlags) error {
 func printBanner(w io.Writer, srv *mockserver.Server, data *mockserver.Data, f mockFlags) {
 	fmt.Fprintf(w, "pbxauth mock PBX listening on %s\n", listenDescription(f.addr, srv.Addr(), srv.URL()))
 	fmt.Fprintf(w, "  API:      %s/api   (e.g. curl %s%s/api/info)\n", srv.URL(), curlTLSFlag(f.tls), srv.URL())
-	fmt.Fprintf(w, "  controls: %s/_mock/   (outbox, requests, reset, clock, faults)\n", srv.URL())
+	fmt.Fprintf(w, "  controls: %s\n", controlDescription(srv.URL(), f))
 	if c := srv.Certificate(); c != nil {
 		fmt.Fprintf(w, "  TLS:      self-signed certificate, SHA-256 %X\n", sha256.Sum256(c.Raw))
 	}
@@ -154,6 +181,17 @@ func listenDescription(requested, bound, url string) string {
 		host = rh
 	}
 	return "all interfaces, " + net.JoinHostPort(host, port) + " (from this machine: " + url + ")"
+}
+
+// controlDescription says where the control API is and what it needs.
+func controlDescription(url string, f mockFlags) string {
+	switch {
+	case f.control == "off":
+		return "off (--control off)"
+	case f.ctlToken != "":
+		return url + "/_mock/   (outbox, requests, reset, clock, faults; needs Authorization: Bearer <control token>)"
+	}
+	return url + "/_mock/   (outbox, requests, reset, clock, faults; this machine only)"
 }
 
 func curlTLSFlag(tls bool) string {

@@ -143,6 +143,9 @@ func TestMockCmd_errors(t *testing.T) {
 		{"invalid data file", []string{"--data", bad}, ExitUsage, bad + ":4:"},
 		{"address in use", []string{"--addr", busy.Addr().String()}, ExitFailure, "already in use"},
 		{"unusable address", []string{"--addr", "not-an-address"}, ExitFailure, "listen on not-an-address"},
+		{"all interfaces without a control token", []string{"--addr", "0.0.0.0:0"}, ExitUsage, "--control-token"},
+		{"no host without a control token", []string{"--addr", ":0"}, ExitUsage, "not a loopback address"},
+		{"bad --control", []string{"--control", "maybe"}, ExitUsage, "--control must be on or off"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
@@ -154,9 +157,23 @@ func TestMockCmd_errors(t *testing.T) {
 }
 
 func TestMockCmd_allInterfaces(t *testing.T) {
-	base, out, _, stop := startMock(t, "--addr", "0.0.0.0:0")
+	t.Setenv(mockTokenEnv, "")
+	base, out, _, stop := startMock(t, "--addr", "0.0.0.0:0", "--control-token", "tok-123")
 	defer func() { require.NoError(t, stop()) }()
 	first, _, _ := strings.Cut(out.String(), "\n")
+	assert.Contains(t, out.String(), "needs Authorization: Bearer", "the banner says the controls need the token")
+	assert.NotContains(t, out.String(), "tok-123", "the banner does not print the token")
+	for auth, want := range map[string]int{"": http.StatusUnauthorized, "Bearer tok-123": http.StatusOK} {
+		req, err := http.NewRequest(http.MethodGet, base+"/_mock/stats", nil)
+		require.NoError(t, err)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, want, resp.StatusCode, auth)
+	}
 	assert.Regexp(t, `^pbxauth mock PBX listening on all interfaces, 0\.0\.0\.0:\d+ \(from this machine: http://127\.0\.0\.1:\d+\)$`, first)
 	assert.NotContains(t, first, "listening on http://127.0.0.1", "the banner must not claim loopback only")
 
@@ -169,6 +186,25 @@ func TestMockCmd_allInterfaces(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Contains(t, string(body), `"ms365_authorization_endpoint":"http://`+req.Host+`/_mock/idp/contoso.com/`)
+}
+
+func TestMockCmd_controlTokenFromEnvAndControlOff(t *testing.T) {
+	t.Setenv(mockTokenEnv, "env-token")
+	base, _, _, stop := startMock(t, "--addr", "0.0.0.0:0")
+	resp, err := http.Get(base + "/_mock/stats")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the token from $%s guards the controls", mockTokenEnv)
+	require.NoError(t, stop())
+
+	t.Setenv(mockTokenEnv, "")
+	base, out, _, stop := startMock(t, "--addr", "0.0.0.0:0", "--control", "off")
+	defer func() { require.NoError(t, stop()) }()
+	assert.Contains(t, out.String(), "controls: off")
+	resp, err = http.Get(base + "/_mock/stats")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }
 
 func TestListenDescription(t *testing.T) {

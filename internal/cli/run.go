@@ -170,6 +170,7 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		Parallel: f.parallel, FailFast: f.failFast, AllowMutations: f.allowMutations,
 		Spec: scenarios.SpecMode(f.spec), Timeout: f.timeout, Vars: vars, Insecure: f.insecure,
 		Strict: f.strict, DropResults: true,
+		MockToken: os.Getenv(mockTokenEnv),
 	}
 	if f.parallel < 1 {
 		return usageErrorf("--parallel must be at least 1")
