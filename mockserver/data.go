@@ -47,6 +47,8 @@ type Tenant struct {
 	MS365          MS365     `yaml:"ms365"`
 	PasswordPolicy *Policy   `yaml:"password_policy"`
 	Users          []Account `yaml:"users"`
+	// Lockout, when set, throttles failed sign-ins (pbxauth's own choice; see Lockout).
+	Lockout *Lockout `yaml:"lockout"`
 }
 
 // MS365 is a tenant's Microsoft 365 sign-in setting.
@@ -170,6 +172,10 @@ func (d *Data) Clone() *Data {
 	for i, t := range d.Tenants {
 		t.Users = append([]Account(nil), t.Users...)
 		t.PasswordPolicy = t.PasswordPolicy.clone()
+		if t.Lockout != nil {
+			l := *t.Lockout
+			t.Lockout = &l
+		}
 		c.Tenants[i] = t
 	}
 	c.Roles = make([]Role, len(d.Roles))
@@ -282,6 +288,9 @@ func (d *Data) check(lines lineFinder) []dataError {
 		}
 		if msg := t.PasswordPolicy.problem(); msg != "" {
 			errs = append(errs, dataError{where, l, "password_policy: " + msg})
+		}
+		if msg := t.Lockout.problem(); msg != "" {
+			errs = append(errs, dataError{where, l, msg})
 		}
 		checkAccounts(ti, t.Domain, t.Users)
 	}

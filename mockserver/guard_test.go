@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"net"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -215,22 +217,36 @@ func TestStart_headerLimit(t *testing.T) {
 }
 
 func TestJournal_capsEachEntry(t *testing.T) {
-	h := newHarness(t)
-	h.undocumented = true
+	srv, err := mockserver.New(mockserver.Options{})
+	require.NoError(t, err)
+	// In-process: the caps are the journal's, and a TCP round trip per 100 KiB request
+	// would only slow the test down.
+	serve := func(method, path, body string, hdr http.Header) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Host = "localhost"
+		maps.Copy(req.Header, hdr)
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, req)
+		return rec
+	}
 	const secret = "Hunter2-journal-secret"
 	big := strings.Repeat("x", 60<<10)
 	body := `{"username":"alice","domain":"example.com","pad":"` + strings.Repeat("p", 40<<10) + `","password":"` + secret + `"}`
-	for range 300 { // more than the journal keeps: every slot holds a capped entry
-		h.send(http.MethodPost, "/api/auth/sign_in", body, "Content-Type", "application/json", "X-Big", big, "X-Big-2", big[:3000])
+	hdr := http.Header{"Content-Type": {"application/json"}, "X-Big": {big}, "X-Big-2": {big[:3000]}}
+	for range 260 { // more than the journal keeps: every slot holds a capped entry
+		serve(http.MethodPost, "/api/auth/sign_in?pad="+big[:20000], body, hdr)
 	}
-	r, raw := h.send(http.MethodGet, "/_mock/requests", "")
-	require.Equal(t, http.StatusOK, r.StatusCode)
-	assert.Less(t, len(raw), 256*40<<10, "the journal answers at most ~40 KiB per entry, got %d bytes", len(raw))
+	rec := serve(http.MethodGet, "/_mock/requests", "", nil)
+	require.Equal(t, http.StatusOK, rec.Code)
+	raw := rec.Body.Bytes()
+	assert.Less(t, len(raw), 256*48<<10, "the journal answers at most ~48 KiB per entry, got %d bytes", len(raw))
 	assert.NotContains(t, string(raw), secret, "a cut body was redacted before it was cut")
 
 	var entries []struct {
-		Truncated bool `json:"truncated"`
+		Truncated bool   `json:"truncated"`
+		Path      string `json:"path"`
 		Exchange  struct {
+			URL           string      `json:"url"`
 			RequestHeader http.Header `json:"request_header"`
 		} `json:"exchange"`
 		RequestBody json.RawMessage `json:"request_body"`
@@ -240,13 +256,20 @@ func TestJournal_capsEachEntry(t *testing.T) {
 	last := entries[len(entries)-1]
 	assert.True(t, last.Truncated)
 	assert.LessOrEqual(t, len(last.RequestBody), 9<<10)
+	assert.LessOrEqual(t, len(last.Exchange.URL), 9<<10)
+	n := 0
+	for k, vs := range last.Exchange.RequestHeader {
+		for _, v := range vs {
+			n += len(k) + len(v)
+		}
+	}
+	assert.LessOrEqual(t, n, 9<<10, "request header bytes kept")
 
 	// Small exchanges are kept whole and not marked.
-	h.srv.Reset()
-	h.send(http.MethodGet, "/api/info", "")
+	srv.Reset()
+	serve(http.MethodGet, "/api/info", "", nil)
 	entries = nil
-	_, raw = h.send(http.MethodGet, "/_mock/requests", "")
-	require.NoError(t, json.Unmarshal(raw, &entries))
+	require.NoError(t, json.Unmarshal(serve(http.MethodGet, "/_mock/requests", "", nil).Body.Bytes(), &entries))
 	require.Len(t, entries, 1)
 	assert.False(t, entries[0].Truncated)
 }

@@ -44,9 +44,9 @@ func (s *Server) signIn(st *state, rq *request) response {
 		}
 	}
 	f := rq.fields
-	acct, gen := st.dir.authenticate(f["username"], f["domain"], f["password"])
-	if acct == nil {
-		return errBadCredentials
+	acct, gen, fail, ok := s.checkCredentials(st, f["username"], f["domain"], f["password"])
+	if !ok {
+		return fail
 	}
 	if acct.twoFactor {
 		tok := newToken()

@@ -16,9 +16,9 @@ import (
 // it gets 400 UNAUTHORIZED telling it to use /auth/sign_in.
 func (s *Server) login(st *state, rq *request) response {
 	f := rq.fields
-	acct, gen := st.dir.authenticate(f["username"], f["domain"], f["password"])
-	if acct == nil {
-		return errBadCredentials
+	acct, gen, fail, ok := s.checkCredentials(st, f["username"], f["domain"], f["password"])
+	if !ok {
+		return fail
 	}
 	if acct.twoFactor {
 		// A failed login, answered like the others (400 UNAUTHORIZED).

@@ -36,7 +36,9 @@ const (
 	MailReset = "reset"
 )
 
-// outbox keeps the newest outboxSize mails.
+// outbox keeps the newest outboxSize mails. Its slice grows to twice that before the
+// newest half moves down, so adding a mail costs the same, amortized, however full
+// the outbox is (forgetPassword's timing must not depend on it).
 type outbox struct {
 	mu    sync.Mutex
 	mails []Mail
@@ -48,17 +50,23 @@ func (o *outbox) add(m Mail) {
 	defer o.mu.Unlock()
 	o.seq++
 	m.ID = "m" + strconv.Itoa(o.seq)
-	if len(o.mails) >= outboxSize {
+	if len(o.mails) >= 2*outboxSize {
 		n := copy(o.mails, o.mails[len(o.mails)-outboxSize+1:])
+		clear(o.mails[n:]) // let the old mails' strings go
 		o.mails = o.mails[:n]
 	}
 	o.mails = append(o.mails, m)
 }
 
+// kept is the newest outboxSize mails.
+func (o *outbox) kept() []Mail {
+	return o.mails[max(0, len(o.mails)-outboxSize):]
+}
+
 func (o *outbox) list() []Mail {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return append([]Mail{}, o.mails...)
+	return append([]Mail{}, o.kept()...)
 }
 
 func (o *outbox) clear() {
@@ -70,5 +78,5 @@ func (o *outbox) clear() {
 func (o *outbox) size() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return len(o.mails)
+	return len(o.kept())
 }

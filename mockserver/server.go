@@ -108,11 +108,13 @@ type Server struct {
 	maxConns int
 	idle     time.Duration
 
-	st      atomic.Pointer[state]
-	outbox  outbox
-	journal journal
-	faults  atomic.Pointer[map[string]Fault]
-	offset  atomic.Int64 // mock clock: nanoseconds ahead of real time
+	st     atomic.Pointer[state]
+	outbox outbox
+	// decoyOutbox takes the reset mails of unknown accounts (forgetPassword); never read.
+	decoyOutbox outbox
+	journal     journal
+	faults      atomic.Pointer[map[string]Fault]
+	offset      atomic.Int64 // mock clock: nanoseconds ahead of real time
 
 	ctx    context.Context // ends on Close, to cut injected latency short
 	cancel context.CancelFunc
@@ -364,6 +366,7 @@ func (s *Server) Close() error {
 func (s *Server) Reset() {
 	s.st.Store(newState(s.data, s.limit))
 	s.outbox.clear()
+	s.decoyOutbox.clear()
 	s.journal.clear()
 	s.faults.Store(&map[string]Fault{})
 	s.offset.Store(0)

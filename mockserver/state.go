@@ -28,6 +28,9 @@ type directory struct {
 	// dummy is hashed against when a username is unknown, so that an unknown user and
 	// a wrong password cost the same.
 	dummy *account
+	// firstUser is the data's first tenant user (nil without one): forgetPassword's
+	// stand-in for an unknown tenant.
+	firstUser *account
 }
 
 type tenant struct {
@@ -79,6 +82,9 @@ func newDirectory(d *Data) *directory {
 			acct := newAccount(a, t.Domain, t.TwoFactor || a.TwoFactor, t)
 			dir.system[userKey(t.Domain, a.Username)] = acct
 			t.accounts = append(t.accounts, acct)
+			if dir.firstUser == nil {
+				dir.firstUser = acct
+			}
 		}
 	}
 	dir.dummy = newAccount(Account{Username: "nobody", Password: "unused"}, "", false, nil)
@@ -164,6 +170,19 @@ func (d *directory) lookup(username, domain string) *account {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	return d.system[key]
+}
+
+// standIn is the account forgetPassword builds its mail for when the one asked for
+// does not exist: a user of the same tenant (or of the first one), so that building
+// the mail costs what it costs for a real user. The mail goes to the decoy outbox.
+func (d *directory) standIn(domain string) *account {
+	if t := d.tenant(domain); t != nil && len(t.accounts) > 0 {
+		return t.accounts[0]
+	}
+	if d.firstUser != nil {
+		return d.firstUser
+	}
+	return d.dummy
 }
 
 func (d *directory) tenant(domain string) *tenant {

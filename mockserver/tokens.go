@@ -17,6 +17,11 @@ type state struct {
 	sessions   *ttlStore[*grant] // web session cookie → grant
 	challenges *ttlStore[*challenge]
 	resets     *ttlStore[*resetTicket]
+	// decoyResets take the reset tickets of unknown accounts (forgetPassword): never
+	// read, they make both answers cost the same.
+	decoyResets *ttlStore[*resetTicket]
+	// failures are the failed sign-ins counted by tenants' lockout policies.
+	failures *failureLog
 	// authRequests are the Microsoft authorization requests the PBX started, by state.
 	authRequests *ttlStore[*authRequest]
 	idpCodes     *ttlStore[*idpCode] // simulated Microsoft authorization code → sign-in
@@ -33,6 +38,8 @@ func newState(d *Data, limit int) *state {
 		sessions:     newTTLStore[*grant](limit),
 		challenges:   newTTLStore[*challenge](limit),
 		resets:       newTTLStore[*resetTicket](limit),
+		decoyResets:  newTTLStore[*resetTicket](limit),
+		failures:     newFailureLog(limit),
 		authRequests: newTTLStore[*authRequest](limit),
 		idpCodes:     newTTLStore[*idpCode](limit),
 		usedCodes:    newTTLStore[*grant](limit),
