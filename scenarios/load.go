@@ -53,12 +53,15 @@ func (l *Loader) Builtin() ([]*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.files(files)
+	return l.files(files, nil)
 }
 
-// Paths reads files and directories given on the command line.
+// Paths reads files and directories given on the command line. Each is the scenario
+// root of its files: includes must stay inside the folder given, or inside the
+// folder of a file given.
 func (l *Loader) Paths(paths ...string) ([]*Scenario, error) {
 	var files []string
+	roots := map[string]string{}
 	for _, p := range paths {
 		if strings.HasPrefix(p, BuiltinPrefix) {
 			files = append(files, p)
@@ -70,6 +73,7 @@ func (l *Loader) Paths(paths ...string) ([]*Scenario, error) {
 		}
 		if !info.IsDir() {
 			files = append(files, p)
+			roots[p] = filepath.Dir(p)
 			continue
 		}
 		err = filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
@@ -78,6 +82,7 @@ func (l *Loader) Paths(paths ...string) ([]*Scenario, error) {
 			}
 			if !d.IsDir() && isYAML(fp) {
 				files = append(files, fp)
+				roots[fp] = p
 			}
 			return nil
 		})
@@ -85,19 +90,19 @@ func (l *Loader) Paths(paths ...string) ([]*Scenario, error) {
 			return nil, fmt.Errorf("scenarios: %w", err)
 		}
 	}
-	return l.files(files)
+	return l.files(files, roots)
 }
 
-func (l *Loader) files(files []string) ([]*Scenario, error) {
+func (l *Loader) files(files []string, roots map[string]string) ([]*Scenario, error) {
 	sort.Strings(files)
 	var out []*Scenario
 	var errs Errors
 	for _, f := range files {
-		data, err := readSource(f)
+		data, err := readTop(f)
 		if err != nil {
 			return nil, fmt.Errorf("scenarios: %w", err)
 		}
-		p := &parser{file: f, loader: l, stack: []string{f}}
+		p := &parser{file: f, loader: l, root: roots[f], stack: []string{f}}
 		for _, d := range p.parseDocuments(data) {
 			if d.scenario != nil {
 				out = append(out, d.scenario)
@@ -124,7 +129,7 @@ func (l *Loader) files(files []string) ([]*Scenario, error) {
 // Parse reads scenarios from data as if it were the file name (for editors and
 // tests); includes resolve relative to name.
 func (l *Loader) Parse(name string, data []byte) ([]*Scenario, error) {
-	p := &parser{file: name, loader: l, stack: []string{name}}
+	p := &parser{file: name, loader: l, root: filepath.Dir(name), stack: []string{name}}
 	var out []*Scenario
 	for _, d := range p.parseDocuments(data) {
 		if d.scenario != nil {
@@ -137,9 +142,13 @@ func (l *Loader) Parse(name string, data []byte) ([]*Scenario, error) {
 	return out, nil
 }
 
-// flow loads the flow named by an include written in file from, refusing cycles.
-func (l *Loader) flow(from, include string, stack []string) (*Flow, error) {
-	loc := resolveInclude(from, include)
+// flow loads the flow named by an include written in file from, refusing cycles and
+// files outside root.
+func (l *Loader) flow(root, from, include string, stack []string) (*Flow, error) {
+	loc, err := includeLocation(root, from, include)
+	if err != nil {
+		return nil, fmt.Errorf("include %s: %v", include, err)
+	}
 	for i, s := range stack {
 		if s == loc {
 			chain := append(append([]string{}, stack[i:]...), loc)
@@ -152,14 +161,17 @@ func (l *Loader) flow(from, include string, stack []string) (*Flow, error) {
 	if ok {
 		return f, nil
 	}
-	data, err := readSource(loc)
+	data, err := readInclude(root, loc)
 	if err != nil {
 		return nil, fmt.Errorf("include %s: %v", include, err)
 	}
-	p := &parser{file: loc, loader: l, stack: append(append([]string{}, stack...), loc)}
+	p := &parser{file: loc, loader: l, root: root, stack: append(append([]string{}, stack...), loc)}
 	docs := p.parseDocuments(data)
 	if len(p.errs) > 0 {
-		return nil, p.errs
+		if strings.HasPrefix(loc, BuiltinPrefix) {
+			return nil, p.errs
+		}
+		return nil, quietErrors(p.errs)
 	}
 	if len(docs) != 1 || docs[0].flow == nil {
 		return nil, fmt.Errorf("include %s: the file must hold exactly one flow (a document with flow: NAME)", include)
@@ -168,21 +180,6 @@ func (l *Loader) flow(from, include string, stack []string) (*Flow, error) {
 	l.flows[loc] = docs[0].flow
 	l.mu.Unlock()
 	return docs[0].flow, nil
-}
-
-// resolveInclude turns an include path into a location: relative to the including
-// file, in the same place (disk or built-in), unless it names builtin: explicitly.
-func resolveInclude(from, include string) string {
-	if strings.HasPrefix(include, BuiltinPrefix) {
-		return BuiltinPrefix + path.Clean(strings.TrimPrefix(include, BuiltinPrefix))
-	}
-	if rest, ok := strings.CutPrefix(from, BuiltinPrefix); ok {
-		return BuiltinPrefix + path.Join(path.Dir(rest), include)
-	}
-	if filepath.IsAbs(include) {
-		return filepath.Clean(include)
-	}
-	return filepath.Join(filepath.Dir(from), include)
 }
 
 func readSource(loc string) ([]byte, error) {

@@ -15,6 +15,9 @@ import (
 type Error struct {
 	Pos Pos
 	Msg string
+	// safe: the message quotes nothing of the file (an include's own problem), so it
+	// is kept when the file is an included one.
+	safe bool
 }
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
@@ -38,7 +41,9 @@ const maxErrors = 50
 type parser struct {
 	file   string
 	loader *Loader
-	errs   Errors
+	// root is the scenario folder includes must stay inside.
+	root string
+	errs Errors
 	// stack is the chain of files being included, for cycle detection.
 	stack []string
 }
@@ -52,6 +57,16 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 		line = n.Line
 	}
 	p.errs = append(p.errs, &Error{Pos: Pos{p.file, line}, Msg: fmt.Sprintf(format, args...)})
+}
+
+// safeErrorf is errorf for messages that quote nothing of the file itself (an
+// include's path and problem), so they stay readable when the file is included.
+func (p *parser) safeErrorf(n *yaml.Node, format string, args ...any) {
+	before := len(p.errs)
+	p.errorf(n, format, args...)
+	if len(p.errs) > before {
+		p.errs[before].safe = true
+	}
 }
 
 func (p *parser) pos(n *yaml.Node) Pos { return Pos{p.file, n.Line} }

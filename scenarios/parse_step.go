@@ -253,13 +253,13 @@ func (p *parser) includeStep(st *Step, n, with *yaml.Node, known map[string]bool
 	if inc.Path == "" {
 		return
 	}
-	flow, err := p.loader.flow(p.file, inc.Path, p.stack)
+	flow, err := p.loader.flow(p.root, p.file, inc.Path, p.stack)
 	if err != nil {
 		if es, ok := err.(Errors); ok {
 			p.errs = append(p.errs, es...)
-			p.errorf(n, "included flow %s has mistakes (above)", inc.Path)
+			p.safeErrorf(n, "included flow %s has mistakes (above)", inc.Path)
 		} else {
-			p.errorf(n, "%v", err)
+			p.safeErrorf(n, "%v", err)
 		}
 		return
 	}

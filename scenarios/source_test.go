@@ -1,0 +1,123 @@
+package scenarios
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// loadWithin loads dir/s.yaml, which includes inc, and fails the test if loading
+// takes long (a FIFO or a device would hang or never end).
+func loadWithin(t *testing.T, dir, inc string) error {
+	t.Helper()
+	src := "name: s\nsteps:\n  - include: " + inc + "\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "s.yaml"), []byte(src), 0o644))
+	done := make(chan error, 1)
+	go func() {
+		_, err := LoadPaths(filepath.Join(dir, "s.yaml"))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("loading %s did not finish", inc)
+		return nil
+	}
+}
+
+func TestLoader_includesStayInsideTheScenarioRoot(t *testing.T) {
+	outside := t.TempDir()
+	secretFlow := "flow: leak\nsteps:\n  - call: retrieveMetadata\n# TOP-SECRET-LINE\n"
+	require.NoError(t, os.WriteFile(filepath.Join(outside, "f.yaml"), []byte(secretFlow), 0o644))
+	root := filepath.Join(t.TempDir(), "suite")
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "flows"), 0o755))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "f.yaml"), filepath.Join(root, "out.yaml")))
+	require.NoError(t, os.Symlink(outside, filepath.Join(root, "outdir")))
+	require.NoError(t, os.Symlink("/etc/passwd", filepath.Join(root, "passwd.yaml")))
+	rel, err := filepath.Rel(root, filepath.Join(outside, "f.yaml"))
+	require.NoError(t, err)
+
+	for inc, want := range map[string]string{
+		rel:                              "leaves the scenario folder",
+		"../other.yaml":                  "leaves the scenario folder",
+		"flows/../../x.yaml":             "leaves the scenario folder",
+		filepath.Join(outside, "f.yaml"): "absolute paths are refused",
+		"/etc/passwd":                    "absolute paths are refused",
+		"/dev/zero":                      "absolute paths are refused",
+		"out.yaml":                       "symlink out of it is refused",
+		"outdir/f.yaml":                  "symlink out of it is refused",
+		"passwd.yaml":                    "symlink out of it is refused",
+	} {
+		err := loadWithin(t, root, inc)
+		require.Error(t, err, inc)
+		assert.Contains(t, err.Error(), want, inc)
+		assert.NotContains(t, err.Error(), "TOP-SECRET", inc)
+		assert.NotContains(t, err.Error(), "root:", inc)
+	}
+
+	// A symlink that stays inside the root is fine.
+	require.NoError(t, os.WriteFile(filepath.Join(root, "flows", "ok.yaml"), []byte("flow: ok\nsteps:\n  - call: retrieveMetadata\n"), 0o644))
+	require.NoError(t, os.Symlink("flows/ok.yaml", filepath.Join(root, "alias.yaml")))
+	require.NoError(t, loadWithin(t, root, "alias.yaml"))
+	require.NoError(t, loadWithin(t, root, "flows/../flows/ok.yaml"))
+}
+
+func TestLoader_includesAreRegularFilesOfBoundedSize(t *testing.T) {
+	root := t.TempDir()
+	fifo := filepath.Join(root, "pipe.yaml")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	err := loadWithin(t, root, "pipe.yaml") // nobody writes: a blocking open never returns
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a regular file (a FIFO)")
+
+	require.NoError(t, os.Mkdir(filepath.Join(root, "dir.yaml"), 0o755))
+	err = loadWithin(t, root, "dir.yaml")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a regular file (a folder)")
+
+	big := "flow: big\nsteps:\n  - call: retrieveMetadata\n" + strings.Repeat("# padding\n", 2<<20/10)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "big.yaml"), []byte(big), 0o644))
+	err = loadWithin(t, root, "big.yaml")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "larger than 1024 KiB")
+}
+
+func TestLoader_topLevelFileIsSizeCapped(t *testing.T) {
+	done := make(chan error, 1)
+	go func() { _, err := LoadPaths("/dev/zero"); done <- err }()
+	select {
+	case err := <-done:
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "larger than 1024 KiB")
+	case <-time.After(30 * time.Second):
+		t.Fatal("reading /dev/zero did not stop")
+	}
+}
+
+func TestLoader_includedFileMistakesDoNotQuoteIt(t *testing.T) {
+	root := t.TempDir()
+	// An included file that is not a flow, such as a secrets file in the project.
+	for name, src := range map[string]string{
+		"env.yaml":   "API_KEY: sk-live-SECRET-1234\nDB_PASSWORD: SECRET-hunter2\n",
+		"lines.yaml": "root:$6$SECRET$hash:19000:0:99999:7:::\nbin:x:SECRET\n",
+		"flow.yaml":  "flow: f\nsteps:\n  - call: SECRET-operation\n    body: {password: SECRET-x}\n",
+		"bad.yaml":   "flow: f\nsteps: [\"SECRET-unclosed\n",
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(root, name), []byte(src), 0o644))
+		err := loadWithin(t, root, name)
+		require.Error(t, err, name)
+		assert.NotContains(t, err.Error(), "SECRET", name)
+		assert.Contains(t, err.Error(), filepath.Join(root, "s.yaml")+":3:", "the includer's line is named: %s", name)
+	}
+	// The file's own mistakes in full when it is checked on its own.
+	_, err := LoadPaths(filepath.Join(root, "flow.yaml"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "SECRET-operation")
+}
