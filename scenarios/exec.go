@@ -79,6 +79,7 @@ func (x *exec) scenarioScope() (*scope, error) {
 			x.secrets.add(v)
 		}
 	}
+	all := newBudget() // the scenario's variables together, not only each one
 	for _, v := range x.s.Vars {
 		if _, given := x.r.opts.Vars[v.Name]; given {
 			continue
@@ -96,7 +97,7 @@ func (x *exec) scenarioScope() (*scope, error) {
 			}
 			continue
 		}
-		val, err := sc.expandValue(v.Value)
+		val, err := sc.expandWithin(v.Value, all, 0)
 		if err != nil {
 			return nil, fmt.Errorf("%s: variable %s: %v", v.Pos, v.Name, err)
 		}
@@ -219,8 +220,9 @@ func (x *exec) include(ctx context.Context, st *Step, sc *scope, prefix string, 
 		return false
 	}
 	given := map[string]bool{}
+	all := newBudget() // the flow's inputs together, not only each one
 	for _, w := range st.Include.With {
-		v, err := sc.expandValue(w.Value)
+		v, err := sc.expandWithin(w.Value, all, 0)
 		if err != nil {
 			return fail(fmt.Sprintf("%s: with %s: %v", w.Pos, w.Name, err))
 		}
@@ -236,7 +238,7 @@ func (x *exec) include(ctx context.Context, st *Step, sc *scope, prefix string, 
 		if p.Value == nil {
 			return fail(fmt.Sprintf("%s: flow %q needs parameter %s", st.Pos, f.Name, p.Name))
 		}
-		v, err := fsc.expandValue(p.Value)
+		v, err := fsc.expandWithin(p.Value, all, 0)
 		if err != nil {
 			return fail(fmt.Sprintf("%s: param %s: %v", p.Pos, p.Name, err))
 		}

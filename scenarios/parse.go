@@ -59,6 +59,14 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs = append(p.errs, &Error{Pos: Pos{p.file, line}, Msg: fmt.Sprintf(format, args...)})
 }
 
+// errorAt is errorf at a position.
+func (p *parser) errorAt(pos Pos, format string, args ...any) {
+	if len(p.errs) >= maxErrors {
+		return
+	}
+	p.errs = append(p.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
 // safeErrorf is errorf for messages that quote nothing of the file itself (an
 // include's path and problem), so they stay readable when the file is included.
 func (p *parser) safeErrorf(n *yaml.Node, format string, args ...any) {
@@ -138,6 +146,7 @@ func (p *parser) parseScenario(n *yaml.Node) *Scenario {
 			}
 		case "vars":
 			s.Vars = p.vars(v, "vars")
+			p.checkVarRefs(s.Vars, "variable")
 			for _, va := range s.Vars {
 				vars[va.Name] = true
 			}
@@ -190,6 +199,7 @@ func (p *parser) parseFlow(n *yaml.Node) *Flow {
 			f.Description = p.str(v, "description")
 		case "params":
 			f.Params = p.vars(v, "params")
+			p.checkVarRefs(f.Params, "parameter")
 			for _, va := range f.Params {
 				vars[va.Name] = true
 			}

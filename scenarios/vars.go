@@ -107,7 +107,11 @@ func (sc *scope) expand(s string) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			b.WriteString(stringify(v))
+			str := stringify(v)
+			if b.Len()+len(str) > maxExpandBytes {
+				return nil, errExpandTooBig
+			}
+			b.WriteString(str)
 			i += 2 + end
 		default:
 			b.WriteByte('$')
@@ -125,15 +129,27 @@ func (sc *scope) expandText(s string) (string, error) {
 	return stringify(v), nil
 }
 
-// expandValue expands every string inside a YAML value (mappings, lists, scalars).
+// expandValue expands every string inside a YAML value (mappings, lists, scalars),
+// within maxValueBytes and maxValueDepth.
 func (sc *scope) expandValue(v any) (any, error) {
+	return sc.expandWithin(v, newBudget(), 0)
+}
+
+func (sc *scope) expandWithin(v any, b *budget, depth int) (any, error) {
+	if depth > maxValueDepth {
+		return nil, errValueTooDeep
+	}
 	switch t := v.(type) {
 	case string:
-		return sc.expand(t)
+		ev, err := sc.expand(t)
+		if err == nil {
+			err = b.spend(strLen(ev))
+		}
+		return ev, err
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, val := range t {
-			ev, err := sc.expandValue(val)
+			ev, err := sc.expandWithin(val, b, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -143,7 +159,7 @@ func (sc *scope) expandValue(v any) (any, error) {
 	case []any:
 		out := make([]any, len(t))
 		for i, val := range t {
-			ev, err := sc.expandValue(val)
+			ev, err := sc.expandWithin(val, b, depth+1)
 			if err != nil {
 				return nil, err
 			}
