@@ -45,6 +45,9 @@ type exec struct {
 	mailSince   uint64
 	mailFresh   uint64
 	mailPending bool
+	// host is the target's host name: absolute-URL requests go there or to an
+	// Options.AllowHosts entry only.
+	host string
 }
 
 // clientTimeout is only a backstop: each step's context carries the real deadline.
@@ -56,7 +59,11 @@ func (r *Runner) newExec(s *Scenario, base string, ctl *mockControl, hc *http.Cl
 	if err != nil {
 		return nil, err
 	}
-	x := &exec{r: r, s: s, client: client, ctl: ctl, secrets: &redactor{}, onStep: onStep, mail: r.opts.Mail}
+	host := ""
+	if u, err := url.Parse(base); err == nil {
+		host = u.Hostname()
+	}
+	x := &exec{r: r, s: s, client: client, ctl: ctl, secrets: &redactor{}, onStep: onStep, mail: r.opts.Mail, host: host}
 	if ctl != nil {
 		x.mail = mockOutbox{ctl}
 	}

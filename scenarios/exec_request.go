@@ -49,6 +49,9 @@ func (x *exec) buildRequest(st *Step, sc *scope) (apiclient.Request, error) {
 		if !validRequestPath(p) || strings.HasPrefix(p, "${") {
 			return req, fmt.Errorf("%s: path %q is neither /relative to the /api base nor an absolute http(s) URL", st.Pos, p)
 		}
+		if err := x.allowedURL(p); err != nil {
+			return req, fmt.Errorf("%s: %v", st.Pos, err)
+		}
 		req.Path = p
 		if op, _, _, ok := spec.Match(st.Method, strings.SplitN(p, "?", 2)[0]); ok {
 			req.Operation = op.ID
@@ -113,6 +116,28 @@ func (x *exec) buildRequest(st *Step, sc *scope) (apiclient.Request, error) {
 }
 
 // capture stores the step's captures; a missing value fails the step.
+// allowedURL refuses an absolute-URL request to a host other than the target's
+// unless Options.AllowHosts names it: a scenario from elsewhere could otherwise send
+// ${env.X} secrets, tokens or captured codes anywhere, even in a mock run.
+func (x *exec) allowedURL(p string) error {
+	if strings.HasPrefix(p, "/") {
+		return nil
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("path is not a valid absolute URL")
+	}
+	if strings.EqualFold(u.Hostname(), x.host) {
+		return nil
+	}
+	for _, h := range x.r.opts.AllowHosts {
+		if strings.EqualFold(h, u.Host) || strings.EqualFold(h, u.Hostname()) {
+			return nil
+		}
+	}
+	return fmt.Errorf("request to %s refused: it is not the target's host %s (allow it with --allow-host %s)", u.Host, x.host, u.Hostname())
+}
+
 func (x *exec) capture(st *Step, doc any, docErr error, h http.Header, res *StepResult) {
 	for _, c := range st.Captures {
 		var v any

@@ -72,6 +72,9 @@ type Options struct {
 	// its ScenarioFinished event (a ReportStream writes it), so a run of
 	// thousands of scenarios keeps constant memory. The counts are kept.
 	DropResults bool
+	// AllowHosts are hosts (name, or name:port) that absolute-URL request steps may
+	// reach besides the target's.
+	AllowHosts []string
 	// MockToken is the control token of a `pbxauth mock` that requires one
 	// (--control-token); it is sent to the target's /_mock/ only.
 	MockToken string

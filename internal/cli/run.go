@@ -48,6 +48,7 @@ type runFlags struct {
 	profile        string
 	mail           string
 	mailAllow      []string
+	allowHosts     []string
 }
 
 func newRunCmd(s *streams) *cobra.Command {
@@ -89,6 +90,7 @@ error, 3 the target could not be reached or timed out.`,
 	fl.StringArrayVar(&f.vars, "var", nil, "set a variable, name=value (repeatable)")
 	fl.StringVar(&f.spec, "spec", "fail", "what a response that breaks the OpenAPI document does: fail, warn or off")
 	fl.BoolVar(&f.allowMutations, "allow-mutations", false, "run mutating scenarios against a real PBX")
+	fl.StringArrayVar(&f.allowHosts, "allow-host", nil, "a host (name or name:port) absolute-URL request steps may reach besides the target's (repeatable)")
 	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification (self-signed PBX certificates)")
 	fl.DurationVar(&f.timeout, "timeout", scenarios.DefaultStepTimeout, "time limit of each step that sets none")
 	fl.BoolVar(&f.list, "list", false, "list the selected scenarios with their tags, run nothing")
@@ -170,7 +172,7 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		Parallel: f.parallel, FailFast: f.failFast, AllowMutations: f.allowMutations,
 		Spec: scenarios.SpecMode(f.spec), Timeout: f.timeout, Vars: vars, Insecure: f.insecure,
 		Strict: f.strict, DropResults: true,
-		MockToken: os.Getenv(mockTokenEnv),
+		MockToken: os.Getenv(mockTokenEnv), AllowHosts: f.allowHosts,
 	}
 	if f.parallel < 1 {
 		return usageErrorf("--parallel must be at least 1")
