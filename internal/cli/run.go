@@ -86,6 +86,8 @@ error, 3 the target could not be reached or timed out.`,
 	fl.StringVar(&f.junit, "junit", "", "write a JUnit XML report to FILE")
 	fl.StringVar(&f.html, "html", "", "write a self-contained HTML report (redacted, loads nothing) to FILE")
 	fl.StringVar(&f.json, "json", "", "write a JSON report (redacted exchanges) to FILE")
+	markReportFlag(fl, "junit")
+	markReportFlag(fl, "json")
 	fl.BoolVar(&f.failFast, "fail-fast", false, "stop starting scenarios after the first failure")
 	fl.StringArrayVar(&f.vars, "var", nil, "set a variable, name=value (repeatable)")
 	fl.StringVar(&f.spec, "spec", "fail", "what a response that breaks the OpenAPI document does: fail, warn or off")
@@ -124,6 +126,9 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	}
 	vars, err := parseVars(f.vars)
 	if err != nil {
+		return err
+	}
+	if err := checkReportPaths(cmd, inputFiles(args)); err != nil {
 		return err
 	}
 	list, files, err := loadSelection(f, args)

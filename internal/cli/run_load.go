@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"time"
 
@@ -85,15 +85,7 @@ func fmtMS(v float64) string {
 }
 
 func writeLoadJSON(path string, res *scenarios.LoadResult) error {
-	file, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err := scenarios.WriteLoadJSON(file, res); err != nil {
-		file.Close()
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	return file.Close()
+	return writeReportFile(path, func(w io.Writer) error { return scenarios.WriteLoadJSON(w, res) })
 }
 
 func loadExit(res *scenarios.LoadResult) error {
