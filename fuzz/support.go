@@ -199,6 +199,7 @@ func (m *mockOutbox) resetMock(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	req.Header.Set("Content-Type", "application/json") // the mock refuses state changes of any other type
 	resp, err := m.hc.Do(req)
 	if err != nil {
 		return err
