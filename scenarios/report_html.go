@@ -2,9 +2,7 @@ package scenarios
 
 import (
 	"bytes"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
@@ -138,11 +136,10 @@ type htmlCell struct {
 // WriteHTML writes the run as a self-contained HTML report.
 func WriteHTML(w io.Writer, r *RunResult) error {
 	rep := cleanReport(newHTMLRun(r))
-	sum := sha256.Sum256([]byte(htmlReportCSS))
+	style := SharedHTMLStyle()
 	v := htmlReport{
-		CSP: "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
-			"img-src 'none'; base-uri 'none'; form-action 'none'",
-		CSS:    template.CSS(htmlReportCSS), //nolint:gosec // our own constant style sheet
+		CSP:    style.CSP,
+		CSS:    style.CSS,
 		Report: rep,
 		Ops:    htmlOps(r),
 	}

@@ -31,6 +31,7 @@ type fuzzFlags struct {
 	vars           []string
 	save           string
 	junit, json    string
+	html           string
 	strict         bool
 	insecure       bool
 	timeout        time.Duration
@@ -90,6 +91,7 @@ error, 3 the target could not be reached.`,
 	fl.StringVar(&f.save, "save", "", "write each failure as a scenario file into DIR")
 	fl.StringVar(&f.junit, "junit", "", "write a JUnit XML report to FILE")
 	fl.StringVar(&f.json, "json", "", "write a JSON report (redacted exchanges) to FILE")
+	fl.StringVar(&f.html, "html", "", "write a self-contained HTML report (redacted exchanges) to FILE")
 	fl.BoolVar(&f.strict, "strict", false, "recommended-level findings fail the run too")
 	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification (self-signed PBX certificates)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "time limit of each request")
@@ -245,6 +247,9 @@ func writeFuzzReports(f *fuzzFlags, res *fuzz.Result) error {
 		return file.Close()
 	}
 	if err := write(f.junit, func(w io.Writer) error { return fuzz.WriteJUnit(w, res, f.strict) }); err != nil {
+		return err
+	}
+	if err := write(f.html, func(w io.Writer) error { return fuzz.WriteHTML(w, res) }); err != nil {
 		return err
 	}
 	return write(f.json, func(w io.Writer) error { return fuzz.WriteJSON(w, res) })

@@ -61,7 +61,7 @@ func TestFuzz_defectIsSavedAndReplayedByRun(t *testing.T) {
 		}
 		for _, c := range []byte(r.URL.RawQuery) {
 			if c == '%' {
-				http.Error(w, "boom", http.StatusInternalServerError)
+				http.Error(w, "<img src=http://127.0.0.1:1/x>boom", http.StatusInternalServerError)
 				return
 			}
 		}
@@ -69,10 +69,17 @@ func TestFuzz_defectIsSavedAndReplayedByRun(t *testing.T) {
 	}))
 	defer srv.Close()
 	dir := filepath.Join(t.TempDir(), "found")
+	page := filepath.Join(t.TempDir(), "fuzz.html")
 	code, out, errOut := pbxauth(t, "fuzz", "--url", srv.URL, "--operations", "retrieveMetadata", "--seed", "3",
-		"--max-examples", "60", "--save", dir)
+		"--max-examples", "60", "--save", dir, "--html", page)
 	require.Equal(t, ExitFailure, code, out+errOut)
 	assert.Contains(t, out, "FAIL [contract] no_server_error on retrieveMetadata")
+	html, err := os.ReadFile(page)
+	require.NoError(t, err)
+	assert.Contains(t, string(html), "FAIL [contract] no_server_error on <code>retrieveMetadata</code>")
+	assert.Contains(t, string(html), "Content-Security-Policy", "the page loads nothing, like run's")
+	assert.Contains(t, string(html), "&lt;img src=http://127.0.0.1:1/x&gt;boom", "the answer is shown, escaped")
+	assert.NotContains(t, string(html), "<img", "server markup never becomes page markup")
 	assert.Contains(t, out, "replay: pbxauth run "+dir)
 	code, out, errOut = pbxauth(t, "run", dir, "--url", srv.URL)
 	assert.Equal(t, ExitFailure, code, out+errOut)
