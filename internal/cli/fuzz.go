@@ -92,6 +92,9 @@ error, 3 the target could not be reached.`,
 	fl.StringVar(&f.junit, "junit", "", "write a JUnit XML report to FILE")
 	fl.StringVar(&f.json, "json", "", "write a JSON report (redacted exchanges) to FILE")
 	fl.StringVar(&f.html, "html", "", "write a self-contained HTML report (redacted exchanges) to FILE")
+	for _, name := range []string{"junit", "json", "html"} {
+		markReportFlag(fl, name)
+	}
 	fl.BoolVar(&f.strict, "strict", false, "recommended-level findings fail the run too")
 	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification (self-signed PBX certificates)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "time limit of each request")
@@ -106,6 +109,9 @@ error, 3 the target could not be reached.`,
 func runFuzz(cmd *cobra.Command, s *streams, f *fuzzFlags) error {
 	opts, err := fuzzOptions(cmd, f)
 	if err != nil {
+		return err
+	}
+	if err := checkReportPaths(cmd, nil); err != nil {
 		return err
 	}
 	url := strings.TrimSpace(f.url)

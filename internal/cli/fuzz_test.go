@@ -93,6 +93,7 @@ func TestFuzz_usage(t *testing.T) {
 		{"fuzz", "--mock", "--mode", "sideways", "--max-examples", "3"},
 		{"fuzz", "--mock", "--operations", "nope", "--max-examples", "3"},
 		{"fuzz", "--url", "", "--max-examples", "3"},
+		{"fuzz", "--mock", "--max-examples", "3", "--json", "same.out", "--html", "same.out"},
 	} {
 		code, out, errOut := pbxauth(t, args...)
 		assert.Equal(t, ExitUsage, code, "%v: %s%s", args, out, errOut)

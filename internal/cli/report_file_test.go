@@ -32,6 +32,7 @@ func TestRun_reportPathsAreChecked(t *testing.T) {
 		"the input scenario file":           {[]string{"--junit", sc}, "is one of the scenario files being run"},
 		"the input file through its folder": {[]string{"--json", filepath.Join(dir, "s.yaml")}, "is one of the scenario files being run"},
 		"a folder":                          {[]string{"--json", dir}, "is not a regular file"},
+		"html on the json report":           {[]string{"--json", same, "--html", same}, "--html and --json name the same file"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			input := sc

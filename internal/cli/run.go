@@ -88,6 +88,7 @@ error, 3 the target could not be reached or timed out.`,
 	fl.StringVar(&f.json, "json", "", "write a JSON report (redacted exchanges) to FILE")
 	markReportFlag(fl, "junit")
 	markReportFlag(fl, "json")
+	markReportFlag(fl, "html")
 	fl.BoolVar(&f.failFast, "fail-fast", false, "stop starting scenarios after the first failure")
 	fl.StringArrayVar(&f.vars, "var", nil, "set a variable, name=value (repeatable)")
 	fl.StringVar(&f.spec, "spec", "fail", "what a response that breaks the OpenAPI document does: fail, warn or off")
