@@ -124,3 +124,39 @@ func writeReportFile(path string, write func(io.Writer) error) (err error) {
 	}
 	return nil
 }
+
+// pendingReport is a streamed report being written atomically: results go into a
+// temporary file beside path, renamed over it only once the run wrote it whole.
+type pendingReport struct {
+	path string
+	tmp  *os.File
+}
+
+func newPendingReport(path string) (*pendingReport, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	return &pendingReport{path: path, tmp: tmp}, nil
+}
+
+func (p *pendingReport) finish(keep bool) error {
+	err := p.tmp.Chmod(0o644) // CreateTemp makes it 0600; a report is redacted
+	if cerr := p.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if keep && err == nil {
+		err = os.Rename(p.tmp.Name(), p.path)
+	}
+	if !keep || err != nil {
+		_ = os.Remove(p.tmp.Name())
+	}
+	if err != nil {
+		return fmt.Errorf("report %s: %w", p.path, err)
+	}
+	return nil
+}

@@ -60,20 +60,28 @@ func TestRun_reportsReplaceOldOnesAndLeaveNoTemporaryFiles(t *testing.T) {
 	require.NoError(t, os.WriteFile(sc, []byte(tinyScenario), 0o644))
 	js, junit := filepath.Join(dir, "out", "r.json"), filepath.Join(dir, "out", "r.xml")
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "out"), 0o755))
+	html := filepath.Join(dir, "out", "r.html")
 	require.NoError(t, os.WriteFile(js, []byte("old report"), 0o600))
+	// A second name for the old report: written in place it would change too, renamed
+	// over it leaves it alone, which is what a reader holding the old file sees.
+	oldName := filepath.Join(dir, "old.json")
+	require.NoError(t, os.Link(js, oldName))
 
-	code, out, errOut := pbxauth(t, "run", "--mock", sc, "--json", js, "--junit", junit)
+	code, out, errOut := pbxauth(t, "run", "--mock", sc, "--json", js, "--junit", junit, "--html", html)
 	require.Equal(t, ExitOK, code, out+errOut)
 	data, err := os.ReadFile(js)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(strings.TrimSpace(string(data)), "{"), "the old report was replaced whole")
+	old, err := os.ReadFile(oldName)
+	require.NoError(t, err)
+	assert.Equal(t, "old report", string(old), "the new report was renamed into place, not written through the old file")
 	entries, err := os.ReadDir(filepath.Join(dir, "out"))
 	require.NoError(t, err)
 	var names []string
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	assert.ElementsMatch(t, []string{"r.json", "r.xml"}, names, "no temporary file left behind")
+	assert.ElementsMatch(t, []string{"r.html", "r.json", "r.xml"}, names, "no temporary file left behind")
 
 	// A report that cannot be written leaves no temporary file either.
 	code, _, errOut = pbxauth(t, "run", "--mock", sc, "--json", filepath.Join(dir, "missing", "r.json"))

@@ -399,7 +399,7 @@ func orDash(s string) string {
 // reportFiles are the --junit, --json and --html reports of a run, streamed.
 type reportFiles struct {
 	stream *scenarios.ReportStream
-	files  []*os.File
+	files  []*pendingReport
 	// outcomes keep each scenario's status for --coverage.
 	outcomes scenarios.Outcomes
 }
@@ -418,33 +418,36 @@ func openReports(f *runFlags) (*reportFiles, error) {
 		if r.path == "" {
 			continue
 		}
-		file, err := os.Create(r.path)
+		file, err := newPendingReport(r.path)
 		if err != nil {
-			rf.closeFiles()
-			return nil, fmt.Errorf("report: %w", err)
+			rf.finish(false)
+			return nil, err
 		}
 		rf.files = append(rf.files, file)
-		writers = append(writers, r.new(file))
+		writers = append(writers, r.new(file.tmp))
 	}
 	rf.stream = scenarios.NewReportStream(writers...)
 	return rf, nil
 }
 
-func (rf *reportFiles) closeFiles() error {
+// finish puts every report in place when the stream wrote them whole (keep), or
+// throws the temporary files away, leaving any older report untouched.
+func (rf *reportFiles) finish(keep bool) error {
 	var first error
 	for _, file := range rf.files {
-		if err := file.Close(); err != nil && first == nil {
-			first = fmt.Errorf("report %s: %w", file.Name(), err)
+		if err := file.finish(keep); err != nil && first == nil {
+			first = err
 		}
 	}
 	return first
 }
 
-// close closes the files and says whether every report was written whole.
+// close says whether every report was written whole; only then do they replace
+// what was at their paths.
 func (rf *reportFiles) close() error {
-	err := rf.closeFiles()
 	if serr := rf.stream.Err(); serr != nil {
+		_ = rf.finish(false)
 		return fmt.Errorf("report: %w", serr)
 	}
-	return err
+	return rf.finish(true)
 }
