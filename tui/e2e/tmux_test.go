@@ -104,9 +104,9 @@ func build(t *testing.T, dir string) string {
 
 // launch builds the binary and starts it in a tmux pane of its own, in a home
 // of its own (profiles, history and scenarios untouched), with the user scenario
-// file in place. It returns the terminal, the binary, the shell's directory
-// (exports land there) and the data directory.
-func launch(t *testing.T) (tm *term, bin, work, data string) {
+// file in place, with args (none: the built-in mock). It returns the terminal, the
+// binary, the shell's directory (exports land there) and the data directory.
+func launch(t *testing.T, args ...string) (tm *term, bin, work, data string) {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed: skipping the end-to-end terminal test (CI installs tmux)")
@@ -151,7 +151,7 @@ func launch(t *testing.T) (tm *term, bin, work, data string) {
 	tm.text(`echo RE""ADY`)
 	tm.keys("Enter")
 	tm.waitFor("shell", `(?m)READY$`)
-	tm.text(bin + "; echo EXITED=$?")
+	tm.text(strings.Join(append([]string{bin}, args...), " ") + "; echo EXITED=$?")
 	tm.keys("Enter")
 
 	return tm, bin, work, data
