@@ -62,9 +62,11 @@ func (s *Server) passwordGrant(st *state, f map[string]string) response {
 			return invalid(violation{field: name, rule: "required", hint: "for grant_type=password"})
 		}
 	}
-	acct, gen := st.dir.authenticate(f["username"], f["domain"], f["password"])
-	if acct == nil {
-		return errBadCredentials
+	// The tenant's lockout counts every way to try a password, or the grant would be
+	// the way around it.
+	acct, gen, fail, ok := s.checkCredentials(st, f["username"], f["domain"], f["password"])
+	if !ok {
+		return fail
 	}
 	if acct.twoFactor {
 		return errNeeds2FA

@@ -73,6 +73,22 @@ func TestLockout_failedSignInsWithinTheWindowAnswer429(t *testing.T) {
 	assert.Equal(t, http.StatusOK, st)
 }
 
+func TestLockout_theOAuthPasswordGrantCountsAndIsThrottledToo(t *testing.T) {
+	h := newHarness(t, func(o *mockserver.Options) { o.Data = lockoutData(t) })
+	grant := func(pw string) int {
+		form := "grant_type=password&scope=all&client_id=9d806019-75b2-4b3d-bb8b-f5a3a412cc0a" +
+			"&username=alice&domain=example.com&password=" + pw
+		r, _ := h.send(http.MethodPost, "/api/login/oauth/token", form, "Content-Type", "application/x-www-form-urlencoded")
+		return r.StatusCode
+	}
+	for i := range 3 {
+		require.NotEqual(t, http.StatusTooManyRequests, grant("wrong"), "failure %d", i+1)
+	}
+	assert.Equal(t, http.StatusTooManyRequests, grant("Alice%232026"), "the grant is throttled like sign-in")
+	st, _ := signInStatus(h, "/api/auth/sign_in", "alice", "example.com", "Alice#2026")
+	assert.Equal(t, http.StatusTooManyRequests, st, "failures through the grant count for sign-in")
+}
+
 func TestLockout_successClearsAndOtherTenantsAreNotThrottled(t *testing.T) {
 	h := newHarness(t, func(o *mockserver.Options) { o.Data = lockoutData(t) })
 	for range 2 {
