@@ -15,7 +15,6 @@ import (
 
 	"github.com/pbxauth/pbxauth/fuzz"
 	"github.com/pbxauth/pbxauth/mockserver"
-	"github.com/pbxauth/pbxauth/scenarios"
 )
 
 type fuzzFlags struct {
@@ -140,16 +139,12 @@ func runFuzz(cmd *cobra.Command, s *streams, f *fuzzFlags) error {
 		}
 	}
 	if f.mail != "" {
-		if opts.Mock {
-			return usageErrorf("--mail receives a real PBX's mail; the mock has its own outbox: give --url")
-		}
-		rcv, err := startMail(f.mail, f.mailAllow)
+		mail, stop, err := receivePBXMail(s, f.mail, f.mailAllow, opts.Mock)
 		if err != nil {
 			return err
 		}
-		defer rcv.Close()
-		opts.Mail = &scenarios.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}
-		fmt.Fprintf(s.err, "pbxauth: receiving the PBX's mail at smtp://%s (kept in memory only)\n", rcv.Addr())
+		defer stop()
+		opts.Mail = mail
 	}
 	if f.insecure {
 		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure)")

@@ -215,16 +215,12 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		}
 	}
 	if f.mail != "" {
-		if url == "" || f.mock {
-			return usageErrorf("--mail receives a real PBX's mail; the mock has its own outbox: give --url")
-		}
-		rcv, err := startMail(f.mail, f.mailAllow)
+		mail, stop, err := receivePBXMail(s, f.mail, f.mailAllow, url == "" || f.mock)
 		if err != nil {
 			return err
 		}
-		defer rcv.Close()
-		opts.Mail = &scenarios.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}
-		fmt.Fprintf(s.err, "pbxauth: receiving the PBX's mail at smtp://%s (kept in memory only)\n", rcv.Addr())
+		defer stop()
+		opts.Mail = mail
 	}
 	if f.insecure {
 		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure)")
