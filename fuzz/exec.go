@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,7 +124,7 @@ func request(st Step, vals map[string]string) (apiclient.Request, bool) {
 		req.Operation, req.Method, req.ContentType = op.ID, op.Method, op.ContentType
 		form = op.ContentType == "application/x-www-form-urlencoded"
 		path, query := op.Path, url.Values{}
-		for _, k := range sortedKeys(st.Params) {
+		for _, k := range slices.Sorted(maps.Keys(st.Params)) {
 			v, ok := expand(st.Params[k], vals)
 			if !ok {
 				return req, false
@@ -149,7 +151,7 @@ func request(st Step, vals map[string]string) (apiclient.Request, bool) {
 	case map[string]any:
 		if form {
 			f := url.Values{}
-			for _, k := range sortedKeys(b) {
+			for _, k := range slices.Sorted(maps.Keys(b)) {
 				f.Set(k, fmt.Sprint(b[k]))
 			}
 			req.Body = []byte(f.Encode())
@@ -235,7 +237,7 @@ func capture(st Step, body []byte, vals map[string]string, sec *secrets) string 
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return "the answer is not a JSON object"
 	}
-	for _, name := range sortedKeys(st.Capture) {
+	for _, name := range slices.Sorted(maps.Keys(st.Capture)) {
 		s, ok := doc[st.Capture[name]].(string)
 		if !ok || s == "" {
 			return "the answer has no " + st.Capture[name]
@@ -256,7 +258,7 @@ func (t *target) readMail(ctx context.Context, st Step, vals map[string]string, 
 	if err != nil {
 		return "mail: " + err.Error()
 	}
-	for _, name := range sortedKeys(st.Capture) {
+	for _, name := range slices.Sorted(maps.Keys(st.Capture)) {
 		v, _ := mail[st.Capture[name]].(string)
 		if v == "" {
 			return "the mail has no " + st.Capture[name]

@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -127,7 +129,7 @@ type checkLevel struct {
 
 func checkList() []checkLevel {
 	var out []checkLevel
-	for _, k := range sortedKeys(CheckSources) {
+	for _, k := range slices.Sorted(maps.Keys(CheckSources)) {
 		out = append(out, checkLevel{k, CheckSources[k]})
 	}
 	return out

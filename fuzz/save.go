@@ -3,8 +3,10 @@ package fuzz
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,7 +124,7 @@ func varsNode(used map[string]bool, o scenarioOptions, flipped string) *yaml.Nod
 		return nil
 	}
 	n := &yaml.Node{Kind: yaml.MappingNode}
-	names := sortedKeys(used)
+	names := slices.Sorted(maps.Keys(used))
 	for _, name := range names {
 		val := o.vars[name]
 		if name == "password_case_flipped" {

@@ -2,6 +2,8 @@ package fuzz
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pbxauth/pbxauth/apiclient/rules"
@@ -155,7 +157,7 @@ func bodyCandidates(c *Case, i int) []*Case {
 		return out
 	}
 	op, _ := findOp(st.Op)
-	for _, k := range sortedKeys(body) {
+	for _, k := range slices.Sorted(maps.Keys(body)) {
 		if k == st.shrinkField {
 			continue
 		}
@@ -167,7 +169,7 @@ func bodyCandidates(c *Case, i int) []*Case {
 			out = append(out, with(ns))
 		}
 	}
-	for _, k := range sortedKeys(body) {
+	for _, k := range slices.Sorted(maps.Keys(body)) {
 		s, isStr := body[k].(string)
 		if !isStr || strings.Contains(s, "${") {
 			continue

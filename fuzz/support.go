@@ -17,15 +17,6 @@ import (
 	"github.com/pbxauth/pbxauth/scenarios"
 )
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // secrets are the values a run must never show: passwords from its variables and
 // every token, code and link it captured.
 type secrets struct {
