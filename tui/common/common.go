@@ -111,6 +111,12 @@ type Session struct {
 	ExpiresAt time.Time
 	// Lifetime is the token's full lifetime, to time the auto-refresh.
 	Lifetime time.Duration
+	// OAuth: the tokens came from POST /login/oauth/token, so they are renewed
+	// there too (the guide pairs each grant with its own refresh).
+	OAuth bool
+	// Revoked: POST /login/oauth/revoke ended the access token. The session stays,
+	// so a later call shows the PBX's refusal and the refresh token can renew it.
+	Revoked bool
 }
 
 // Remaining is the time left on the access token (0 when expired or unknown).
@@ -126,6 +132,14 @@ func (s *Session) Remaining(now time.Time) time.Duration {
 
 // Live reports whether the access token has time left.
 func (s *Session) Live(now time.Time) bool { return s.Remaining(now) > 0 }
+
+// Via names how the session was opened, for the screens that show it.
+func (s *Session) Via() string {
+	if s.OAuth {
+		return s.Kind.String() + ", OAuth"
+	}
+	return s.Kind.String()
+}
 
 // Who is "user@domain" or just "user" for system accounts.
 func (s *Session) Who() string {

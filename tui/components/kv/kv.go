@@ -12,6 +12,10 @@ import (
 // Row is one key and its value; an empty Key makes a section header of Value.
 type Row struct{ Key, Value string }
 
+// Blank stands for an empty value: PortSIP sends blank fields as null, and a
+// row with nothing after its key reads like a rendering fault.
+const Blank = "—"
+
 // View renders rows within width columns. A long value wraps onto lines indented
 // under the value column, so an error or a capability list is read whole, never
 // cut off.
@@ -40,6 +44,10 @@ func View(st *styles.Styles, rows []Row, width int) string {
 			continue
 		}
 		b.WriteString(st.Table.Key.Render(r.Key+strings.Repeat(" ", kw-len(r.Key))) + "  ")
+		if r.Value == "" {
+			b.WriteString(st.Table.Value.Render(Blank))
+			continue
+		}
 		for j, l := range wrap(r.Value, width-kw-2) {
 			if j > 0 {
 				b.WriteString("\n" + indent)

@@ -105,6 +105,8 @@ func session(ctx *common.Context, now time.Time) string {
 		who += st.Faint.Render(" (web)")
 	}
 	switch {
+	case s.Revoked:
+		return who + " " + st.Expired.Render("revoked")
 	case s.ExpiresAt.IsZero():
 		return who
 	case s.Live(now):

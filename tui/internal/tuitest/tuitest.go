@@ -15,7 +15,7 @@ var named = map[string]tea.KeyType{
 	"enter": tea.KeyEnter, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab, "esc": tea.KeyEsc,
 	"up": tea.KeyUp, "down": tea.KeyDown, "backspace": tea.KeyBackspace, "space": tea.KeySpace,
 	"ctrl+c": tea.KeyCtrlC, "ctrl+g": tea.KeyCtrlG, "ctrl+r": tea.KeyCtrlR, "ctrl+e": tea.KeyCtrlE,
-	"ctrl+o": tea.KeyCtrlO, "ctrl+b": tea.KeyCtrlB, "ctrl+y": tea.KeyCtrlY, "ctrl+n": tea.KeyCtrlN, "ctrl+p": tea.KeyCtrlP,
+	"ctrl+o": tea.KeyCtrlO, "ctrl+b": tea.KeyCtrlB, "ctrl+t": tea.KeyCtrlT, "ctrl+x": tea.KeyCtrlX, "ctrl+y": tea.KeyCtrlY, "ctrl+n": tea.KeyCtrlN, "ctrl+p": tea.KeyCtrlP,
 }
 
 // Key is the key message for a key name ("enter", "ctrl+g") or a single character.

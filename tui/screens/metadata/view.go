@@ -27,13 +27,11 @@ func (m *Model) View() string {
 }
 
 // Rows lays the metadata out as table rows: the system fields, then the tenant's.
+// Every field has its row: one the PBX sent as null (PortSIP's blanks) shows as
+// kv.Blank, so the person sees it was answered empty.
 func Rows(md *apiclient.Metadata) []kv.Row {
 	rows := []kv.Row{{Value: "System"}}
-	add := func(k, v string) {
-		if v != "" {
-			rows = append(rows, kv.Row{Key: k, Value: v})
-		}
-	}
+	add := func(k, v string) { rows = append(rows, kv.Row{Key: k, Value: v}) }
 	add("web_domain", md.WebDomain)
 	add("private_ipv4", md.PrivateIPv4)
 	add("public_ipv4", md.PublicIPv4)

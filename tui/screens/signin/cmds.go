@@ -15,6 +15,7 @@ type (
 		creds  apiclient.Credentials
 		result apiclient.SignInResult
 		err    error
+		oauth  bool // the password grant of POST /login/oauth/token answered
 	}
 	webLoginMsg struct {
 		id     uint64
@@ -44,6 +45,20 @@ func signIn(ctx context.Context, api apiclient.API, id uint64, c apiclient.Crede
 	return func() tea.Msg {
 		res, err := api.SignInWithCredentials(ctx, c)
 		return signInMsg{id: id, creds: c, result: res, err: err}
+	}
+}
+
+// passwordGrant signs in at the guide's token endpoint; its answer is always a
+// token pair (the mock refuses two-factor accounts there).
+func passwordGrant(ctx context.Context, api apiclient.API, id uint64, c apiclient.Credentials) tea.Cmd {
+	return func() tea.Msg {
+		msg := signInMsg{id: id, creds: c, oauth: true}
+		tp, err := api.OAuthPasswordGrant(ctx, c)
+		if err == nil {
+			msg.result = tp
+		}
+		msg.err = err
+		return msg
 	}
 }
 

@@ -11,6 +11,7 @@ type KeyMap struct {
 	SendCode key.Binding
 	FillCode key.Binding
 	Back     key.Binding
+	Method   key.Binding
 	Cancel   key.Binding
 }
 
@@ -21,6 +22,7 @@ func DefaultKeyMap() KeyMap {
 		SendCode: key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "email code")),
 		FillCode: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "code from mock outbox")),
 		Back:     key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "back to credentials")),
+		Method:   key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "method")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
 }
@@ -30,6 +32,9 @@ func (m *Model) updateKeys() {
 	otp := m.step == stepOTP
 	m.keys.SendCode.SetEnabled(otp)
 	m.keys.Back.SetEnabled(otp)
+	m.keys.Method.SetEnabled(!otp)
+	// The help names the method the key switches to, so the bar says what it does.
+	m.keys.Method.SetHelp("ctrl+t", "use "+((m.method+1)%methodCount).short())
 	m.keys.FillCode.SetEnabled(otp && m.ctx.Outbox != nil)
 	if m.ctx.Target.Mock {
 		m.keys.FillCode.SetHelp("ctrl+o", "code from mock outbox")
@@ -38,8 +43,10 @@ func (m *Model) updateKeys() {
 	}
 	if otp {
 		m.keys.Form.Submit.SetHelp("enter", "verify code")
-	} else if m.creds.Bool("web") {
+	} else if m.method == methodWeb {
 		m.keys.Form.Submit.SetHelp("enter", "log in (web)")
+	} else if m.method == methodOAuth {
+		m.keys.Form.Submit.SetHelp("enter", "get token (OAuth)")
 	} else {
 		m.keys.Form.Submit.SetHelp("enter", "sign in")
 	}
@@ -51,14 +58,14 @@ func (m *Model) ShortHelp() []key.Binding {
 		// The way back is on the bar: a used-up challenge leaves nothing to do here.
 		return []key.Binding{m.keys.Form.Submit, m.keys.SendCode, m.keys.Back, m.keys.FillCode}
 	}
-	return []key.Binding{m.keys.Form.Submit, m.keys.Form.Next, m.keys.Form.Reveal}
+	return []key.Binding{m.keys.Form.Submit, m.keys.Method, m.keys.Form.Next, m.keys.Form.Reveal}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.keys.Form.Submit, m.keys.Form.SendAnyway, m.keys.Form.Reveal},
-		{m.keys.Form.Next, m.keys.Form.Prev, m.keys.Form.Toggle},
+		{m.keys.Method, m.keys.Form.Next, m.keys.Form.Prev},
 		{m.keys.SendCode, m.keys.FillCode, m.keys.Back},
 	}
 }

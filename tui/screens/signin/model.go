@@ -29,6 +29,48 @@ func (s step) String() string {
 	return "credentials"
 }
 
+// method is how the credentials are sent; ctrl+t steps through them.
+type method int
+
+const (
+	methodSignIn method = iota // POST /auth/sign_in (+ 2FA)
+	methodOAuth                // POST /login/oauth/token, grant_type=password
+	methodWeb                  // POST /login (cookie)
+	methodCount
+)
+
+func (m method) String() string {
+	switch m {
+	case methodOAuth:
+		return "OAuth password grant"
+	case methodWeb:
+		return "web session"
+	}
+	return "sign in"
+}
+
+// short names the method on the help bar, where room is scarce.
+func (m method) short() string {
+	switch m {
+	case methodOAuth:
+		return "OAuth"
+	case methodWeb:
+		return "web login"
+	}
+	return "sign_in"
+}
+
+// endpoint is the call the method makes, for the title.
+func (m method) endpoint() string {
+	switch m {
+	case methodOAuth:
+		return "POST /login/oauth/token"
+	case methodWeb:
+		return "POST /login"
+	}
+	return "POST /auth/sign_in"
+}
+
 // Model is the sign-in screen.
 type Model struct {
 	ctx   *common.Context
@@ -40,6 +82,7 @@ type Model struct {
 	// fill is the outbox read, apart from reqs so it never cancels a sign-in.
 	fill common.Requests
 
+	method    method
 	challenge apiclient.Secret
 	pending   apiclient.Credentials // who the challenge is for
 	codeSent  bool
@@ -51,11 +94,10 @@ type Model struct {
 // New builds the screen, pre-filled from the target's defaults.
 func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx, keys: DefaultKeyMap(), demo: renderDemo(ctx.Styles)}
-	m.creds = form.New(ctx.Styles, credentialRules,
+	m.creds = form.New(ctx.Styles, m.credentialRules,
 		form.Field{Key: "username", Label: "Username", Placeholder: "account name"},
 		form.Field{Key: "password", Label: "Password", Kind: form.Secret},
 		form.Field{Key: "domain", Label: "Domain", Optional: true, Placeholder: "tenant domain; empty for system accounts"},
-		form.Field{Key: "web", Label: "Web session", Kind: form.Toggle, Hint: "POST /login (cookie) instead of POST /auth/sign_in"},
 	)
 	m.otp = form.New(ctx.Styles, form.RulesFor("verifyOTP"),
 		form.Field{Key: "code", Label: "Code", Kind: form.Secret, Placeholder: "one-time code from the mail"},
@@ -65,19 +107,14 @@ func New(ctx *common.Context) *Model {
 	return m
 }
 
-// credentialRules checks the form with the rules of the operation the toggle picks.
-func credentialRules(v map[string]string) []rules.Violation {
+// credentialRules checks the form with the rules of the operation the method picks.
+// The password grant takes the same fields with the same rules as /auth/sign_in.
+func (m *Model) credentialRules(v map[string]string) []rules.Violation {
 	op := "signInWithCredentials"
-	if v["web"] == "true" {
+	if m.method == methodWeb {
 		op = "login"
 	}
-	fields := make(map[string]string, len(v))
-	for k, val := range v {
-		if k != "web" {
-			fields[k] = val
-		}
-	}
-	return rules.Check(op, fields)
+	return rules.Check(op, v)
 }
 
 // prefill puts the target's defaults in as real values. It clears the fields of a
@@ -206,6 +243,10 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.FillCode):
 		ctx, id := m.fill.Start(m.ctx.Base, m.ctx.RequestTimeout)
 		return common.To(ID, readOutbox(ctx, m.ctx.Outbox, id, m.pending.Username))
+	case key.Matches(msg, m.keys.Method):
+		m.method = (m.method + 1) % methodCount
+		m.err, m.info = "", ""
+		return nil
 	case key.Matches(msg, m.keys.Back):
 		m.Cancel()
 		m.toCredentials()
@@ -232,8 +273,11 @@ func (m *Model) submit(anyway bool) tea.Cmd {
 	c := m.credentials()
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
 	m.err, m.info = "", ""
-	if m.creds.Bool("web") {
+	switch m.method {
+	case methodWeb:
 		return common.To(ID, webLogin(ctx, m.ctx.API, id, c))
+	case methodOAuth:
+		return common.To(ID, passwordGrant(ctx, m.ctx.API, id, c))
 	}
 	return common.To(ID, signIn(ctx, m.ctx.API, id, c))
 }
@@ -243,7 +287,11 @@ func (m *Model) onSignIn(msg signInMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.err, m.info = "sign in: "+common.DescribeError(msg.err), ""
+		what := "sign in: "
+		if msg.oauth {
+			what = "OAuth password grant: "
+		}
+		m.err, m.info = what+common.DescribeError(msg.err), ""
 		return nil
 	}
 	switch r := msg.result.(type) {
@@ -255,8 +303,12 @@ func (m *Model) onSignIn(msg signInMsg) tea.Cmd {
 		return m.otp.Focus(0)
 	case *apiclient.TokenPair:
 		m.info, m.err = "signed in", ""
+		s := common.SessionFromTokens(m.ctx.Now(), msg.creds.Username, msg.creds.Domain, r)
+		if msg.oauth {
+			m.info, s.OAuth = "signed in (OAuth password grant)", true
+		}
 		m.doneWithForm()
-		return signedIn(common.SessionFromTokens(m.ctx.Now(), msg.creds.Username, msg.creds.Domain, r))
+		return signedIn(s)
 	}
 	m.err = "sign in: unexpected answer"
 	return nil

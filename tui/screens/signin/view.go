@@ -28,11 +28,8 @@ func (m *Model) View() string {
 		b.WriteString(st.Form.Hint.Render(sent) + "\n\n")
 		b.WriteString(m.otp.View())
 	} else {
-		title := "Sign in · POST /auth/sign_in"
-		if m.creds.Bool("web") {
-			title = "Web session · POST /login"
-		}
-		b.WriteString(st.Form.Title.Render(title) + "\n\n")
+		b.WriteString(st.Form.Title.Render("Sign in · "+m.method.endpoint()) + "\n")
+		b.WriteString(st.Form.Hint.Render("method: "+m.method.String()+" (ctrl+t: "+((m.method+1)%methodCount).String()+")") + "\n\n")
 		b.WriteString(m.creds.View())
 	}
 	// Sections below the form, each after a blank line; empty ones take no room.
@@ -48,7 +45,7 @@ func (m *Model) View() string {
 	if m.step == stepCredentials {
 		// Once: right after a sign-in the outcome line says it.
 		if s := m.ctx.Session; s != nil && m.info == "" && m.err == "" {
-			notes = append(notes, st.Form.Hint.Render("signed in as "+s.Who()+" ("+s.Kind.String()+"); see Status"))
+			notes = append(notes, st.Form.Hint.Render("signed in as "+s.Who()+" ("+s.Via()+"); see Status"))
 		}
 		if m.ctx.Target.Mock {
 			notes = append(notes, m.demo)

@@ -123,6 +123,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.info = done.Notice
 		return func() tea.Msg { return done }
+	case revokedMsg:
+		return m.onRevoked(msg)
 	case loggedOutMsg:
 		if !m.reqs.Finish(msg.id) {
 			return nil
@@ -178,6 +180,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.do("renew")
 	case key.Matches(msg, m.keys.SignOut):
 		return m.guard("signout", "Sign out of the PRODUCTION PBX "+m.ctx.Target.BaseURL+"?")
+	case key.Matches(msg, m.keys.Revoke):
+		return m.guard("revoke", "Revoke the access token on the PRODUCTION PBX "+m.ctx.Target.BaseURL+"?")
 	case key.Matches(msg, m.keys.Logout):
 		return m.guard("logout", "Log the web session out of the PRODUCTION PBX "+m.ctx.Target.BaseURL+"?")
 	case key.Matches(msg, m.keys.AutoRefresh):
@@ -211,6 +215,10 @@ func (m *Model) do(action string) tea.Cmd {
 		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
 		m.info, m.err = "", ""
 		return common.To(ID, signOut(ctx, m.ctx.API, id, access))
+	case "revoke":
+		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
+		m.info, m.err = "", ""
+		return common.To(ID, revoke(ctx, m.ctx.API, id, access))
 	case "logout":
 		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
 		m.info, m.err = "", ""
@@ -227,7 +235,7 @@ func (m *Model) renew(auto, expired bool) tea.Cmd {
 	}
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
 	m.info, m.err = "", ""
-	return common.To(ID, renewToken(ctx, m.ctx.API, id, s.Refresh, auto, expired))
+	return common.To(ID, renewToken(ctx, m.ctx.API, id, s.Refresh, s.OAuth, auto, expired))
 }
 
 func (m *Model) onRenewed(msg renewedMsg) tea.Cmd {
@@ -243,7 +251,7 @@ func (m *Model) onRenewed(msg renewedMsg) tea.Cmd {
 		return nil // signed out meanwhile
 	}
 	s := common.SessionFromTokens(m.ctx.Now(), old.Username, old.Domain, msg.tokens)
-	s.Role = old.Role
+	s.Role, s.OAuth = old.Role, old.OAuth
 	if s.Refresh.IsZero() {
 		s.Refresh = old.Refresh
 	}
@@ -254,6 +262,9 @@ func (m *Model) onRenewed(msg renewedMsg) tea.Cmd {
 		m.info = "token refreshed automatically before expiry"
 	default:
 		m.info = "token refreshed"
+	}
+	if s.OAuth {
+		m.info += " (OAuth refresh_token grant)"
 	}
 	return func() tea.Msg { return common.SessionUpdatedMsg{Session: s} }
 }
@@ -276,9 +287,15 @@ func checkStatus(ctx context.Context, api apiclient.API, id uint64, access apicl
 	}
 }
 
-func renewToken(ctx context.Context, api apiclient.API, id uint64, refresh apiclient.Secret, auto, expired bool) tea.Cmd {
+// renewToken refreshes where the tokens came from: the OAuth grant's at the token
+// endpoint (the guide's refresh_token grant), the others at /auth/refresh_token.
+func renewToken(ctx context.Context, api apiclient.API, id uint64, refresh apiclient.Secret, oauth, auto, expired bool) tea.Cmd {
 	return func() tea.Msg {
-		tp, err := api.RefreshToken(ctx, refresh)
+		renew := api.RefreshToken
+		if oauth {
+			renew = api.OAuthRefresh
+		}
+		tp, err := renew(ctx, refresh)
 		return renewedMsg{id: id, tokens: tp, err: err, auto: auto, expired: expired}
 	}
 }

@@ -30,8 +30,10 @@ func (m *Model) View() string {
 	if s := m.ctx.Session; s == nil {
 		rows = append(rows, kv.Row{Key: "signed in", Value: "no"})
 	} else {
-		rows = append(rows, kv.Row{Key: "signed in", Value: s.Who() + " (" + s.Kind.String() + ")"})
+		rows = append(rows, kv.Row{Key: "signed in", Value: s.Who() + " (" + s.Via() + ")"})
 		switch {
+		case s.Revoked:
+			rows = append(rows, kv.Row{Key: "token", Value: "revoked (POST /login/oauth/revoke); the refresh token still renews it (t)"})
 		case s.ExpiresAt.IsZero():
 			rows = append(rows, kv.Row{Key: "token", Value: "no expiry known"})
 		case s.Live(now):
@@ -56,7 +58,7 @@ func (m *Model) View() string {
 	case m.login != nil:
 		rows = append(rows, kv.Row{Key: "role", Value: m.login.Role},
 			kv.Row{Key: "expires_in", Value: strconv.Itoa(m.login.ExpiresIn) + " s"},
-			kv.Row{Key: "expires_at", Value: m.login.ExpiresAt.UTC().Format(time.RFC3339)},
+			kv.Row{Key: "expires_at", Value: timeText(m.login.ExpiresAt)},
 			kv.Row{Key: "access_token", Value: m.login.AccessToken.String()})
 	default:
 		rows = append(rows, kv.Row{Key: "result", Value: "not checked yet (r)"})
@@ -84,4 +86,12 @@ func (m *Model) View() string {
 	}
 	b.WriteString(kv.View(st, rows, m.width))
 	return b.String()
+}
+
+// timeText is a time as RFC 3339, or blank when the PBX sent none (null).
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
