@@ -123,6 +123,11 @@ func IsAPIError(err error, code string) bool {
 	return errors.As(err, &ae) && ae.Code() == code
 }
 
+// NewAPIError reads a non-2xx answer as the error a call returns; any body gives a
+// readable one. Other clients of PortSIP-shaped APIs (the mock's control client) use
+// it so their errors read and match like the PBX's.
+func NewAPIError(status int, body []byte) *APIError { return decodeAPIError(status, body) }
+
 // decodeAPIError never fails: any body gives a readable error.
 func decodeAPIError(status int, body []byte) *APIError {
 	e := &APIError{Status: status, Body: body}

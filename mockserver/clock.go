@@ -5,11 +5,20 @@ import (
 	"time"
 )
 
-// The mock clock: real time plus an offset that only grows, so expiry can be tested
-// without waiting. POST /_mock/clock and the TUI move it; Reset puts it back.
+// The mock clock: Options.Now (real time by default) plus an offset that only grows,
+// so expiry can be tested without waiting. POST /_mock/clock and the TUI move it;
+// Reset puts it back.
 
-// Now is the mock clock: real time plus every AdvanceClock since the last Reset.
-func (s *Server) Now() time.Time { return time.Now().Add(time.Duration(s.offset.Load())) }
+// Now is the mock clock: Options.Now plus every AdvanceClock since the last Reset.
+func (s *Server) Now() time.Time { return s.baseNow().Add(time.Duration(s.offset.Load())) }
+
+// baseNow is Options.Now, or time.Now.
+func (s *Server) baseNow() time.Time {
+	if s.now != nil {
+		return s.now()
+	}
+	return time.Now()
+}
 
 // MaxClockOffset is the furthest the mock clock can run ahead of real time (the
 // largest time.Duration, about 292 years).

@@ -20,57 +20,69 @@ import (
 
 type controlHandler func(*http.Request, url.Values) response
 
-// controlRoute maps each control path to its methods.
-func (s *Server) controlRoute(path string) map[string]controlHandler {
-	switch path {
-	case "/_mock", "/_mock/":
-		return map[string]controlHandler{http.MethodGet: s.ctlIndex}
-	case "/_mock/outbox":
-		return map[string]controlHandler{http.MethodGet: s.ctlOutbox, http.MethodDelete: s.ctlClearOutbox}
-	case "/_mock/outbox/last":
-		return map[string]controlHandler{http.MethodGet: s.ctlLastMail}
-	case "/_mock/requests":
-		return map[string]controlHandler{http.MethodGet: s.ctlRequests}
-	case "/_mock/reset":
-		return map[string]controlHandler{http.MethodPost: s.ctlReset}
-	case "/_mock/clock":
-		return map[string]controlHandler{http.MethodGet: s.ctlClock, http.MethodPost: s.ctlAdvance}
-	case "/_mock/faults":
-		return map[string]controlHandler{http.MethodGet: s.ctlFaults, http.MethodPost: s.ctlSetFaults, http.MethodDelete: s.ctlClearFaults}
-	case "/_mock/stats":
-		return map[string]controlHandler{http.MethodGet: s.ctlStats}
+// ServeHTTP is never called: the control mux only resolves a request to its handler,
+// which serveControl runs inside the guard and the panic net.
+func (controlHandler) ServeHTTP(http.ResponseWriter, *http.Request) {}
+
+// controlPaths are the control endpoints and their handlers by method.
+func (s *Server) controlPaths() map[string]map[string]controlHandler {
+	return map[string]map[string]controlHandler{
+		"/_mock":             {http.MethodGet: s.ctlIndex},
+		"/_mock/{$}":         {http.MethodGet: s.ctlIndex},
+		"/_mock/outbox":      {http.MethodGet: s.ctlOutbox, http.MethodDelete: s.ctlClearOutbox},
+		"/_mock/outbox/last": {http.MethodGet: s.ctlLastMail},
+		"/_mock/requests":    {http.MethodGet: s.ctlRequests},
+		"/_mock/reset":       {http.MethodPost: s.ctlReset},
+		"/_mock/clock":       {http.MethodGet: s.ctlClock, http.MethodPost: s.ctlAdvance},
+		"/_mock/faults":      {http.MethodGet: s.ctlFaults, http.MethodPost: s.ctlSetFaults, http.MethodDelete: s.ctlClearFaults},
+		"/_mock/stats":       {http.MethodGet: s.ctlStats},
 	}
-	return nil
+}
+
+// controlMux routes the control API on method patterns ("GET /_mock/outbox"; GET
+// patterns take HEAD too). Each path also gets a method-less pattern, which the
+// method patterns outrank, answering 405 (or OPTIONS' 204) with Allow in PortSIP's
+// error body rather than ServeMux's plain text; "/_mock/" catches unknown paths.
+func (s *Server) controlMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	for path, methods := range s.controlPaths() {
+		allowed := make([]string, 0, len(methods))
+		for method, h := range methods {
+			mux.Handle(method+" "+path, controlHandler(func(r *http.Request, _ url.Values) response {
+				if resp, refused := needsJSON(r); refused {
+					return resp
+				}
+				q, v := parseQuery(r)
+				if v != nil {
+					return invalid(*v)
+				}
+				return h(r, q)
+			}))
+			allowed = append(allowed, method)
+		}
+		mux.Handle(path, controlHandler(func(r *http.Request, _ url.Values) response {
+			return methodNotAllowed(r.Method, allowed...)
+		}))
+	}
+	mux.Handle("/_mock/", controlHandler(notControl))
+	return mux
+}
+
+func notControl(r *http.Request, _ url.Values) response {
+	return errorResponse(http.StatusNotFound, CodeNotFound, "no control endpoint at "+r.URL.Path+" (GET /_mock/ lists them)", nil)
 }
 
 func (s *Server) serveControl(r *http.Request) response {
 	if strings.HasPrefix(r.URL.Path, idpPrefix) {
 		return s.serveIdP(r)
 	}
-	methods := s.controlRoute(r.URL.Path)
-	if methods == nil {
-		return errorResponse(http.StatusNotFound, CodeNotFound, "no control endpoint at "+r.URL.Path+" (GET /_mock/ lists them)", nil)
-	}
-	method := r.Method
-	if method == http.MethodHead {
-		method = http.MethodGet
-	}
-	h, ok := methods[method]
+	// A path ServeMux would first clean (a redirect of its own making) is no endpoint.
+	h, _ := s.ctlMux.Handler(r)
+	ch, ok := h.(controlHandler)
 	if !ok {
-		allowed := make([]string, 0, len(methods))
-		for m := range methods {
-			allowed = append(allowed, m)
-		}
-		return methodNotAllowed(r.Method, allowed...)
+		ch = notControl
 	}
-	if resp, refused := needsJSON(r); refused {
-		return resp
-	}
-	q, v := parseQuery(r)
-	if v != nil {
-		return invalid(*v)
-	}
-	return h(r, q)
+	return ch(r, nil)
 }
 
 // parseQuery parses a request's query strictly: url.URL.Query drops what it cannot
@@ -105,29 +117,19 @@ func (s *Server) ctlIndex(*http.Request, url.Values) response {
 	})
 }
 
-// filteredMails applies the outbox filters of the query.
-func (s *Server) filteredMails(q url.Values) []Mail {
-	mails := s.Outbox()
-	out := mails[:0]
-	for _, m := range mails {
-		if (q.Get("kind") == "" || m.Kind == q.Get("kind")) &&
-			(q.Get("to") == "" || strings.EqualFold(m.To, q.Get("to"))) &&
-			(q.Get("username") == "" || m.Username == q.Get("username")) &&
-			(q.Get("domain") == "" || strings.EqualFold(m.Domain, q.Get("domain"))) {
-			out = append(out, m)
-		}
-	}
-	return out
+// mailFilter reads the outbox filters of a query.
+func mailFilter(q url.Values) MailFilter {
+	return MailFilter{Kind: q.Get("kind"), To: q.Get("to"), Username: q.Get("username"), Domain: q.Get("domain")}
 }
 
 func (s *Server) ctlOutbox(_ *http.Request, q url.Values) response {
-	return jsonResponse(http.StatusOK, s.filteredMails(q))
+	return jsonResponse(http.StatusOK, s.filteredMails(mailFilter(q)))
 }
 
 func (s *Server) ctlLastMail(_ *http.Request, q url.Values) response {
-	mails := s.filteredMails(q)
+	mails := s.filteredMails(mailFilter(q))
 	if len(mails) == 0 {
-		return errorResponse(http.StatusNotFound, CodeNotFound, "no mail matches", nil)
+		return noMail()
 	}
 	return jsonResponse(http.StatusOK, mails[len(mails)-1])
 }
@@ -138,50 +140,35 @@ func (s *Server) ctlClearOutbox(*http.Request, url.Values) response {
 }
 
 func (s *Server) ctlRequests(_ *http.Request, q url.Values) response {
-	entries := s.Requests()
+	limit := 0
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 0 {
-			return invalid(violation{field: "limit", rule: "type", hint: "a whole number of at least 0"})
+			return invalid(badLimit)
 		}
-		if n < len(entries) {
-			entries = entries[len(entries)-n:]
+		if n == 0 {
+			return jsonResponse(http.StatusOK, []JournalEntry{}) // ?limit=0: none
 		}
+		limit = n
 	}
-	return jsonResponse(http.StatusOK, entries)
+	return jsonResponse(http.StatusOK, s.requests(limit))
 }
 
 // resetKeeps are the values of POST /_mock/reset?keep=.
 var resetKeeps = []string{"faults"}
 
 func (s *Server) ctlReset(_ *http.Request, q url.Values) response {
-	// ?keep=faults: a scenario runner resets between scenarios but keeps the faults
-	// the tester set for the whole run.
 	keep := q.Get("keep")
 	if keep != "" && keep != "faults" {
 		return invalid(violation{field: "keep", rule: "one_of", hint: strings.Join(resetKeeps, ", ") + " (or leave it out)"})
 	}
-	faults := s.faults.Load()
-	s.Reset()
-	if keep == "faults" {
-		s.faults.Store(faults)
-	}
+	s.reset(ResetOptions{KeepFaults: keep == "faults"})
 	return emptyResponse(http.StatusNoContent)
 }
 
-type clockState struct {
-	Now    string `json:"now"`
-	Offset string `json:"offset"`
-}
+func (s *Server) clockAnswer() response { return jsonResponse(http.StatusOK, clockWire(s.clock())) }
 
-func (s *Server) clockState() response {
-	return jsonResponse(http.StatusOK, clockState{
-		Now:    s.Now().UTC().Format(time.RFC3339Nano),
-		Offset: time.Duration(s.offset.Load()).String(),
-	})
-}
-
-func (s *Server) ctlClock(*http.Request, url.Values) response { return s.clockState() }
+func (s *Server) ctlClock(*http.Request, url.Values) response { return s.clockAnswer() }
 
 const advanceExample = `e.g. {"advance":"31m"}`
 
@@ -203,15 +190,10 @@ func (s *Server) ctlAdvance(r *http.Request, _ url.Values) response {
 	if v != nil {
 		return invalid(*v)
 	}
-	if d <= 0 {
-		return invalid(violation{field: "advance", rule: "range", hint: "more than 0: the mock clock only moves forward"})
+	if v := s.advance(d); v != nil {
+		return invalid(*v)
 	}
-	if room, ok := s.tryAdvanceClock(d); !ok {
-		return invalid(violation{field: "advance", rule: "range", limit: room.String(),
-			hint: "at most " + room.String() + ": the clock is " + time.Duration(s.offset.Load()).String() +
-				" ahead, and " + MaxClockOffset.String() + " is as far as it goes (POST /_mock/reset brings it back)"})
-	}
-	return s.clockState()
+	return s.clockAnswer()
 }
 
 func (s *Server) ctlFaults(*http.Request, url.Values) response {

@@ -21,7 +21,8 @@ import (
 //     (or the control API turned off), and then every /_mock/ call needs
 //     Authorization: Bearer <token>;
 //   - a Host header must name the listener or a loopback name: a page whose DNS name
-//     was rebound to 127.0.0.1 sends its own name (DNS rebinding);
+//     was rebound to 127.0.0.1 sends its own name (DNS rebinding); requests through
+//     the in-process Transport never cross a network and name InProcessURL;
 //   - a request from another web origin (Origin header) is refused;
 //   - a state-changing call needs Content-Type: application/json, which a page can only
 //     send cross-site after a CORS preflight the mock never grants (a text/plain or form
@@ -126,7 +127,9 @@ func (g *controlGuard) check(r *http.Request) (resp response, ok bool) {
 	if g.off {
 		return errorResponse(http.StatusNotFound, CodeNotFound, "the control API is off (pbxauth mock --control off)", nil), false
 	}
-	if !g.allowedHost(r.Host) {
+	// Through Transport the request comes from this process: no rebound DNS name
+	// can be behind it, and its host is InProcessURL's.
+	if !inProcess(r) && !g.allowedHost(r.Host) {
 		return forbidden("the Host header does not name this mock (use its address or localhost)"), false
 	}
 	if o := r.Header.Get("Origin"); o != "" && !sameOrigin(o, r.Host) {

@@ -76,7 +76,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, start time.Tim
 	if len(rec.uri) > journalHeaderBytes || len(path) > journalHeaderBytes || len(rec.host) > journalHeaderBytes {
 		rec.uri, path, rec.host, cut = capString(rec.uri), capString(path), capString(rec.host), true
 	}
-	rec.entry = JournalEntry{Time: start, Operation: op, Method: r.Method, Path: path, Status: ex.Status, Duration: d, Exchange: ex, Truncated: cut}
+	at := start
+	if s.now != nil {
+		at = s.now() // Options.Now pins the journal's times too; durations stay measured
+	}
+	rec.entry = JournalEntry{Time: at, Operation: op, Method: r.Method, Path: path, Status: ex.Status, Duration: d, Exchange: ex, Truncated: cut}
 	s.journal.add(rec)
 	s.logRequest(r, op, ex.Status, d)
 	if drop {

@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"encoding/json"
 	"net/http"
 	"sort"
 	"sync"
@@ -23,47 +22,19 @@ const (
 // subscriberBuffer is how many entries a slow subscriber may lag before it misses some.
 const subscriberBuffer = 256
 
-// JournalEntry is one exchange the mock served under /api.
+// JournalEntry is one exchange the mock served under /api. Its JSON is journalJSON.
 type JournalEntry struct {
-	Time      time.Time     `json:"time"`
-	Operation string        `json:"operation,omitempty"` // operationId; empty for unknown paths
-	Method    string        `json:"method"`
-	Path      string        `json:"path"`
-	Status    int           `json:"status"`
-	Duration  time.Duration `json:"duration_ns"`
+	Time      time.Time
+	Operation string // operationId; empty for unknown paths
+	Method    string
+	Path      string
+	Status    int
+	Duration  time.Duration
 	// Exchange is the full exchange, secrets already redacted.
-	Exchange *apiclient.Exchange `json:"exchange,omitempty"`
+	Exchange *apiclient.Exchange
 	// Truncated says the journal kept only the first 8 KiB of the request's header or
 	// of a body.
-	Truncated bool `json:"truncated,omitempty"`
-}
-
-// MarshalJSON adds the exchange's bodies, which apiclient.Exchange leaves out of its
-// own JSON, so that GET /_mock/requests shows what was sent and answered.
-func (e JournalEntry) MarshalJSON() ([]byte, error) {
-	type plain JournalEntry
-	out := struct {
-		plain
-		RequestBody  json.RawMessage `json:"request_body,omitempty"`
-		ResponseBody json.RawMessage `json:"response_body,omitempty"`
-	}{plain: plain(e)}
-	if e.Exchange != nil {
-		out.RequestBody = bodyJSON(e.Exchange.RequestBody)
-		out.ResponseBody = bodyJSON(e.Exchange.ResponseBody)
-	}
-	return json.Marshal(out)
-}
-
-// bodyJSON keeps a JSON body as JSON and makes anything else a JSON string.
-func bodyJSON(b []byte) json.RawMessage {
-	if len(b) == 0 {
-		return nil
-	}
-	if json.Valid(b) {
-		return b
-	}
-	s, _ := json.Marshal(string(b))
-	return s
+	Truncated bool
 }
 
 // journalRecord is what a request leaves in the journal: the entry and its exchange

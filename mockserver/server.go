@@ -93,17 +93,23 @@ type Options struct {
 	MaxConns int
 	// IdleTimeout closes idle keep-alive connections; 0 means DefaultIdleTimeout.
 	IdleTimeout time.Duration
+	// Now is the time the mock's clock starts from (time.Now when nil): every expiry,
+	// mail and journal time reads it, plus the offset POST /_mock/clock adds, so
+	// tests can pin the time.
+	Now func() time.Time
 }
 
 // Server is the mock PBX: its state, its handler and, after Start, its listener.
 type Server struct {
 	data     *Data // the pristine data a reset goes back to
 	tokenTTL time.Duration
+	now      func() time.Time // Options.Now; nil reads time.Now
 	limit    int
 	logger   *slog.Logger
 	tlsOn    bool
 	addr     string
 	routes   routes
+	ctlMux   *http.ServeMux
 	guard    controlGuard
 	maxConns int
 	idle     time.Duration
@@ -152,7 +158,7 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("mockserver: store limit, connection cap and idle timeout must not be negative")
 	}
 	s := &Server{
-		data: data.Clone(), tokenTTL: opts.TokenTTL, limit: opts.StoreLimit,
+		data: data.Clone(), tokenTTL: opts.TokenTTL, now: opts.Now, limit: opts.StoreLimit,
 		logger: opts.Logger, tlsOn: opts.TLS, addr: opts.Addr,
 		guard: newControlGuard(opts.ControlToken, opts.ControlOff), maxConns: opts.MaxConns, idle: opts.IdleTimeout,
 	}
@@ -176,6 +182,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.routes = routes
+	s.ctlMux = s.controlMux()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.st.Store(newState(s.data, s.limit))
 	s.faults.Store(&map[string]Fault{})
