@@ -17,11 +17,12 @@ import (
 	"github.com/pbxauth/pbxauth/tui/components/clipboard"
 	"github.com/pbxauth/pbxauth/tui/history"
 	"github.com/pbxauth/pbxauth/tui/profile"
+	"github.com/pbxauth/pbxauth/tui/render"
 	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
-// tuiFPS caps redraws. Bubble Tea's renderer wakes at this rate even when idle, so
-// it sets the idle CPU; 30 is still smooth for typing.
+// tuiFPS caps redraws (bursts of messages coalesce); an idle TUI draws nothing
+// (tui/render), so the rate costs nothing while nothing changes.
 const tuiFPS = 30
 
 // tuiFlags are the bare command's flags.
@@ -157,8 +158,7 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	p := tea.NewProgram(app, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(tuiFPS), tea.WithInput(s.in), tea.WithOutput(s.out))
-	if _, err := p.Run(); err != nil && ctx.Err() == nil {
+	if _, err := render.Run(ctx, app, s.in, s.out, tuiFPS); err != nil && ctx.Err() == nil {
 		return withCode(ExitFailure, fmt.Errorf("terminal UI: %w", err))
 	}
 	return nil
