@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pbxauth/pbxauth/mockserver"
 )
 
 // call is one benchmarked request.
@@ -145,7 +146,7 @@ func measureRounds(ctx context.Context, c config, targets []*target, rep *report
 func floodAndExpire(ctx context.Context, c config, m *target, rep *report) error {
 	signIn := calls[1]
 	rep.rssBefore = rssMiB(m.pid())
-	rep.tokBefore = tokensHeld(m)
+	rep.tokBefore = tokensHeld(ctx, m)
 	logf("sign-in flood on the mock for %s (RSS before %.1f MiB)", c.flood, rep.rssBefore)
 	s, err := runWrk(ctx, c, m, signIn, c.flood, c.threads, c.conns)
 	if err != nil {
@@ -153,7 +154,7 @@ func floodAndExpire(ctx context.Context, c config, m *target, rep *report) error
 	}
 	rep.flood = &s
 	rep.rssAfter = rssMiB(m.pid())
-	rep.tokAfter = tokensHeld(m)
+	rep.tokAfter = tokensHeld(ctx, m)
 	logf("flood: %d sign-ins, %.0f req/s, errors %d; RSS after %.1f MiB", s.Requests, s.rps(), s.errors(), rep.rssAfter)
 
 	// Access tokens live 30 minutes, refresh tokens 24 hours: move the clock past
@@ -161,11 +162,14 @@ func floodAndExpire(ctx context.Context, c config, m *target, rep *report) error
 	// so one sign-in a second pokes them without refilling them; a light /info load
 	// (one thread, four connections) makes the garbage that runs the collector,
 	// without which a quiet Go process keeps its freed heap for minutes.
-	for _, st := range []struct{ advance, label string }{
-		{"31m", "31m (access tokens expired)"},
-		{"24h", "24h more (refresh tokens expired too)"},
+	for _, st := range []struct {
+		advance time.Duration
+		label   string
+	}{
+		{31 * time.Minute, "31m (access tokens expired)"},
+		{24 * time.Hour, "24h more (refresh tokens expired too)"},
 	} {
-		if err := advanceClock(m, st.advance); err != nil {
+		if err := advanceClock(ctx, m, st.advance); err != nil {
 			return err
 		}
 		e := expiryStage{label: st.label, rssMin: rssMiB(m.pid())}
@@ -181,7 +185,7 @@ func floodAndExpire(ctx context.Context, c config, m *target, rep *report) error
 				e.rssMin, e.rssMinAt = r, time.Since(start)
 			}
 		}
-		e.rssEnd, e.tokens = rssMiB(m.pid()), tokensHeld(m)
+		e.rssEnd, e.tokens = rssMiB(m.pid()), tokensHeld(ctx, m)
 		rep.expiry = append(rep.expiry, e)
 		logf("clock +%s: RSS min %.1f MiB at +%s, end %.1f MiB, tokens %s", st.advance, e.rssMin, e.rssMinAt.Round(time.Second), e.rssEnd, e.tokens)
 	}
@@ -196,15 +200,13 @@ type expiryStage struct {
 	tokens         string
 }
 
-func advanceClock(m *target, d string) error {
-	root := strings.TrimSuffix(m.base, "/api")
-	resp, err := http.Post(root+"/_mock/clock", "application/json", strings.NewReader(`{"advance":"`+d+`"}`))
+func advanceClock(ctx context.Context, m *target, d time.Duration) error {
+	ctl, err := mockserver.NewControlClient(m.base)
+	if err == nil {
+		_, err = ctl.AdvanceClock(ctx, d)
+	}
 	if err != nil {
 		return fmt.Errorf("advance the mock clock: %w", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("advance the mock clock: POST /_mock/clock answered %d", resp.StatusCode)
 	}
 	return nil
 }
@@ -224,20 +226,16 @@ func signInOnce(m *target) error {
 
 // tokensHeld reads the mock's store sizes from GET /_mock/stats ("access/refresh"),
 // or "?" when the mock does not say.
-func tokensHeld(m *target) string {
-	resp, err := http.Get(strings.TrimSuffix(m.base, "/api") + "/_mock/stats")
+func tokensHeld(ctx context.Context, m *target) string {
+	ctl, err := mockserver.NewControlClient(m.base)
 	if err != nil {
 		return "?"
 	}
-	defer resp.Body.Close()
-	var st struct {
-		Access  *int `json:"access_tokens"`
-		Refresh *int `json:"refresh_tokens"`
-	}
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&st) != nil || st.Access == nil || st.Refresh == nil {
+	st, err := ctl.Stats(ctx)
+	if err != nil {
 		return "?"
 	}
-	return fmt.Sprintf("%d / %d", *st.Access, *st.Refresh)
+	return fmt.Sprintf("%d / %d", st.AccessTokens, st.RefreshTokens)
 }
 
 func ms(us int64) string { return fmt.Sprintf("%.2f ms", float64(us)/1000) }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/mockserver"
 )
 
 // Expected outcomes shared by the flows (see mockserver: a refused bearer token or
@@ -22,11 +23,11 @@ var (
 // faultPlan is what the fault run injects and what the client must then report:
 // a latency past the client's timeout is a timeout, a forced status is that status,
 // a dropped connection is a network error, a share of failures is a mix.
-var faultPlan = map[string]any{
-	"retrieveMetadata":      map[string]any{"latency": "3s"},
-	"getUserAuthInfo":       map[string]any{"status": 500},
-	"refreshToken":          map[string]any{"drop": true},
-	"signInWithCredentials": map[string]any{"status": 503, "error_rate": 0.2},
+var faultPlan = map[string]mockserver.Fault{
+	"retrieveMetadata":      {Latency: mockserver.Duration(3 * time.Second)},
+	"getUserAuthInfo":       {Status: 500},
+	"refreshToken":          {Drop: true},
+	"signInWithCredentials": {Status: 503, ErrorRate: 0.2},
 }
 
 // faultExpect replaces an operation's expected outcomes in the fault run. An
@@ -49,7 +50,7 @@ type shared struct {
 type vu struct {
 	id      int
 	api     *apiclient.Client
-	ctl     *control
+	ctl     mockserver.Controller
 	st      *stats
 	sh      *shared
 	timeout time.Duration
@@ -192,14 +193,14 @@ func (v *vu) flow2FA() {
 	}) {
 		return
 	}
-	if err := v.ctl.clearOutbox(); err != nil {
+	if err := v.ctl.ClearOutbox(context.Background()); err != nil {
 		v.st.record("control", "error", false, 0, false, err.Error())
 		return
 	}
 	if !v.call("sendOTP", ok, func(ctx context.Context) error { return v.api.SendOTP(ctx, ch.Token) }) {
 		return
 	}
-	m, err := v.ctl.latestMail("otp", "carol")
+	m, err := v.ctl.LastMail(context.Background(), mockserver.MailFilter{Kind: mockserver.MailOTP, Username: "carol"})
 	if err != nil {
 		v.st.record("control", "error", false, 0, false, err.Error())
 		return
@@ -230,7 +231,7 @@ func (v *vu) flow2FA() {
 // flowReset (under the mail lock): bob forgets his password, resets it from the
 // mailed token, the token is single-use, the new password works, the old one fails.
 func (v *vu) flowReset() {
-	if err := v.ctl.clearOutbox(); err != nil {
+	if err := v.ctl.ClearOutbox(context.Background()); err != nil {
 		v.st.record("control", "error", false, 0, false, err.Error())
 		return
 	}
@@ -239,7 +240,7 @@ func (v *vu) flowReset() {
 	}) {
 		return
 	}
-	m, err := v.ctl.latestMail("reset", "bob")
+	m, err := v.ctl.LastMail(context.Background(), mockserver.MailFilter{Kind: mockserver.MailReset, Username: "bob"})
 	if err != nil {
 		v.st.record("control", "error", false, 0, false, err.Error())
 		return

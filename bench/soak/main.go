@@ -11,6 +11,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -70,8 +71,12 @@ func run(c config) int {
 		baseG = runtime.NumGoroutine()
 	}
 	transport := &http.Transport{MaxIdleConns: 4 * c.concurrency, MaxIdleConnsPerHost: 4 * c.concurrency, IdleConnTimeout: 30 * time.Second}
-	ctl := &control{root: c.url, http: &http.Client{Transport: transport, Timeout: 10 * time.Second}}
-	if err := ctl.reset(); err != nil {
+	ctl, err := mockserver.NewControlClient(c.url, mockserver.WithControlHTTPClient(&http.Client{Transport: transport, Timeout: 10 * time.Second}))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "soak:", err)
+		return 2
+	}
+	if err := ctl.Reset(context.Background(), mockserver.ResetOptions{}); err != nil {
 		fmt.Fprintln(os.Stderr, "soak: the mock's control API does not answer:", err)
 		return 2
 	}
@@ -86,14 +91,14 @@ func run(c config) int {
 		failed = true
 	}
 	if c.faultDur > 0 {
-		if err := ctl.setFaults(faultPlan); err != nil {
+		if _, err := ctl.SetFaults(context.Background(), faultPlan); err != nil {
 			fmt.Fprintln(os.Stderr, "soak: inject faults:", err)
 			return 2
 		}
 		if !phase("faults", c, c.faultDur, c.faultTimout, true, transport, ctl) {
 			failed = true
 		}
-		if err := ctl.setFaults(map[string]any{}); err != nil {
+		if err := ctl.ClearFaults(context.Background()); err != nil {
 			fmt.Fprintln(os.Stderr, "soak: clear faults:", err)
 			failed = true
 		}
@@ -116,7 +121,7 @@ func run(c config) int {
 // phase runs the virtual users for d and prints what they saw. It fails on any 5xx
 // (in the clean run), any unexpected outcome, any call past its timeout plus grace,
 // or users still busy long after the end (a hang).
-func phase(name string, c config, d, timeout time.Duration, faults bool, tr *http.Transport, ctl *control) bool {
+func phase(name string, c config, d, timeout time.Duration, faults bool, tr *http.Transport, ctl mockserver.Controller) bool {
 	st := newStats()
 	sh := &shared{bobPW: "Bob#2026"}
 	stop := make(chan struct{})
