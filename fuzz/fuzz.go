@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
 )
 
@@ -23,11 +24,16 @@ type Options struct {
 	// Transport carries the requests (tests); Insecure skips TLS verification.
 	Transport http.RoundTripper
 	Insecure  bool
-	// Mock says the target is pbxauth's mock (set by --mock); a target that answers
-	// the mock's control API is recognised as one anyway.
+	// Mock says the target is pbxauth's mock (--mock): mock-level checks run, its
+	// outbox is the mail source and a mutating case is followed by a reset. It is
+	// never guessed by probing the target: a real PBX that answered a mock path must
+	// not be fuzzed as the mock.
 	Mock bool
-	// ResetMock puts an in-process mock back to its data after a mutating case.
-	ResetMock func()
+	// Control drives the mock when Mock is set: an in-process server's Control(), or
+	// nil for the control API beside BaseURL (a standalone `pbxauth mock`).
+	Control mockserver.Controller
+	// MockToken is the control token of a standalone mock that requires one.
+	MockToken string
 	// Operations limits the run to these operationIds (all when empty).
 	Operations []string
 	Seed       uint64
@@ -279,14 +285,20 @@ func newTarget(ctx context.Context, opts Options) (*target, error) {
 		}
 		hc.Transport = tr
 	}
-	outbox := newMockOutbox(u.String(), hc)
-	t := &target{base: u.String(), hc: hc, limit: newLimiter(opts.Rate), timeout: opts.Timeout}
-	t.mock = opts.Mock || outbox.isMock(ctx)
+	t := &target{base: u.String(), hc: hc, limit: newLimiter(opts.Rate), timeout: opts.Timeout, mock: opts.Mock}
 	if t.mock {
-		t.mail = outbox
-		t.reset = outbox.resetMock
-		if opts.ResetMock != nil {
-			t.reset = func(context.Context) error { opts.ResetMock(); return nil }
+		ctl := opts.Control
+		if ctl == nil {
+			if ctl, err = mockserver.NewControlClient(t.base, mockserver.WithControlHTTPClient(hc), mockserver.WithControlToken(opts.MockToken)); err != nil {
+				return nil, err
+			}
+		}
+		t.mail = mockMail{ctl}
+		t.reset = func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			// Faults are the tester's setup for the whole run, as for `run`.
+			return ctl.Reset(ctx, mockserver.ResetOptions{KeepFaults: true})
 		}
 	} else if opts.Mail != nil {
 		t.mail = &realMail{src: opts.Mail}

@@ -3,6 +3,7 @@ package fuzz
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -124,13 +125,14 @@ func TestSeededDefectsAreFoundShrunkSavedAndReplayed(t *testing.T) {
 
 func TestNoFalseAlarmOnTheMock(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
-		mock, err := mockserver.Start(mockserver.Options{})
+		// In-process, as `pbxauth fuzz --mock` runs it: no listener.
+		mock, err := mockserver.New(mockserver.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		res, err := Run(ctx, Options{BaseURL: mock.APIURL(), Seed: seed, MaxExamples: 400, Mode: ModeAll, Mock: true, ResetMock: mock.Reset}, nil)
-		_ = mock.Close()
+		res, err := Run(ctx, Options{BaseURL: mockserver.InProcessAPIURL, Transport: mock.Transport(), Seed: seed, MaxExamples: 400, Mode: ModeAll,
+			Mock: true, Control: mock.Control()}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,12 +209,13 @@ func TestMailSequenceDefectIsSavedWithAnOutboxStep(t *testing.T) {
 	url := defectiveMock(t, otpReusable())
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	res, err := Run(ctx, Options{BaseURL: url, Seed: 7, MaxExamples: 400, Operations: []string{"verifyOTP"}}, nil)
+	// A standalone mock, as `pbxauth fuzz --url URL --mock` says.
+	res, err := Run(ctx, Options{BaseURL: url, Seed: 7, MaxExamples: 400, Operations: []string{"verifyOTP"}, Mock: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !res.Mock {
-		t.Fatal("a target with the control API is a mock")
+		t.Fatal("a target said to be the mock is the mock")
 	}
 	var fd *Found
 	for _, f := range res.Found {
@@ -309,5 +312,18 @@ func TestMailSequencesOnTheSecondPBXOverSMTP(t *testing.T) {
 	}
 	if otp == 0 || reset == 0 {
 		t.Errorf("the mail sequences did not run: %d send_otp, %d forget_password requests", otp, reset)
+	}
+}
+
+// A target says what it is: one that answers the mock's control API is still a real
+// PBX unless the run says it is the mock (`--mock`), so nothing probes a PBX's paths.
+func TestRun_aControlAPIDoesNotMakeAMock(t *testing.T) {
+	url := defectiveMock(t, func(h http.Handler) http.Handler { return h })
+	res, err := Run(context.Background(), Options{BaseURL: url, Seed: 1, MaxExamples: 20, Vars: alice}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Mock {
+		t.Fatal("a target answering /_mock/ was taken for the mock without --mock")
 	}
 }

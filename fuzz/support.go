@@ -2,10 +2,7 @@ package fuzz
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -14,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/internal/termsafe"
+	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
 )
 
@@ -112,64 +110,24 @@ type mailSource interface {
 	latest(ctx context.Context, kind, user, token string) (map[string]any, error)
 }
 
-// mockOutbox reads pbxauth's mock's outbox (GET /_mock/outbox beside /api).
-type mockOutbox struct {
-	root string
-	hc   *http.Client
-}
+// mockMail reads pbxauth's mock's outbox through its Controller.
+type mockMail struct{ ctl mockserver.Controller }
 
-func newMockOutbox(apiBase string, hc *http.Client) *mockOutbox {
-	return &mockOutbox{root: strings.TrimSuffix(strings.TrimRight(apiBase, "/"), "/api"), hc: hc}
-}
-
-func (m *mockOutbox) get(ctx context.Context, path string) ([]byte, int, error) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.root+path, nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := m.hc.Do(req)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	return data, resp.StatusCode, err
-}
-
-// isMock tells whether the target answers the mock's control API.
-func (m *mockOutbox) isMock(ctx context.Context) bool {
-	data, status, err := m.get(ctx, "/_mock/outbox")
-	var mails []map[string]any
-	return err == nil && status == http.StatusOK && json.Unmarshal(data, &mails) == nil
-}
-
-func (m *mockOutbox) latest(ctx context.Context, kind, user, token string) (map[string]any, error) {
+func (m mockMail) latest(ctx context.Context, kind, user, token string) (map[string]any, error) {
 	// The mail may still be on its way: a few short polls.
 	for attempt := 0; ; attempt++ {
-		data, status, err := m.get(ctx, "/_mock/outbox")
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		mails, err := m.ctl.Outbox(rctx, mockserver.MailFilter{Kind: kind})
+		cancel()
 		if err != nil {
 			return nil, err
 		}
-		if status != http.StatusOK {
-			return nil, fmt.Errorf("outbox answered %d", status)
-		}
-		var mails []map[string]any
-		if err := json.Unmarshal(data, &mails); err != nil {
-			return nil, fmt.Errorf("outbox is not a list of mails")
-		}
 		for i := len(mails) - 1; i >= 0; i-- {
-			ml := mails[i]
-			str := func(k string) string { s, _ := ml[k].(string); return s }
-			if str("kind") != kind || !strings.EqualFold(str("username"), user) {
+			ml := &mails[i]
+			if !strings.EqualFold(ml.Username, user) || token != "" && ml.Token != "" && ml.Token != token {
 				continue
 			}
-			if token != "" && str("token") != "" && str("token") != token {
-				continue
-			}
-			return ml, nil
+			return map[string]any{"code": ml.Code, "token": ml.Token, "link": ml.Link}, nil
 		}
 		if attempt == 5 {
 			return nil, fmt.Errorf("no %s mail for %s", kind, url.PathEscape(user))
@@ -180,26 +138,6 @@ func (m *mockOutbox) latest(ctx context.Context, kind, user, token string) (map[
 			return nil, errStopped
 		}
 	}
-}
-
-// resetMock puts a standalone mock back to its data (faults kept, as `run` does).
-func (m *mockOutbox) resetMock(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.root+"/_mock/reset?keep=faults", nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json") // the mock refuses state changes of any other type
-	resp, err := m.hc.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("mock reset answered %d", resp.StatusCode)
-	}
-	return nil
 }
 
 // realMail reads a real PBX's mail through the runner's mail source (the SMTP

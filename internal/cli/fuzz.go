@@ -77,8 +77,8 @@ error, 3 the target could not be reached.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runFuzz(cmd, s, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.url, "url", "", "PBX address (env PBXAUTH_URL); a standalone pbxauth mock works too")
-	fl.BoolVar(&f.mock, "mock", false, "fuzz the in-process mock PBX (default without --url)")
+	fl.StringVar(&f.url, "url", "", "PBX address (env PBXAUTH_URL); with --mock, a standalone pbxauth mock")
+	fl.BoolVar(&f.mock, "mock", false, "fuzz the in-process mock PBX (default without --url); with --url, the URL is a standalone pbxauth mock")
 	fl.StringSliceVar(&f.operations, "operations", nil, "only these operationIds (comma-separated)")
 	fl.Uint64Var(&f.seed, "seed", 0, "seed of the generator (default: a random one, printed)")
 	fl.DurationVar(&f.budget, "budget", 60*time.Second, "wall-time budget of the run, shrinking included")
@@ -101,7 +101,6 @@ error, 3 the target could not be reached.`,
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print each failure's redacted exchanges")
 	fl.StringVar(&f.mail, "mail", "", "receive the PBX's mail over SMTP for the 2FA and forgot/reset sequences, e.g. smtp://127.0.0.1:2525")
 	fl.StringSliceVar(&f.mailAllow, "mail-allow", nil, "with --mail on a non-loopback address: the PBX addresses (IP or CIDR) that may deliver")
-	cmd.MarkFlagsMutuallyExclusive("url", "mock")
 	return cmd
 }
 
@@ -121,18 +120,23 @@ func runFuzz(cmd *cobra.Command, s *streams, f *fuzzFlags) error {
 		url = strings.TrimSpace(os.Getenv("PBXAUTH_URL"))
 	}
 	rerun := "--url " + url
-	if url == "" {
-		srv, err := mockserver.Start(mockserver.Options{})
+	switch {
+	case url != "" && f.mock:
+		// The user says it is a standalone pbxauth mock; nothing probes for it.
+		opts.BaseURL, opts.Mock, opts.MockToken = url, true, os.Getenv(mockTokenEnv)
+		rerun += " --mock"
+	case url == "":
+		// In-process and without a listener: the requests call the mock's handler.
+		srv, err := mockserver.New(mockserver.Options{})
 		if err != nil {
-			return withCode(ExitNetwork, err)
+			return withCode(ExitFailure, err)
 		}
-		defer srv.Close()
-		opts.BaseURL, opts.Mock, opts.ResetMock = srv.APIURL(), true, srv.Reset
+		opts.BaseURL, opts.Transport, opts.Mock, opts.Control = mockserver.InProcessAPIURL, srv.Transport(), true, srv.Control()
 		if !f.mock {
 			fmt.Fprintln(s.err, "pbxauth: no --url (or PBXAUTH_URL): fuzzing the in-process mock PBX")
 		}
 		rerun = "--mock"
-	} else {
+	default:
 		opts.BaseURL = url
 		if !cmd.Flags().Changed("rate") {
 			opts.Rate = 20

@@ -99,3 +99,14 @@ func TestFuzz_usage(t *testing.T) {
 		assert.Equal(t, ExitUsage, code, "%v: %s%s", args, out, errOut)
 	}
 }
+
+// --url with --mock says the URL is a standalone pbxauth mock, as for run: the
+// mock-level checks run (without it the same URL is fuzzed as a real PBX).
+func TestFuzz_standaloneMockIsSaidSo(t *testing.T) {
+	mock, err := mockserver.Start(mockserver.Options{})
+	require.NoError(t, err)
+	defer mock.Close()
+	code, out, errOut := pbxauth(t, "fuzz", "--url", mock.URL(), "--mock", "--seed", "2", "--max-examples", "40", "--json", filepath.Join(t.TempDir(), "f.json"))
+	require.Equal(t, ExitOK, code, out+errOut)
+	assert.Contains(t, out, "(pbxauth's mock)")
+}

@@ -112,7 +112,7 @@ func waitFuzz(ch <-chan tea.Msg) tea.Cmd {
 
 // fuzzOptionsFor are a run's options for the target: the built-in mock gets an
 // in-process mock of its own, so the fuzz never touches the session being explored.
-// It binds a port, so it runs inside a Cmd; stop ends that mock.
+// It builds a mock (OpenAPI routes and all), so it runs inside a Cmd; stop ends it.
 func fuzzOptionsFor(t common.Target, allowMutations bool) (fuzz.Options, func(), error) {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
@@ -127,11 +127,12 @@ func fuzzOptionsFor(t common.Target, allowMutations bool) (fuzz.Options, func(),
 		}
 		return opts, nil, nil
 	}
-	srv, err := mockserver.Start(mockserver.Options{})
+	// A fresh mock of the run's own, in-process without a listener.
+	srv, err := mockserver.New(mockserver.Options{})
 	if err != nil {
 		return opts, nil, err
 	}
-	opts.BaseURL, opts.Mock, opts.ResetMock = srv.APIURL(), true, srv.Reset
+	opts.BaseURL, opts.Transport, opts.Mock, opts.Control = mockserver.InProcessAPIURL, srv.Transport(), true, srv.Control()
 	return opts, func() { _ = srv.Close() }, nil
 }
 
