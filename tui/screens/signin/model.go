@@ -4,6 +4,9 @@
 package signin
 
 import (
+	"errors"
+	"net/http"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pbxauth/pbxauth/apiclient"
@@ -176,6 +179,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
+			if challengeEnded(msg.err) {
+				// Nothing on the code step can work any more: back to the
+				// credentials, saying why, instead of leaving the person there.
+				m.toCredentials()
+				m.creds.Blur() // keys meant for the code field go nowhere
+				m.err, m.info = "the two-factor session has ended (it expired, was used up by wrong codes, or the password changed): sign in again", ""
+				return nil
+			}
 			m.err = "send code: " + common.DescribeError(msg.err)
 			return nil
 		}
@@ -380,6 +391,13 @@ func (m *Model) doneWithForm() {
 	m.creds.SetValue("password", "")
 	m.creds.Untouch()
 	m.creds.Blur()
+}
+
+// challengeEnded tells a refused send_otp: it takes nothing but the challenge
+// token, so a 401 means the PBX no longer knows the challenge.
+func challengeEnded(err error) bool {
+	var ae *apiclient.APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusUnauthorized
 }
 
 func (m *Model) toCredentials() {

@@ -145,6 +145,22 @@ func TestModel_SignIn_wrongCode(t *testing.T) {
 	assert.False(t, m.Capturing(), "after sign-in no field has focus: 2 goes to Status")
 }
 
+func TestModel_SignIn_endedChallengeReturnsToCredentials(t *testing.T) {
+	m, api := setup(t)
+	api.EXPECT().SignInWithCredentials(mock.Anything, mock.Anything).
+		Return(&apiclient.TwoFactorChallenge{TwoFactorEnabled: true, Token: "chal"}, nil).Once()
+	api.EXPECT().SendOTP(mock.Anything, apiclient.Secret("chal")).
+		Return(tuitest.APIErr(401, "UNAUTHORIZED", "the two-factor session is unknown")).Once()
+	fill(m, "carol", "Carol#2026", "secure.example.com")
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
+	require.Equal(t, "two-factor code", m.Step())
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("ctrl+e"))))
+	assert.Equal(t, "credentials", m.Step(), "a challenge the PBX no longer knows leaves nothing to do on the code step")
+	assert.Regexp(t, `two-factor session has\s+ended`, m.View(), "the person is told why they are back")
+	assert.False(t, m.Capturing(), "a reply never moves focus into a field")
+	assert.Equal(t, "carol", m.creds.Value("username"), "the credentials are kept for the new sign-in")
+}
+
 func TestModel_SignIn_invalidFieldsBlockUntilSendAnyway(t *testing.T) {
 	m, api := setup(t)
 	fill(m, ".bad.", "", "")
