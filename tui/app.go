@@ -3,8 +3,6 @@
 package tui
 
 import (
-	"time"
-
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -38,7 +36,6 @@ type Model struct {
 	tickGen     uint64
 	ticking     bool
 	refreshSent bool
-	now         time.Time
 }
 
 // New builds the app on opts.Target.
@@ -79,7 +76,7 @@ func New(opts Options) (*Model, error) {
 		return nil, err
 	}
 	m.screens = buildScreens(ctx, opts)
-	m.now = ctx.Now()
+	ctx.Time = ctx.Now()
 	return m, nil
 }
 
@@ -166,13 +163,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.SignedInMsg:
 		s := msg.Session
 		m.ctx.Session, m.refreshSent = &s, false
-		m.now = m.ctx.Now()
+		m.ctx.Time = m.ctx.Now()
 		// Said once: the screen that signed in says so, the bar shows who.
 		m.setNotice("", false)
 	case common.SessionUpdatedMsg:
 		s := msg.Session
 		m.ctx.Session, m.refreshSent = &s, false
-		m.now = m.ctx.Now()
+		m.ctx.Time = m.ctx.Now()
 	case common.SignedOutMsg:
 		m.ctx.Session = nil
 		if msg.Notice != "" {

@@ -24,7 +24,7 @@ func TestApp_autoRefresh_asksTheStatusScreenOncePerToken(t *testing.T) {
 
 	// autoRefresh is what each countdown tick runs, at the tick's time.
 	at := func(d time.Duration) tea.Cmd {
-		m.now = fixedNow.Add(d)
+		m.ctx.Time = fixedNow.Add(d)
 		return m.autoRefresh()
 	}
 	assert.Nil(t, at(599*time.Second), "off by default")

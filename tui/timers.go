@@ -16,8 +16,8 @@ func (m *Model) after(cmd tea.Cmd) tea.Cmd {
 		m.spinning = true
 		cmds = append(cmds, m.spinner.Tick)
 	}
-	m.now = m.ctx.Now()
-	if !m.ticking && m.ctx.Session.Live(m.now) {
+	m.ctx.Time = m.ctx.Now()
+	if !m.ticking && m.ctx.Session.Live(m.ctx.Time) {
 		m.ticking = true
 		m.tickGen++
 		cmds = append(cmds, tick(m.tickGen))
@@ -39,7 +39,7 @@ func (m *Model) autoRefresh() tea.Cmd {
 		return nil
 	}
 	lead := min(time.Minute, s.Lifetime/10)
-	left := s.Remaining(m.now)
+	left := s.Remaining(m.ctx.Time)
 	if left > lead {
 		return nil
 	}

@@ -93,7 +93,7 @@ func (m *Model) overflows() int {
 
 func (m *Model) chromeTop() string {
 	w := m.ctx.Width
-	bar := targetbar.View(m.ctx, m.now, w)
+	bar := targetbar.View(m.ctx, m.ctx.Time, w)
 	return bar + "\n" + common.Clamp(m.tabs(), w, 1)
 }
 

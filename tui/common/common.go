@@ -36,8 +36,11 @@ type Context struct {
 	AutoRefresh bool
 	// History holds every exchange of this run, oldest first.
 	History *history.Log
-	// Now is the clock (tests pin it).
+	// Now is the clock (tests pin it). Update reads it; View never does.
 	Now func() time.Time
+	// Time is Now as the root read it on its last Update: views draw times
+	// (countdowns, the mock's clock) from it, so View is a function of the state.
+	Time time.Time
 	// RequestTimeout bounds each call a screen makes.
 	RequestTimeout time.Duration
 }

@@ -210,7 +210,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		if m.pane == paneFaults {
 			m.op = min(len(m.ops)-1, m.op+1)
 		} else {
-			m.scroll = min(max(0, m.rowsIn(m.pane)-1), m.scroll+1)
+			// Only as far as the last row reaching the bottom: a list that
+			// fits does not move.
+			m.scroll = min(max(0, m.rowsIn(m.pane)-(m.bodyRows()-1)), m.scroll+1)
 		}
 	case key.Matches(msg, k.Reveal):
 		m.reveal = !m.reveal

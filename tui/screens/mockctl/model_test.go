@@ -2,11 +2,13 @@ package mockctl
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -203,12 +205,47 @@ func TestModel_journal_timesAreOnTheMockClock(t *testing.T) {
 	assert.WithinDuration(t, at, m2.journal[0].Time, time.Second)
 }
 
-func TestModel_header_clockIsTheMocksWhenDrawn(t *testing.T) {
+func TestModel_header_clockIsTheRootsLastRead(t *testing.T) {
 	m, srv, _ := setup(t)
 	feed(t, m, m.Update(tuitest.Key(">")))
 	later := srv.Now().Add(time.Hour)
-	m.ctx.Now = func() time.Time { return later } // time passes with no new snapshot
+	m.ctx.Time = later // the root read the clock again; no new snapshot
 	v := m.View()
-	assert.Contains(t, v, "clock "+later.Local().Format("15:04:05"), "the clock does not stop at the last read")
+	assert.Contains(t, v, "clock "+later.Local().Format("15:04:05"), "the clock does not stop at the last snapshot")
 	assert.Contains(t, v, "(+31m", "and still says how far ahead the mock is")
+}
+
+func TestModel_journal_keepsTheOperationAndCutsThePath(t *testing.T) {
+	m, _, _ := setup(t)
+	long := "/api/auth/" + strings.Repeat("x", 60)
+	m.journal = []mockserver.JournalEntry{
+		{Time: time.Now(), Method: "POST", Path: long, Status: 200, Operation: "signInWithCredentials"},
+		{Time: time.Now(), Method: "GET", Path: "/api/info", Status: 200, Operation: "retrieveMetadata"},
+	}
+	v := m.View()
+	assert.Contains(t, v, "signInWithCredentials", "the operation says what was called: never cut")
+	assert.Contains(t, v, "/api/auth/xxx", "the path shows as much as fits")
+	assert.NotContains(t, v, long, "and is cut")
+	for _, l := range strings.Split(v, "\n") {
+		assert.LessOrEqual(t, ansi.StringWidth(l), 80, "every line fits the width: %q", l)
+	}
+
+	m.journal = m.journal[1:]
+	assert.Regexp(t, `/api/info\s{1,6}200`, m.View(), "short paths are not padded to a fixed 28 columns")
+}
+
+func TestModel_journal_doesNotScrollWhenItFits(t *testing.T) {
+	m, _, _ := setup(t)
+	for i := range 3 {
+		m.journal = append(m.journal, mockserver.JournalEntry{Time: time.Now(), Method: "GET", Path: "/api/info", Status: 200, Operation: "op" + strconv.Itoa(i)})
+	}
+	before := m.View()
+	m.Update(tuitest.Key("down"))
+	assert.Equal(t, before, m.View(), "three rows fit in 20 lines: down moves nothing")
+
+	m.SetSize(80, 6) // 3 rows of body: the header and 2 entries
+	m.Update(tuitest.Key("down"))
+	assert.Contains(t, m.View(), "op2", "down shows the row that did not fit")
+	m.Update(tuitest.Key("down"))
+	assert.Contains(t, m.View(), "op1", "and stops with the last row at the bottom")
 }

@@ -46,11 +46,11 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(ansi.Truncate(m.header(), w, "…") + "\n")
 	b.WriteString(m.tabs() + "\n")
-	h := max(1, m.height-3)
+	h := m.bodyRows()
 	var body []string
 	switch m.pane {
 	case paneJournal:
-		body = m.journalRows(h)
+		body = m.journalRows(h, w)
 	case paneOutbox:
 		body = m.outboxRows(h)
 	case paneFaults:
@@ -79,11 +79,11 @@ func (m *Model) header() string {
 	s := m.snap
 	clock := "clock —"
 	if !s.now.IsZero() {
-		// The time when drawn, not when last read (a snapshot's time looks
-		// like a stopped clock): on the mock, ctx.Now is the mock's clock.
+		// The time of the last update, not of the last snapshot (which looks
+		// like a stopped clock): on the mock, the root's clock is the mock's.
 		now := s.now
-		if m.ctx.Now != nil && m.active() {
-			now = m.ctx.Now()
+		if !m.ctx.Time.IsZero() && m.active() {
+			now = m.ctx.Time
 		}
 		clock = "clock " + now.Local().Format("15:04:05")
 		if off := s.now.Sub(s.realNow).Round(time.Second); off >= time.Second {
@@ -123,17 +123,36 @@ func (m *Model) tabs() string {
 	return strings.Join(parts, st.Tabs.Separator.Render(" │ "))
 }
 
-func (m *Model) journalRows(h int) []string {
+// bodyRows is how many lines the pane's rows get: the area less the header,
+// the pane tabs and the outcome line.
+func (m *Model) bodyRows() int { return max(1, m.height-3) }
+
+// journalFixed is the width of the journal's columns other than path and
+// operation, with their separators.
+const journalFixed = 8 + 1 + 6 + 1 + 1 + 6 + 1 + 8 + 2
+
+func (m *Model) journalRows(h, w int) []string {
 	st := m.ctx.Styles
 	if len(m.journal) == 0 {
 		return []string{st.App.Placeholder.Render("No requests yet: every call to the mock shows up here as it is answered.")}
 	}
+	shown := m.journal[min(m.scroll, len(m.journal)):]
+	shown = shown[:min(len(shown), h-1)]
+	// The operation says what was called, so it is kept whole; the path gets
+	// what is left, up to its longest, and is cut with "…" when it must be.
+	opW, pathW := len("operation"), len("path")
+	for _, e := range shown {
+		opW, pathW = max(opW, ansi.StringWidth(e.Operation)), max(pathW, ansi.StringWidth(e.Path))
+	}
+	pathW = max(len("path"), min(pathW, w-journalFixed-opW))
+	row := func(tm, method, path, status, took, op string) string {
+		return fmt.Sprintf("%-8s %-6s %s %6s %8s  %s", tm, method, path+strings.Repeat(" ", max(0, pathW-ansi.StringWidth(path))), status, took, op)
+	}
 	// The time is on the mock's clock, like the header's and the outbox's.
-	rows := []string{st.Table.Header.Render(fmt.Sprintf("%-8s %-6s %-28s %6s %8s  %s", "time", "method", "path", "status", "took", "operation"))}
-	for i := m.scroll; i < len(m.journal) && len(rows) < h; i++ {
-		e := m.journal[i]
-		line := fmt.Sprintf("%-8s %-6s %-28s %6d %8s  %s", e.Time.Local().Format("15:04:05"), e.Method,
-			ansi.Truncate(e.Path, 28, "…"), e.Status, exchangeview.Duration(e.Duration), e.Operation)
+	rows := []string{st.Table.Header.Render(row("time", "method", "path", "status", "took", "operation"))}
+	for _, e := range shown {
+		line := row(e.Time.Local().Format("15:04:05"), e.Method, ansi.Truncate(e.Path, pathW, "…"),
+			strconv.Itoa(e.Status), exchangeview.Duration(e.Duration), e.Operation)
 		if e.Status >= 400 || e.Status == 0 {
 			line = st.Status.Err.Render(line)
 		}

@@ -21,6 +21,7 @@ func setup(t *testing.T, signedIn bool) (*Model, *mocks.API) {
 	api := mocks.NewAPI(t)
 	ctx := tuitest.Context(api)
 	ctx.Now = func() time.Time { return now }
+	ctx.Time = now // the root's last read, which View draws from
 	if signedIn {
 		s := common.SessionFromTokens(now, "alice", "example.com", &apiclient.TokenPair{AccessToken: "acc", RefreshToken: "ref", ExpiresIn: 1800})
 		ctx.Session = &s

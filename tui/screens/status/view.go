@@ -12,7 +12,7 @@ import (
 // View implements common.Screen.
 func (m *Model) View() string {
 	st := m.ctx.Styles
-	now := m.ctx.Now()
+	now := m.ctx.Time
 	var b strings.Builder
 	b.WriteString(st.Form.Title.Render("Status · GET /login, GET /auth/user") + "\n")
 	// The outcome of the last action goes above the table: a full table fills a
