@@ -15,6 +15,8 @@ import (
 var secretKeys = map[string]bool{
 	"password": true, "new_password": true, "token": true, "access_token": true,
 	"refresh_token": true, "code": true, "otp": true, "reset_token": true,
+	// The PKCE verifier: with a stolen code it completes the exchange (RFC 7636 1).
+	"code_verifier": true,
 }
 
 // secretHeaders are headers whose values are redacted.

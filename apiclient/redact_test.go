@@ -228,6 +228,8 @@ func TestRedactBody(t *testing.T) {
 		{"empty secret stays empty", "", `{"password":""}`, []string{`"password":""`}, nil},
 		{"reset link inside a body", "", `{"link":"https://app/reset?token=t9"}`, []string{"https://app/reset"}, []string{"t9"}},
 		{"form", "application/x-www-form-urlencoded", "domain=example.com&password=p2", []string{"domain=example.com"}, []string{"p2"}},
+		{"code exchange form", "application/x-www-form-urlencoded", "grant_type=authorization_code&code=c7&code_verifier=v7&redirect_uri=https%3A%2F%2Fapp%2Fcb",
+			[]string{"grant_type=authorization_code", "redirect_uri="}, []string{"c7", "v7"}},
 		{"truncated JSON", "application/json", `{"username":"alice","password":"p3","tok`, []string{"alice"}, []string{"p3"}},
 		{"JSON cut inside a secret", "application/json", `{"refresh_token":"r4abc`, nil, []string{"r4abc"}},
 		{"text with key=value", "text/plain", "login failed for token=t5 now", []string{"login failed"}, []string{"t5"}},

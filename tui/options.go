@@ -33,6 +33,9 @@ type Options struct {
 	Connector Connector
 	// Outbox reads the built-in mock's mail; used while the target is the mock.
 	Outbox Outbox
+	// IdP drives the built-in mock's simulated identity provider (Social's ctrl+o);
+	// used while the target is the mock.
+	IdP common.IdP
 	// Mail reads a real PBX's mail (--mail, an SMTP receiver); used while the
 	// target is not the mock.
 	Mail Outbox
@@ -122,9 +125,12 @@ func (m *Model) setTarget(t common.Target, api apiclient.API) error {
 	}
 	m.ctx.Target, m.ctx.API, m.ctx.Session = t, api, nil
 	m.ctx.Now = m.clock(t)
-	m.ctx.Outbox = nil
+	m.ctx.Outbox, m.ctx.IdP = nil, nil
 	if t.Mock && m.opts.Outbox != nil {
 		m.ctx.Outbox = m.opts.Outbox
+	}
+	if t.Mock {
+		m.ctx.IdP = m.opts.IdP
 	}
 	if !t.Mock && m.opts.Mail != nil {
 		m.ctx.Outbox = m.opts.Mail

@@ -145,6 +145,7 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		NoColor:     noColor,
 		MockTarget:  &mockTarget,
 		Outbox:      tui.NewHTTPOutbox(mock.URL()),
+		IdP:         tui.NewHTTPIdP(mock.URL()),
 		Mail:        mailOutbox,
 		Profiles:    store,
 		Context:     ctx,

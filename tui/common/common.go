@@ -30,6 +30,9 @@ type Context struct {
 	API apiclient.API
 	// Outbox reads the mock's mail; nil unless Target is the built-in mock.
 	Outbox Outbox
+	// IdP signs in at the built-in mock's simulated identity provider; nil unless
+	// Target is the mock.
+	IdP IdP
 	// Session is who is signed in, or nil.
 	Session *Session
 	// AutoRefresh renews the access token shortly before it expires.
@@ -52,6 +55,15 @@ type Outbox interface {
 	LatestOTP(ctx context.Context, username string) (string, error)
 	// LatestResetToken is the token of the newest reset mail to username.
 	LatestResetToken(ctx context.Context, username string) (string, error)
+}
+
+// IdP plays the browser at the built-in mock's simulated identity provider, so the
+// Social screen's authorization-code flow can be finished without one.
+type IdP interface {
+	// Authorize opens authorizeURL (a login page address the PBX returned) signed
+	// in as account, and returns the callback address the provider redirects to:
+	// redirect_uri with the code and the state.
+	Authorize(ctx context.Context, authorizeURL, account string) (string, error)
 }
 
 // NewContext returns a Context with default styles and keys and no target.

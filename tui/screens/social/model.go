@@ -1,5 +1,7 @@
 // Package social is the social sign-in screen: POST /auth/sign_in/{provider} shows
-// the identity provider's page, POST /login/by_microsoft the redirect it answers.
+// the identity provider's page, whose code is then exchanged at
+// POST /login/oauth/token (with PKCE); POST /login/by_microsoft shows the redirect
+// it answers.
 package social
 
 import (
@@ -28,6 +30,8 @@ type resultMsg struct {
 	what string
 	url  string
 	err  error
+	req  apiclient.SocialSignIn
+	pkce *apiclient.PKCE // made by the command, with the request
 }
 
 // Model is the social sign-in screen.
@@ -40,6 +44,10 @@ type Model struct {
 	err, info string
 	width     int
 	clip      clipboard.Clipboard
+	// flow is the authorization request whose code the code form takes; nil
+	// until a login page came back.
+	flow *codeFlow
+	code form.Model
 }
 
 // copiedMsg is the clipboard's answer.
@@ -52,10 +60,12 @@ func New(ctx *common.Context, clip clipboard.Clipboard) *Model {
 		form.Field{Key: "provider", Label: "Provider", Placeholder: "identity provider", Hint: "PortSIP knows only microsoft"},
 		form.Field{Key: "domain", Label: "Domain", Placeholder: "tenant domain"},
 		form.Field{Key: "callback_url", Label: "Callback URL", Placeholder: "where the IdP sends the browser back"},
+		form.Field{Key: "pkce", Label: "PKCE", Kind: form.Toggle, Hint: "S256 code_challenge + client_id (pbxauth's addition to the call)"},
 	)
 	m.form.SetValue("provider", "microsoft")
 	m.form.SetValue("callback_url", DefaultCallback)
 	m.form.SetValue("domain", ctx.Target.DefaultDomain)
+	m.form.SetValue("pkce", "true") // the guide advises PKCE
 	m.updateKeys()
 	return m
 }
@@ -88,10 +98,22 @@ func (m *Model) Title() string { return "Social" }
 func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize implements common.Screen.
-func (m *Model) SetSize(w, _ int) { m.width = w; m.form.SetWidth(w) }
+func (m *Model) SetSize(w, _ int) {
+	m.width = w
+	m.form.SetWidth(w)
+	m.code.SetWidth(w)
+}
 
 // Capturing implements common.Screen.
-func (m *Model) Capturing() bool { return m.form.Capturing() }
+func (m *Model) Capturing() bool { return m.active().Capturing() }
+
+// active is the form keys go to: the code form once a login page came back.
+func (m *Model) active() *form.Model {
+	if m.flow != nil {
+		return &m.code
+	}
+	return &m.form
+}
 
 // Busy implements common.Screen.
 func (m *Model) Busy() bool { return m.reqs.Busy() }
@@ -116,10 +138,19 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.what, m.url, m.err = msg.what, msg.url, ""
 		if msg.err != nil {
 			m.url, m.err = "", common.DescribeError(msg.err)
+			return nil
+		}
+		if msg.what == "url" && msg.url != "" {
+			return m.startFlow(msg)
 		}
 		return nil
+	case idpMsg:
+		return m.onIdP(msg)
+	case exchangedMsg:
+		return m.onExchanged(msg)
 	case common.TargetChangedMsg:
 		m.reqs.Cancel()
+		m.endFlow()
 		m.url, m.err, m.info = "", "", ""
 		m.form.SetValue("domain", msg.Target.DefaultDomain) // never the last target's
 		m.form.Untouch()
@@ -132,8 +163,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			if m.reqs.Cancel() {
 				m.err = "cancelled"
 			}
-			m.form.Blur()
+			m.active().Blur()
 			return nil
+		case m.flow != nil:
+			return m.onCodeKey(msg)
 		case key.Matches(msg, m.keys.Form.Submit):
 			return m.send("url", false)
 		case key.Matches(msg, m.keys.Form.SendAnyway):
@@ -149,7 +182,30 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return common.To(ID, copyURL(m.clip, m.url))
 		}
 	}
-	return m.form.Update(msg)
+	return m.active().Update(msg)
+}
+
+// onCodeKey handles the keys of the code step.
+func (m *Model) onCodeKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Form.Submit):
+		return m.exchange(false)
+	case key.Matches(msg, m.keys.Form.SendAnyway):
+		return m.exchange(true)
+	case key.Matches(msg, m.keys.FromIdP):
+		if m.ctx.IdP == nil {
+			return nil
+		}
+		return m.fromIdP()
+	case key.Matches(msg, m.keys.StartOver):
+		m.reqs.Cancel()
+		m.endFlow()
+		m.url, m.err, m.info = "", "", ""
+		return m.form.Focus(1) // the domain, the field most often changed
+	case key.Matches(msg, m.keys.Copy):
+		return common.To(ID, copyURL(m.clip, m.url))
+	}
+	return m.code.Update(msg)
 }
 
 func (m *Model) send(what string, anyway bool) tea.Cmd {
@@ -170,7 +226,7 @@ func (m *Model) send(what string, anyway bool) tea.Cmd {
 		return common.To(ID, byMicrosoft(ctx, m.ctx.API, id, m.form.Value("domain")))
 	}
 	req := apiclient.SocialSignIn{Provider: m.form.Value("provider"), Domain: m.form.Value("domain"), CallbackURL: m.form.Value("callback_url")}
-	return common.To(ID, socialSignIn(ctx, m.ctx.API, id, req))
+	return common.To(ID, socialSignIn(ctx, m.ctx.API, id, req, m.form.Bool("pkce")))
 }
 
 // copyURL copies the URL as shown (redacted), the one a browser needs.
@@ -183,10 +239,18 @@ func copyURL(clip clipboard.Clipboard, u string) tea.Cmd {
 	}
 }
 
-func socialSignIn(ctx context.Context, api apiclient.API, id uint64, req apiclient.SocialSignIn) tea.Cmd {
+// socialSignIn asks for the login page; with pkce it makes the verifier (here, not
+// in Update: it reads the system's randomness) and sends its challenge.
+func socialSignIn(ctx context.Context, api apiclient.API, id uint64, req apiclient.SocialSignIn, pkce bool) tea.Cmd {
 	return func() tea.Msg {
-		r, err := api.SignInWithSocialAccount(ctx, req)
-		msg := resultMsg{id: id, what: "url", err: err}
+		msg := resultMsg{id: id, what: "url", req: req}
+		if pkce {
+			p := apiclient.NewPKCE()
+			msg.pkce = &p
+			msg.req.CodeChallenge, msg.req.ClientID = p.Challenge, apiclient.OAuthClientID
+		}
+		r, err := api.SignInWithSocialAccount(ctx, msg.req)
+		msg.err = err
 		if r != nil {
 			msg.url = r.URL
 		}

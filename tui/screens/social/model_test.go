@@ -37,8 +37,10 @@ func setupClip(t *testing.T, cb *clip) (*Model, *mocks.API) {
 func TestModel_Social_showsIdPURL(t *testing.T) {
 	m, api := setup(t)
 	tuitest.Type(m.Update, "contoso.com")
-	req := apiclient.SocialSignIn{Provider: "microsoft", Domain: "contoso.com", CallbackURL: DefaultCallback}
-	api.EXPECT().SignInWithSocialAccount(mock.Anything, req).
+	api.EXPECT().SignInWithSocialAccount(mock.Anything, mock.MatchedBy(func(r apiclient.SocialSignIn) bool {
+		return r.Provider == "microsoft" && r.Domain == "contoso.com" && r.CallbackURL == DefaultCallback &&
+			len(r.CodeChallenge) == 43 && r.ClientID == apiclient.OAuthClientID
+	})).
 		Return(&apiclient.SocialSignInResult{URL: "https://login.example/authorize?client_id=x"}, nil).Once()
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("enter"))))
 	assert.Contains(t, m.View(), "https://login.example/authorize?client_id=x")

@@ -6,36 +6,89 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/internal/termsafe"
+	"github.com/pbxauth/pbxauth/tui/components/kv"
 )
 
 // View implements common.Screen.
 func (m *Model) View() string {
 	st := m.ctx.Styles
 	var b strings.Builder
+	if m.flow != nil {
+		b.WriteString(st.Form.Title.Render("Social sign-in · authorization code → POST /login/oauth/token") + "\n")
+		b.WriteString(m.outcome() + "\n\n")
+		b.WriteString(m.codeView())
+		return b.String()
+	}
 	b.WriteString(st.Form.Title.Render("Social sign-in · POST /auth/sign_in/{provider}") + "\n\n")
 	b.WriteString(m.form.View() + "\n\n")
 	switch {
-	case m.reqs.Busy():
-		b.WriteString(st.Status.Busy.Render("waiting for the PBX…"))
-	case m.err != "":
-		b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err))
+	case m.reqs.Busy(), m.err != "":
+		b.WriteString(m.outcome())
 	case m.url != "":
-		label := "Identity provider page (open it in a browser):"
-		if m.what == "location" {
-			label = "POST /login/by_microsoft redirects (302) to:"
-		}
-		// Wrap (hard, inside the address), never cut: the person may need to copy the whole address. Secret
-		// query parameters stay hidden.
-		u := termsafe.Line(apiclient.RedactURL(m.url))
-		b.WriteString(st.Form.Section.Render(label) + "\n")
-		b.WriteString(ansi.Hardwrap(u, max(10, m.width-1), false))
+		// Only by_microsoft's redirect ends here: a login page opens the code step.
+		b.WriteString(st.Form.Section.Render("POST /login/by_microsoft redirects (302) to:") + "\n")
+		b.WriteString(m.wrappedURL(false))
 		if m.info != "" {
 			b.WriteString("\n\n" + st.Form.Success.Render(m.info))
 		} else {
 			b.WriteString("\n\n" + st.Form.Hint.Render("ctrl+y copies it whole (the lines above are wrapped)"))
 		}
+	case m.info != "":
+		b.WriteString(m.outcome())
 	default:
-		b.WriteString(st.Form.Hint.Render("enter asks for the IdP URL; ctrl+b tries the web login redirect"))
+		b.WriteString(st.Form.Hint.Width(max(10, m.width-1)).Render("enter asks for the IdP URL; ctrl+b tries the web login redirect"))
 	}
 	return b.String()
+}
+
+// outcome is the last action's result, one line or a wrapped message.
+func (m *Model) outcome() string {
+	st := m.ctx.Styles
+	switch {
+	case m.reqs.Busy():
+		return st.Status.Busy.Render("waiting for the PBX…")
+	case m.err != "":
+		return st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err)
+	case m.info != "":
+		return st.Form.Success.Width(max(10, m.width-1)).Render(m.info)
+	}
+	return st.Form.Hint.Render("sign in on the login page, then paste the code it sends back")
+}
+
+// codeView is the code step: the login page, the flow's secrets (masked unless
+// revealed), and the code form.
+func (m *Model) codeView() string {
+	st := m.ctx.Styles
+	revealed := m.code.Revealed()
+	var b strings.Builder
+	b.WriteString(st.Form.Section.Render("1. Open the login page in a browser and sign in:") + "\n")
+	b.WriteString(m.wrappedURL(revealed) + "\n")
+	rows := []kv.Row{{Key: "state", Value: secret(m.flow.state, revealed)}}
+	if p := m.flow.pkce; p != nil {
+		rows = append(rows, kv.Row{Key: "code_challenge", Value: p.Challenge + " (S256)"},
+			kv.Row{Key: "code_verifier", Value: secret(p.Verifier, revealed)})
+	} else {
+		rows = append(rows, kv.Row{Key: "PKCE", Value: "off: the code alone will do"})
+	}
+	b.WriteString(kv.View(st, rows, m.width) + "\n\n")
+	b.WriteString(st.Form.Section.Render("2. The code comes back on "+termsafe.Line(m.flow.redirect)+":") + "\n")
+	b.WriteString(m.code.View())
+	return b.String()
+}
+
+// wrappedURL wraps the address (hard, inside it), never cuts it: the person may
+// need all of it. Secret query parameters stay hidden unless revealed.
+func (m *Model) wrappedURL(revealed bool) string {
+	u := m.url
+	if !revealed {
+		u = apiclient.RedactURL(u)
+	}
+	return ansi.Hardwrap(termsafe.Line(u), max(10, m.width-1), false)
+}
+
+func secret(s apiclient.Secret, revealed bool) string {
+	if revealed {
+		return s.Reveal()
+	}
+	return s.String()
 }
