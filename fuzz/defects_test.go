@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -115,36 +116,13 @@ func anyBearer(next http.Handler) http.Handler {
 
 // A refresh token works again after rotation: its first answer is sent again.
 func refreshReusable() defect {
-	var mu sync.Mutex
-	answers := map[string][]byte{}
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/api/auth/refresh_token" {
-				next.ServeHTTP(w, r)
-				return
-			}
-			var in struct {
-				RefreshToken string `json:"refresh_token"`
-			}
-			_ = json.Unmarshal(readBody(r), &in)
-			mu.Lock()
-			old, seen := answers[in.RefreshToken]
-			mu.Unlock()
-			if seen {
-				w.Header().Set("Content-Type", "application/json")
-				w.Header().Set("Cache-Control", "no-store")
-				_, _ = w.Write(old)
-				return
-			}
-			rec := record(next, r)
-			if rec.Code == http.StatusOK {
-				mu.Lock()
-				answers[in.RefreshToken] = rec.Body.Bytes()
-				mu.Unlock()
-			}
-			replay(w, rec, rec.Body.Bytes())
-		})
-	}
+	return replayFirstSuccess("/api/auth/refresh_token", func(body []byte) string {
+		var in struct {
+			RefreshToken string `json:"refresh_token"`
+		}
+		_ = json.Unmarshal(body, &in)
+		return in.RefreshToken
+	})
 }
 
 // GET /auth/user answers password_verified as a string, against the schema.
@@ -311,17 +289,37 @@ func otherChoices(next http.Handler) http.Handler {
 
 // A one-time code works twice: the first success is answered again.
 func otpReusable() defect {
+	return replayFirstSuccess("/api/auth/verify_otp", func(body []byte) string { return string(body) })
+}
+
+// Revoke answers 200 and ends nothing: the access token keeps working.
+func revokeIgnored(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/login/oauth/revoke" && strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// replayFirstSuccess answers a request to path again with the first success of the
+// same key (from the body; "" leaves the request alone): whatever was used works twice.
+func replayFirstSuccess(path string, key func(body []byte) string) defect {
 	var mu sync.Mutex
-	done := map[string][]byte{}
+	answers := map[string][]byte{}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/api/auth/verify_otp" {
+			k := ""
+			if r.URL.Path == path {
+				k = key(readBody(r))
+			}
+			if k == "" {
 				next.ServeHTTP(w, r)
 				return
 			}
-			b := string(readBody(r))
 			mu.Lock()
-			old, seen := done[b]
+			old, seen := answers[k]
 			mu.Unlock()
 			if seen {
 				w.Header().Set("Content-Type", "application/json")
@@ -332,10 +330,61 @@ func otpReusable() defect {
 			rec := record(next, r)
 			if rec.Code == http.StatusOK {
 				mu.Lock()
-				done[b] = rec.Body.Bytes()
+				answers[k] = rec.Body.Bytes()
 				mu.Unlock()
 			}
 			replay(w, rec, rec.Body.Bytes())
 		})
 	}
+}
+
+// tokenFormReplay: a grant of the token endpoint's form, picked by key, works twice.
+func tokenFormReplay(key func(form url.Values) string) defect {
+	return replayFirstSuccess("/api/login/oauth/token", func(body []byte) string {
+		form, _ := url.ParseQuery(string(body))
+		return key(form)
+	})
+}
+
+// The refresh grant takes a refresh token again after rotation.
+func oauthRefreshReusable() defect {
+	return tokenFormReplay(func(f url.Values) string {
+		if f.Get("grant_type") != "refresh_token" {
+			return ""
+		}
+		return f.Get("refresh_token")
+	})
+}
+
+// An authorization code works twice.
+func codeReusable() defect {
+	return tokenFormReplay(func(f url.Values) string {
+		if f.Get("grant_type") != "authorization_code" {
+			return ""
+		}
+		return f.Get("code")
+	})
+}
+
+// PKCE is not enforced: the challenge of the sign-in and the verifier of the exchange
+// are dropped on the way in, so any verifier (or none) gets the tokens.
+func verifierIgnored(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/auth/sign_in/microsoft":
+			var body map[string]any
+			if json.Unmarshal(readBody(r), &body) == nil {
+				delete(body, "code_challenge")
+				delete(body, "code_challenge_method")
+				b, _ := json.Marshal(body)
+				r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+			}
+		case "/api/login/oauth/token":
+			form, _ := url.ParseQuery(string(readBody(r)))
+			form.Del("code_verifier")
+			b := []byte(form.Encode())
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -112,8 +112,12 @@ func request(st Step, vals map[string]string) (apiclient.Request, bool) {
 	form := false
 	if st.Raw() {
 		req.Method, req.ContentType = st.Method, st.ContentType
-		req.Path = st.Path
-		if op, _, _, ok := spec.Match(st.Method, st.Path); ok {
+		path, ok := expand(st.Path, vals)
+		if !ok {
+			return req, false
+		}
+		req.Path = path
+		if op, _, _, ok := spec.Match(st.Method, path); ok {
 			req.Operation = op.ID
 		}
 	} else {
@@ -227,6 +231,12 @@ func (t *target) run(ctx context.Context, c *Case, vars map[string]string, sec *
 			res.stopped = fmt.Sprintf("step %d answered %d, so its values are missing", i+1, resp.Status)
 			return res
 		}
+		if len(st.CaptureLocation) > 0 {
+			if msg := captureLocation(st, resp, vals, sec); msg != "" {
+				res.stopped = fmt.Sprintf("step %d: %s", i+1, msg)
+				return res
+			}
+		}
 	}
 	return res
 }
@@ -244,6 +254,28 @@ func capture(st Step, body []byte, vals map[string]string, sec *secrets) string 
 		}
 		vals[name] = s
 		sec.add(s)
+	}
+	return ""
+}
+
+// captureLocation stores query parameters of a redirect's Location; they are codes,
+// so secrets.
+func captureLocation(st Step, resp *apiclient.Response, vals map[string]string, sec *secrets) string {
+	if resp.Status/100 != 3 {
+		return fmt.Sprintf("answered %d, not a redirect", resp.Status)
+	}
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		return "the redirect's Location is not a URL"
+	}
+	q := loc.Query()
+	for _, name := range slices.Sorted(maps.Keys(st.CaptureLocation)) {
+		v := q.Get(st.CaptureLocation[name])
+		if v == "" {
+			return "the redirect's Location has no " + st.CaptureLocation[name]
+		}
+		vals[name] = v
+		sec.add(v)
 	}
 	return ""
 }

@@ -310,7 +310,7 @@ func newTarget(ctx context.Context, opts Options) (*target, error) {
 var MockDefaults = map[string]string{
 	varUsername: "alice", varPassword: "Alice#2026", varDomain: "example.com",
 	varTwofaUsername: "carol", varTwofaPassword: "Carol#2026", varTwofaDomain: "secure.example.com",
-	varMS365Domain: "contoso.com",
+	varMS365Domain: "contoso.com", varMS365Username: "dave",
 }
 
 func opIDs(ops []opSpec) []string {

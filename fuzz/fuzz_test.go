@@ -70,6 +70,8 @@ func TestSeededDefectsAreFoundShrunkSavedAndReplayed(t *testing.T) {
 		{"session cookie without HttpOnly", scriptableCookie, CheckCookie, "login", LevelRecommended},
 		{"token answers cacheable", cacheableTokens, CheckNoStore, "signInWithCredentials", LevelRecommended},
 		{"unknown accounts told apart", tellsUnknownUsers, CheckNoEnumeration, "signInWithCredentials", LevelRecommended},
+		{"revoke leaves the access token alive", revokeIgnored, CheckEndedStaysEnded, "getUserAuthInfo", LevelContract},
+		{"refresh grant reusable after rotation", oauthRefreshReusable(), CheckEndedStaysEnded, "oauthToken", LevelRecommended},
 	}
 	pool := scenarios.NewMockPool(mockserver.Options{})
 	t.Cleanup(func() { _ = pool.Close() })
@@ -246,6 +248,59 @@ func TestMailSequenceDefectIsSavedWithAnOutboxStep(t *testing.T) {
 			}
 		}
 		t.Errorf("replay against the mock: %d failed, %d passed\n%s", got.Failed, got.Passed, data)
+	}
+}
+
+// The authorization-code grant runs only where the simulated identity provider is (a
+// mock): a code that works twice and a PKCE verifier nobody checks are found at mock
+// level, shrunk, saved, and the saved scenario replays the failure.
+func TestCodeGrantDefectsOnAMock(t *testing.T) {
+	pool := scenarios.NewMockPool(mockserver.Options{})
+	t.Cleanup(func() { _ = pool.Close() })
+	for _, tc := range []struct {
+		name   string
+		defect defect
+		check  string
+	}{
+		{"code reusable", codeReusable(), CheckEndedStaysEnded},
+		{"PKCE verifier not checked", verifierIgnored, CheckInvalidRefused},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url := defectiveMock(t, tc.defect)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			res, err := Run(ctx, Options{BaseURL: url, Seed: 7, MaxExamples: 300, Operations: []string{"oauthToken"}, Mock: true}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fd *Found
+			for _, f := range res.Found {
+				if f.Failure.Check == tc.check && f.Failure.Op == "oauthToken" {
+					fd = f
+				}
+			}
+			if fd == nil {
+				t.Fatalf("not found in %d examples: %v", res.Examples, res.Found)
+			}
+			if fd.Failure.Level != LevelMock {
+				t.Errorf("level %s, want mock", fd.Failure.Level)
+			}
+			if fd.StepsAfter > fd.StepsBefore || fd.StepsAfter > 4 {
+				t.Errorf("not shrunk: %d steps from %d", fd.StepsAfter, fd.StepsBefore)
+			}
+			dir := t.TempDir()
+			if err := Save(dir, res); err != nil {
+				t.Fatal(err)
+			}
+			data, _ := os.ReadFile(fd.Saved)
+			t.Logf("%s\n%s", fd.Failure, data)
+			if got := replayFile(t, fd.Saved, scenarios.Options{BaseURL: url, SharedMock: true}); got.Failed+got.Findings != 1 {
+				t.Errorf("replay against the defective mock: %d failed, %d passed, %d skipped\n%s", got.Failed, got.Passed, got.Skipped, data)
+			}
+			if got := replayFile(t, fd.Saved, scenarios.Options{NewMock: pool.Get}); got.Passed != 1 {
+				t.Errorf("replay against the mock: %d failed, %d passed\n%s", got.Failed, got.Passed, data)
+			}
+		})
 	}
 }
 

@@ -27,6 +27,7 @@ const (
 	varTwofaPassword = "twofa_password"
 	varTwofaDomain   = "twofa_domain"
 	varMS365Domain   = "ms365_domain"
+	varMS365Username = "ms365_username" // an account of that tenant at the identity provider
 )
 
 // generator makes cases. It holds no network state: the same seed and config give

@@ -12,7 +12,13 @@ const (
 	unknown // a PBX may answer either way: no expectation
 )
 
-type pairState struct{ access, refresh life }
+// pairState is one token pair; oauth pairs came from the guide's token endpoint and
+// are renewed and revoked there (whether the two endpoints' tokens mix is not
+// documented, so a sequence never mixes them).
+type pairState struct {
+	access, refresh life
+	oauth           bool
+}
 
 // lifecycle simulates the token and web-session lifecycle along a list of actions and
 // turns each action into a step with what the documents say its answer must be.
@@ -25,6 +31,7 @@ type lifecycle struct {
 	web       life // the web session: unknown until a login
 	webSeen   bool // a login happened: before it GET /login must say 401
 	webToken  life // the access token GET /login handed out (web_access)
+	codes     []codeState
 	steps     []Step
 }
 
@@ -37,7 +44,17 @@ func tokenSteps(hasDomain bool, acts []action) []Step {
 		case actWhoAmI, actSignOut:
 			lc.useAccess(a)
 		case actRefresh:
-			lc.refresh(a.pair)
+			lc.refresh(a.pair, false)
+		case actOAuthSignIn:
+			lc.oauthSignIn()
+		case actOAuthRefresh:
+			lc.refresh(a.pair, true)
+		case actRevoke:
+			lc.revoke(a.pair)
+		case actCodeStart:
+			lc.codeStart(a.arg)
+		case actCodeExchange:
+			lc.codeExchange(a)
 		case actSwap:
 			lc.swap(a.pair)
 		case actGarbage:
@@ -83,6 +100,14 @@ func pairCaptures(i int) map[string]string {
 }
 
 func (lc *lifecycle) signIn() {
+	lc.newSession()
+	lc.pairs = append(lc.pairs, pairState{})
+	lc.add(Step{Op: "signInWithCredentials", Body: lc.cred(), HasBody: true,
+		Capture: pairCaptures(len(lc.pairs)), Expect: accepted(CheckSequence, "sign in with the run's account")})
+}
+
+// newSession: another sign-in of the account leaves the earlier pairs in the PBX's hands.
+func (lc *lifecycle) newSession() {
 	for i := range lc.pairs {
 		// Whether a new sign-in ends older sessions is the PBX's choice.
 		if lc.pairs[i].access == alive {
@@ -92,14 +117,11 @@ func (lc *lifecycle) signIn() {
 			lc.pairs[i].refresh = unknown
 		}
 	}
-	lc.pairs = append(lc.pairs, pairState{})
-	lc.add(Step{Op: "signInWithCredentials", Body: lc.cred(), HasBody: true,
-		Capture: pairCaptures(len(lc.pairs)), Expect: accepted(CheckSequence, "sign in with the run's account")})
 }
 
 // useAccess is who-am-I or sign-out with a pair's access token.
 func (lc *lifecycle) useAccess(a action) {
-	if a.pair >= len(lc.pairs) {
+	if a.pair >= len(lc.pairs) || a.kind == actSignOut && lc.pairs[a.pair].oauth {
 		return
 	}
 	p := &lc.pairs[a.pair]
@@ -116,7 +138,7 @@ func (lc *lifecycle) useAccess(a action) {
 		if st.Op == "signOut" {
 			lvl = LevelRecommended
 		}
-		st.Expect = refused(CheckEndedStaysEnded, lvl, fmt.Sprintf("%s with the access token of pair %d, which was signed out", st.Op, a.pair+1))
+		st.Expect = refused(CheckEndedStaysEnded, lvl, fmt.Sprintf("%s with the access token of pair %d, which was %s", st.Op, a.pair+1, endedBy(p)))
 	case endedRecommended:
 		st.Expect = refused(CheckEndedStaysEnded, LevelRecommended, fmt.Sprintf("%s with the access token of pair %d, which was ended", st.Op, a.pair+1))
 	default:
@@ -127,25 +149,30 @@ func (lc *lifecycle) useAccess(a action) {
 		for i := range lc.pairs {
 			// Signing out other sessions of the account too is the PBX's choice.
 			if i != a.pair && lc.pairs[i].access == alive {
-				lc.pairs[i] = pairState{unknown, unknown}
+				lc.pairs[i].access, lc.pairs[i].refresh = unknown, unknown
 			}
 		}
 	}
 	lc.add(st)
 }
 
-func (lc *lifecycle) refresh(pair int) {
-	if pair >= len(lc.pairs) {
+// refresh renews a pair at /auth/refresh_token, or (oauth) with the guide's refresh grant.
+func (lc *lifecycle) refresh(pair int, oauth bool) {
+	if pair >= len(lc.pairs) || lc.pairs[pair].oauth != oauth {
 		return
 	}
 	p := &lc.pairs[pair]
 	st := Step{Op: "refreshToken", Body: map[string]any{"refresh_token": fmt.Sprintf("${refresh_%d}", pair+1)}, HasBody: true}
+	if oauth {
+		st = Step{Op: "oauthToken", HasBody: true,
+			Body: map[string]any{"grant_type": "refresh_token", "refresh_token": fmt.Sprintf("${refresh_%d}", pair+1), "client_id": oauthClientID}}
+	}
 	switch p.refresh {
 	case alive:
 		st.Expect = accepted(CheckSequence, fmt.Sprintf("refresh with the live refresh token of pair %d", pair+1))
 		// The old access token: replaced, but whether it dies at once is open.
 		p.refresh, p.access = endedRecommended, unknown
-		lc.pairs = append(lc.pairs, pairState{})
+		lc.pairs = append(lc.pairs, pairState{oauth: oauth})
 		st.Capture = pairCaptures(len(lc.pairs))
 	case endedContract, endedRecommended:
 		st.Expect = refused(CheckEndedStaysEnded, LevelRecommended, fmt.Sprintf("refresh with the refresh token of pair %d, which was already used or signed out", pair+1))

@@ -41,10 +41,10 @@ const (
 var CheckSources = map[string]string{
 	CheckNoServerError:   "openapi: every operation declares only 2xx/3xx and 4XX answers",
 	CheckConforms:        "openapi: declared responses, media types and schemas",
-	CheckInvalidRefused:  "openapi: request schemas (type, required, minLength/maxLength, username rules)",
+	CheckInvalidRefused:  "openapi: request schemas (type, required, minLength/maxLength, username rules); RFC 6749 4.1.3, RFC 7636 4.6 (a code only with its redirect_uri, client_id and verifier)",
 	CheckValidAccepted:   "openapi: the operation's success response",
 	CheckBearerRequired:  "openapi: security bearer on getUserAuthInfo and signOut",
-	CheckEndedStaysEnded: "openapi: signOut/logout end the session; RFC 9700 4.14 (refresh rotation), OWASP ASVS 2.5 (single-use links)",
+	CheckEndedStaysEnded: "openapi: signOut/logout end the session; guide: revoke ends the access token; RFC 9700 4.14 (refresh rotation), RFC 6749 4.1.2 (single-use codes), OWASP ASVS 2.5 (single-use links)",
 	CheckNoEnumeration:   "OWASP ASVS 2.2 / WSTG-IDNT-04: no account enumeration",
 	CheckExactCreds:      "openapi: sign-in with the account's password; a different password is not it",
 	CheckSequence:        "openapi: the operation's success response",
@@ -91,8 +91,11 @@ type Step struct {
 	ContentType string
 	// Token is sent as a bearer token; NoToken forces none even for bearer operations.
 	Token string
-	// Capture maps variable names to body paths (dotted) of a 2xx answer.
-	Capture map[string]string
+	// Capture maps variable names to body paths (dotted) of a 2xx answer;
+	// CaptureLocation maps them to query parameters of a redirect's Location (the
+	// code an identity provider sends back).
+	Capture         map[string]string
+	CaptureLocation map[string]string
 	// Mail, when set, is not an HTTP request: it reads the newest mail of that kind
 	// ("otp" or "reset") for Username from the mail source and captures its code and token.
 	Mail     string

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -37,7 +39,7 @@ type yStep struct {
 	Token   string            `yaml:"token,omitempty"`
 	Body    any               `yaml:"body,omitempty"`
 	Expect  *yExpect          `yaml:"expect,omitempty"`
-	Capture map[string]string `yaml:"capture,omitempty"`
+	Capture map[string]any    `yaml:"capture,omitempty"`
 }
 
 type yRequest struct {
@@ -101,6 +103,9 @@ func (fd *Found) scenario(o scenarioOptions) ([]byte, error) {
 		for name := range st.Capture {
 			captured[name] = true
 		}
+		for name := range st.CaptureLocation {
+			captured[name] = true
+		}
 		for _, m := range varRef.FindAllStringSubmatch(stepText(st), -1) {
 			if !captured[m[1]] {
 				used[m[1]] = true
@@ -141,7 +146,7 @@ func varsNode(used map[string]bool, o scenarioOptions, flipped string) *yaml.Nod
 }
 
 func yamlStep(c *Case, i int, st Step, flipped string, o scenarioOptions) (yStep, error) {
-	ys := yStep{Name: st.Expect.Why, Capture: st.Capture}
+	ys := yStep{Name: st.Expect.Why, Capture: yamlCapture(st)}
 	if st.Mail != "" {
 		// The runner matches a mail's token strictly, and a one-time code mail need not
 		// name its challenge: the account and its tenant pick the mail.
@@ -210,9 +215,25 @@ func yamlStep(c *Case, i int, st Step, flipped string, o scenarioOptions) (yStep
 	}
 	if isSameAsTarget(c, i) {
 		// The whole answer is kept so the later step can be compared with it.
-		ys.Capture = map[string]string{fmt.Sprintf("fz_answer_%d", i+1): ""}
+		ys.Capture = map[string]any{fmt.Sprintf("fz_answer_%d", i+1): ""}
 	}
 	return ys, nil
+}
+
+// yamlCapture writes body captures as paths and Location captures as the runner's
+// header capture with a regex for the query parameter.
+func yamlCapture(st Step) map[string]any {
+	if len(st.Capture)+len(st.CaptureLocation) == 0 {
+		return nil
+	}
+	out := map[string]any{}
+	for name, path := range st.Capture {
+		out[name] = path
+	}
+	for name, param := range st.CaptureLocation {
+		out[name] = map[string]any{"header": "Location", "regex": "[?&]" + regexp.QuoteMeta(param) + "=([^&]+)"}
+	}
+	return out
 }
 
 // yamlExpect turns a step's expectation into the runner's: a refusal is any 4xx; a
@@ -225,6 +246,8 @@ func yamlExpect(c *Case, i int, st Step) *yExpect {
 		op = c.Op
 	}
 	switch {
+	case len(st.CaptureLocation) > 0:
+		e.Status = []any{http.StatusFound} // the redirect that carries them
 	case st.Expect.SameAs > 0:
 		e.Status = any4xx()
 		e.Body = map[string]any{"": map[string]any{"equals": fmt.Sprintf("${fz_answer_%d}", st.Expect.SameAs)}}

@@ -10,6 +10,9 @@ import (
 type action struct {
 	kind string
 	pair int
+	// arg carries what the action needs beyond the pair: the PKCE verifier of an
+	// authorization-code sign-in, the mistake of a code exchange.
+	arg string
 }
 
 const (
@@ -23,6 +26,12 @@ const (
 	actLoginStatus = "web_status"
 	actLogout      = "web_logout"
 	actWebToken    = "web_token_who_am_i"
+	// The OAuth endpoints of PortSIP's guide (oauth.go).
+	actOAuthSignIn  = "oauth_password_grant"
+	actOAuthRefresh = "oauth_refresh_grant"
+	actRevoke       = "oauth_revoke"
+	actCodeStart    = "code_sign_in"
+	actCodeExchange = "code_exchange"
 )
 
 func hasCapture(steps []Step, name string) bool {
@@ -60,6 +69,10 @@ func (g *generator) stateful(r *rand.Rand) *Case {
 	reset := g.mail && g.allowMutations && (g.selectedOp("forgetPassword") || g.selectedOp("resetPassword"))
 	web := g.selectedOp("login") || g.selectedOp("getLoginStatus") || g.selectedOp("logout")
 	tokens := g.selectedOp("signInWithCredentials") || g.selectedOp("getUserAuthInfo") || g.selectedOp("refreshToken") || g.selectedOp("signOut")
+	oauth := g.selectedOp("oauthToken") || g.selectedOp("oauthRevoke")
+	// The code grant needs the mock's simulated identity provider, and the PKCE
+	// challenge on the Microsoft sign-in is pbxauth's own addition.
+	code := g.mock && g.has(varMS365Domain, varMS365Username) && (g.selectedOp("oauthToken") || g.selectedOp("signInWithSocialAccount"))
 	switch n := r.IntN(10); {
 	case n == 0 && twofa && g.mail:
 		return g.twoFactor(r)
@@ -69,35 +82,71 @@ func (g *generator) stateful(r *rand.Rand) *Case {
 		return g.twoFactorWrongCode(r)
 	case n == 1 && reset:
 		return g.resetFlow(r)
+	case n == 4 && code, n == 5 && !oauth && code:
+		return g.codeWalk(r)
+	case n == 5 && oauth, !tokens && !web && oauth:
+		return g.oauthWalk(r)
 	case n < 4 && web, !tokens && web:
 		return g.webWalk(r)
 	case !tokens:
 		return nil
 	}
-	acts := []action{{kind: actSignIn}}
-	pairsMade := 1
-	for range 3 + r.IntN(8) {
-		switch k := r.IntN(12); {
-		case k < 3:
-			acts = append(acts, action{actWhoAmI, r.IntN(pairsMade)})
-		case k < 6:
-			acts = append(acts, action{actRefresh, r.IntN(pairsMade)})
-			pairsMade++
-		case k < 8:
-			acts = append(acts, action{actSignOut, r.IntN(pairsMade)})
-		case k < 9:
-			acts = append(acts, action{pick(r, []string{actGarbage, actSwap}), r.IntN(pairsMade)})
-		case k < 10:
-			acts = append(acts, action{kind: actSignIn})
-			pairsMade++
-		default:
-			// Reuse something that was ended, most likely the first pair.
-			acts = append(acts, action{pick(r, []string{actRefresh, actWhoAmI, actSignOut}), 0})
-		}
-	}
+	acts, _ := randomWalk(r, actSignIn, 3+r.IntN(8), tokenMoves)
 	c := &Case{Kind: KindStateful, Op: "refreshToken", Name: "token lifecycle", actions: acts, builder: g.builder()}
 	c.Steps = c.builder(acts)
 	return c
+}
+
+// move is one kind of step of a random lifecycle walk, drawn by weight.
+type move struct {
+	weight int
+	kinds  []string // one is picked when there are several
+	grows  bool     // it makes a pair (a sign-in, a refresh)
+	// pairless moves draw no pair: a sign-in, or the reuse of the first pair, the
+	// one most likely ended by then.
+	pairless bool
+}
+
+// tokenMoves walk /auth/sign_in, /auth/user, /auth/refresh_token and /auth/sign_out.
+var tokenMoves = []move{
+	{weight: 3, kinds: []string{actWhoAmI}},
+	{weight: 3, kinds: []string{actRefresh}, grows: true},
+	{weight: 2, kinds: []string{actSignOut}},
+	{weight: 1, kinds: []string{actGarbage, actSwap}},
+	{weight: 1, kinds: []string{actSignIn}, grows: true, pairless: true},
+	{weight: 2, kinds: []string{actRefresh, actWhoAmI, actSignOut}, pairless: true},
+}
+
+// randomWalk starts with start (which makes the first pair) and takes n moves; pairs
+// is how many pairs the walk made.
+func randomWalk(r *rand.Rand, start string, n int, moves []move) (acts []action, pairs int) {
+	acts = []action{{kind: start}}
+	pairs, total := 1, 0
+	for _, m := range moves {
+		total += m.weight
+	}
+	for range n {
+		k := r.IntN(total)
+		m := moves[0]
+		for _, m = range moves {
+			if k < m.weight {
+				break
+			}
+			k -= m.weight
+		}
+		a := action{kind: m.kinds[0]}
+		if len(m.kinds) > 1 {
+			a.kind = pick(r, m.kinds)
+		}
+		if !m.pairless {
+			a.pair = r.IntN(pairs)
+		}
+		if m.grows {
+			pairs++
+		}
+		acts = append(acts, a)
+	}
+	return acts, pairs
 }
 
 func (g *generator) webWalk(r *rand.Rand) *Case {
