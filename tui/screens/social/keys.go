@@ -20,8 +20,8 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Form:      form.DefaultKeyMap(),
 		Microsoft: key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "web login by_microsoft")),
-		Copy:      key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "copy the URL")),
-		FromIdP:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "code from the simulated IdP")),
+		Copy:      key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "copy URL")),
+		FromIdP:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "mock IdP code")),
 		StartOver: key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "start over")),
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
