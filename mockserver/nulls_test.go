@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pbxauth/pbxauth/apiclient"

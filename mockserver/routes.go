@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/kin-openapi/openapi3"
 
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 )

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/kin-openapi/openapi3"
 
 	"github.com/pbxauth/pbxauth/apiclient/rules"
 )

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/kin-openapi/openapi3"
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/rules"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/kin-openapi/openapi3"
 
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 )

@@ -11,9 +11,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
+	"github.com/oasdiff/kin-openapi/openapi3"
+	"github.com/oasdiff/kin-openapi/openapi3filter"
+	"github.com/oasdiff/kin-openapi/routers"
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/internal/boundedjson"

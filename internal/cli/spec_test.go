@@ -3,7 +3,7 @@ package cli
 import (
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oasdiff/kin-openapi/openapi3"
 
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 )

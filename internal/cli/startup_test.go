@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 )
@@ -44,5 +45,22 @@ func TestStartup_commandsThatDoNotParseTheSpec(t *testing.T) {
 		}
 		assert.NotEqual(t, 7, code, "pbxauth %s parsed the OpenAPI document", args)
 		assert.Equal(t, 0, code, "pbxauth %s: %v", args, err)
+	}
+}
+
+// santhosh-tekuri/jsonschema compiles every JSON Schema meta-schema in its init,
+// most of --help's package initialisation, in every process that links it,
+// validating or not. The binary must not link it; tests of other packages may.
+func TestStartup_binaryLinksNoJSONSchemaCompiler(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to list the binary's packages")
+	}
+	out, err := exec.Command(goTool, "list", "-deps", "-f", "{{.ImportPath}}", "github.com/pbxauth/pbxauth").Output()
+	require.NoError(t, err)
+	pkgs := strings.Fields(string(out))
+	require.Contains(t, pkgs, "github.com/pbxauth/pbxauth/internal/cli", "the list is of the binary's packages")
+	for _, p := range pkgs {
+		assert.NotContains(t, p, "santhosh-tekuri/jsonschema", "the binary links it")
 	}
 }
