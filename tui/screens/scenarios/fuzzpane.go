@@ -100,7 +100,9 @@ func startFuzz(ctx context.Context, run FuzzFunc, opts fuzz.Options, stop func()
 	}
 }
 
-func waitFuzz(ch <-chan tea.Msg) tea.Cmd {
+// waitNext reads a run's next message from ch (the fuzz's or the load's); the
+// pane re-issues it after each one, and nil ends the reading once ch closes.
+func waitNext(ch <-chan tea.Msg) tea.Cmd {
 	return common.To(ID, func() tea.Msg {
 		msg, ok := <-ch
 		if !ok {
@@ -149,7 +151,7 @@ func (m *Model) startFuzzRun() tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx.Base)
 	p.cancel = cancel
 	ch := make(chan tea.Msg, 64)
-	p.waitCmd = waitFuzz(ch)
+	p.waitCmd = waitNext(ch)
 	run, id, target, allow := m.opts.Fuzz, p.run, m.ctx.Target, m.allowMutations
 	if run == nil {
 		run = fuzz.Run

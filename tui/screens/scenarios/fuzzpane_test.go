@@ -49,18 +49,7 @@ func TestFuzzPane_liveProgressFailuresAndDetail(t *testing.T) {
 	assert.Contains(t, m.View(), "Fuzz")
 	batch := cmd().(tea.BatchMsg)
 	assert.Nil(t, tuitest.Run(t, batch[0]), "the setup only starts the run's goroutine")
-	deadline := time.After(20 * time.Second)
-	for m.fz.running {
-		ch := make(chan tea.Msg, 1)
-		wait := m.fz.waitCmd
-		go func() { ch <- tuitest.Run(t, wait) }()
-		select {
-		case msg := <-ch:
-			m.Update(msg)
-		case <-deadline:
-			t.Fatal("the fuzz did not end within 20s")
-		}
-	}
+	pump(t, m, "the fuzz", func() bool { return m.fz.running }, func() tea.Cmd { return m.fz.waitCmd })
 	v := m.View()
 	assert.Contains(t, v, "signInWithCredentials")
 	assert.Contains(t, v, "FAIL")

@@ -13,6 +13,7 @@ type KeyMap struct {
 	Live                       key.Binding
 	Reload                     key.Binding
 	Fuzz                       key.Binding
+	Load                       key.Binding
 }
 
 // DefaultKeyMap is the screen's default key map.
@@ -35,6 +36,7 @@ func DefaultKeyMap() KeyMap {
 		Live:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "run on the live mock")),
 		Reload:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload files")),
 		Fuzz:      key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "fuzz the target (60 s)")),
+		Load:      key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "load test the selection (30 s)")),
 	}
 }
 
@@ -67,8 +69,13 @@ func (m *Model) updateKeys() {
 	k.Fuzz.SetEnabled(list && !m.running && !m.fz.running)
 	k.Back.SetHelp("esc", "back to the list")
 	k.Fuzz.SetHelp("F", "fuzz the target (60 s)")
+	k.Load.SetEnabled(list && !m.running && !m.ld.running && len(m.rows) > 0)
+	k.Load.SetHelp("L", "load test the selection (30 s)")
 	if m.fz.open {
 		m.fuzzKeys()
+	}
+	if m.ld.open {
+		m.loadKeys()
 	}
 	if m.allowMutations {
 		k.Mutations.SetHelp("m", "forbid mutations")
@@ -79,6 +86,9 @@ func (m *Model) updateKeys() {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
+	if m.ld.open {
+		return []key.Binding{m.keys.Back, m.keys.Cancel, m.keys.Load}
+	}
 	if m.fz.open {
 		return []key.Binding{m.keys.Back, m.keys.Cancel, m.keys.Open, m.keys.Inspect, m.keys.Fuzz}
 	}
@@ -93,7 +103,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.keys.Up, m.keys.Down, m.keys.Top, m.keys.Bottom},
 		{m.keys.Pick, m.keys.PickAll},
-		{m.keys.Run, m.keys.Cancel, m.keys.Mutations, m.keys.Live, m.keys.Reload, m.keys.Fuzz},
+		{m.keys.Run, m.keys.Cancel, m.keys.Mutations, m.keys.Live, m.keys.Reload, m.keys.Fuzz, m.keys.Load},
 		{m.keys.Open, m.keys.Back, m.keys.Inspect, m.keys.PageUp, m.keys.PageDown},
 	}
 }

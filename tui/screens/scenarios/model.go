@@ -33,6 +33,8 @@ type Options struct {
 	NewLiveRunner RunnerFactory
 	// Fuzz runs a fuzz (fuzz.Run when nil).
 	Fuzz FuzzFunc
+	// Load runs a load (DefaultLoad when nil).
+	Load LoadFunc
 }
 
 // state is a scenario's place in the current run.
@@ -115,6 +117,8 @@ type Model struct {
 
 	// fz is the fuzz pane (F): a fuzz run of the target with live progress.
 	fz fuzzPane
+	// ld is the load pane (L): the selection as a load with live charts.
+	ld loadPane
 
 	width, height int
 }
@@ -133,6 +137,7 @@ func New(ctx *common.Context, opts Options) *Model {
 	m.detailVP.KeyMap = viewport.KeyMap{}
 	m.fz.vp = viewport.New(0, 0)
 	m.fz.vp.KeyMap = viewport.KeyMap{}
+	m.ld = newLoadPane(ctx.Styles)
 	m.updateKeys()
 	return m
 }
@@ -163,7 +168,7 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) Capturing() bool { return false }
 
 // Busy implements common.Screen: a run is in flight.
-func (m *Model) Busy() bool { return m.running || m.fz.running }
+func (m *Model) Busy() bool { return m.running || m.fz.running || m.ld.running }
 
 // Cancel stops the run.
 func (m *Model) Cancel() {
@@ -173,6 +178,7 @@ func (m *Model) Cancel() {
 	if m.fz.cancel != nil {
 		m.fz.cancel()
 	}
+	m.ld.stopLoad()
 }
 
 // Running reports whether a run is in flight (tests read it).
@@ -223,6 +229,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return common.To(ID, cmd)
 	case fuzzProgressMsg, fuzzDoneMsg:
 		return m.onFuzzMsg(msg)
+	case loadProgressMsg, loadDoneMsg, loadConfirmedMsg:
+		return m.onLoadMsg(msg)
 	case mutationsConfirmedMsg:
 		m.allowMutations = true
 		return nil
@@ -232,6 +240,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.fz.cancel()
 		}
 		m.fz = fuzzPane{vp: m.fz.vp, run: m.fz.run + 1}
+		m.ld.forget()
 		// Results belong to the target they ran on: a run in flight is cancelled
 		// (its rows clear once it has stopped), finished ones clear now.
 		if m.running {
@@ -244,6 +253,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.clearResults()
 		return nil
 	case tea.KeyMsg:
+		if m.ld.open {
+			return m.onLoadKey(msg)
+		}
 		if m.fz.open {
 			return m.onFuzzKey(msg)
 		}
@@ -292,6 +304,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.start()
 	case key.Matches(msg, k.Fuzz):
 		return m.startFuzzRun()
+	case key.Matches(msg, k.Load):
+		return m.askLoad()
 	case key.Matches(msg, k.Reload):
 		if m.running {
 			return nil
@@ -355,20 +369,10 @@ func (m *Model) current() *row {
 
 // start runs the picked scenarios, or the one under the cursor when none is picked.
 func (m *Model) start() tea.Cmd {
-	if m.running {
+	if m.running || m.ld.running {
 		return nil
 	}
-	var rows []*row
-	for _, r := range m.rows {
-		if r.picked {
-			rows = append(rows, r)
-		}
-	}
-	if len(rows) == 0 {
-		if r := m.current(); r != nil {
-			rows = []*row{r}
-		}
-	}
+	rows := m.selection()
 	if len(rows) == 0 {
 		return nil
 	}
@@ -399,6 +403,22 @@ func (m *Model) start() tea.Cmd {
 		cmds = append(cmds, common.To(ID, m.spinner.Tick))
 	}
 	return tea.Batch(cmds...)
+}
+
+// selection is the picked scenarios, or the one under the cursor when none is.
+func (m *Model) selection() []*row {
+	var rows []*row
+	for _, r := range m.rows {
+		if r.picked {
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		if r := m.current(); r != nil {
+			rows = []*row{r}
+		}
+	}
+	return rows
 }
 
 func (m *Model) targetLabel() string {

@@ -80,16 +80,22 @@ func drive(t *testing.T, m *Model, key string) {
 	require.True(t, m.Running())
 	batch := cmd().(tea.BatchMsg)
 	assert.Nil(t, batch[0](), "startRun only starts the goroutine")
+	pump(t, m, "the run", m.Running, func() tea.Cmd { return m.waitCmd })
+}
+
+// pump feeds m the messages its wait Cmd reads while busy, for at most 20 s.
+func pump(t *testing.T, m *Model, what string, busy func() bool, wait func() tea.Cmd) {
+	t.Helper()
 	deadline := time.After(20 * time.Second)
-	for m.Running() {
+	for busy() {
 		ch := make(chan tea.Msg, 1)
-		wait := m.waitCmd
-		go func() { ch <- tuitest.Run(t, wait) }()
+		w := wait()
+		go func() { ch <- tuitest.Run(t, w) }()
 		select {
 		case msg := <-ch:
 			m.Update(msg)
 		case <-deadline:
-			t.Fatal("the run did not end within 20s")
+			t.Fatalf("%s did not end within 20s", what)
 		}
 	}
 }

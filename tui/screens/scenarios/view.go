@@ -20,6 +20,9 @@ func (m *Model) View() string {
 	if !m.loaded {
 		return st.App.Placeholder.Render("reading scenarios…")
 	}
+	if m.ld.open {
+		return m.loadView()
+	}
 	if m.fz.open {
 		return m.fuzzView()
 	}
