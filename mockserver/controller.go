@@ -81,10 +81,19 @@ const msgNoMail = "no mail matches"
 
 // Control is the server's Controller, in-process: no HTTP, no guard (the caller
 // holds the server already).
-func (s *Server) Control() Controller { return local{s} }
+func (s *Server) Control() *InProcess { return &InProcess{s} }
 
-// local implements Controller on the server's state directly.
-type local struct{ s *Server }
+// InProcess is the Controller of a server in this process, plus what only a caller
+// in the same process gets: the journal as it happens and the clock without a call.
+type InProcess struct{ s *Server }
+
+var _ Controller = (*InProcess)(nil)
+
+// Subscribe streams each new journal entry (Server.Subscribe).
+func (l *InProcess) Subscribe() (<-chan JournalEntry, func()) { return l.s.Subscribe() }
+
+// Now is the mock clock (Server.Now).
+func (l *InProcess) Now() time.Time { return l.s.Now() }
 
 // asError turns a refusal the control API would answer into the error ControlClient
 // returns for it.
@@ -92,14 +101,16 @@ func asError(resp response) error {
 	return apiclient.NewAPIError(resp.status, resp.body)
 }
 
-func (l local) Outbox(ctx context.Context, f MailFilter) ([]Mail, error) {
+// Outbox implements Controller.
+func (l *InProcess) Outbox(ctx context.Context, f MailFilter) ([]Mail, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return l.s.filteredMails(f), nil
 }
 
-func (l local) LastMail(ctx context.Context, f MailFilter) (Mail, error) {
+// LastMail implements Controller.
+func (l *InProcess) LastMail(ctx context.Context, f MailFilter) (Mail, error) {
 	if err := ctx.Err(); err != nil {
 		return Mail{}, err
 	}
@@ -110,7 +121,8 @@ func (l local) LastMail(ctx context.Context, f MailFilter) (Mail, error) {
 	return mails[len(mails)-1], nil
 }
 
-func (l local) ClearOutbox(ctx context.Context) error {
+// ClearOutbox implements Controller.
+func (l *InProcess) ClearOutbox(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -118,7 +130,8 @@ func (l local) ClearOutbox(ctx context.Context) error {
 	return nil
 }
 
-func (l local) Requests(ctx context.Context, limit int) ([]JournalEntry, error) {
+// Requests implements Controller.
+func (l *InProcess) Requests(ctx context.Context, limit int) ([]JournalEntry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -128,7 +141,8 @@ func (l local) Requests(ctx context.Context, limit int) ([]JournalEntry, error) 
 	return l.s.requests(limit), nil
 }
 
-func (l local) Reset(ctx context.Context, o ResetOptions) error {
+// Reset implements Controller.
+func (l *InProcess) Reset(ctx context.Context, o ResetOptions) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -136,14 +150,16 @@ func (l local) Reset(ctx context.Context, o ResetOptions) error {
 	return nil
 }
 
-func (l local) Clock(ctx context.Context) (ClockState, error) {
+// Clock implements Controller.
+func (l *InProcess) Clock(ctx context.Context) (ClockState, error) {
 	if err := ctx.Err(); err != nil {
 		return ClockState{}, err
 	}
 	return l.s.clock(), nil
 }
 
-func (l local) AdvanceClock(ctx context.Context, d time.Duration) (ClockState, error) {
+// AdvanceClock implements Controller.
+func (l *InProcess) AdvanceClock(ctx context.Context, d time.Duration) (ClockState, error) {
 	if err := ctx.Err(); err != nil {
 		return ClockState{}, err
 	}
@@ -153,14 +169,16 @@ func (l local) AdvanceClock(ctx context.Context, d time.Duration) (ClockState, e
 	return l.s.clock(), nil
 }
 
-func (l local) Faults(ctx context.Context) (map[string]Fault, error) {
+// Faults implements Controller.
+func (l *InProcess) Faults(ctx context.Context) (map[string]Fault, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return l.s.Faults(), nil
 }
 
-func (l local) SetFaults(ctx context.Context, f map[string]Fault) (map[string]Fault, error) {
+// SetFaults implements Controller.
+func (l *InProcess) SetFaults(ctx context.Context, f map[string]Fault) (map[string]Fault, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -171,7 +189,8 @@ func (l local) SetFaults(ctx context.Context, f map[string]Fault) (map[string]Fa
 	return l.s.Faults(), nil
 }
 
-func (l local) ClearFaults(ctx context.Context) error {
+// ClearFaults implements Controller.
+func (l *InProcess) ClearFaults(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -179,7 +198,8 @@ func (l local) ClearFaults(ctx context.Context) error {
 	return nil
 }
 
-func (l local) Stats(ctx context.Context) (Stats, error) {
+// Stats implements Controller.
+func (l *InProcess) Stats(ctx context.Context) (Stats, error) {
 	if err := ctx.Err(); err != nil {
 		return Stats{}, err
 	}

@@ -55,7 +55,7 @@ func TestApp_autoRefresh_renewsAfterTheClockJumpedPastExpiry(t *testing.T) {
 	api := mocks.NewAPI(t)
 	api.EXPECT().RefreshToken(mock.Anything, apiclient.Secret("r")).
 		Return(&apiclient.TokenPair{AccessToken: "b", RefreshToken: "r2", ExpiresIn: 1800}, nil).Once()
-	m, err := New(Options{Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}, API: api, Mock: srv})
+	m, err := New(Options{Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}, API: api, Mock: srv.Control()})
 	require.NoError(t, err)
 	m.ctx.AutoRefresh = true
 	tm := start(t, m, 100, 24)

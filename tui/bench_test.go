@@ -57,12 +57,12 @@ func BenchmarkView(b *testing.B) {
 func BenchmarkStartupWithMock(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		srv, err := mockserver.Start(mockserver.Options{})
+		srv, err := mockserver.New(mockserver.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		target := common.Target{Profile: "mock", BaseURL: srv.URL(), Mock: true}
-		m, err := New(Options{Target: target, MockTarget: &target, Outbox: NewHTTPOutbox(srv.URL())})
+		target := common.Target{Profile: "mock", BaseURL: mockserver.InProcessURL, Mock: true, Transport: srv.Transport()}
+		m, err := New(Options{Target: target, MockTarget: &target, Outbox: NewMockOutbox(srv.Control()), Mock: srv.Control()})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -25,7 +25,7 @@ func TestApp_countdown_followsTheMockClock(t *testing.T) {
 	srv, err := mockserver.New(mockserver.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Close() })
-	m, err := New(Options{Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}, API: mocks.NewAPI(t), Mock: srv})
+	m, err := New(Options{Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}, API: mocks.NewAPI(t), Mock: srv.Control()})
 	require.NoError(t, err)
 	tm := start(t, m, 100, 24)
 	s := common.SessionFromTokens(srv.Now(), "alice", "example.com", &apiclient.TokenPair{AccessToken: "a", ExpiresIn: 1800})
@@ -44,7 +44,7 @@ func TestApp_clock_isTheMockOnlyOnTheMock(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Close() })
 	srv.AdvanceClock(time.Hour)
-	m, err := New(Options{Target: common.Target{Profile: "lab", BaseURL: "https://lab:8887"}, API: mocks.NewAPI(t), Mock: srv,
+	m, err := New(Options{Target: common.Target{Profile: "lab", BaseURL: "https://lab:8887"}, API: mocks.NewAPI(t), Mock: srv.Control(),
 		Now: func() time.Time { return fixedNow }})
 	require.NoError(t, err)
 	assert.Equal(t, fixedNow, m.ctx.Now())

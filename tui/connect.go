@@ -3,13 +3,11 @@ package tui
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
-	"github.com/pbxauth/pbxauth/internal/boundedjson"
+	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/tui/common"
 )
 
@@ -32,89 +30,46 @@ func (c ClientConnector) Connect(t common.Target, observe func(*apiclient.Exchan
 	if observe != nil {
 		opts = append(opts, apiclient.WithObserver(observe))
 	}
+	if t.Transport != nil {
+		opts = append(opts, apiclient.WithTransport(t.Transport))
+	}
 	return apiclient.New(opts...)
 }
 
-// HTTPOutbox reads the mock's outbox through its control API (GET /_mock/outbox).
-type HTTPOutbox struct {
-	// Root is the mock's address without /api (e.g. http://127.0.0.1:4000).
-	Root   string
-	Client *http.Client
-}
+// MockOutbox reads the built-in mock's outbox through its Controller.
+type MockOutbox struct{ Ctl mockserver.Controller }
 
-// NewHTTPOutbox reads the outbox of the mock at baseURL (with or without /api).
-func NewHTTPOutbox(baseURL string) *HTTPOutbox {
-	root := strings.TrimRight(baseURL, "/")
-	root = strings.TrimSuffix(root, "/api")
-	return &HTTPOutbox{Root: root, Client: &http.Client{Timeout: 5 * time.Second}}
-}
+// NewMockOutbox reads the outbox of the mock ctl controls.
+func NewMockOutbox(ctl mockserver.Controller) *MockOutbox { return &MockOutbox{Ctl: ctl} }
 
-// mail is one outbox entry as the control API returns it.
-type mail struct {
-	Kind     string    `json:"kind"`
-	To       string    `json:"to"`
-	Username string    `json:"username"`
-	Domain   string    `json:"domain"`
-	Code     string    `json:"code"`
-	Token    string    `json:"token"`
-	Link     string    `json:"link"`
-	SentAt   time.Time `json:"sent_at"`
-}
-
-func (o *HTTPOutbox) latest(ctx context.Context, kind, username string) (mail, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, o.Root+"/_mock/outbox", nil)
+// latest is the newest mail of kind for username (any user when empty).
+func (o *MockOutbox) latest(ctx context.Context, kind, username string) (mockserver.Mail, error) {
+	mails, err := o.Ctl.Outbox(ctx, mockserver.MailFilter{Kind: kind})
 	if err != nil {
-		return mail{}, err
+		return mockserver.Mail{}, fmt.Errorf("read the mock's outbox: %w", err)
 	}
-	hc := o.Client
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return mail{}, fmt.Errorf("read the mock's outbox: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return mail{}, fmt.Errorf("read the mock's outbox: %s", resp.Status)
-	}
-	var mails []mail
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err == nil {
-		err = boundedjson.Unmarshal(data, &mails)
-	}
-	if err != nil {
-		return mail{}, fmt.Errorf("read the mock's outbox: %w", err)
-	}
-	var best mail
-	found := false
-	for _, m := range mails {
-		if m.Kind != kind || (username != "" && !strings.EqualFold(m.Username, username)) {
-			continue
-		}
-		if !found || !m.SentAt.Before(best.SentAt) {
-			best, found = m, true
+	// The outbox is oldest first: the last match is the newest.
+	for i := len(mails) - 1; i >= 0; i-- {
+		if username == "" || strings.EqualFold(mails[i].Username, username) {
+			return mails[i], nil
 		}
 	}
-	if !found {
-		who := username
-		if who == "" {
-			who = "anyone"
-		}
-		return mail{}, fmt.Errorf("no %s mail for %s in the mock's outbox", kind, who)
+	who := username
+	if who == "" {
+		who = "anyone"
 	}
-	return best, nil
+	return mockserver.Mail{}, fmt.Errorf("no %s mail for %s in the mock's outbox", kind, who)
 }
 
 // LatestOTP implements Outbox.
-func (o *HTTPOutbox) LatestOTP(ctx context.Context, username string) (string, error) {
-	m, err := o.latest(ctx, "otp", username)
+func (o *MockOutbox) LatestOTP(ctx context.Context, username string) (string, error) {
+	m, err := o.latest(ctx, mockserver.MailOTP, username)
 	return m.Code, err
 }
 
 // LatestResetToken implements Outbox.
-func (o *HTTPOutbox) LatestResetToken(ctx context.Context, username string) (string, error) {
-	m, err := o.latest(ctx, "reset", username)
+func (o *MockOutbox) LatestResetToken(ctx context.Context, username string) (string, error) {
+	m, err := o.latest(ctx, mockserver.MailReset, username)
 	if err != nil {
 		return "", err
 	}

@@ -18,19 +18,15 @@ import (
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
 
-// pinnedMock is the in-process mock with its clock pinned, so the Mock screen
-// draws the same frame every run.
-type pinnedMock struct{ *mockserver.Server }
-
-func (pinnedMock) Now() time.Time { return fixedNow }
-
 // Every screen at 60x20, 80x24 and 120x40, on a light background in colour and
 // with NO_COLOR: whole frames, chrome included, signed in with an exchange in
 // the history, so each screen shows its content rather than its empty state.
 func TestApp_Golden_everyScreen(t *testing.T) {
 	before, dark := lipgloss.ColorProfile(), lipgloss.HasDarkBackground()
 	t.Cleanup(func() { lipgloss.SetColorProfile(before); lipgloss.SetHasDarkBackground(dark) })
-	srv, err := mockserver.New(mockserver.Options{})
+	// The mock's clock pinned (Options.Now), so the Mock screen draws the same
+	// frame every run.
+	srv, err := mockserver.New(mockserver.Options{Now: func() time.Time { return fixedNow }})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 
@@ -47,7 +43,7 @@ func TestApp_Golden_everyScreen(t *testing.T) {
 				API:     mocks.NewAPI(t),
 				Now:     func() time.Time { return fixedNow },
 				NoColor: theme == "nocolor",
-				Mock:    pinnedMock{srv},
+				Mock:    srv.Control(),
 			})
 			require.NoError(t, err)
 			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})

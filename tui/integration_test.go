@@ -2,16 +2,17 @@ package tui
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pbxauth/pbxauth/mockserver"
+	"github.com/pbxauth/pbxauth/mockserver/mocks"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/internal/screentest"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
@@ -21,12 +22,14 @@ import (
 // PBX through the real client: code mailed, read from the outbox, verified; then
 // the status screen. Every call must land in the session history.
 func TestApp_WithMockPBX(t *testing.T) {
-	srv, err := mockserver.Start(mockserver.Options{})
+	srv, err := mockserver.New(mockserver.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 
-	target := common.Target{Profile: "mock", BaseURL: srv.URL(), Mock: true}
-	m, err := New(Options{Target: target, MockTarget: &target, Outbox: NewHTTPOutbox(srv.URL())})
+	// As `pbxauth` wires it: the client through the transport, the rest through the
+	// Controller; no listener.
+	target := common.Target{Profile: "mock", BaseURL: mockserver.InProcessURL, Mock: true, Transport: srv.Transport()}
+	m, err := New(Options{Target: target, MockTarget: &target, Outbox: NewMockOutbox(srv.Control()), Mock: srv.Control()})
 	require.NoError(t, err)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
 	signInWithMailedCode(t, tm, "carol", "Carol#2026", "secure.example.com")
@@ -50,24 +53,22 @@ func TestApp_WithMockPBX(t *testing.T) {
 		"every exchange reaches the history")
 }
 
-func TestHTTPOutbox_picksTheNewestMailForTheUser(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/_mock/outbox" {
-			http.NotFound(w, r)
-			return
-		}
-		_, _ = w.Write([]byte(`[
-			{"kind":"otp","username":"carol","code":"111111","sent_at":"2026-11-22T08:00:00Z"},
-			{"kind":"otp","username":"carol","code":"222222","sent_at":"2026-11-22T08:01:00Z"},
-			{"kind":"otp","username":"dave","code":"333333","sent_at":"2026-11-22T08:02:00Z"},
-			{"kind":"reset","username":"bob","token":"rtok","link":"https://x/reset?token=rtok","sent_at":"2026-11-22T08:03:00Z"}]`))
-	}))
-	t.Cleanup(srv.Close)
-	ob := NewHTTPOutbox(srv.URL + "/api")
+func TestMockOutbox_picksTheNewestMailForTheUser(t *testing.T) {
+	ctl := mocks.NewController(t)
+	at := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+	ctl.EXPECT().Outbox(mock.Anything, mockserver.MailFilter{Kind: mockserver.MailOTP}).Return([]mockserver.Mail{
+		{Kind: "otp", Username: "carol", Code: "111111", SentAt: at},
+		{Kind: "otp", Username: "Carol", Code: "222222", SentAt: at.Add(time.Minute)},
+		{Kind: "otp", Username: "dave", Code: "333333", SentAt: at.Add(2 * time.Minute)},
+	}, nil).Times(2)
+	ctl.EXPECT().Outbox(mock.Anything, mockserver.MailFilter{Kind: mockserver.MailReset}).Return([]mockserver.Mail{
+		{Kind: "reset", Username: "bob", Token: "rtok", Link: "https://x/reset?token=rtok", SentAt: at.Add(3 * time.Minute)},
+	}, nil).Once()
+	ob := NewMockOutbox(ctl)
 	ctx := context.Background()
 	code, err := ob.LatestOTP(ctx, "carol")
 	require.NoError(t, err)
-	assert.Equal(t, "222222", code)
+	assert.Equal(t, "222222", code, "the newest of the user's, whatever the case of the name")
 	tok, err := ob.LatestResetToken(ctx, "bob")
 	require.NoError(t, err)
 	assert.Equal(t, "rtok", tok)
@@ -75,16 +76,9 @@ func TestHTTPOutbox_picksTheNewestMailForTheUser(t *testing.T) {
 	assert.ErrorContains(t, err, "no otp mail for erin")
 }
 
-func TestHTTPOutbox_errors(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("x") == "" {
-			_, _ = w.Write([]byte(`<html>not json`))
-		}
-	}))
-	t.Cleanup(srv.Close)
-	_, err := NewHTTPOutbox(srv.URL).LatestOTP(context.Background(), "carol")
-	assert.ErrorContains(t, err, "read the mock's outbox")
-	srv.Close()
-	_, err = NewHTTPOutbox(srv.URL).LatestOTP(context.Background(), "carol")
-	assert.ErrorContains(t, err, "read the mock's outbox")
+func TestMockOutbox_errors(t *testing.T) {
+	ctl := mocks.NewController(t)
+	ctl.EXPECT().Outbox(mock.Anything, mock.Anything).Return(nil, errors.New("the mock stopped")).Once()
+	_, err := NewMockOutbox(ctl).LatestOTP(context.Background(), "carol")
+	assert.ErrorContains(t, err, "read the mock's outbox: the mock stopped")
 }

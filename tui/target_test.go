@@ -128,7 +128,7 @@ func TestApp_mockTab_onlyOnTheMock(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Close() })
 	conn := tuimocks.NewConnector(t)
 	conn.EXPECT().Connect(mock.Anything, mock.Anything).Return(mocks.NewAPI(t), nil)
-	m, err := New(Options{Target: common.Target{Profile: "lab", BaseURL: "https://pbx.lab:8887"}, Connector: conn, Mock: srv})
+	m, err := New(Options{Target: common.Target{Profile: "lab", BaseURL: "https://pbx.lab:8887"}, Connector: conn, Mock: srv.Control()})
 	require.NoError(t, err)
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 24})
 	assert.NotContains(t, m.View(), "9 Mock")

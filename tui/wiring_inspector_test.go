@@ -34,7 +34,7 @@ func TestNew_inspectorScenariosAndMockTabs(t *testing.T) {
 
 	srv, err := mockserver.New(mockserver.Options{})
 	require.NoError(t, err)
-	withMock, err := New(Options{Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}, API: mocks.NewAPI(t), Mock: srv})
+	withMock, err := New(Options{Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true}, API: mocks.NewAPI(t), Mock: srv.Control()})
 	require.NoError(t, err)
 	assert.Equal(t, mockctl.ID, ids(withMock)[len(withMock.screens)-1])
 }

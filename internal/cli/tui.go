@@ -75,13 +75,18 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 	if err != nil {
 		return usageErrorf("--export-dir: %v", err)
 	}
-	// The mock always runs (loopback only), so the profiles screen can switch to it.
-	mock, err := mockserver.Start(mockserver.Options{})
+	// The mock always runs, so the profiles screen can switch to it. It is reached
+	// in-process only: the client through its transport (no listener, no port),
+	// everything else through its Controller.
+	mock, err := mockserver.New(mockserver.Options{})
 	if err != nil {
 		return withCode(ExitFailure, fmt.Errorf("start the built-in mock: %w", err))
 	}
 	defer mock.Close()
-	mockTarget := common.Target{Profile: profile.MockName, BaseURL: mock.URL(), Mock: true}
+	mockCtl := mock.Control()
+	idp := tui.NewHTTPIdP(mockserver.InProcessURL)
+	idp.Client.Transport = mock.Transport()
+	mockTarget := common.Target{Profile: profile.MockName, BaseURL: mockserver.InProcessURL, Mock: true, Transport: mock.Transport()}
 
 	var store *profile.Store
 	if path, err := profile.DefaultPath(); err == nil {
@@ -144,8 +149,8 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		Target:      target,
 		NoColor:     noColor,
 		MockTarget:  &mockTarget,
-		Outbox:      tui.NewHTTPOutbox(mock.URL()),
-		IdP:         tui.NewHTTPIdP(mock.URL()),
+		Outbox:      tui.NewMockOutbox(mockCtl),
+		IdP:         idp,
 		Mail:        mailOutbox,
 		Profiles:    store,
 		Context:     ctx,
@@ -154,7 +159,7 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		ScenarioDir: scenarioDir(f.scenDir),
 		ExportDir:   exportDir,
 		Logger:      logger,
-		Mock:        mock,
+		Mock:        mockCtl,
 	})
 	if err != nil {
 		return usageErrorf("%v", err)

@@ -5,6 +5,7 @@ package common
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
@@ -88,6 +89,9 @@ type Target struct {
 	BaseURL string
 	// Mock is true for the built-in, in-process mock.
 	Mock bool
+	// Transport, when set, carries the target's requests: the built-in mock's
+	// in-process transport, which reaches it without a listener.
+	Transport http.RoundTripper
 	// Insecure is true when TLS certificates are not verified.
 	Insecure bool
 	// Production asks for confirmation before calls that change state.

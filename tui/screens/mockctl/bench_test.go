@@ -17,7 +17,7 @@ func BenchmarkUpdateView_perKey(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := tuitest.Context(nil)
-	m := New(ctx, srv)
+	m := New(ctx, srv.Control())
 	m.SetSize(80, 20)
 	for range journalKeep {
 		m.journal = append(m.journal, mockserver.JournalEntry{Time: time.Now(), Method: "POST", Path: "/api/auth/sign_in", Status: 200, Operation: "signInWithCredentials"})

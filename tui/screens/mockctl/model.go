@@ -4,6 +4,7 @@
 package mockctl
 
 import (
+	"context"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -17,19 +18,19 @@ import (
 // ID is the screen's ID.
 const ID common.ScreenID = "mock"
 
-// Control is what the screen needs of the mock; *mockserver.Server has it.
+// Control is what the screen needs of the mock: its Controller, plus the live
+// journal and the clock read without a call, which an in-process mock offers
+// (*mockserver.InProcess, from Server.Control).
 type Control interface {
-	Outbox() []mockserver.Mail
-	Requests() []mockserver.JournalEntry
+	mockserver.Controller
 	Subscribe() (<-chan mockserver.JournalEntry, func())
-	Reset()
-	AdvanceClock(d time.Duration)
-	SetFaults(f map[string]mockserver.Fault)
-	Faults() map[string]mockserver.Fault
 	Now() time.Time
 }
 
-var _ Control = (*mockserver.Server)(nil)
+var _ Control = (*mockserver.InProcess)(nil)
+
+// callTimeout bounds each call to the mock (in-process, it answers in microseconds).
+const callTimeout = 5 * time.Second
 
 // journalKeep bounds the journal the screen shows.
 const journalKeep = 200
@@ -67,8 +68,12 @@ type (
 	entryMsg struct{ e mockserver.JournalEntry }
 	// journalClosedMsg: the mock stopped; nothing more will come.
 	journalClosedMsg struct{}
-	snapshotMsg      struct{ snap snapshot }
-	resetDoneMsg     struct {
+	// snapshotMsg is the mock as read after a change; err is a change it refused.
+	snapshotMsg struct {
+		snap snapshot
+		err  error
+	}
+	resetDoneMsg struct {
 		snap      snapshot
 		hadSignIn bool
 	}
@@ -163,6 +168,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case snapshotMsg:
 		m.snap = msg.snap
+		if msg.err != nil {
+			m.info, m.err = "", msg.err.Error()
+		}
 		return nil
 	case resetDoneMsg:
 		m.snap = msg.snap
@@ -296,11 +304,18 @@ func read(ctl Control) tea.Cmd {
 	return func() tea.Msg { return snapshotMsg{snap: take(ctl, false)} }
 }
 
+// take reads the mock. In-process reads fail only when their context ends, and
+// then the snapshot is empty rather than wrong.
 func take(ctl Control, journal bool) snapshot {
-	s := snapshot{outbox: ctl.Outbox(), faults: ctl.Faults(), now: ctl.Now(), realNow: time.Now()}
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	outbox, _ := ctl.Outbox(ctx, mockserver.MailFilter{})
+	faults, _ := ctl.Faults(ctx)
+	s := snapshot{outbox: outbox, faults: faults, now: ctl.Now(), realNow: time.Now()}
 	if journal {
 		// Entries already journaled get today's offset: their own is not kept.
-		s.journal = onMockClock(ctl.Requests(), offset(ctl))
+		entries, _ := ctl.Requests(ctx, 0)
+		s.journal = onMockClock(entries, offset(ctl))
 	}
 	return s
 }
@@ -349,23 +364,33 @@ func clockMoved(d time.Duration) tea.Cmd {
 	return func() tea.Msg { return common.ClockMovedMsg{By: d} }
 }
 
+// change runs one call that changes the mock, then reads it again.
+func change(ctl Control, call func(context.Context) error) tea.Msg {
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	err := call(ctx)
+	return snapshotMsg{snap: take(ctl, false), err: err}
+}
+
 func advance(ctl Control, d time.Duration) tea.Cmd {
 	return func() tea.Msg {
-		ctl.AdvanceClock(d)
-		return snapshotMsg{snap: take(ctl, false)}
+		return change(ctl, func(ctx context.Context) error { _, err := ctl.AdvanceClock(ctx, d); return err })
 	}
 }
 
 func setFaults(ctl Control, f map[string]mockserver.Fault) tea.Cmd {
 	return func() tea.Msg {
-		ctl.SetFaults(f)
-		return snapshotMsg{snap: take(ctl, false)}
+		return change(ctl, func(ctx context.Context) error { _, err := ctl.SetFaults(ctx, f); return err })
 	}
 }
 
 func reset(ctl Control, hadSignIn bool) tea.Cmd {
 	return func() tea.Msg {
-		ctl.Reset()
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		if err := ctl.Reset(ctx, mockserver.ResetOptions{}); err != nil {
+			return snapshotMsg{snap: take(ctl, false), err: err}
+		}
 		return resetDoneMsg{snap: take(ctl, true), hadSignIn: hadSignIn}
 	}
 }

@@ -22,15 +22,15 @@ import (
 // to its journal.
 func setup(t *testing.T) (*Model, *mockserver.Server, *apiclient.Client) {
 	t.Helper()
-	srv, err := mockserver.Start(mockserver.Options{})
+	srv, err := mockserver.New(mockserver.Options{}) // in-process, as the app runs it
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
-	c, err := apiclient.New(apiclient.WithBaseURL(srv.URL()))
+	c, err := apiclient.New(apiclient.WithBaseURL(mockserver.InProcessURL), apiclient.WithTransport(srv.Transport()))
 	require.NoError(t, err)
 	ctx := tuitest.Context(c)
-	ctx.Target.BaseURL = srv.URL()
+	ctx.Target.BaseURL = mockserver.InProcessURL
 	ctx.Now = srv.Now // as the app does on the mock: the target's clock
-	m := New(ctx, srv)
+	m := New(ctx, srv.Control())
 	t.Cleanup(m.Cancel)
 	m.SetSize(80, 20)
 	m.Update(tuitest.Run(t, m.Init()))
@@ -102,7 +102,7 @@ func TestModel_outbox_masksCodesUntilRevealed(t *testing.T) {
 	res, err := c.SignInWithCredentials(ctx, apiclient.Credentials{Username: "carol", Password: "Carol#2026", Domain: "secure.example.com"})
 	require.NoError(t, err)
 	require.NoError(t, c.SendOTP(ctx, res.(*apiclient.TwoFactorChallenge).Token))
-	m.Update(tuitest.Run(t, read(srv)))
+	m.Update(tuitest.Run(t, read(srv.Control())))
 	m.Update(tuitest.Key("tab"))
 	code := srv.Outbox()[0].Code
 	v := m.View()
@@ -197,7 +197,7 @@ func TestModel_journal_timesAreOnTheMockClock(t *testing.T) {
 	assert.Contains(t, m.View(), at.Local().Format("15:04:05")+" GET")
 
 	// Entries read on subscribing get the mock's time too.
-	m2 := New(m.ctx, srv)
+	m2 := New(m.ctx, srv.Control())
 	t.Cleanup(m2.Cancel)
 	m2.SetSize(80, 20)
 	m2.Update(tuitest.Run(t, m2.Init()))

@@ -40,13 +40,14 @@ func DefaultRunner(t common.Target, allowMutations bool) (Runner, error) {
 	return pooledRunner{r: r, pool: pool}, nil
 }
 
-// LiveRunner runs against the built-in mock as it is now, at t.BaseURL: its
+// LiveRunner runs against the built-in mock as it is now, at t.BaseURL through
+// t.Transport (the mock is in-process, without a listener): its
 // faults, clock, accounts and sessions, with no reset before or between
 // scenarios (the person shaped it on the Mock screen to run against it). One at
 // a time, since they share its state; what they change stays changed.
 func LiveRunner(t common.Target, allowMutations bool) (Runner, error) {
 	live := func() (string, func(), error) { return t.BaseURL, func() {}, nil }
-	return sc.NewRunner(sc.Options{Parallel: 1, AllowMutations: allowMutations, Insecure: t.Insecure, NewMock: live})
+	return sc.NewRunner(sc.Options{Parallel: 1, AllowMutations: allowMutations, Insecure: t.Insecure, NewMock: live, Transport: t.Transport})
 }
 
 // pooledRunner reuses reset mocks within a run (a port per scenario costs more
