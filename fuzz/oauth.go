@@ -126,8 +126,11 @@ func (lc *lifecycle) codeExchange(a action) {
 	switch {
 	case c.life == codeUsed:
 		st.Expect = refused(CheckEndedStaysEnded, LevelMock, fmt.Sprintf("the code of sign-in %d a second time", n))
-		// A replayed code may revoke what it gave (RFC 6749 4.1.2: SHOULD).
-		lc.pairs[c.pair].access, lc.pairs[c.pair].refresh = unknown, unknown
+		// A replayed code may revoke what it gave (RFC 6749 4.1.2: SHOULD), and with
+		// it every pair refreshed from that one: any pair made since may be one.
+		for i := c.pair; i < len(lc.pairs); i++ {
+			lc.pairs[i].access, lc.pairs[i].refresh = unknown, unknown
+		}
 	case a.arg == exchangeRight:
 		st.Expect = Expect{Accepted: true, Check: CheckSequence, Level: LevelMock, Why: fmt.Sprintf("the code of sign-in %d with its verifier", n)}
 		lc.newSession()
