@@ -100,8 +100,13 @@ func WithExchangeObserver(ctx context.Context, fn func(*Exchange)) context.Conte
 // Do sends a request and returns the answer whatever its status; only transport
 // failures are errors. Typed methods build on it; the scenario runner uses it directly.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
+	// A caller's deadline that comes first already bounds the call (the runner's
+	// step timeout): a timer and a context of our own per request would only cost.
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > c.timeout {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
 	req, ex, err := c.newRequest(ctx, r)
 	defer func() { c.notify(ctx, ex) }()
 	if err != nil {

@@ -110,6 +110,23 @@ func TestClient_timeout(t *testing.T) {
 	}
 }
 
+// The caller's deadline, shorter than the client's timeout, bounds the call
+// alone (the client then adds no timer of its own) and still reads as a timeout.
+func TestClient_callerDeadlineIsATimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(srv.Close)
+	c, err := apiclient.New(apiclient.WithBaseURL(srv.URL), apiclient.WithTimeout(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	_, err = c.RetrieveMetadata(dctx, "")
+	if !errors.Is(err, apiclient.ErrTimeout) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+}
+
 func TestClient_canceledIsNotTimeout(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	t.Cleanup(srv.Close)
