@@ -226,10 +226,10 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		m.reveal = !m.reveal
 	case key.Matches(msg, k.Advance):
 		m.info = "mock clock moved 1m forward"
-		return tea.Batch(common.To(ID, advance(m.ctl, smallStep)), clockMoved(smallStep))
+		return moveClock(m.ctl, smallStep)
 	case key.Matches(msg, k.AdvanceBig):
 		m.info = "mock clock moved " + bigStep.String() + " forward: access tokens issued before have expired"
-		return tea.Batch(common.To(ID, advance(m.ctl, bigStep)), clockMoved(bigStep))
+		return moveClock(m.ctl, bigStep)
 	case key.Matches(msg, k.Reset):
 		return func() tea.Msg {
 			return common.ConfirmMsg{Prompt: "Reset the mock? Tokens, sessions, mail, faults and the clock go back to the start.", To: ID, Yes: resetConfirmedMsg{}}
@@ -357,6 +357,13 @@ func wait(ch <-chan mockserver.JournalEntry, ctl Control) tea.Cmd {
 		e.Time = e.Time.Add(offset(ctl)) // the offset as the entry arrives
 		return entryMsg{e: e}
 	}
+}
+
+// moveClock tells the root first, then moves the clock: the root records the move
+// in the history before any exchange the move sets off (an expired token's
+// automatic refresh) can arrive, so an export replays them in order.
+func moveClock(ctl Control, d time.Duration) tea.Cmd {
+	return tea.Sequence(clockMoved(d), common.To(ID, advance(ctl, d)))
 }
 
 // clockMoved tells the root, which records the move in the history.

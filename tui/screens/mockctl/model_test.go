@@ -2,6 +2,7 @@ package mockctl
 
 import (
 	"context"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,8 +60,10 @@ func feed(t *testing.T, m *Model, cmd tea.Cmd) {
 		return
 	}
 	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
-		for _, c := range b {
+	// A batch or a sequence (whose message type tea keeps unexported): run each.
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
+		for i := range v.Len() {
+			c, _ := v.Index(i).Interface().(tea.Cmd)
 			if c == nil {
 				continue
 			}
