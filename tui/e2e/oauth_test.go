@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 // screen, revoke on Status (the PBX then refuses the token, the refresh grant renews
 // it), the exchanges in the inspector and the history with no secret.
 func TestTmux_oauthPasswordGrantRevokeRefresh(t *testing.T) {
-	tm, _, _, data := launch(t)
+	tm, bin, work, data := launch(t)
 	tm.waitFor("first frame", `built-in mock`, `Sign in · POST /auth/sign_in`, `ctrl\+t use OAuth`)
 
 	tm.keys("C-t")
@@ -48,8 +49,27 @@ func TestTmux_oauthPasswordGrantRevokeRefresh(t *testing.T) {
 		t.Errorf("the clipboard (tmux buffer) should hold a redacted curl, got:\n%s", buf)
 	}
 
+	// The session exports as a scenario that reruns on the mock: the password is a
+	// variable, the tokens captures of the grant that gave them.
+	tm.keys("e")
+	tm.waitFor("exported", `exported \d+ exchange\(s\)`)
+
 	tm.keys("q")
 	tm.waitFor("terminal restored", `(?m)EXITED=0$`)
+	exports, _ := filepath.Glob(filepath.Join(work, "pbxauth-mock-*.yaml"))
+	if len(exports) != 1 {
+		t.Fatalf("want one exported scenario in %s, got %v", work, exports)
+	}
+	scen, _ := os.ReadFile(exports[0])
+	if bytes.Contains(scen, []byte("Alice#2026")) {
+		t.Errorf("the exported scenario holds the password:\n%s", scen)
+	}
+	t.Logf("exported scenario:\n%s", scen)
+	cmd := exec.Command(bin, "run", "--mock", "--var", "password_alice=Alice#2026", exports[0])
+	cmd.Env = tm.env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("pbxauth run --mock %s: %v\n%s\n%s", exports[0], err, out, scen)
+	}
 	hist, err := os.ReadFile(filepath.Join(data, "pbxauth", "history", "mock.jsonl"))
 	if err != nil {
 		t.Fatalf("history file: %v", err)
