@@ -14,7 +14,7 @@ func (m *Model) View() string {
 	st := m.ctx.Styles
 	var b strings.Builder
 	if m.flow != nil {
-		b.WriteString(st.Form.Title.Render("Social sign-in · authorization code → POST /login/oauth/token") + "\n")
+		b.WriteString(st.Form.Title.Render("Social sign-in · code → POST /login/oauth/token") + "\n")
 		b.WriteString(m.outcome() + "\n\n")
 		b.WriteString(m.codeView())
 		return b.String()
