@@ -49,6 +49,15 @@ func WithControlObserver(fn func(*apiclient.Exchange)) ControlOption {
 	return func(c *ControlClient) { c.observe = fn }
 }
 
+type controlObserverKey struct{}
+
+// WithControlExchange returns a context whose control calls also hand their
+// exchange to fn: a runner ties each call to the step that made it, however many
+// steps share the client.
+func WithControlExchange(ctx context.Context, fn func(*apiclient.Exchange)) context.Context {
+	return context.WithValue(ctx, controlObserverKey{}, fn)
+}
+
 // maxControlBody bounds a control answer: a full outbox of 1,000 mails with their
 // HTML parts is a few MiB.
 const maxControlBody = 8 << 20
@@ -89,8 +98,16 @@ func (c *ControlClient) do(ctx context.Context, method, path string, q url.Value
 		target += "?" + q.Encode()
 	}
 	ex := &apiclient.Exchange{Operation: "mock " + strings.TrimPrefix(path, "/_mock/"), Method: method, URL: target, RequestBody: raw}
-	if c.observe != nil {
-		defer func() { c.observe(ex) }()
+	fn, _ := ctx.Value(controlObserverKey{}).(func(*apiclient.Exchange))
+	if c.observe != nil || fn != nil {
+		defer func() {
+			if c.observe != nil {
+				c.observe(ex)
+			}
+			if fn != nil {
+				fn(ex)
+			}
+		}()
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(raw))
 	if err != nil {

@@ -167,6 +167,14 @@ func TestControlClient_observer(t *testing.T) {
 	assert.Equal(t, "mock clock", seen[0].Operation)
 	assert.Equal(t, http.StatusOK, seen[0].Status)
 	assert.JSONEq(t, `{"advance":"1m0s"}`, string(seen[0].RequestBody))
+
+	var mine *apiclient.Exchange
+	ctx := mockserver.WithControlExchange(context.Background(), func(ex *apiclient.Exchange) { mine = ex })
+	_, err = ctl.Outbox(ctx, mockserver.MailFilter{Kind: mockserver.MailOTP})
+	require.NoError(t, err)
+	require.NotNil(t, mine, "the context's observer sees its own call")
+	assert.Equal(t, mockserver.InProcessURL+"/_mock/outbox?kind=otp", mine.URL)
+	assert.Len(t, seen, 2, "and the client's observer still sees every call")
 }
 
 func TestNewControlClient_badAddress(t *testing.T) {
