@@ -1,9 +1,11 @@
 package tui
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/stretchr/testify/assert"
@@ -27,6 +29,16 @@ func startMockApp(t *testing.T, opts Options) (*teatest.TestModel, *mockserver.S
 	m, err := New(opts)
 	require.NoError(t, err)
 	return teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 40)), srv
+}
+
+// waitInOrder waits for first, then for then drawn after it: a screen's outcome
+// line shows a frame before the root takes the session its command returns.
+func waitInOrder(t *testing.T, tm *teatest.TestModel, first, then string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		i := bytes.Index(b, []byte(first))
+		return i >= 0 && bytes.Contains(b[i:], []byte(then))
+	}, teatest.WithDuration(screentest.WaitTimeout), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func finalModel(t *testing.T, tm *teatest.TestModel) *Model {
@@ -58,7 +70,7 @@ func TestApp_OAuthPasswordGrantAndRevokeWithMockPBX(t *testing.T) {
 	tm.Type("r")
 	screentest.WaitFor(t, tm, "status checked")
 	tm.Type("t")
-	screentest.WaitFor(t, tm, "token refreshed (OAuth refresh_token grant)")
+	waitInOrder(t, tm, "token refreshed (OAuth refresh_token grant)", "token expires in")
 	fm := finalModel(t, tm)
 
 	var ops []string
@@ -88,11 +100,11 @@ func TestApp_OAuthCodeFlowWithMockPBX(t *testing.T) {
 	tm.Send(tuitest.Key("tab"))
 	tm.Type("contoso.com")
 	tm.Send(tuitest.Key("enter"))
-	screentest.WaitFor(t, tm, "1. Open the login page")
+	screentest.WaitFor(t, tm, "1. The login page (the mock")
 	tm.Send(tuitest.Key("ctrl+o"))
 	screentest.WaitFor(t, tm, "signed in at the simulated IdP as dave")
 	tm.Send(tuitest.Key("enter"))
-	screentest.WaitFor(t, tm, "signed in (authorization code + PKCE)")
+	waitInOrder(t, tm, "signed in (authorization code + PKCE)", "dave@contoso.com")
 	fm := finalModel(t, tm)
 
 	s := fm.Context().Session

@@ -61,7 +61,12 @@ func (m *Model) codeView() string {
 	st := m.ctx.Styles
 	revealed := m.code.Revealed()
 	var b strings.Builder
-	b.WriteString(st.Form.Section.Render("1. Open the login page in a browser and sign in:") + "\n")
+	step1 := "1. Open the login page in a browser and sign in:"
+	if m.ctx.IdP != nil {
+		// The in-process mock has no address a browser could open.
+		step1 = "1. The login page (the mock's simulated IdP: ctrl+o signs in there):"
+	}
+	b.WriteString(st.Form.Section.Render(step1) + "\n")
 	b.WriteString(m.wrappedURL(revealed) + "\n")
 	rows := []kv.Row{{Key: "state", Value: secret(m.flow.state, revealed)}}
 	if p := m.flow.pkce; p != nil {
