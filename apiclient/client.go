@@ -106,8 +106,16 @@ func WithExchangeObserver(ctx context.Context, fn func(*Exchange)) context.Conte
 }
 
 // Do sends a request and returns the answer whatever its status; only transport
-// failures are errors. Typed methods build on it; the scenario runner uses it directly.
+// failures are errors. Typed methods build on it.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
+	resp, _, err := c.Send(ctx, r)
+	return resp, err
+}
+
+// Send is Do that also returns the exchange, never nil, whether the call failed
+// or not: the scenario runner records it without an observer (a context and a
+// closure) per request.
+func (c *Client) Send(ctx context.Context, r Request) (*Response, *Exchange, error) {
 	// A caller's deadline that comes first already bounds the call (the runner's
 	// step timeout): a timer and a context of our own per request would only cost.
 	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > c.timeout {
@@ -118,7 +126,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	req, ex, err := c.newRequest(ctx, r)
 	defer func() { c.notify(ctx, ex) }()
 	if err != nil {
-		return nil, err
+		return nil, ex, err
 	}
 
 	// The clock starts once the request is built: its latency is the PBX's and the
@@ -132,7 +140,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 			te.Timeout = false
 		}
 		ex.Err = te.Error()
-		return nil, te
+		return nil, ex, te
 	}
 	defer resp.Body.Close()
 	// One byte past the limit tells a cut answer from one exactly at the limit.
@@ -147,14 +155,14 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		te := classifyTransport(r.Method+" "+r.Path, RedactURL(ex.URL), err)
 		ex.Err = te.Error()
-		return nil, te
+		return nil, ex, te
 	}
 	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, Exchange: ex}
 	if ex.Truncated {
 		// The cut answer comes back too, for the inspector to show as cut.
-		return out, &TooLargeError{Op: r.Method + " " + RedactURL(r.Path), Status: resp.StatusCode, Limit: MaxBody}
+		return out, ex, &TooLargeError{Op: r.Method + " " + RedactURL(r.Path), Status: resp.StatusCode, Limit: MaxBody}
 	}
-	return out, nil
+	return out, ex, nil
 }
 
 // Preview returns the exchange Do would start for r, without sending anything: the

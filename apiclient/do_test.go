@@ -40,3 +40,25 @@ func BenchmarkClient_Do(b *testing.B) {
 		}
 	}
 }
+
+// Send hands back the exchange whatever happened: the answer's on success, and
+// one that says why on a transport failure (the runner records both).
+func TestClient_Send_returnsTheExchangeEvenOnFailure(t *testing.T) {
+	c, err := apiclient.New(apiclient.WithBaseURL("http://pbx.example.com:8899"), apiclient.WithTransport(cannedTransport{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := apiclient.Request{Operation: "retrieveMetadata", Method: http.MethodGet, Path: "/info"}
+	resp, ex, err := c.Send(context.Background(), req)
+	if err != nil || ex == nil || resp.Exchange != ex || ex.Status != 200 {
+		t.Fatalf("success: resp %v, exchange %v, err %v", resp, ex, err)
+	}
+	down, err := apiclient.New(apiclient.WithBaseURL("http://127.0.0.1:1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, ex, err = down.Send(context.Background(), req)
+	if err == nil || resp != nil || ex == nil || ex.Err == "" || ex.URL != "http://127.0.0.1:1/api/info" {
+		t.Fatalf("failure: resp %v, exchange %+v, err %v", resp, ex, err)
+	}
+}
