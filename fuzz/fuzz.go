@@ -14,7 +14,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/mockserver"
-	"github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 )
 
 // Options configure a fuzz run.
@@ -50,7 +50,7 @@ type Options struct {
 	Vars map[string]string
 	// Mail reads a real PBX's mail (the SMTP receiver of --mail), for the 2FA and
 	// forgot/reset sequences; the mock's outbox is used without it.
-	Mail scenarios.MailSource
+	Mail runner.MailSource
 	// Timeout bounds each request (default 10 s).
 	Timeout time.Duration
 	// CredentialProbes bounds the wrong passwords sent for the real account (default

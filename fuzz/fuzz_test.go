@@ -13,6 +13,7 @@ import (
 	"github.com/pbxauth/pbxauth/mailbox"
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 )
 
 // alice is the run's account, given as a real PBX's would be.
@@ -36,7 +37,7 @@ func fuzzRun(t *testing.T, url string, examples int, seed uint64, mock bool) *Re
 }
 
 // replayFile runs a saved scenario with the runner, as `pbxauth run FILE --url URL`.
-func replayFile(t *testing.T, file string, opts scenarios.Options) *scenarios.RunResult {
+func replayFile(t *testing.T, file string, opts runner.Options) *runner.RunResult {
 	t.Helper()
 	list, err := scenarios.NewLoader().Paths(file)
 	if err != nil {
@@ -44,7 +45,7 @@ func replayFile(t *testing.T, file string, opts scenarios.Options) *scenarios.Ru
 		t.Fatalf("saved scenario does not load: %v\n%s", err, data)
 	}
 	opts.Vars = replayVars()
-	r, err := scenarios.NewRunner(opts)
+	r, err := runner.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestSeededDefectsAreFoundShrunkSavedAndReplayed(t *testing.T) {
 		{"revoke leaves the access token alive", revokeIgnored, CheckEndedStaysEnded, "getUserAuthInfo", LevelContract},
 		{"refresh grant reusable after rotation", oauthRefreshReusable(), CheckEndedStaysEnded, "oauthToken", LevelRecommended},
 	}
-	pool := scenarios.NewMockPool(mockserver.Options{})
+	pool := runner.NewMockPool(mockserver.Options{})
 	t.Cleanup(func() { _ = pool.Close() })
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,11 +114,11 @@ func TestSeededDefectsAreFoundShrunkSavedAndReplayed(t *testing.T) {
 			if bytes.Contains(data, []byte(alice["password"])) {
 				t.Errorf("the real account's password is in the saved file:\n%s", data)
 			}
-			got := replayFile(t, fd.Saved, scenarios.Options{BaseURL: url})
+			got := replayFile(t, fd.Saved, runner.Options{BaseURL: url})
 			if got.Failed+got.Findings != 1 {
 				t.Errorf("replay against the defective PBX: %d failed, %d passed, %d skipped; want the failure\n%s", got.Failed, got.Passed, got.Skipped, data)
 			}
-			good := replayFile(t, fd.Saved, scenarios.Options{NewMock: pool.Get})
+			good := replayFile(t, fd.Saved, runner.Options{NewMock: pool.Get})
 			if good.Failed != 0 || good.Passed != 1 {
 				t.Errorf("replay against the mock: %d failed, %d passed; want a pass\n%s", good.Failed, good.Passed, data)
 			}
@@ -236,12 +237,12 @@ func TestMailSequenceDefectIsSavedWithAnOutboxStep(t *testing.T) {
 	if !bytes.Contains(data, []byte("outbox:")) || !bytes.Contains(data, []byte("mock-only")) {
 		t.Errorf("no outbox step:\n%s", data)
 	}
-	if got := replayFile(t, fd.Saved, scenarios.Options{BaseURL: url, SharedMock: true}); got.Failed+got.Findings != 1 {
+	if got := replayFile(t, fd.Saved, runner.Options{BaseURL: url, SharedMock: true}); got.Failed+got.Findings != 1 {
 		t.Errorf("replay against the defective mock: %d failed, %d passed, %d skipped\n%s", got.Failed, got.Passed, got.Skipped, data)
 	}
-	pool := scenarios.NewMockPool(mockserver.Options{})
+	pool := runner.NewMockPool(mockserver.Options{})
 	defer pool.Close()
-	if got := replayFile(t, fd.Saved, scenarios.Options{NewMock: pool.Get}); got.Passed != 1 {
+	if got := replayFile(t, fd.Saved, runner.Options{NewMock: pool.Get}); got.Passed != 1 {
 		for _, sr := range got.Scenarios {
 			for _, st := range sr.Steps {
 				t.Logf("%s %s %v", st.Name, st.Status, st.Failures)
@@ -255,7 +256,7 @@ func TestMailSequenceDefectIsSavedWithAnOutboxStep(t *testing.T) {
 // mock): a code that works twice and a PKCE verifier nobody checks are found at mock
 // level, shrunk, saved, and the saved scenario replays the failure.
 func TestCodeGrantDefectsOnAMock(t *testing.T) {
-	pool := scenarios.NewMockPool(mockserver.Options{})
+	pool := runner.NewMockPool(mockserver.Options{})
 	t.Cleanup(func() { _ = pool.Close() })
 	for _, tc := range []struct {
 		name   string
@@ -294,10 +295,10 @@ func TestCodeGrantDefectsOnAMock(t *testing.T) {
 			}
 			data, _ := os.ReadFile(fd.Saved)
 			t.Logf("%s\n%s", fd.Failure, data)
-			if got := replayFile(t, fd.Saved, scenarios.Options{BaseURL: url, SharedMock: true}); got.Failed+got.Findings != 1 {
+			if got := replayFile(t, fd.Saved, runner.Options{BaseURL: url, SharedMock: true}); got.Failed+got.Findings != 1 {
 				t.Errorf("replay against the defective mock: %d failed, %d passed, %d skipped\n%s", got.Failed, got.Passed, got.Skipped, data)
 			}
-			if got := replayFile(t, fd.Saved, scenarios.Options{NewMock: pool.Get}); got.Passed != 1 {
+			if got := replayFile(t, fd.Saved, runner.Options{NewMock: pool.Get}); got.Passed != 1 {
 				t.Errorf("replay against the mock: %d failed, %d passed\n%s", got.Failed, got.Passed, data)
 			}
 		})
@@ -346,7 +347,7 @@ func TestMailSequencesOnTheSecondPBXOverSMTP(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	res, err := Run(ctx, Options{BaseURL: base, Seed: 4, MaxExamples: 120, Vars: altpbx.Vars(), AllowMutations: true,
-		Mail: &scenarios.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}, Operations: []string{"verifyOTP", "resetPassword"}}, nil)
+		Mail: &runner.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}, Operations: []string{"verifyOTP", "resetPassword"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"html/template"
 	"io"
 
-	"github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/report"
 )
 
 // The fuzz HTML report is the run report's sibling: one offline file with the same
@@ -68,16 +68,16 @@ type htmlFound struct {
 // WriteHTML writes the run as a self-contained HTML page.
 func WriteHTML(w io.Writer, r *Result) error {
 	v := struct {
-		Style            scenarios.HTMLPageStyle
+		Style            report.HTMLPageStyle
 		R                *Result
 		Failed, Findings int
 		Found            []htmlFound
-	}{Style: scenarios.SharedHTMLStyle(), R: r, Failed: r.Failed(), Findings: r.Findings()}
+	}{Style: report.SharedHTMLStyle(), R: r, Failed: r.Failed(), Findings: r.Findings()}
 	for _, fd := range r.Found {
 		hf := htmlFound{Finding: fd.Finding(), Level: fd.Failure.Level, Check: fd.Failure.Check, Op: fd.Failure.Op,
 			Message: fd.Failure.Message, Source: fd.Failure.Source, Before: fd.StepsBefore, After: fd.StepsAfter, Saved: fd.Saved}
 		for _, s := range fd.Steps {
-			if t := scenarios.HTMLExchangeText(s.Exchange); t != "" {
+			if t := report.HTMLExchangeText(s.Exchange); t != "" {
 				hf.Exchanges = append(hf.Exchanges, t)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 )
 
 // secrets are the values a run must never show: passwords from its variables and
@@ -144,7 +145,7 @@ func (m mockMail) latest(ctx context.Context, kind, user, token string) (map[str
 // receiver of --mail). Only mail newer than the request before the read counts, so
 // an earlier code or link is never taken for the one that request sent.
 type realMail struct {
-	src scenarios.MailSource
+	src runner.MailSource
 	// mark is the source's position before the latest request.
 	mark atomic.Uint64
 }

@@ -1,39 +1,59 @@
 package scenarios
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 )
 
-// opInfo is what a call step needs to know about an operation.
-type opInfo struct {
+// OpInfo is what a call step needs to know about an operation. Its Success lists
+// the documented 2xx and 3xx statuses: what a call expects by default.
+type OpInfo struct {
 	spec.Operation
-	// params maps each path or query parameter to where it goes ("path", "query").
-	params map[string]string
-	// success lists the documented 2xx and 3xx statuses: what a call expects by default.
-	success []int
+	// ParamIn maps each path or query parameter to where it goes ("path", "query").
+	ParamIn map[string]string
 }
 
 var (
 	opsOnce sync.Once
-	opsByID map[string]opInfo
+	opsByID map[string]OpInfo
 )
 
-// lookupOp finds an operation of the embedded document by operationId. It reads
+// LookupOp finds an operation of the embedded document by operationId. It reads
 // the generated operation table: parsing scenario files (run --list, --check)
 // does not parse the OpenAPI document.
-func lookupOp(id string) (opInfo, bool) {
+func LookupOp(id string) (OpInfo, bool) {
 	opsOnce.Do(func() {
-		opsByID = map[string]opInfo{}
+		opsByID = map[string]OpInfo{}
 		for _, o := range spec.Operations() {
-			info := opInfo{Operation: o, params: map[string]string{}, success: o.Success}
+			info := OpInfo{Operation: o, ParamIn: map[string]string{}}
 			for _, p := range o.Params {
-				info.params[p.Name] = p.In
+				info.ParamIn[p.Name] = p.In
 			}
 			opsByID[o.ID] = info
 		}
 	})
 	o, ok := opsByID[id]
 	return o, ok
+}
+
+// CalledOps lists the operations a scenario's steps send (flows included): calls by
+// operationId, raw requests by the operation their method and path match.
+func CalledOps(steps []*Step) []string {
+	var out []string
+	for _, st := range steps {
+		switch st.Kind {
+		case KindCall:
+			out = append(out, st.Call)
+		case KindRequest:
+			path, _, _ := strings.Cut(st.Path, "?")
+			if op, _, _, ok := spec.Match(st.Method, path); ok {
+				out = append(out, op.ID)
+			}
+		case KindInclude:
+			out = append(out, CalledOps(st.Include.Flow.Steps)...)
+		}
+	}
+	return out
 }

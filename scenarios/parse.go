@@ -369,7 +369,7 @@ func (p *parser) checkRefs(n *yaml.Node, known map[string]bool) {
 			return
 		}
 		for _, r := range refs {
-			if strings.HasPrefix(r, envPrefix) || known[r] {
+			if strings.HasPrefix(r, EnvPrefix) || known[r] {
 				continue
 			}
 			p.errorf(n, "undefined variable ${%s}: declare it under vars (null to require --var %s=...) or capture it in an earlier step", r, r)

@@ -77,8 +77,8 @@ func statusClass(n *yaml.Node) (int, bool) {
 	return int(v[0] - '0'), true
 }
 
-// statusMatches reports whether an answer's status is one of want (codes or classes).
-func statusMatches(status int, want []int) bool {
+// StatusMatches reports whether an answer's status is one of want (codes or classes).
+func StatusMatches(status int, want []int) bool {
 	for _, w := range want {
 		if status == w || (w <= 5 && status/100 == w) {
 			return true
@@ -87,8 +87,8 @@ func statusMatches(status int, want []int) bool {
 	return false
 }
 
-// statusName writes a wanted status as the document does: 401, or 4XX for a class.
-func statusName(w int) string {
+// StatusName writes a wanted status as the document does: 401, or 4XX for a class.
+func StatusName(w int) string {
 	if w <= 5 {
 		return fmt.Sprintf("%dXX", w)
 	}
@@ -160,7 +160,7 @@ func checkPath(path string) error {
 	if path == "" || path == "/" {
 		return nil // the whole body
 	}
-	segs := pathSegments(path)
+	segs := PathSegments(path)
 	for _, s := range segs {
 		if s == "" {
 			return fmt.Errorf("bad path %q: empty segment", path)

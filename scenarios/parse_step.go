@@ -144,7 +144,7 @@ func (p *parser) step(n *yaml.Node, known map[string]bool) *Step {
 
 func (p *parser) callStep(st *Step, fields map[string]*yaml.Node) {
 	st.Call = p.str(fields["call"], "call")
-	op, ok := lookupOp(st.Call)
+	op, ok := LookupOp(st.Call)
 	if !ok {
 		p.errorf(fields["call"], "unknown operation %q%s (operations: %s)", st.Call, suggest(st.Call, spec.OperationIDs()), strings.Join(spec.OperationIDs(), ", "))
 		return
@@ -159,7 +159,7 @@ func (p *parser) callStep(st *Step, fields map[string]*yaml.Node) {
 			st.Params = map[string]any{}
 			for i := 0; i+1 < len(v.Content); i += 2 {
 				k := v.Content[i]
-				if _, ok := op.params[k.Value]; !ok {
+				if _, ok := op.ParamIn[k.Value]; !ok {
 					p.errorf(k, "operation %s has no parameter %q (it takes: %s); use a request step to send anything else", st.Call, k.Value, paramList(op))
 					continue
 				}
@@ -167,7 +167,7 @@ func (p *parser) callStep(st *Step, fields map[string]*yaml.Node) {
 			}
 		}
 	}
-	for name, in := range op.params {
+	for name, in := range op.ParamIn {
 		if _, ok := st.Params[name]; !ok && in == "path" {
 			p.errorf(fields["call"], "operation %s needs the path parameter %q under params", st.Call, name)
 		}
@@ -181,11 +181,11 @@ func (p *parser) callStep(st *Step, fields map[string]*yaml.Node) {
 	}
 }
 
-func paramList(op opInfo) string {
-	if len(op.params) == 0 {
+func paramList(op OpInfo) string {
+	if len(op.ParamIn) == 0 {
 		return "none"
 	}
-	return strings.Join(sortedKeys(op.params), ", ")
+	return strings.Join(sortedKeys(op.ParamIn), ", ")
 }
 
 func (p *parser) requestStep(st *Step, n *yaml.Node) {
@@ -201,7 +201,7 @@ func (p *parser) requestStep(st *Step, n *yaml.Node) {
 			}
 		case "path":
 			st.Path = p.str(v, "path")
-			if !validRequestPath(st.Path) {
+			if !ValidRequestPath(st.Path) {
 				p.errorf(v, "path must start with / (it is relative to the /api base), or be an absolute http(s) URL or a ${variable} holding one")
 			}
 		case "content_type":
@@ -279,13 +279,13 @@ func (p *parser) includeStep(st *Step, n, with *yaml.Node, known map[string]bool
 			p.errorf(n, "flow %q needs parameter %q under with", flow.Name, pr.Name)
 		}
 	}
-	for _, name := range flowReturns(flow) {
+	for _, name := range FlowReturns(flow) {
 		known[name] = true
 	}
 }
 
-// flowReturns lists the variables a flow hands back to its includer.
-func flowReturns(f *Flow) []string {
+// FlowReturns lists the variables a flow hands back to its includer.
+func FlowReturns(f *Flow) []string {
 	if len(f.Returns) > 0 {
 		return f.Returns
 	}
@@ -295,7 +295,7 @@ func flowReturns(f *Flow) []string {
 			out = append(out, c.Name)
 		}
 		if st.Kind == KindInclude && st.Include.Flow != nil {
-			out = append(out, flowReturns(st.Include.Flow)...)
+			out = append(out, FlowReturns(st.Include.Flow)...)
 		}
 	}
 	return out
@@ -338,9 +338,9 @@ func (p *parser) stringMap(n *yaml.Node, what string) map[string]string {
 	return out
 }
 
-// validRequestPath accepts a path under the /api base, an absolute URL (to follow a
+// ValidRequestPath accepts a path under the /api base, an absolute URL (to follow a
 // link an answer handed out) or a variable that will hold either.
-func validRequestPath(p string) bool {
+func ValidRequestPath(p string) bool {
 	return strings.HasPrefix(p, "/") || strings.HasPrefix(p, "http://") ||
 		strings.HasPrefix(p, "https://") || strings.HasPrefix(p, "${")
 }

@@ -124,7 +124,7 @@ func TestLoader_includes(t *testing.T) {
 		dir := writeFiles(t, map[string]string{"s.yaml": "name: s\ntags: [mock-only]\nsteps:\n  - include: builtin:flows/signin_2fa.yaml\n    with: {username: carol, password: p, domain: d}\n"})
 		ss, err := LoadPaths(dir)
 		require.NoError(t, err)
-		assert.Equal(t, 4, countSteps(ss[0].Steps))
+		assert.Equal(t, 4, CountSteps(ss[0].Steps))
 	})
 	t.Run("duplicate scenario names are refused", func(t *testing.T) {
 		dir := writeFiles(t, map[string]string{

@@ -1,15 +1,13 @@
-// Package scenarios reads conformance scenarios (YAML, see FORMAT.md), runs them
-// against a PBX or the mock PBX, and reports the results as events, text, JUnit XML
-// and JSON. It knows nothing of the terminal UI; the TUI and the CLI drive it alike:
+// Package scenarios is the conformance scenario format (YAML, see FORMAT.md): its
+// types, the parser, the loader of files, folders and includes, variables,
+// selection by tag and the embedded built-in suite. Running them is the runner
+// package's job, reporting the report package's, load testing loadtest's:
 //
 //	list, err := scenarios.LoadBuiltin()             // or NewLoader().Paths(files...)
 //	list = scenarios.Select(list, []string{"2fa"})   // tag filter
-//	r, err := scenarios.NewRunner(scenarios.Options{NewMock: scenarios.InProcessMock(mockserver.Options{})})
-//	res := r.Run(ctx, list, func(e scenarios.Event) { ... }) // ScenarioStarted, StepFinished, ...
+//	r, err := runner.New(runner.Options{NewMock: runner.InProcessMock(mockserver.Options{})})
+//	res := r.Run(ctx, list, func(e runner.Event) { ... }) // ScenarioStarted, StepFinished, ...
 //	os.Exit(res.ExitCode())
-//
-// Each StepResult carries its failures (expected and actual, secrets hidden), spec
-// warnings and the HTTP exchange; Redacted gives the exchange safe to show or store.
 package scenarios
 
 import (
@@ -231,4 +229,17 @@ type Capture struct {
 	// Regex, when set, keeps its first group (or the whole match) of the value.
 	Regex *regexp.Regexp
 	Pos   Pos
+}
+
+// CountSteps is how many steps a run executes: those of included flows in place.
+func CountSteps(steps []*Step) int {
+	n := 0
+	for _, st := range steps {
+		if st.Kind == KindInclude && st.Include.Flow != nil {
+			n += CountSteps(st.Include.Flow.Steps)
+			continue
+		}
+		n++
+	}
+	return n
 }

@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -10,50 +9,21 @@ import (
 // doubles at every line, and forty lines ask for a terabyte. Expansion is therefore
 // capped, and `run --check` refuses what is sure to pass the cap or refers to itself.
 const (
-	// maxExpandBytes bounds one expanded string.
-	maxExpandBytes = 1 << 20
-	// maxValueBytes bounds the strings of one expanded value (a body, the variables
+	// MaxExpandBytes bounds one expanded string.
+	MaxExpandBytes = 1 << 20
+	// MaxValueBytes bounds the strings of one expanded value (a body, the variables
 	// of a scope).
-	maxValueBytes = 16 << 20
-	// maxValueDepth bounds the nesting of a value being expanded.
-	maxValueDepth = 64
+	MaxValueBytes = 16 << 20
+	// MaxValueDepth bounds the nesting of a value being expanded.
+	MaxValueDepth = 64
 )
 
-var (
-	errExpandTooBig  = fmt.Errorf("expands to more than %d KiB (variables that double each other?)", maxExpandBytes>>10)
-	errValueTooBig   = fmt.Errorf("expands to more than %d MiB in all", maxValueBytes>>20)
-	errValueTooDeep  = fmt.Errorf("is nested more than %d levels deep", maxValueDepth)
-	errBudgetMissing = errors.New("internal: no expansion budget")
-)
-
-// strLen is the length of a string value, 0 for the rest (their size is bounded where
-// they come from: the file, or an answer's size limit).
-func strLen(v any) int {
-	if s, ok := v.(string); ok {
-		return len(s)
-	}
-	return 0
-}
-
-// budget counts the bytes of strings an expansion has produced.
-type budget struct{ left int }
-
-func newBudget() *budget { return &budget{left: maxValueBytes} }
-
-func (b *budget) spend(n int) error {
-	if b == nil {
-		return errBudgetMissing
-	}
-	b.left -= n
-	if b.left < 0 {
-		return errValueTooBig
-	}
-	return nil
-}
+// ErrExpandTooBig is why a string whose expansion passes MaxExpandBytes is refused.
+var ErrExpandTooBig = fmt.Errorf("expands to more than %d KiB (variables that double each other?)", MaxExpandBytes>>10)
 
 // checkVarRefs refuses, at load time (and so at run --check), a variable that refers
 // to itself or to one defined after it (vars are read in order, so that could only be
-// a cycle or a mistake), and one whose expansion is sure to pass maxExpandBytes.
+// a cycle or a mistake), and one whose expansion is sure to pass MaxExpandBytes.
 func (p *parser) checkVarRefs(vs []Var, what string) {
 	index := map[string]int{}
 	for i, v := range vs {
@@ -80,8 +50,8 @@ func (p *parser) checkVarRefs(vs []Var, what string) {
 				size[i] = satAdd(size[i], size[j])
 			}
 		}
-		if size[i] > maxExpandBytes {
-			p.errorAt(v.Pos, "%s %s %v", what, v.Name, errExpandTooBig)
+		if size[i] > MaxExpandBytes {
+			p.errorAt(v.Pos, "%s %s %v", what, v.Name, ErrExpandTooBig)
 			size[i] = 0 // report the first only, not every one built on it
 		}
 	}
@@ -105,8 +75,8 @@ func literalLen(s string) int {
 }
 
 func satAdd(a, b int) int {
-	if a > maxValueBytes || b > maxValueBytes {
-		return maxValueBytes + 1
+	if a > MaxValueBytes || b > MaxValueBytes {
+		return MaxValueBytes + 1
 	}
 	return a + b
 }

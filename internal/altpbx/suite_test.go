@@ -11,27 +11,28 @@ import (
 	"github.com/pbxauth/pbxauth/mailbox"
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 )
 
 // runSuite runs the built-in suite against altpbx as a QA team would against their
 // PBX: a real target (no mock defaults), the accounts as variables, mutations
 // allowed, one scenario at a time since they share the PBX's accounts.
-func runSuite(t *testing.T, opts scenarios.Options) *scenarios.RunResult {
+func runSuite(t *testing.T, opts runner.Options) *runner.RunResult {
 	t.Helper()
 	ss, err := scenarios.LoadBuiltin()
 	require.NoError(t, err)
-	r, err := scenarios.NewRunner(opts)
+	r, err := runner.New(opts)
 	require.NoError(t, err)
 	return r.Run(context.Background(), ss, nil)
 }
 
-func logResult(t *testing.T, res *scenarios.RunResult) {
+func logResult(t *testing.T, res *runner.RunResult) {
 	t.Helper()
 	for _, sr := range res.Scenarios {
 		switch {
-		case sr.Status == scenarios.StatusSkipped:
+		case sr.Status == runner.StatusSkipped:
 			t.Logf("SKIP %s: %s", sr.Scenario.Name, sr.Reason)
-		case sr.Status != scenarios.StatusPassed:
+		case sr.Status != runner.StatusPassed:
 			msg := sr.Reason
 			if fs := sr.FailedStep(); fs != nil {
 				msg = fs.Name + ": " + fs.Message()
@@ -50,14 +51,14 @@ func TestBuiltinSuite_zeroFailuresAgainstAnotherPBX(t *testing.T) {
 	base, stop, err := pbx.Start()
 	require.NoError(t, err)
 	t.Cleanup(stop)
-	res := runSuite(t, scenarios.Options{BaseURL: base, Vars: altpbx.Vars(), AllowMutations: true, Parallel: 1})
+	res := runSuite(t, runner.Options{BaseURL: base, Vars: altpbx.Vars(), AllowMutations: true, Parallel: 1})
 	logResult(t, res)
 	assert.Zero(t, res.Failed, "failures")
 	assert.Zero(t, res.Errored, "errors")
 	assert.Zero(t, res.Findings, "findings: altpbx follows the recommended practice")
 	assert.Equal(t, 0, res.ExitCode())
 	for _, sr := range res.Scenarios {
-		if sr.Status == scenarios.StatusSkipped {
+		if sr.Status == runner.StatusSkipped {
 			assert.NotContains(t, sr.Reason, "needs variables", "every variable is given")
 		}
 	}
@@ -75,8 +76,8 @@ func TestBuiltinSuite_withMailMostOfTheSuiteRuns(t *testing.T) {
 	base, stop, err := pbx.Start()
 	require.NoError(t, err)
 	t.Cleanup(stop)
-	res := runSuite(t, scenarios.Options{BaseURL: base, Vars: altpbx.Vars(), AllowMutations: true, Parallel: 1,
-		Mail: &scenarios.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}})
+	res := runSuite(t, runner.Options{BaseURL: base, Vars: altpbx.Vars(), AllowMutations: true, Parallel: 1,
+		Mail: &runner.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}})
 	logResult(t, res)
 	assert.Zero(t, res.Failed, "failures")
 	assert.Zero(t, res.Errored, "errors")
@@ -84,7 +85,7 @@ func TestBuiltinSuite_withMailMostOfTheSuiteRuns(t *testing.T) {
 	ran := len(res.Scenarios) - res.Skipped
 	t.Logf("%d of %d ran", ran, len(res.Scenarios))
 	for _, sr := range res.Scenarios {
-		if sr.Status == scenarios.StatusSkipped {
+		if sr.Status == runner.StatusSkipped {
 			assert.NotContains(t, sr.Reason, "outbox", "%s: mail arrives over SMTP", sr.Scenario.Name)
 			assert.True(t, sr.Scenario.Level == scenarios.LevelMock || sr.Scenario.MockOnly(),
 				"%s: skipped though a PBX with mail can run it: %s", sr.Scenario.Name, sr.Reason)
@@ -94,9 +95,9 @@ func TestBuiltinSuite_withMailMostOfTheSuiteRuns(t *testing.T) {
 
 // The built-in suite still passes every scenario against pbxauth's mock.
 func TestBuiltinSuite_everyScenarioPassesOnTheMock(t *testing.T) {
-	pool := scenarios.NewMockPool(mockserver.Options{})
+	pool := runner.NewMockPool(mockserver.Options{})
 	t.Cleanup(func() { _ = pool.Close() })
-	res := runSuite(t, scenarios.Options{NewMock: pool.Get, Parallel: 4})
+	res := runSuite(t, runner.Options{NewMock: pool.Get, Parallel: 4})
 	logResult(t, res)
 	assert.Equal(t, len(res.Scenarios), res.Passed)
 }

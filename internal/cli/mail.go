@@ -6,12 +6,12 @@ import (
 	"strings"
 
 	"github.com/pbxauth/pbxauth/mailbox"
-	"github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 )
 
 // receivePBXMail starts --mail for run and fuzz, which read a real PBX's codes and
 // links from it (the mock has its own outbox), and says where it listens. stop ends it.
-func receivePBXMail(s *streams, raw string, allow []string, mock bool) (mail *scenarios.SMTPMail, stop func(), err error) {
+func receivePBXMail(s *streams, raw string, allow []string, mock bool) (mail *runner.SMTPMail, stop func(), err error) {
 	if mock {
 		return nil, nil, usageErrorf("--mail receives a real PBX's mail; the mock has its own outbox: give --url")
 	}
@@ -20,7 +20,7 @@ func receivePBXMail(s *streams, raw string, allow []string, mock bool) (mail *sc
 		return nil, nil, err
 	}
 	fmt.Fprintf(s.err, "pbxauth: receiving the PBX's mail at smtp://%s (kept in memory only)\n", rcv.Addr())
-	return &scenarios.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}, func() { _ = rcv.Close() }, nil
+	return &runner.SMTPMail{Box: rcv.Box(), Addr: rcv.Addr()}, func() { _ = rcv.Close() }, nil
 }
 
 // startMail starts the SMTP receiver of --mail, allowing the --mail-allow peers.

@@ -16,6 +16,8 @@ import (
 	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/report"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 )
 
 type runFlags struct {
@@ -95,7 +97,7 @@ error, 3 the target could not be reached or timed out.`,
 	fl.BoolVar(&f.allowMutations, "allow-mutations", false, "run mutating scenarios against a real PBX")
 	fl.StringArrayVar(&f.allowHosts, "allow-host", nil, "a host (name or name:port) absolute-URL request steps may reach besides the target's (repeatable)")
 	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification (self-signed PBX certificates)")
-	fl.DurationVar(&f.timeout, "timeout", scenarios.DefaultStepTimeout, "time limit of each step that sets none")
+	fl.DurationVar(&f.timeout, "timeout", runner.DefaultStepTimeout, "time limit of each step that sets none")
 	fl.BoolVar(&f.list, "list", false, "list the selected scenarios with their tags, run nothing")
 	fl.BoolVar(&f.check, "check", false, "validate the scenario files, send nothing")
 	fl.BoolVar(&f.schema, "schema", false, "print the JSON Schema of the scenario format")
@@ -161,7 +163,7 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	list = scenarios.Select(list, f.tags)
 	if f.list {
 		if f.coverage {
-			return scenarios.WriteCoverage(s.out, scenarios.Coverage(list, nil), false)
+			return report.WriteCoverage(s.out, report.Coverage(list, nil), false)
 		}
 		return printList(s.out, list)
 	}
@@ -174,9 +176,9 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 			return err
 		}
 	}
-	opts := scenarios.Options{
+	opts := runner.Options{
 		Parallel: f.parallel, FailFast: f.failFast, AllowMutations: f.allowMutations,
-		Spec: scenarios.SpecMode(f.spec), Timeout: f.timeout, Vars: vars, Insecure: f.insecure,
+		Spec: runner.SpecMode(f.spec), Timeout: f.timeout, Vars: vars, Insecure: f.insecure,
 		Strict: f.strict, DropResults: true,
 		MockToken: os.Getenv(mockTokenEnv), AllowHosts: f.allowHosts,
 	}
@@ -201,7 +203,7 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		opts.BaseURL, opts.SharedMock = url, true
 	case url == "":
 		// A mock of its own per scenario, reset and reused rather than restarted.
-		pool := scenarios.NewMockPool(mockserver.Options{})
+		pool := runner.NewMockPool(mockserver.Options{})
 		defer pool.Close()
 		opts.NewMock = pool.Get
 		if !f.mock {
@@ -225,13 +227,13 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	if f.insecure {
 		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure)")
 	}
-	runner, err := scenarios.NewRunner(opts)
+	rn, err := runner.New(opts)
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
 	missing := scenarios.UnsetEnv(list, nil)
 	if f.requireVars {
-		missing = runner.MissingVars(list)
+		missing = rn.MissingVars(list)
 	}
 	if len(missing) > 0 {
 		return withCode(ExitUsage, errors.New("missing variables:\n  "+strings.Join(missing, "\n  ")))
@@ -249,9 +251,9 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
-	rep := scenarios.NewTextReporter(s.out, f.verbose)
-	res := runner.Run(ctx, list, func(e scenarios.Event) {
-		if e.Kind == scenarios.RunStarted && e.Run != nil {
+	rep := report.NewTextReporter(s.out, f.verbose)
+	res := rn.Run(ctx, list, func(e runner.Event) {
+		if e.Kind == runner.RunStarted && e.Run != nil {
 			for _, n := range e.Run.Notes {
 				fmt.Fprintln(s.err, "pbxauth: note: "+n)
 			}
@@ -260,7 +262,7 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		reports.stream.Event(e)
 	})
 	if f.coverage {
-		if err := scenarios.WriteCoverage(s.out, scenarios.Coverage(reports.outcomes.List, reports.outcomes.Results), true); err != nil {
+		if err := report.WriteCoverage(s.out, report.Coverage(reports.outcomes.List, reports.outcomes.Results), true); err != nil {
 			return err
 		}
 	}
@@ -394,22 +396,22 @@ func orDash(s string) string {
 
 // reportFiles are the --junit, --json and --html reports of a run, streamed.
 type reportFiles struct {
-	stream *scenarios.ReportStream
+	stream *report.ReportStream
 	files  []*pendingReport
 	// outcomes keep each scenario's status for --coverage.
-	outcomes scenarios.Outcomes
+	outcomes report.Outcomes
 }
 
 func openReports(f *runFlags) (*reportFiles, error) {
 	rf := &reportFiles{}
-	writers := []scenarios.ReportWriter{&rf.outcomes}
+	writers := []report.ReportWriter{&rf.outcomes}
 	for _, r := range []struct {
 		path string
-		new  func(io.Writer) scenarios.ReportWriter
+		new  func(io.Writer) report.ReportWriter
 	}{
-		{f.junit, func(w io.Writer) scenarios.ReportWriter { return scenarios.NewJUnitReport(w) }},
-		{f.json, func(w io.Writer) scenarios.ReportWriter { return scenarios.NewJSONReport(w) }},
-		{f.html, func(w io.Writer) scenarios.ReportWriter { return scenarios.NewHTMLReport(w) }},
+		{f.junit, func(w io.Writer) report.ReportWriter { return report.NewJUnitReport(w) }},
+		{f.json, func(w io.Writer) report.ReportWriter { return report.NewJSONReport(w) }},
+		{f.html, func(w io.Writer) report.ReportWriter { return report.NewHTMLReport(w) }},
 	} {
 		if r.path == "" {
 			continue
@@ -422,7 +424,7 @@ func openReports(f *runFlags) (*reportFiles, error) {
 		rf.files = append(rf.files, file)
 		writers = append(writers, r.new(file.tmp))
 	}
-	rf.stream = scenarios.NewReportStream(writers...)
+	rf.stream = report.NewReportStream(writers...)
 	return rf, nil
 }
 

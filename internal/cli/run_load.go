@@ -9,17 +9,19 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/loadtest"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 )
 
 // runLoad is `pbxauth run --load`: the selection as virtual users, then a summary
 // (and --json FILE). Exit 1 when any request failed, 3 when the target could not
 // be reached at all or went away (every connection refused for a few seconds).
-func runLoad(ctx context.Context, s *streams, f *runFlags, opts scenarios.Options, list []*scenarios.Scenario) error {
+func runLoad(ctx context.Context, s *streams, f *runFlags, opts runner.Options, list []*scenarios.Scenario) error {
 	lo, err := loadOptions(f)
 	if err != nil {
 		return err
 	}
-	runner, err := scenarios.NewRunner(opts)
+	rn, err := runner.New(opts)
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
@@ -28,17 +30,17 @@ func runLoad(ctx context.Context, s *streams, f *runFlags, opts scenarios.Option
 	} else {
 		fmt.Fprintf(s.err, "pbxauth: closed-loop load for %s with %d virtual users (Ctrl-C stops early)\n", lo.Duration, lo.Concurrency)
 	}
-	lo.Progress = func(p scenarios.LoadProgress) {
+	lo.Progress = func(p loadtest.Progress) {
 		fmt.Fprintf(s.err, "  %5.0fs  %9d requests  %8d/s  p99 %9s  %6d errors\n",
 			p.Elapsed.Seconds(), p.Requests, p.Last.Requests, fmtMS(p.Last.P99ms), p.Errors)
 	}
-	res, err := runner.Load(ctx, list, lo)
+	res, err := loadtest.Run(ctx, rn, list, lo)
 	if res != nil {
-		if werr := scenarios.WriteLoadSummary(s.out, res); werr != nil {
+		if werr := loadtest.WriteSummary(s.out, res); werr != nil {
 			return werr
 		}
 	}
-	if errors.Is(err, scenarios.ErrNothingToLoad) {
+	if errors.Is(err, loadtest.ErrNothingToLoad) {
 		return withCode(ExitUsage, err)
 	}
 	if err != nil {
@@ -52,9 +54,9 @@ func runLoad(ctx context.Context, s *streams, f *runFlags, opts scenarios.Option
 	return loadExit(res)
 }
 
-func loadOptions(f *runFlags) (scenarios.LoadOptions, error) {
-	lo := scenarios.LoadOptions{Duration: f.duration, Concurrency: f.concurrency, Rate: f.rate, Ramp: f.ramp,
-		Iterations: f.iterations, Validate: scenarios.ValidateMode(f.validate)}
+func loadOptions(f *runFlags) (loadtest.Options, error) {
+	lo := loadtest.Options{Duration: f.duration, Concurrency: f.concurrency, Rate: f.rate, Ramp: f.ramp,
+		Iterations: f.iterations, Validate: loadtest.ValidateMode(f.validate)}
 	switch {
 	case f.concurrency < 1:
 		return lo, usageErrorf("--concurrency must be at least 1")
@@ -70,7 +72,7 @@ func loadOptions(f *runFlags) (scenarios.LoadOptions, error) {
 		return lo, usageErrorf("--iterations bounds a closed-loop load; with --rate, --duration bounds it")
 	}
 	switch lo.Validate {
-	case scenarios.ValidateAll, scenarios.ValidateOnce, scenarios.ValidateOff:
+	case loadtest.ValidateAll, loadtest.ValidateOnce, loadtest.ValidateOff:
 	default:
 		return lo, usageErrorf("--validate must be all, once or off, got %q", f.validate)
 	}
@@ -84,12 +86,12 @@ func fmtMS(v float64) string {
 	return (time.Duration(v * float64(time.Millisecond))).Round(10 * time.Microsecond).String()
 }
 
-func writeLoadJSON(path string, res *scenarios.LoadResult) error {
-	return writeReportFile(path, func(w io.Writer) error { return scenarios.WriteLoadJSON(w, res) })
+func writeLoadJSON(path string, res *loadtest.Result) error {
+	return writeReportFile(path, func(w io.Writer) error { return loadtest.WriteJSON(w, res) })
 }
 
-func loadExit(res *scenarios.LoadResult) error {
-	if res.State == scenarios.LoadTargetGone {
+func loadExit(res *loadtest.Result) error {
+	if res.State == loadtest.TargetGone {
 		return withCode(ExitNetwork, fmt.Errorf("load ended early: %s", res.Reason))
 	}
 	if res.ErrorTotal() == 0 {

@@ -138,7 +138,7 @@ func TestRun_realPBXSkipsMockOnlyAndMutating(t *testing.T) {
 	}))
 	t.Cleanup(pbx.Close)
 	mutating := scenarioFile(t, "m.yaml", "name: m\ntags: [mutating]\nsteps:\n  - call: retrieveMetadata\n")
-	code, out, _ := pbxauth(t, "run", "--url", pbx.URL, "../../scenarios/testdata/signin_2fa.yaml", mutating)
+	code, out, _ := pbxauth(t, "run", "--url", pbx.URL, "../../scenarios/runner/testdata/signin_2fa.yaml", mutating)
 	assert.Equal(t, ExitOK, code, out)
 	assert.Contains(t, out, "reads the PBX's mail: run with --mail")
 	assert.Contains(t, out, "--allow-mutations")

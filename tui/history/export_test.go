@@ -14,6 +14,7 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 	"github.com/pbxauth/pbxauth/tui/history"
 )
 
@@ -59,12 +60,12 @@ func session(t *testing.T) (*history.Log, []string) {
 
 // runExported checks a file the way `pbxauth run --check` does, then runs it on the
 // in-process mock with the variables it asks for.
-func runExported(t *testing.T, path string, vars map[string]string) *scenarios.RunResult {
+func runExported(t *testing.T, path string, vars map[string]string) *runner.RunResult {
 	t.Helper()
 	list, err := scenarios.LoadPaths(path)
 	require.NoError(t, err, "the exported file must pass `pbxauth run --check`")
 	require.Len(t, list, 1)
-	r, err := scenarios.NewRunner(scenarios.Options{NewMock: scenarios.InProcessMock(mockserver.Options{}), Vars: vars})
+	r, err := runner.New(runner.Options{NewMock: runner.InProcessMock(mockserver.Options{}), Vars: vars})
 	require.NoError(t, err)
 	require.Empty(t, r.MissingVars(list))
 	return r.Run(context.Background(), list, nil)
@@ -88,7 +89,7 @@ func TestExportScenario_sessionRunsOnTheMock(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, exp.YAML, 0o600))
 	res := runExported(t, path, map[string]string{"password_carol": "wrong#2026", "password_carol_2": "Carol#2026"})
 	sr := res.Scenarios[0]
-	if !assert.Equal(t, scenarios.StatusPassed, sr.Status, "reason %q", sr.Reason) {
+	if !assert.Equal(t, runner.StatusPassed, sr.Status, "reason %q", sr.Reason) {
 		for _, st := range sr.Steps {
 			t.Logf("%s: %s %s", st.Name, st.Status, st.Message())
 		}
@@ -133,7 +134,7 @@ func TestExportScenario_restoredHistoryRunsOnTheMock(t *testing.T) {
 	// 200, and the run says so rather than passing by accident.
 	res := runExported(t, path, map[string]string{"password_carol": "Carol#2026"})
 	sr := res.Scenarios[0]
-	require.Equal(t, scenarios.StatusFailed, sr.Status)
+	require.Equal(t, runner.StatusFailed, sr.Status)
 	assert.Contains(t, sr.FailedStep().Message(), "status")
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/mockserver"
 	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
@@ -33,15 +34,15 @@ func TestLiveRunner_runsOnTheMockAsItIs(t *testing.T) {
 
 	live, err := LiveRunner(target, false)
 	require.NoError(t, err)
-	res := live.Run(context.Background(), list, func(sc.Event) {})
+	res := live.Run(context.Background(), list, func(runner.Event) {})
 	require.Len(t, res.Scenarios, 1)
-	assert.Equal(t, sc.StatusFailed, res.Scenarios[0].Status, "the live mock's 503 fault is hit")
+	assert.Equal(t, runner.StatusFailed, res.Scenarios[0].Status, "the live mock's 503 fault is hit")
 	assert.NotEmpty(t, srv.Faults(), "and the run did not reset it away")
 
 	fresh, err := DefaultRunner(target, false)
 	require.NoError(t, err)
-	res = fresh.Run(context.Background(), list, func(sc.Event) {})
-	assert.Equal(t, sc.StatusPassed, res.Scenarios[0].Status, "a fresh mock has no fault")
+	res = fresh.Run(context.Background(), list, func(runner.Event) {})
+	assert.Equal(t, runner.StatusPassed, res.Scenarios[0].Status, "a fresh mock has no fault")
 }
 
 // m on the mock switches the run between fresh mocks and the live one, and the

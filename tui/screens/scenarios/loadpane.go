@@ -12,6 +12,8 @@ import (
 
 	"github.com/pbxauth/pbxauth/mockserver"
 	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/loadtest"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/sparkline"
 	"github.com/pbxauth/pbxauth/tui/styles"
@@ -27,29 +29,29 @@ const (
 )
 
 // LoadFunc runs a load for the screen: DefaultLoad, or a scripted one in tests.
-type LoadFunc func(ctx context.Context, t common.Target, allowMutations bool, list []*sc.Scenario, lo sc.LoadOptions) (*sc.LoadResult, error)
+type LoadFunc func(ctx context.Context, t common.Target, allowMutations bool, list []*sc.Scenario, lo loadtest.Options) (*loadtest.Result, error)
 
 // DefaultLoad loads the target: the built-in mock gets an in-process mock of its
 // own, so the load never touches the session being explored.
-func DefaultLoad(ctx context.Context, t common.Target, allowMutations bool, list []*sc.Scenario, lo sc.LoadOptions) (*sc.LoadResult, error) {
-	opts := sc.Options{AllowMutations: allowMutations, Insecure: t.Insecure, DropResults: true}
+func DefaultLoad(ctx context.Context, t common.Target, allowMutations bool, list []*sc.Scenario, lo loadtest.Options) (*loadtest.Result, error) {
+	opts := runner.Options{AllowMutations: allowMutations, Insecure: t.Insecure, DropResults: true}
 	if t.Mock {
-		pool := sc.NewMockPool(mockserver.Options{})
+		pool := runner.NewMockPool(mockserver.Options{})
 		defer func() { _ = pool.Close() }()
 		opts.NewMock = pool.Get
 	} else {
 		opts.BaseURL = t.BaseURL
 	}
-	r, err := sc.NewRunner(opts)
+	r, err := runner.New(opts)
 	if err != nil {
 		return nil, err
 	}
-	return r.Load(ctx, list, lo)
+	return loadtest.Run(ctx, r, list, lo)
 }
 
 // loadOptionsFor are the settings of a load of the target from the screen.
-func loadOptionsFor(t common.Target) sc.LoadOptions {
-	lo := sc.LoadOptions{Duration: loadDuration, Concurrency: loadUsers}
+func loadOptionsFor(t common.Target) loadtest.Options {
+	lo := loadtest.Options{Duration: loadDuration, Concurrency: loadUsers}
 	if !t.Mock {
 		lo.Rate = loadRate
 	}
@@ -64,13 +66,13 @@ type loadPane struct {
 	run     uint64
 	cancel  context.CancelFunc
 	waitCmd tea.Cmd
-	lo      sc.LoadOptions
+	lo      loadtest.Options
 	names   []string
 	// The latest progress: time since the start, totals so far.
 	elapsed          time.Duration
 	requests, errors int64
 	rps, p99         sparkline.Model
-	res              *sc.LoadResult
+	res              *loadtest.Result
 	err              string
 	cancelled        bool
 }
@@ -78,11 +80,11 @@ type loadPane struct {
 type (
 	loadProgressMsg struct {
 		run uint64
-		p   sc.LoadProgress
+		p   loadtest.Progress
 	}
 	loadDoneMsg struct {
 		run uint64
-		res *sc.LoadResult
+		res *loadtest.Result
 		err error
 	}
 	// loadConfirmedMsg comes back from the root's confirm dialog (production).
@@ -110,11 +112,11 @@ func (p *loadPane) forget() {
 
 // startLoad runs the load on its own goroutine; the progress of each second
 // arrives through ch, read by waitNext, then the result, then ch closes.
-func startLoad(ctx context.Context, load LoadFunc, t common.Target, allow bool, list []*sc.Scenario, lo sc.LoadOptions, ch chan<- tea.Msg, id uint64) tea.Cmd {
+func startLoad(ctx context.Context, load LoadFunc, t common.Target, allow bool, list []*sc.Scenario, lo loadtest.Options, ch chan<- tea.Msg, id uint64) tea.Cmd {
 	return func() tea.Msg {
 		go func() {
 			defer close(ch)
-			lo.Progress = func(p sc.LoadProgress) {
+			lo.Progress = func(p loadtest.Progress) {
 				select {
 				case ch <- loadProgressMsg{run: id, p: p}:
 				case <-ctx.Done():
@@ -195,7 +197,7 @@ func (m *Model) onLoadMsg(msg tea.Msg) tea.Cmd {
 		p.res = msg.res
 		if msg.err != nil {
 			p.err = msg.err.Error()
-			if errors.Is(msg.err, sc.ErrNothingToLoad) {
+			if errors.Is(msg.err, loadtest.ErrNothingToLoad) {
 				p.err = "nothing to load: every selected scenario is excluded (see below)"
 			}
 		}

@@ -16,13 +16,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/loadtest"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/internal/screentest"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
 
 // scriptedSeconds are the seconds a scripted load reports: a stall in the third.
-var scriptedSeconds = []sc.LoadSecond{
+var scriptedSeconds = []loadtest.Second{
 	{Second: 1, Requests: 900, P99ms: 2.5},
 	{Second: 2, Requests: 1000, P99ms: 2.0},
 	{Second: 3, Requests: 100, Errors: 3, P99ms: 950},
@@ -31,19 +32,19 @@ var scriptedSeconds = []sc.LoadSecond{
 
 // scriptedLoad reports scriptedSeconds, then a result whose error key carries an
 // escape sequence that must stay inert. It records the settings it was given.
-func scriptedLoad(got *sc.LoadOptions) LoadFunc {
-	return func(_ context.Context, t common.Target, _ bool, list []*sc.Scenario, lo sc.LoadOptions) (*sc.LoadResult, error) {
+func scriptedLoad(got *loadtest.Options) LoadFunc {
+	return func(_ context.Context, t common.Target, _ bool, list []*sc.Scenario, lo loadtest.Options) (*loadtest.Result, error) {
 		*got = lo
 		var n, errs int64
 		for i, s := range scriptedSeconds {
 			n, errs = n+s.Requests, errs+s.Errors
-			lo.Progress(sc.LoadProgress{Elapsed: time.Duration(i+1) * time.Second, Requests: n, Errors: errs, Last: s})
+			lo.Progress(loadtest.Progress{Elapsed: time.Duration(i+1) * time.Second, Requests: n, Errors: errs, Last: s})
 		}
-		return &sc.LoadResult{Target: "scripted", State: sc.LoadCompleted, Requests: n, Iterations: n,
-			Settings: sc.LoadSettings{Mode: "closed", Concurrency: lo.Concurrency}, Duration: 4 * time.Second,
+		return &loadtest.Result{Target: "scripted", State: loadtest.Completed, Requests: n, Iterations: n,
+			Settings: loadtest.Settings{Mode: "closed", Concurrency: lo.Concurrency}, Duration: 4 * time.Second,
 			Throughput: 750, P50: time.Millisecond, P90: 2 * time.Millisecond, P99: 950 * time.Millisecond,
 			P999: 990 * time.Millisecond, Max: time.Second, Statuses: map[int]int64{200: n - errs, 500: errs},
-			Errors: []sc.ErrorCount{{Key: "HTTP 500 \x1b]52;c;ZXZpbA==\x07", Count: errs}}}, nil
+			Errors: []loadtest.ErrorCount{{Key: "HTTP 500 \x1b]52;c;ZXZpbA==\x07", Count: errs}}}, nil
 	}
 }
 
@@ -59,7 +60,7 @@ func driveLoad(t *testing.T, m *Model) {
 }
 
 func TestLoadPane_chartsEachSecondThenSummarises(t *testing.T) {
-	var lo sc.LoadOptions
+	var lo loadtest.Options
 	m := New(tuitest.Context(nil), Options{Dir: t.TempDir(), Load: scriptedLoad(&lo)})
 	m.SetSize(80, 24)
 	m.Update(tuitest.Run(t, m.Init()))
@@ -89,7 +90,7 @@ func TestLoadPane_chartsEachSecondThenSummarises(t *testing.T) {
 }
 
 func TestLoadPane_onAPBXItIsOpenLoopAtAModestRate(t *testing.T) {
-	var lo sc.LoadOptions
+	var lo loadtest.Options
 	ctx := tuitest.Context(nil)
 	ctx.Target = common.Target{Profile: "lab", BaseURL: "https://pbx.lab.example.com:8887"}
 	m := New(ctx, Options{Dir: t.TempDir(), Load: scriptedLoad(&lo)})
@@ -101,7 +102,7 @@ func TestLoadPane_onAPBXItIsOpenLoopAtAModestRate(t *testing.T) {
 }
 
 func TestLoadPane_productionAsksFirst(t *testing.T) {
-	var lo sc.LoadOptions
+	var lo loadtest.Options
 	ctx := tuitest.Context(nil)
 	ctx.Target = common.Target{Profile: "prod", BaseURL: "https://pbx.example.com", Production: true}
 	m := New(ctx, Options{Dir: t.TempDir(), Load: scriptedLoad(&lo)})
@@ -119,11 +120,11 @@ func TestLoadPane_productionAsksFirst(t *testing.T) {
 
 func TestLoadPane_escCancelsAndStaleMessagesAreDropped(t *testing.T) {
 	block := make(chan struct{})
-	load := func(ctx context.Context, _ common.Target, _ bool, _ []*sc.Scenario, lo sc.LoadOptions) (*sc.LoadResult, error) {
-		lo.Progress(sc.LoadProgress{Elapsed: time.Second, Requests: 10, Last: sc.LoadSecond{Second: 1, Requests: 10, P99ms: 1}})
+	load := func(ctx context.Context, _ common.Target, _ bool, _ []*sc.Scenario, lo loadtest.Options) (*loadtest.Result, error) {
+		lo.Progress(loadtest.Progress{Elapsed: time.Second, Requests: 10, Last: loadtest.Second{Second: 1, Requests: 10, P99ms: 1}})
 		<-ctx.Done()
 		close(block)
-		return &sc.LoadResult{Target: "scripted", State: sc.LoadInterrupted, Interrupted: true, Requests: 10}, nil
+		return &loadtest.Result{Target: "scripted", State: loadtest.Interrupted, Interrupted: true, Requests: 10}, nil
 	}
 	m := New(tuitest.Context(nil), Options{Dir: t.TempDir(), Load: load})
 	m.SetSize(80, 24)
@@ -144,7 +145,7 @@ func TestLoadPane_escCancelsAndStaleMessagesAreDropped(t *testing.T) {
 	run := m.ld.run
 	m.Update(common.TargetChangedMsg{})
 	assert.False(t, m.ld.open, "a new target clears the pane")
-	m.Update(loadProgressMsg{run: run, p: sc.LoadProgress{Requests: 99, Last: sc.LoadSecond{Requests: 99}}})
+	m.Update(loadProgressMsg{run: run, p: loadtest.Progress{Requests: 99, Last: loadtest.Second{Requests: 99}}})
 	assert.Zero(t, m.ld.rps.Len(), "a progress of the old target's load is dropped")
 }
 
@@ -154,7 +155,7 @@ func TestGolden_loadPane(t *testing.T) {
 			lipgloss.SetColorProfile(termenv.Ascii)
 			list, err := sc.LoadPaths("testdata/golden.yaml")
 			require.NoError(t, err)
-			var lo sc.LoadOptions
+			var lo loadtest.Options
 			m := New(tuitest.Context(nil), Options{Load: scriptedLoad(&lo)})
 			tm := teatest.NewTestModel(t, screentest.New(fixed{Model: m, list: list}), teatest.WithInitialTermSize(size[0], size[1]))
 			screentest.WaitFor(t, tm, "refreshed token pair")

@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pbxauth/pbxauth/internal/termsafe"
-	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/loadtest"
 )
 
 // loadView is the pane: what runs where, the totals, a chart of requests per
@@ -44,7 +44,7 @@ func (m *Model) loadView() string {
 	var summary string
 	if p.res != nil {
 		var s strings.Builder
-		_ = sc.WriteLoadSummary(&s, p.res)
+		_ = loadtest.WriteSummary(&s, p.res)
 		summary = strings.TrimRight(termsafe.Text(s.String()), "\n")
 	}
 	// The charts share what the summary leaves: a title row each and the rest
@@ -70,7 +70,7 @@ func (m *Model) loadView() string {
 }
 
 // loadHow says how the load runs, as the CLI's summary does.
-func loadHow(lo sc.LoadOptions) string {
+func loadHow(lo loadtest.Options) string {
 	if lo.Rate > 0 {
 		return fmt.Sprintf("open loop at %g/s, at most %d in flight", lo.Rate, lo.Concurrency)
 	}

@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/textdoc"
 )
@@ -54,13 +55,13 @@ func (s state) String() string {
 	return [...]string{"", "queued", "running", "pass", "fail", "error", "skip"}[s]
 }
 
-func stateOf(s sc.Status) state {
+func stateOf(s runner.Status) state {
 	switch s {
-	case sc.StatusPassed:
+	case runner.StatusPassed:
 		return passed
-	case sc.StatusFailed:
+	case runner.StatusFailed:
 		return failed
-	case sc.StatusError:
+	case runner.StatusError:
 		return errored
 	}
 	return skipped
@@ -72,8 +73,8 @@ type row struct {
 	user   bool
 	picked bool
 	state  state
-	steps  []*sc.StepResult
-	result *sc.ScenarioResult
+	steps  []*runner.StepResult
+	result *runner.ScenarioResult
 }
 
 // Model is the scenarios screen.
@@ -112,7 +113,7 @@ type Model struct {
 	detail   bool
 	detailVP viewport.Model
 	// detailStep is the step the open result shows: the failed one, else the last.
-	detailStep *sc.StepResult
+	detailStep *runner.StepResult
 	docStyle   textdoc.Styles
 
 	// fz is the fuzz pane (F): a fuzz run of the target with live progress.
@@ -380,7 +381,7 @@ func (m *Model) start() tea.Cmd {
 	if m.live && m.ctx.Target.Mock {
 		factory = m.opts.NewLiveRunner
 	}
-	runner, err := factory(m.ctx.Target, m.allowMutations)
+	rn, err := factory(m.ctx.Target, m.allowMutations)
 	if err != nil {
 		m.summary = "cannot run: " + err.Error()
 		return nil
@@ -395,9 +396,9 @@ func (m *Model) start() tea.Cmd {
 	m.summary = fmt.Sprintf("running %d scenario(s) on %s", len(rows), m.targetLabel())
 	ctx, cancel := context.WithCancel(m.ctx.Base)
 	m.cancel = cancel
-	ch := make(chan sc.Event, eventBuffer)
+	ch := make(chan runner.Event, eventBuffer)
 	m.waitCmd = waitEvent(m.run, ch)
-	cmds := []tea.Cmd{startRun(ctx, runner, list, ch), m.waitCmd}
+	cmds := []tea.Cmd{startRun(ctx, rn, list, ch), m.waitCmd}
 	if !m.spinning {
 		m.spinning = true
 		cmds = append(cmds, common.To(ID, m.spinner.Tick))
@@ -431,21 +432,21 @@ func (m *Model) targetLabel() string {
 	return m.ctx.Target.BaseURL
 }
 
-func (m *Model) onEvent(e sc.Event) {
+func (m *Model) onEvent(e runner.Event) {
 	var r *row
 	if e.Index >= 0 && e.Index < len(m.runRows) {
 		r = m.runRows[e.Index]
 	}
 	switch e.Kind {
-	case sc.ScenarioStarted:
+	case runner.ScenarioStarted:
 		if r != nil {
 			r.state = running
 		}
-	case sc.StepFinished:
+	case runner.StepFinished:
 		if r != nil && e.Step != nil {
 			r.steps = append(r.steps, e.Step)
 		}
-	case sc.ScenarioFinished:
+	case runner.ScenarioFinished:
 		if r != nil && e.Result != nil {
 			r.state, r.result = stateOf(e.Result.Status), e.Result
 			if len(e.Result.Steps) > 0 {
@@ -453,7 +454,7 @@ func (m *Model) onEvent(e sc.Event) {
 			}
 		}
 		m.done++
-	case sc.RunFinished:
+	case runner.RunFinished:
 		if res := e.Run; res != nil {
 			m.summary = fmt.Sprintf("%d passed · %d failed · %d errors · %d skipped in %s",
 				res.Passed, res.Failed, res.Errored, res.Skipped, res.Duration.Round(1e6))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
@@ -22,11 +23,11 @@ import (
 // one step, every other one fails on its second step with a wrong status.
 type scripted struct{}
 
-func failingStep() *sc.StepResult {
-	return &sc.StepResult{
-		Index: 1, Name: "the code is mailed", Kind: sc.KindCall, Operation: "sendOTP", Status: sc.StatusFailed,
+func failingStep() *runner.StepResult {
+	return &runner.StepResult{
+		Index: 1, Name: "the code is mailed", Kind: sc.KindCall, Operation: "sendOTP", Status: runner.StatusFailed,
 		Pos:      sc.Pos{File: "builtin:x.yaml", Line: 12},
-		Failures: []sc.Failure{{Check: "status", Expected: "200", Actual: "500", Pos: sc.Pos{File: "builtin:x.yaml", Line: 15}}},
+		Failures: []runner.Failure{{Check: "status", Expected: "200", Actual: "500", Pos: sc.Pos{File: "builtin:x.yaml", Line: 15}}},
 		Duration: 4 * time.Millisecond,
 		Exchange: &apiclient.Exchange{
 			Operation: "sendOTP", Method: "POST", URL: "http://127.0.0.1:4000/api/auth/send_otp",
@@ -39,26 +40,26 @@ func failingStep() *sc.StepResult {
 	}
 }
 
-func (s scripted) Run(ctx context.Context, list []*sc.Scenario, on func(sc.Event)) *sc.RunResult {
-	res := &sc.RunResult{Target: "scripted", Duration: 42 * time.Millisecond}
-	on(sc.Event{Kind: sc.RunStarted, Total: len(list)})
+func (s scripted) Run(ctx context.Context, list []*sc.Scenario, on func(runner.Event)) *runner.RunResult {
+	res := &runner.RunResult{Target: "scripted", Duration: 42 * time.Millisecond}
+	on(runner.Event{Kind: runner.RunStarted, Total: len(list)})
 	for i, s := range list {
-		on(sc.Event{Kind: sc.ScenarioStarted, Index: i, Scenario: s})
-		ok := &sc.StepResult{Index: 0, Name: "sign in", Status: sc.StatusPassed, Duration: 3 * time.Millisecond}
-		on(sc.Event{Kind: sc.StepFinished, Index: i, Scenario: s, Step: ok})
-		r := &sc.ScenarioResult{Scenario: s, Status: sc.StatusPassed, Steps: []*sc.StepResult{ok}, Duration: 3 * time.Millisecond}
+		on(runner.Event{Kind: runner.ScenarioStarted, Index: i, Scenario: s})
+		ok := &runner.StepResult{Index: 0, Name: "sign in", Status: runner.StatusPassed, Duration: 3 * time.Millisecond}
+		on(runner.Event{Kind: runner.StepFinished, Index: i, Scenario: s, Step: ok})
+		r := &runner.ScenarioResult{Scenario: s, Status: runner.StatusPassed, Steps: []*runner.StepResult{ok}, Duration: 3 * time.Millisecond}
 		if i > 0 {
 			bad := failingStep()
-			on(sc.Event{Kind: sc.StepFinished, Index: i, Scenario: s, Step: bad})
-			r.Status, r.Steps, r.NotRun = sc.StatusFailed, append(r.Steps, bad), 2
+			on(runner.Event{Kind: runner.StepFinished, Index: i, Scenario: s, Step: bad})
+			r.Status, r.Steps, r.NotRun = runner.StatusFailed, append(r.Steps, bad), 2
 			res.Failed++
 		} else {
 			res.Passed++
 		}
 		res.Scenarios = append(res.Scenarios, r)
-		on(sc.Event{Kind: sc.ScenarioFinished, Index: i, Scenario: s, Result: r})
+		on(runner.Event{Kind: runner.ScenarioFinished, Index: i, Scenario: s, Result: r})
 	}
-	on(sc.Event{Kind: sc.RunFinished, Run: res})
+	on(runner.Event{Kind: runner.RunFinished, Run: res})
 	return res
 }
 
@@ -180,13 +181,13 @@ func TestModel_run_failure_opensExpectedVsActual(t *testing.T) {
 // blocking is a runner that waits for cancellation, as a run against a slow PBX.
 type blocking struct{}
 
-func (blocking) Run(ctx context.Context, list []*sc.Scenario, on func(sc.Event)) *sc.RunResult {
-	on(sc.Event{Kind: sc.ScenarioStarted, Index: 0, Scenario: list[0]})
+func (blocking) Run(ctx context.Context, list []*sc.Scenario, on func(runner.Event)) *runner.RunResult {
+	on(runner.Event{Kind: runner.ScenarioStarted, Index: 0, Scenario: list[0]})
 	<-ctx.Done()
-	r := &sc.ScenarioResult{Scenario: list[0], Status: sc.StatusError, Reason: "cancelled"}
-	on(sc.Event{Kind: sc.ScenarioFinished, Index: 0, Scenario: list[0], Result: r})
-	res := &sc.RunResult{Scenarios: []*sc.ScenarioResult{r}, Errored: 1}
-	on(sc.Event{Kind: sc.RunFinished, Run: res})
+	r := &runner.ScenarioResult{Scenario: list[0], Status: runner.StatusError, Reason: "cancelled"}
+	on(runner.Event{Kind: runner.ScenarioFinished, Index: 0, Scenario: list[0], Result: r})
+	res := &runner.RunResult{Scenarios: []*runner.ScenarioResult{r}, Errored: 1}
+	on(runner.Event{Kind: runner.RunFinished, Run: res})
 	return res
 }
 

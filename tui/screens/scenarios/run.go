@@ -8,13 +8,14 @@ import (
 
 	"github.com/pbxauth/pbxauth/mockserver"
 	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 	"github.com/pbxauth/pbxauth/tui/common"
 )
 
 // Runner runs scenarios and reports events, like *scenarios.Runner. Tests give a
 // scripted one so goldens don't depend on timing.
 type Runner interface {
-	Run(ctx context.Context, list []*sc.Scenario, onEvent func(sc.Event)) *sc.RunResult
+	Run(ctx context.Context, list []*sc.Scenario, onEvent func(runner.Event)) *runner.RunResult
 }
 
 // RunnerFactory makes the runner for a target. allowMutations lets mutating
@@ -25,14 +26,14 @@ type RunnerFactory func(t common.Target, allowMutations bool) (Runner, error)
 // in-process mock of its own, reset between scenarios, so a run never touches the
 // session being explored; otherwise the target's URL.
 func DefaultRunner(t common.Target, allowMutations bool) (Runner, error) {
-	opts := sc.Options{Parallel: 2, AllowMutations: allowMutations, Insecure: t.Insecure}
+	opts := runner.Options{Parallel: 2, AllowMutations: allowMutations, Insecure: t.Insecure}
 	if !t.Mock {
 		opts.BaseURL = t.BaseURL
-		return sc.NewRunner(opts)
+		return runner.New(opts)
 	}
-	pool := sc.NewMockPool(mockserver.Options{})
+	pool := runner.NewMockPool(mockserver.Options{})
 	opts.NewMock = pool.Get
-	r, err := sc.NewRunner(opts)
+	r, err := runner.New(opts)
 	if err != nil {
 		_ = pool.Close()
 		return nil, err
@@ -47,17 +48,17 @@ func DefaultRunner(t common.Target, allowMutations bool) (Runner, error) {
 // a time, since they share its state; what they change stays changed.
 func LiveRunner(t common.Target, allowMutations bool) (Runner, error) {
 	live := func() (string, func(), error) { return t.BaseURL, func() {}, nil }
-	return sc.NewRunner(sc.Options{Parallel: 1, AllowMutations: allowMutations, Insecure: t.Insecure, NewMock: live, Transport: t.Transport})
+	return runner.New(runner.Options{Parallel: 1, AllowMutations: allowMutations, Insecure: t.Insecure, NewMock: live, Transport: t.Transport})
 }
 
 // pooledRunner reuses reset mocks within a run (a port per scenario costs more
 // than most scenarios) and stops them when the run ends.
 type pooledRunner struct {
-	r    *sc.Runner
-	pool *sc.MockPool
+	r    *runner.Runner
+	pool *runner.MockPool
 }
 
-func (p pooledRunner) Run(ctx context.Context, list []*sc.Scenario, on func(sc.Event)) *sc.RunResult {
+func (p pooledRunner) Run(ctx context.Context, list []*sc.Scenario, on func(runner.Event)) *runner.RunResult {
 	defer func() { _ = p.pool.Close() }()
 	return p.r.Run(ctx, list, on)
 }
@@ -69,7 +70,7 @@ type (
 	}
 	eventMsg struct {
 		run uint64
-		ev  sc.Event
+		ev  runner.Event
 	}
 	runDoneMsg struct{ run uint64 }
 	// mutationsConfirmedMsg comes back from the root's confirm dialog.
@@ -102,17 +103,17 @@ func load(dir string) tea.Cmd {
 // startRun runs list on its own goroutine; its events arrive through ch, read by
 // waitEvent, which re-issues itself until the run ends (bubbletea's realtime
 // pattern: the model is only touched in Update).
-func startRun(ctx context.Context, r Runner, list []*sc.Scenario, ch chan<- sc.Event) tea.Cmd {
+func startRun(ctx context.Context, r Runner, list []*sc.Scenario, ch chan<- runner.Event) tea.Cmd {
 	return func() tea.Msg {
 		go func() {
 			defer close(ch)
-			r.Run(ctx, list, func(e sc.Event) { ch <- e })
+			r.Run(ctx, list, func(e runner.Event) { ch <- e })
 		}()
 		return nil
 	}
 }
 
-func waitEvent(run uint64, ch <-chan sc.Event) tea.Cmd {
+func waitEvent(run uint64, ch <-chan runner.Event) tea.Cmd {
 	return common.To(ID, func() tea.Msg {
 		ev, ok := <-ch
 		if !ok {

@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pbxauth/pbxauth/internal/termsafe"
-	sc "github.com/pbxauth/pbxauth/scenarios"
+	"github.com/pbxauth/pbxauth/scenarios/runner"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/exchangeview"
 	"github.com/pbxauth/pbxauth/tui/components/textdoc"
@@ -226,11 +226,11 @@ func (m *Model) stepsView(h int) string {
 	for _, s := range r.steps {
 		mark, style := "✓", m.stateStyle(passed)
 		switch s.Status {
-		case sc.StatusFailed:
+		case runner.StatusFailed:
 			mark, style = "✗", m.stateStyle(failed)
-		case sc.StatusError:
+		case runner.StatusError:
 			mark, style = "!", m.stateStyle(errored)
-		case sc.StatusSkipped:
+		case runner.StatusSkipped:
 			mark, style = "-", m.stateStyle(skipped)
 		}
 		line := style.Render(mark) + " " + termsafe.Line(s.Name) + st.Status.Faint.Render(" "+exchangeview.Duration(s.Duration))

@@ -1,0 +1,211 @@
+package runner
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/apiclient/spec"
+	"github.com/pbxauth/pbxauth/scenarios"
+)
+
+func (x *exec) buildRequest(st *scenarios.Step, sc *scope) (apiclient.Request, error) {
+	var req apiclient.Request
+	headers := http.Header{}
+	for k, v := range st.Headers {
+		ev, err := sc.expandText(v)
+		if err != nil {
+			return req, fmt.Errorf("%s: header %s: %v", st.Pos, k, err)
+		}
+		headers.Set(k, ev)
+	}
+	req.Header = headers
+	if st.Token != "" {
+		tok, err := sc.expandText(st.Token)
+		if err != nil {
+			return req, fmt.Errorf("%s: token: %v", st.Pos, err)
+		}
+		x.secrets.add(tok)
+		req.Bearer = apiclient.Secret(tok)
+	}
+	var body any
+	if st.HasBody {
+		b, err := sc.expandValue(st.Body)
+		if err != nil {
+			return req, fmt.Errorf("%s: body: %v", st.Pos, err)
+		}
+		body = b
+		x.secrets.addSecretFields(b)
+	}
+	if st.Kind == scenarios.KindRequest {
+		req.Method, req.ContentType = st.Method, st.ContentType
+		p, err := sc.expandText(st.Path)
+		if err != nil {
+			return req, fmt.Errorf("%s: path: %v", st.Pos, err)
+		}
+		if !scenarios.ValidRequestPath(p) || strings.HasPrefix(p, "${") {
+			return req, fmt.Errorf("%s: path %q is neither /relative to the /api base nor an absolute http(s) URL", st.Pos, p)
+		}
+		if err := x.allowedURL(p); err != nil {
+			return req, fmt.Errorf("%s: %v", st.Pos, err)
+		}
+		req.Path = p
+		if op, _, _, ok := spec.Match(st.Method, strings.SplitN(p, "?", 2)[0]); ok {
+			req.Operation = op.ID
+		}
+		switch b := body.(type) {
+		case nil:
+		case string:
+			req.Body = []byte(b)
+		default:
+			raw, err := json.Marshal(b)
+			if err != nil {
+				return req, fmt.Errorf("%s: body: %v", st.Pos, err)
+			}
+			req.Body = raw
+			if req.ContentType == "" {
+				req.ContentType = "application/json"
+			}
+		}
+		return req, nil
+	}
+
+	op, _ := scenarios.LookupOp(st.Call)
+	req.Operation, req.Method = op.ID, op.Method
+	path := op.Path
+	query := url.Values{}
+	for _, name := range slices.Sorted(maps.Keys(st.Params)) {
+		v, err := sc.expandValue(st.Params[name])
+		if err != nil {
+			return req, fmt.Errorf("%s: param %s: %v", st.Pos, name, err)
+		}
+		if op.ParamIn[name] == "path" {
+			path = strings.ReplaceAll(path, "{"+name+"}", url.PathEscape(stringify(v)))
+			continue
+		}
+		if list, ok := v.([]any); ok {
+			for _, it := range list {
+				query.Add(name, stringify(it))
+			}
+			continue
+		}
+		query.Set(name, stringify(v))
+	}
+	req.Path, req.Query = path, query
+	if body != nil {
+		fields, _ := body.(map[string]any)
+		if op.ContentType == "application/x-www-form-urlencoded" {
+			form := url.Values{}
+			for _, k := range slices.Sorted(maps.Keys(fields)) {
+				form.Set(k, stringify(fields[k]))
+			}
+			req.Body = []byte(form.Encode())
+		} else {
+			raw, err := json.Marshal(fields)
+			if err != nil {
+				return req, fmt.Errorf("%s: body: %v", st.Pos, err)
+			}
+			req.Body = raw
+		}
+		req.ContentType = op.ContentType
+	}
+	return req, nil
+}
+
+// capture stores the step's captures; a missing value fails the step.
+// allowedURL refuses an absolute-URL request to a host other than the target's
+// unless Options.AllowHosts names it: a scenario from elsewhere could otherwise send
+// ${env.X} secrets, tokens or captured codes anywhere, even in a mock run.
+func (x *exec) allowedURL(p string) error {
+	if strings.HasPrefix(p, "/") {
+		return nil
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("path is not a valid absolute URL")
+	}
+	if strings.EqualFold(u.Hostname(), x.host) {
+		return nil
+	}
+	for _, h := range x.r.opts.AllowHosts {
+		if strings.EqualFold(h, u.Host) || strings.EqualFold(h, u.Hostname()) {
+			return nil
+		}
+	}
+	return fmt.Errorf("request to %s refused: it is not the target's host %s (allow it with --allow-host %s)", u.Host, x.host, u.Hostname())
+}
+
+func (x *exec) capture(st *scenarios.Step, doc any, docErr error, h http.Header, res *StepResult) {
+	for _, c := range st.Captures {
+		var v any
+		var ok bool
+		where := "body field " + c.Path
+		switch {
+		case c.From == scenarios.FromHeader:
+			where = "header " + c.Path
+			if vals := h.Values(c.Path); len(vals) > 0 {
+				v, ok = strings.Join(vals, ", "), true
+			}
+			// A Location (an IdP callback) carries a code and a state: whatever the
+			// capture is called, their values are hidden wherever they turn up.
+			for _, val := range h.Values(c.Path) {
+				for _, s := range apiclient.URLSecrets(val) {
+					x.secrets.add(s)
+				}
+			}
+		case docErr == nil && doc != nil:
+			v, ok = lookupPath(doc, c.Path)
+		}
+		secret := secretName(c.Name) || (c.From == scenarios.FromBody && secretPath(c.Path)) || (c.From == scenarios.FromHeader && secretName(c.Path))
+		if c.Regex != nil {
+			where += " matching " + c.Regex.String()
+		}
+		if !ok {
+			res.Failures = append(res.Failures, Failure{Check: "capture " + c.Name, Expected: x.secrets.scrub(where), Actual: "(absent)", Pos: c.Pos})
+			continue
+		}
+		if c.Regex != nil {
+			m := c.Regex.FindStringSubmatch(stringify(v))
+			if m == nil {
+				// The field is there: saying "absent" would send the author looking
+				// for the wrong mistake. A secret's value is not shown.
+				actual := "present (value hidden: a secret), but does not match the regex"
+				if !secret {
+					shown := v
+					if str, ok := v.(string); ok {
+						shown = apiclient.RedactURL(str) // a Location may carry a code
+					}
+					actual = "present, but " + x.secrets.scrub(render(x.secrets.redactValue(shown))) + " does not match the regex"
+				}
+				res.Failures = append(res.Failures, Failure{Check: "capture " + c.Name, Expected: x.secrets.scrub(where), Actual: actual, Pos: c.Pos})
+				continue
+			}
+			if len(m) > 1 {
+				v = m[1]
+			} else {
+				v = m[0]
+			}
+		}
+		if secret {
+			x.secrets.add(v)
+		}
+		res.capture(c.Name, v)
+	}
+}
+
+// Captured lists the names of the variables the step captured (values are not kept
+// in reports: they are often tokens).
+func (r *StepResult) Captured() []string {
+	names := make([]string, 0, len(r.captured))
+	for k := range r.captured {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

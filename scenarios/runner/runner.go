@@ -1,0 +1,288 @@
+// Package runner runs conformance scenarios against a PBX, a standalone mock or
+// mocks of its own, and tells what happens as events (RunStarted, StepFinished,
+// ...). Each StepResult carries its failures (expected and actual, secrets
+// hidden), spec warnings and the HTTP exchange; Redacted gives the exchange safe
+// to show or store. It knows nothing of the terminal: the TUI and the CLI drive it
+// alike.
+package runner
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/scenarios"
+)
+
+// SpecMode says what a response that breaks the OpenAPI document does to a step.
+type SpecMode string
+
+// Spec modes. Request-side violations never fail a step: scenarios send bad requests
+// on purpose, and it is the PBX, not the scenario, that is under test.
+const (
+	SpecFail SpecMode = "fail" // a response violation fails the step (default)
+	SpecWarn SpecMode = "warn" // a response violation is a warning
+	SpecOff  SpecMode = "off"  // responses are not checked
+)
+
+// DefaultStepTimeout bounds a step when neither the step nor Options says otherwise.
+const DefaultStepTimeout = 10 * time.Second
+
+// MockFactory starts a fresh mock PBX and returns its API base URL and a stop func.
+type MockFactory func() (baseURL string, stop func(), err error)
+
+// Options configure a Runner.
+type Options struct {
+	// BaseURL is the PBX (or a standalone `pbxauth mock`) under test.
+	BaseURL string
+	// SharedMock says BaseURL is a standalone `pbxauth mock` (the user said so with
+	// --mock): mock-level and mock-only scenarios run, null variables take the demo
+	// data, state is reset before each scenario, and scenarios run one at a time
+	// since they share its state. The runner never guesses it by probing.
+	SharedMock bool
+	// MockVars are the values null variables take against the mock (DemoVars when
+	// nil); against any other target they take none.
+	MockVars map[string]string
+	// Strict makes failed recommended-level scenarios (findings) fail the run.
+	Strict bool
+	// NewMock, when set, gives each scenario its own in-process mock; BaseURL is ignored.
+	NewMock MockFactory
+	// Insecure turns off TLS verification (self-signed PBX certificates).
+	Insecure bool
+	// Parallel is how many scenarios run at once (at least 1).
+	Parallel int
+	// FailFast stops starting scenarios after the first failure or error.
+	FailFast bool
+	// AllowMutations lets mutating scenarios run against a real PBX.
+	AllowMutations bool
+	// Spec is what a response violating the OpenAPI document does (default SpecFail).
+	Spec SpecMode
+	// Timeout bounds each step that sets none (default DefaultStepTimeout).
+	Timeout time.Duration
+	// Vars are --var values; they override the scenarios' own vars.
+	Vars map[string]string
+	// Transport, when set, carries every request (tests, in-process transports).
+	Transport http.RoundTripper
+	// Getenv reads ${env.NAME} variables; os.LookupEnv when nil.
+	Getenv func(string) (string, bool)
+	// Mail, against a real PBX, is where outbox steps read the PBX's mail (an SMTP
+	// receiver, --mail): scenarios that need the mock only for its outbox then run.
+	// Against the mock its own outbox is used.
+	Mail MailSource
+	// DropResults leaves RunResult.Scenarios nil: each result lives only until
+	// its ScenarioFinished event (a ReportStream writes it), so a run of
+	// thousands of scenarios keeps constant memory. The counts are kept.
+	DropResults bool
+	// AllowHosts are hosts (name, or name:port) that absolute-URL request steps may
+	// reach besides the target's.
+	AllowHosts []string
+	// MockToken is the control token of a `pbxauth mock` that requires one
+	// (--control-token); it is sent to the target's /_mock/ only.
+	MockToken string
+}
+
+// Runner runs scenarios. It is safe to call Run from several goroutines.
+type Runner struct {
+	opts Options
+	// mailTurn lets a scenario that reads real mail run alone: another scenario's
+	// mail to the same account must not be taken for its own.
+	mailTurn sync.RWMutex
+}
+
+// New checks opts and returns a Runner.
+func New(opts Options) (*Runner, error) {
+	if opts.NewMock == nil && opts.BaseURL == "" {
+		return nil, fmt.Errorf("scenarios: no target: give a base URL or a mock factory")
+	}
+	if opts.NewMock == nil {
+		u, err := apiclient.NormalizeBaseURL(opts.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		opts.BaseURL = u.String()
+	}
+	switch opts.Spec {
+	case "":
+		opts.Spec = SpecFail
+	case SpecFail, SpecWarn, SpecOff:
+	default:
+		return nil, fmt.Errorf("scenarios: spec mode must be fail, warn or off, got %q", opts.Spec)
+	}
+	if opts.Parallel < 1 {
+		opts.Parallel = 1
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultStepTimeout
+	}
+	return &Runner{opts: opts}, nil
+}
+
+func (r *Runner) httpClient() *http.Client {
+	if r.opts.Transport != nil {
+		return &http.Client{Transport: r.opts.Transport}
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	if r.opts.Insecure {
+		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // explicit --insecure
+	}
+	return &http.Client{Transport: t}
+}
+
+// Options are the options as New completed them (defaults filled in).
+func (r *Runner) Options() Options { return r.opts }
+
+// Target describes where a run goes, for reports.
+func (r *Runner) Target() string {
+	if r.opts.NewMock != nil {
+		return "in-process mock"
+	}
+	return r.opts.BaseURL
+}
+
+// Run runs the scenarios and returns their results in the order given. onEvent,
+// when not nil, sees every event; calls are serialised (never concurrent), so it may
+// update state without locks, but it must not block for long. Cancelling ctx stops
+// the run: running steps fail with the cancellation, the rest are skipped.
+func (r *Runner) Run(ctx context.Context, list []*scenarios.Scenario, onEvent func(Event)) *RunResult {
+	res := &RunResult{Started: time.Now(), Target: r.Target(), Strict: r.opts.Strict}
+	if !r.opts.DropResults {
+		res.Scenarios = make([]*ScenarioResult, len(list))
+	}
+	var mu sync.Mutex
+	emit := func(e Event) {
+		if onEvent == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		e.Total = len(list)
+		onEvent(e)
+	}
+	hc := r.httpClient()
+	secrets := staticSecrets(list)
+	kind := r.kind()
+	var shared *mockControl
+	parallel := r.opts.Parallel
+	if kind == targetSharedMock {
+		_, shared, _, _ = r.startTarget(kind, hc) // a standalone mock: nothing to start, no error
+		parallel = 1
+		// Said out loud: the reset wipes whatever the mock held, and a run
+		// asked to go N at a time takes N times longer than expected.
+		note := res.Target + " is a standalone mock PBX: it is reset before each scenario"
+		if r.opts.Parallel > 1 && len(list) > 1 {
+			note += fmt.Sprintf(", and scenarios run one at a time instead of %d at once (they share its state)", r.opts.Parallel)
+		}
+		res.Notes = append(res.Notes, note)
+	}
+	if kind == targetPBX && r.opts.AllowMutations && parallel > 1 && slices.ContainsFunc(list, (*scenarios.Scenario).Mutating) {
+		// Mutating scenarios change the accounts the others sign in with (a reset
+		// sets a new password until it puts the old one back).
+		parallel = 1
+		res.Notes = append(res.Notes, fmt.Sprintf("mutations are allowed on %s: scenarios run one at a time instead of %d at once (they share its accounts)", res.Target, r.opts.Parallel))
+	}
+	emit(Event{Kind: RunStarted, Run: &RunResult{Target: res.Target, Started: res.Started, Notes: res.Notes, Strict: res.Strict}})
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var stopped bool // guarded by mu: fail-fast tripped
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(parallel, max(len(list), 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				s := list[i]
+				mu.Lock()
+				halt := stopped
+				mu.Unlock()
+				var sr *ScenarioResult
+				switch {
+				case halt:
+					sr = &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: "not run: --fail-fast stopped the run after a failure"}
+				case runCtx.Err() != nil:
+					sr = &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: "not run: the run was interrupted"}
+				default:
+					if reason := r.skipReason(s, kind); reason != "" {
+						sr = &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: reason}
+						break
+					}
+					release := r.takeMailTurn(s, kind)
+					emit(Event{Kind: ScenarioStarted, Index: i, Scenario: s})
+					sr = r.runOne(runCtx, s, kind, shared, hc, secrets, func(st *StepResult) {
+						emit(Event{Kind: StepFinished, Index: i, Scenario: s, Step: st})
+					})
+					release()
+					// Sound practice PortSIP does not document: worth reporting, not
+					// a broken contract.
+					sr.Finding = sr.Status == StatusFailed && s.EffectiveLevel() == scenarios.LevelRecommended
+				}
+				mu.Lock()
+				res.count(sr)
+				if res.Scenarios != nil {
+					res.Scenarios[i] = sr
+				}
+				if r.opts.FailFast && sr.FailsRun(r.opts.Strict) {
+					stopped = true
+				}
+				mu.Unlock()
+				emit(Event{Kind: ScenarioFinished, Index: i, Scenario: s, Result: sr})
+			}
+		}()
+	}
+	for i := range list {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+
+	res.Duration = time.Since(res.Started)
+	res.Interrupted = ctx.Err() != nil
+	emit(Event{Kind: RunFinished, Run: res})
+	return res
+}
+
+// runOne runs a scenario on its target: a fresh mock, the shared mock after a
+// reset, or the PBX.
+func (r *Runner) runOne(ctx context.Context, s *scenarios.Scenario, kind targetKind, shared *mockControl, hc *http.Client, secrets *redactor, onStep func(*StepResult)) *ScenarioResult {
+	sr := &ScenarioResult{Scenario: s, Started: time.Now()}
+	defer func() { sr.Duration = time.Since(sr.Started) }()
+	base, ctl := r.opts.BaseURL, shared
+	switch kind {
+	case targetOwnMock:
+		b, c, stop, err := r.startTarget(kind, hc)
+		if err != nil && ctx.Err() != nil {
+			sr.Status, sr.Reason = StatusSkipped, "interrupted"
+			return sr
+		}
+		if err != nil {
+			sr.Status, sr.Reason = StatusError, "could not start the mock PBX: "+err.Error()
+			return sr
+		}
+		defer stop()
+		base, ctl = b, c
+	case targetSharedMock:
+		if err := shared.reset(ctx); err != nil && ctx.Err() != nil {
+			sr.Status, sr.Reason = StatusSkipped, "interrupted"
+			return sr
+		} else if err != nil {
+			sr.Status, sr.Reason = StatusError, "could not reset the mock PBX: "+err.Error()
+			return sr
+		}
+	}
+	x, err := r.newExec(s, base, ctl, hc, onStep)
+	if err == nil {
+		x.secrets = secrets.clone()
+	}
+	if err != nil {
+		sr.Status, sr.Reason = StatusFailed, err.Error()
+		return sr
+	}
+	x.run(ctx, sr)
+	return sr
+}
