@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/rules"
 )
 
@@ -268,7 +269,7 @@ func (g *generator) bearerProbe(r *rand.Rand, op opSpec) *Case {
 }
 
 // oauthClientID is the fixed client_id of PortSIP's authentication guide.
-const oauthClientID = "9d806019-75b2-4b3d-bb8b-f5a3a412cc0a"
+const oauthClientID = apiclient.OAuthClientID
 
 // oauthPassword is the guide's password grant for the run's account with password pw.
 func (g *generator) oauthPassword(pw string) map[string]any {

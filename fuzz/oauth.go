@@ -1,10 +1,10 @@
 package fuzz
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/pbxauth/pbxauth/apiclient"
 )
 
 // Lifecycles through the OAuth 2.0 endpoints of PortSIP's guide: the password and
@@ -30,22 +30,19 @@ type codeState struct {
 
 // Mistakes a code exchange can make, each of which must cost it the tokens.
 const (
-	exchangeRight        = "right"
-	exchangeWrongVerif   = "wrong_verifier"
-	exchangeNoVerifier   = "no_verifier"
-	exchangeWrongRedir   = "wrong_redirect_uri"
-	exchangeWrongClient  = "wrong_client_id"
+	exchangeRight       = "right"
+	exchangeWrongVerif  = "wrong_verifier"
+	exchangeNoVerifier  = "no_verifier"
+	exchangeWrongRedir  = "wrong_redirect_uri"
+	exchangeWrongClient = "wrong_client_id"
+)
+
+const (
 	otherClientID        = "00000000-0000-4000-8000-000000000000"
-	pkceVerifierAlphabet = alnum + "-._~"
+	pkceVerifierAlphabet = alnum + "-._~" // RFC 7636 4.1: unreserved characters
 )
 
 var exchangeMistakes = []string{exchangeWrongVerif, exchangeNoVerifier, exchangeWrongRedir, exchangeWrongClient}
-
-// pkceS256 is RFC 7636's S256 challenge of a verifier.
-func pkceS256(verifier string) string {
-	sum := sha256.Sum256([]byte(verifier))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
 
 // randVerifier is an RFC 7636 code_verifier: 43 to 128 unreserved characters.
 func randVerifier(r *rand.Rand) string {
@@ -102,7 +99,7 @@ func (lc *lifecycle) codeStart(verifier string) {
 	lc.codes = append(lc.codes, codeState{verifier: verifier})
 	n := len(lc.codes)
 	lc.add(Step{Op: "signInWithSocialAccount", Params: map[string]string{"provider": "microsoft"}, HasBody: true,
-		Body: map[string]any{"domain": "${ms365_domain}", "callback_url": callbackURL, "code_challenge": pkceS256(verifier),
+		Body: map[string]any{"domain": "${ms365_domain}", "callback_url": callbackURL, "code_challenge": apiclient.PKCEChallenge(verifier),
 			"code_challenge_method": "S256", "client_id": oauthClientID},
 		Capture: map[string]string{fmt.Sprintf("idp_url_%d", n): "url"},
 		Expect:  Expect{Accepted: true, Check: CheckSequence, Level: LevelMock, Why: fmt.Sprintf("Microsoft sign-in %d with a PKCE challenge", n)}})
