@@ -11,7 +11,8 @@ import (
 
 // The guide's OAuth calls as a person makes them: the password grant on the Sign in
 // screen, revoke on Status (the PBX then refuses the token, the refresh grant renews
-// it), the exchanges in the inspector and the history with no secret.
+// it), the exchanges in the inspector and the history with no secret; then the
+// authorization-code flow on Social.
 func TestTmux_oauthPasswordGrantRevokeRefresh(t *testing.T) {
 	tm, bin, work, data := launch(t)
 	tm.waitFor("first frame", `built-in mock`, `Sign in · POST /auth/sign_in`, `ctrl\+t use OAuth`)
@@ -54,6 +55,19 @@ func TestTmux_oauthPasswordGrantRevokeRefresh(t *testing.T) {
 	tm.keys("e")
 	tm.waitFor("exported", `exported \d+ exchange\(s\)`)
 
+	// The authorization-code flow with PKCE on Social: the mock's simulated IdP gives
+	// the code (ctrl+o), enter exchanges it; state, code and verifier stay masked.
+	tm.keys("4")
+	tm.waitFor("social screen", `Social sign-in · POST /auth/sign_in/\{provider\}`, `PKCE\s+\[x\] yes`)
+	tm.keys("Tab", "Tab")
+	tm.text("contoso.com")
+	tm.keys("Enter")
+	tm.waitFor("login page", `1\. The login page`, `state=\[REDACTED\]`, `code_verifier\s+\[REDACTED\]`)
+	tm.keys("C-o")
+	tm.waitFor("code from the IdP", `signed in at the simulated IdP as dave`, `Code\s+•+`)
+	tm.keys("Enter")
+	tm.waitFor("exchanged", `signed in \(authorization code \+ PKCE\)`, `dave@contoso\.com \d+:\d\d`)
+
 	tm.keys("q")
 	tm.waitFor("terminal restored", `(?m)EXITED=0$`)
 	exports, _ := filepath.Glob(filepath.Join(work, "pbxauth-mock-*.yaml"))
@@ -75,7 +89,7 @@ func TestTmux_oauthPasswordGrantRevokeRefresh(t *testing.T) {
 		t.Fatalf("history file: %v", err)
 	}
 	if !bytes.Contains(hist, []byte("/login/oauth/revoke")) || bytes.Contains(hist, []byte("Alice#2026")) ||
-		bytes.Count(hist, []byte("oauthToken")) < 2 {
-		t.Errorf("the history should hold the grant, the revoke and the refresh, redacted:\n%s", hist)
+		bytes.Count(hist, []byte("oauthToken")) < 3 || !bytes.Contains(hist, []byte("code_verifier=[REDACTED]")) {
+		t.Errorf("the history should hold the grants, the revoke and the refresh, redacted:\n%s", hist)
 	}
 }
