@@ -112,3 +112,15 @@ func TestModel_Status_nullFieldsShowBlank(t *testing.T) {
 	assert.Regexp(t, `access_token\s+—`, v)
 	assert.Regexp(t, `GET /auth/user\s+role\s+—`, v)
 }
+
+// Auto-refresh renews an OAuth session at the token endpoint too.
+func TestModel_AutoRefresh_oauthSessionUsesTheRefreshGrant(t *testing.T) {
+	m, api := setup(t, true)
+	m.ctx.Session.OAuth = true
+	api.EXPECT().OAuthRefresh(mock.Anything, apiclient.Secret("ref")).
+		Return(&apiclient.TokenPair{AccessToken: "acc2", RefreshToken: "ref2", ExpiresIn: 1800}, nil).Once()
+	s := apply(t, m, m.Update(tuitest.Run(t, m.Update(common.AutoRefreshMsg{Expired: true}))))
+	assert.True(t, s.OAuth)
+	assert.Equal(t, apiclient.Secret("ref2"), s.Refresh)
+	assert.Contains(t, m.View(), "token refreshed automatically after it expired (OAuth refresh_token grant)")
+}
