@@ -151,8 +151,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		e := m.ctx.History.AppendScenario(m.ctx.Target.Profile, msg.Scenario, msg.Exchange)
 		if i := m.index(InspectorScreen); i >= 0 {
-			m.active = i
-			cmds = append(cmds, m.screens[i].Update(common.SelectEntryMsg{Seq: e.Seq}))
+			cmds = append(cmds, m.activate(i), m.screens[i].Update(common.SelectEntryMsg{Seq: e.Seq}))
 		}
 		return m, m.after(tea.Batch(cmds...))
 	case common.ScreenMsg:
@@ -178,10 +177,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.tickGen++ // stop the countdown
 		m.ticking = false
 	case common.SwitchScreenMsg:
+		var cmd tea.Cmd
 		if i := m.index(msg.ID); i >= 0 {
-			m.active = i
+			cmd = m.activate(i)
 		}
-		return m, m.after(nil)
+		return m, m.after(cmd)
 	case common.SwitchTargetMsg:
 		return m, m.after(m.switchTarget(msg.Target, msg.Why))
 	case common.ProfileEditedMsg:

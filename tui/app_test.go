@@ -513,3 +513,25 @@ func TestApp_log_oneLinePerExchangeRedacted(t *testing.T) {
 	assert.Contains(t, buf.String(), "status=200")
 	assert.NotContains(t, buf.String(), "s3cret")
 }
+
+func TestApp_switchScreens_leavesTheOutcomeLineBehind(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(tuitest.Key("3")) // metadata
+	m.Update(tuitest.Key("tab"))
+	m.Update(tuitest.Key("enter"))
+	m.Update(tuitest.Key("esc")) // cancels: the outcome line says so
+	require.Contains(t, m.View(), "✗ cancelled")
+
+	m.Update(tuitest.Key("2"))
+	m.Update(tuitest.Key("3"))
+	assert.NotContains(t, m.View(), "cancelled", "a number key away and back: the line was about an action the person left")
+
+	m.Update(tuitest.Key("tab"))
+	m.Update(tuitest.Key("enter"))
+	m.Update(tuitest.Key("esc"))
+	require.Contains(t, m.View(), "✗ cancelled")
+	m.Update(common.SwitchScreenMsg{ID: StatusScreen})
+	m.Update(tuitest.Key("ctrl+p"))
+	assert.NotContains(t, m.View(), "cancelled", "a screen switched by a message, and ctrl+p back, clear it too")
+}

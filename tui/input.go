@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/confirm"
 	"github.com/pbxauth/pbxauth/tui/screens/mockctl"
 )
@@ -45,11 +46,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	active := m.screens[m.active]
 	if n := m.overflows(); n > 0 {
-		switch msg.String() {
-		case "pgdown", "ctrl+d":
+		switch {
+		case key.Matches(msg, g.PageDown):
 			m.scroll = min(n, m.scroll+max(1, m.ctx.Height/2))
 			return nil
-		case "pgup", "ctrl+u":
+		case key.Matches(msg, g.PageUp):
 			m.scroll = max(0, min(n, m.scroll)-max(1, m.ctx.Height/2))
 			return nil
 		}
@@ -92,10 +93,22 @@ func (m *Model) shown() int {
 }
 
 func (m *Model) switchTo(i int) tea.Cmd {
-	m.active, m.scroll = i, 0
+	m.scroll = 0
+	cmd := m.activate(i)
 	m.notice = ""
 	m.resize() // the help bar's height depends on the screen
-	return nil
+	return cmd
+}
+
+// activate makes screen i the active one; the one left hears of it
+// (common.LeftMsg), so what it said stays behind with it.
+func (m *Model) activate(i int) tea.Cmd {
+	if i == m.active {
+		return nil
+	}
+	left := m.screens[m.active]
+	m.active = i
+	return left.Update(common.LeftMsg{})
 }
 
 func (m *Model) quit() tea.Cmd {

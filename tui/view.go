@@ -58,16 +58,17 @@ func (m *Model) scrollBody(body string, w, h int) string {
 		return common.Clamp(body, w, h)
 	}
 	visible := h - 1
+	g := m.ctx.Keys
 	off := max(0, min(m.scroll, len(lines)-visible))
 	above, below := off, len(lines)-off-visible
 	marker := "── "
 	switch {
 	case above > 0 && below > 0:
-		marker += fmt.Sprintf("↑ %d more above, ↓ %d more below (pgup/pgdn) ", above, below)
+		marker += fmt.Sprintf("↑ %d more above, ↓ %d more below (%s/%s) ", above, below, g.PageUp.Help().Key, g.PageDown.Help().Key)
 	case below > 0:
-		marker += fmt.Sprintf("↓ %d more line(s) below (pgdn) ", below)
+		marker += fmt.Sprintf("↓ %d more line(s) below (%s) ", below, g.PageDown.Help().Key)
 	default:
-		marker += fmt.Sprintf("↑ %d more line(s) above (pgup) ", above)
+		marker += fmt.Sprintf("↑ %d more line(s) above (%s) ", above, g.PageUp.Help().Key)
 	}
 	marker += strings.Repeat("─", max(0, w-ansi.StringWidth(marker)))
 	out := append(append([]string(nil), lines[off:off+visible]...), m.ctx.Styles.Status.Faint.Render(ansi.Truncate(marker, w, "…")))
@@ -175,7 +176,7 @@ func (m *Model) chromeBottom() string {
 	var status string
 	switch {
 	case m.anyBusy():
-		status = " " + m.spinner.View() + st.Busy.Render(" working… (esc cancels)")
+		status = " " + m.spinner.View() + st.Busy.Render(" working… ("+m.ctx.Keys.Cancel.Help().Key+" cancels)")
 		status += strings.Repeat("\n", lipgloss.Height(notice)-1)
 	default:
 		status = notice

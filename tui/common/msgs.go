@@ -46,6 +46,11 @@ type SessionUpdatedMsg struct{ Session Session }
 // Notice, when set, goes to the status line (what happened to the session).
 type SignedOutMsg struct{ Notice string }
 
+// LeftMsg tells a screen the person switched to another one: its outcome line
+// is about an action they have moved on from, so it clears it (a reply still
+// in flight sets it again).
+type LeftMsg struct{}
+
 // SwitchScreenMsg makes a screen active.
 type SwitchScreenMsg struct{ ID ScreenID }
 

@@ -13,6 +13,9 @@ type Global struct {
 	Prev      key.Binding
 	Jump      key.Binding // guarded: 1..9
 	Cancel    key.Binding
+	// PageDown and PageUp scroll a body taller than its area.
+	PageDown key.Binding
+	PageUp   key.Binding
 }
 
 // DefaultGlobal is pbxauth's global key map.
@@ -25,6 +28,8 @@ func DefaultGlobal() Global {
 		Prev:      key.NewBinding(key.WithKeys("ctrl+p", "ctrl+left"), key.WithHelp("ctrl+p", "prev screen")),
 		Jump:      key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "go to screen")),
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel + leave field")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "scroll down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "scroll up")),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/form"
+	"github.com/pbxauth/pbxauth/tui/components/outcome"
 )
 
 // ID is the screen's ID.
@@ -50,7 +51,7 @@ type Model struct {
 	reqs      common.Requests
 	fill      common.Requests
 	requested string // who the last reset mail went to
-	err, info string
+	out       outcome.Line
 	width     int
 }
 
@@ -115,15 +116,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			m.err, m.info = "forget password: "+common.DescribeError(msg.err), ""
+			m.out.Failed("forget password", msg.err)
 			return nil
 		}
-		m.requested, m.err = msg.username, ""
+		m.requested = msg.username
 		// The PBX answers the same whether or not the account exists.
-		m.info = "if " + msg.username + " exists, a reset link is mailed to it; tab to enter its token"
+		sent := "if " + msg.username + " exists, a reset link is mailed to it; " + m.keys.Form.Next.Help().Key + " to enter its token"
 		if m.ctx.Outbox != nil {
-			m.info += ", or ctrl+o to take it from the mock's outbox"
+			sent += ", or " + m.keys.FillToken.Help().Key + " to take it from the mock's outbox"
 		}
+		m.out.Info(sent)
 		// The reply arrives while the person may be typing elsewhere: show the
 		// next form, but leave focus to them (no key of theirs lands in a field).
 		m.showForm(resetForm, 0)
@@ -133,11 +135,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			m.err, m.info = common.DescribeError(msg.err), ""
+			m.out.Failed("", msg.err)
 			return nil
 		}
 		m.forms[resetForm].SetValue("token", msg.token)
-		m.err, m.info = "", "token filled from the mock's outbox; tab to the new password, then enter"
+		m.out.Info("token filled from the mock's outbox; " + m.keys.Form.Next.Help().Key + " to the new password, then " + m.keys.Form.Submit.Help().Key)
 		m.showForm(resetForm, 1)
 		return nil
 	case resetMsg:
@@ -146,17 +148,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.err != nil {
 			// Policy errors come back as VALIDATE_FAILED with the rule in detail.
-			m.err, m.info = "reset password: "+common.DescribeError(msg.err), ""
+			m.out.Failed("reset password", msg.err)
 			return nil
 		}
 		m.forms[resetForm].Reset()
-		m.err, m.info = "", "password changed; sign in with the new one"
+		m.out.Info("password changed; sign in with the new one")
 		return nil
 	case confirmedMsg:
 		return m.sendReset()
+	case common.LeftMsg:
+		m.out.Clear()
+		return nil
 	case common.TargetChangedMsg:
 		m.Cancel()
-		m.err, m.info, m.requested = "", "", ""
+		m.requested = ""
+		m.out.Clear()
 		m.forms[resetForm].Reset()
 		m.prefill(msg.Target)
 		return nil
@@ -172,10 +178,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Cancel):
 		// esc always leaves the field, cancelling first, so the next key is
 		// never typed into a field the person thinks they have left.
-		if cancelled := m.reqs.Cancel(); m.fill.Cancel() || cancelled {
-			m.err, m.info = "cancelled", ""
-		}
-		f.Blur()
+		outcome.LeaveField(&m.out, f, &m.reqs, &m.fill)
 		return nil
 	case key.Matches(msg, m.keys.Form.Next) && f.FocusIndex() == f.Len()-1:
 		return m.switchForm(1-m.active, 0)
@@ -215,19 +218,20 @@ func (m *Model) submit(anyway bool) tea.Cmd {
 	f := &m.forms[m.active]
 	f.Touch()
 	if !anyway && !f.Valid() {
-		m.err, m.info = "fix the marked fields, or ctrl+g to send anyway", ""
+		m.out.Err("fix the marked fields, or " + m.keys.Form.SendAnyway.Help().Key + " to send anyway")
 		return nil
 	}
 	if m.active == requestForm {
 		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-		m.err, m.info = "", ""
+		m.out.Clear()
 		req := apiclient.ForgetPassword{Username: f.Value("username"), Domain: f.Value("domain"), CallbackURL: f.Value("callback_url")}
 		return common.To(ID, requestReset(ctx, m.ctx.API, id, req))
 	}
 	if m.ctx.Target.Production {
-		return func() tea.Msg {
-			return common.ConfirmMsg{Prompt: "Reset a password on the PRODUCTION PBX " + m.ctx.Target.BaseURL + "?", To: ID, Yes: confirmedMsg{}}
-		}
+		// Built here, not in the Cmd: a Cmd runs on another goroutine, and
+		// must not read the model.
+		ask := common.ConfirmMsg{Prompt: "Reset a password on the PRODUCTION PBX " + m.ctx.Target.BaseURL + "?", To: ID, Yes: confirmedMsg{}}
+		return func() tea.Msg { return ask }
 	}
 	return m.sendReset()
 }
@@ -235,7 +239,7 @@ func (m *Model) submit(anyway bool) tea.Cmd {
 func (m *Model) sendReset() tea.Cmd {
 	f := m.forms[resetForm]
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-	m.err, m.info = "", ""
+	m.out.Clear()
 	return common.To(ID, resetPassword(ctx, m.ctx.API, id, apiclient.Secret(f.Value("token")), apiclient.Secret(f.Value("new_password"))))
 }
 

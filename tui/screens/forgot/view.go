@@ -11,13 +11,6 @@ func (m *Model) View() string {
 	b.WriteString(m.forms[requestForm].View() + "\n\n")
 	b.WriteString(st.Form.Section.Render("2 · reset with the token (POST /auth/reset_password)") + "\n")
 	b.WriteString(m.forms[resetForm].View() + "\n\n")
-	switch {
-	case m.Busy():
-		b.WriteString(st.Status.Busy.Render("waiting…"))
-	case m.err != "":
-		b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err))
-	case m.info != "":
-		b.WriteString(st.Form.Success.Width(max(10, m.width-1)).Render(m.info))
-	}
+	b.WriteString(m.out.View(st, m.width, m.Busy()))
 	return b.String()
 }

@@ -146,7 +146,7 @@ func (m *Model) exportEntries() []history.Entry {
 func (m *Model) export() tea.Cmd {
 	entries := m.exportEntries()
 	if len(entries) == 0 {
-		m.info, m.err = "", "nothing to export for "+m.ctx.Target.Profile+" in this session (mark rows with space)"
+		m.info, m.err = "", "nothing to export for "+m.ctx.Target.Profile+" in this session (mark rows with "+m.keys.Mark.Help().Key+")"
 		return nil
 	}
 	// The file is named on the wall clock: the mock's may be hours ahead.

@@ -153,21 +153,21 @@ func (m *Model) statusLine() string {
 	case m.info != "":
 		return st.Status.OK.Render(common.Wrap(m.info, max(1, m.width)))
 	case m.filter != "" && len(m.items) == 0:
-		return st.Status.Err.Render(fmt.Sprintf("/%s: none of %d exchange(s) match (esc clears)", m.filter, m.all))
+		return st.Status.Err.Render(fmt.Sprintf("/%s: none of %d exchange(s) match (%s clears)", m.filter, m.all, m.keys.ClearFilter.Help().Key))
 	case m.query != "" && len(m.matches) == 0:
 		return st.Status.Err.Render(fmt.Sprintf("find %s: no match in this exchange", m.query))
 	case m.query != "":
-		return st.Status.Faint.Render(fmt.Sprintf("find %s: match %d of %d (n/N)", m.query, m.cur+1, len(m.matches)))
+		return st.Status.Faint.Render(fmt.Sprintf("find %s: match %d of %d (%s)", m.query, m.cur+1, len(m.matches), m.keys.Next.Help().Key))
 	case len(m.marked) > 0:
-		return st.Status.Faint.Render(fmt.Sprintf("%d marked for export (e)", len(m.marked)))
+		return st.Status.Faint.Render(fmt.Sprintf("%d marked for export (%s)", len(m.marked), m.keys.Export.Help().Key))
 	}
 	more := ""
 	if pct := m.vp.ScrollPercent(); m.vp.TotalLineCount() > m.vp.Height {
-		more = fmt.Sprintf(" · %d%% (pgdn)", int(pct*100))
+		more = fmt.Sprintf(" · %d%% (%s)", int(pct*100), m.keys.ScrollDown.Help().Key)
 	}
 	count := fmt.Sprintf("%d exchange(s)", len(m.items))
 	if m.filter != "" {
-		count = fmt.Sprintf("/%s: %d of %d exchange(s) (esc clears)", m.filter, len(m.items), m.all)
+		count = fmt.Sprintf("/%s: %d of %d exchange(s) (%s clears)", m.filter, len(m.items), m.all, m.keys.ClearFilter.Help().Key)
 	}
 	return st.Status.Faint.Render(count + more)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/form"
+	"github.com/pbxauth/pbxauth/tui/components/outcome"
 )
 
 // ID is the screen's ID.
@@ -29,7 +30,7 @@ type Model struct {
 	form   form.Model
 	reqs   common.Requests
 	meta   *apiclient.Metadata
-	err    string
+	out    outcome.Line
 	width  int
 	height int
 }
@@ -76,14 +77,20 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if !m.reqs.Finish(msg.id) {
 			return nil // stale: cancelled or superseded
 		}
-		m.meta, m.err = msg.meta, common.DescribeError(msg.err)
+		m.meta = msg.meta
+		m.out.Clear()
 		if msg.err != nil {
 			m.meta = nil
+			m.out.Failed("", msg.err)
 		}
+		return nil
+	case common.LeftMsg:
+		m.out.Clear()
 		return nil
 	case common.TargetChangedMsg:
 		m.reqs.Cancel()
-		m.meta, m.err = nil, ""
+		m.meta = nil
+		m.out.Clear()
 		m.form.SetValue("domain", msg.Target.DefaultDomain) // never the last target's
 		return nil
 	case tea.KeyMsg:
@@ -91,10 +98,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, m.keys.Cancel):
 			// esc always leaves the field, cancelling first, so the next key is
 			// never typed into a field the person thinks they have left.
-			if m.reqs.Cancel() {
-				m.err = "cancelled"
-			}
-			m.form.Blur()
+			outcome.LeaveField(&m.out, &m.form, &m.reqs)
 			return nil
 		case key.Matches(msg, m.keys.Form.Submit):
 			return m.send(false)
@@ -109,11 +113,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 func (m *Model) send(anyway bool) tea.Cmd {
 	m.form.Touch()
 	if !anyway && !m.form.Valid() {
-		m.err = "fix the marked fields, or ctrl+g to send anyway"
+		m.out.Err("fix the marked fields, or " + m.keys.Form.SendAnyway.Help().Key + " to send anyway")
 		return nil
 	}
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-	m.err = ""
+	m.out.Clear()
 	return common.To(ID, fetch(ctx, m.ctx.API, id, m.form.Value("domain")))
 }
 

@@ -13,15 +13,13 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(st.Form.Title.Render("Metadata · GET /info") + "\n\n")
 	b.WriteString(m.form.View() + "\n\n")
-	switch {
-	case m.reqs.Busy():
-		b.WriteString(st.Status.Busy.Render("requesting…"))
-	case m.err != "":
-		b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err))
+	switch out := m.out.View(st, m.width, m.reqs.Busy()); {
+	case out != "":
+		b.WriteString(out)
 	case m.meta != nil:
 		b.WriteString(kv.View(st, Rows(m.meta), m.width))
 	default:
-		b.WriteString(st.Form.Hint.Render("enter sends the request"))
+		b.WriteString(st.Form.Hint.Render(m.keys.Form.Submit.Help().Key + " sends the request"))
 	}
 	return b.String()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient/rules"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/form"
+	"github.com/pbxauth/pbxauth/tui/components/outcome"
 	"github.com/pbxauth/pbxauth/tui/profile"
 )
 
@@ -48,8 +49,7 @@ type Model struct {
 	editing bool
 	editOld string // the name being edited; "" when adding
 	form    form.Model
-	err     string
-	info    string
+	out     outcome.Line
 	width   int
 }
 
@@ -147,6 +147,9 @@ func (m *Model) Busy() bool { return false }
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	defer m.updateKeys()
 	switch msg := msg.(type) {
+	case common.LeftMsg:
+		m.out.Clear()
+		return nil
 	case confirmDeleteMsg:
 		return m.delete(msg.name)
 	case savedMsg:
@@ -173,17 +176,19 @@ func (m *Model) onListKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Use):
 		if m.cursor < len(es) {
 			t := es[m.cursor].target
-			m.info, m.err = "switched to "+t.Profile, ""
+			m.out.Info("switched to " + t.Profile)
 			return func() tea.Msg { return common.SwitchTargetMsg{Target: t} }
 		}
 	case key.Matches(msg, m.keys.Add):
-		m.editing, m.editOld, m.err, m.info = true, "", "", ""
+		m.editing, m.editOld = true, ""
+		m.out.Clear()
 		m.form.Reset()
 		return m.form.Focus(0)
 	case key.Matches(msg, m.keys.Edit):
 		if i := m.selectedSaved(); i >= 0 {
 			p := m.store.Profiles[i]
-			m.editing, m.editOld, m.err, m.info = true, p.Name, "", ""
+			m.editing, m.editOld = true, p.Name
+			m.out.Clear()
 			m.form.Reset()
 			m.form.SetValue("name", p.Name)
 			m.form.SetValue("url", p.URL)
@@ -196,7 +201,7 @@ func (m *Model) onListKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Delete):
 		i := m.selectedSaved()
 		if i < 0 {
-			m.info, m.err = "", m.whyNotDeleted(es)
+			m.out.Err(m.whyNotDeleted(es))
 			return nil
 		}
 		name := m.store.Profiles[i].Name
@@ -220,7 +225,7 @@ func (m *Model) onEditKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Form.Submit):
 		m.form.Touch()
 		if !m.form.Valid() {
-			m.err = "fix the marked fields"
+			m.out.Err("fix the marked fields")
 			return nil
 		}
 		p := profile.Profile{
@@ -229,10 +234,10 @@ func (m *Model) onEditKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		next := m.copyStore()
 		if err := next.Put(m.editOld, p); err != nil {
-			m.err = err.Error()
+			m.out.Err(err.Error())
 			return nil
 		}
-		m.err, m.info = "", "saving "+p.Name+"…"
+		m.out.Info("saving " + p.Name + "…")
 		return save(next, m.editOld, &p)
 	}
 	return m.form.Update(msg)
@@ -266,13 +271,13 @@ func (m *Model) delete(name string) tea.Cmd {
 // first row that remains (the built-in mock, when it runs).
 func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 	if msg.err != nil {
-		m.info, m.err = "", msg.err.Error()
+		m.out.Err(msg.err.Error())
 		return nil
 	}
 	m.store.Profiles = msg.next
 	inUse := msg.old != "" && strings.EqualFold(msg.old, m.ctx.Target.Profile)
 	if msg.p == nil {
-		m.info, m.err = "deleted "+msg.old, ""
+		m.out.Info("deleted " + msg.old)
 		m.cursor = max(0, min(m.cursor, len(m.entries())-1))
 		if !inUse {
 			return nil
@@ -281,7 +286,8 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 		why := "deleted profile " + msg.old + ", which was in use"
 		return func() tea.Msg { return common.SwitchTargetMsg{Target: t, Why: why} }
 	}
-	m.editing, m.err, m.info = false, "", "saved "+msg.p.Name+" to "+m.store.Path
+	m.editing = false
+	m.out.Info("saved " + msg.p.Name + " to " + m.store.Path)
 	m.form.Blur()
 	if !inUse {
 		return nil

@@ -20,9 +20,7 @@ func (m *Model) View() string {
 			title = "Edit profile " + m.editOld
 		}
 		b.WriteString(st.Form.Title.Render(title) + "\n\n" + m.form.View() + "\n\n")
-		if m.err != "" {
-			b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err))
-		}
+		b.WriteString(m.out.View(st, m.width, false))
 		return b.String()
 	}
 	b.WriteString(st.Form.Title.Render("Profiles") + "\n")
@@ -73,11 +71,8 @@ func (m *Model) View() string {
 		}
 		b.WriteString(line + "\n")
 	}
-	switch {
-	case m.err != "":
-		b.WriteString("\n" + st.Form.Error.Width(max(10, m.width-1)).Render("✗ "+m.err))
-	case m.info != "":
-		b.WriteString("\n" + st.Form.Success.Width(max(10, m.width-1)).Render(m.info))
+	if out := m.out.View(st, m.width, false); out != "" {
+		b.WriteString("\n" + out)
 	}
 	return b.String()
 }

@@ -192,7 +192,7 @@ func (m *Model) bar(done, total int) string {
 func (m *Model) progressLine() string {
 	st := m.ctx.Styles
 	if len(m.runRows) == 0 {
-		hint := "space selects, enter runs (the scenario under the cursor when none is selected)"
+		hint := m.keys.Pick.Help().Key + " selects, " + m.keys.Run.Help().Key + " runs (the scenario under the cursor when none is selected)"
 		if m.summary != "" {
 			hint = m.summary
 		}
@@ -312,11 +312,11 @@ func (m *Model) detailView() string {
 	st := m.ctx.Styles
 	more := ""
 	if m.detailVP.TotalLineCount() > m.detailVP.Height {
-		more = fmt.Sprintf(" · %d%% (↓/pgdn)", int(m.detailVP.ScrollPercent()*100))
+		more = fmt.Sprintf(" · %d%% (%s)", int(m.detailVP.ScrollPercent()*100), m.keys.PageDown.Help().Key)
 	}
-	hint := "esc: back to the list"
+	hint := m.keys.Back.Help().Key + ": back to the list"
 	if m.keys.Inspect.Enabled() {
-		hint += " · i: open the exchange in the Inspector"
+		hint += " · " + m.keys.Inspect.Help().Key + ": open the exchange in the Inspector"
 	}
 	return m.detailVP.View() + "\n" + st.Status.Faint.Render(ansi.Truncate(hint+more, max(1, m.width), "…"))
 }

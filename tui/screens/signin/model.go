@@ -13,6 +13,7 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient/rules"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/form"
+	"github.com/pbxauth/pbxauth/tui/components/outcome"
 )
 
 // ID is the screen's ID.
@@ -47,7 +48,7 @@ type Model struct {
 	challenge apiclient.Secret
 	pending   apiclient.Credentials // who the challenge is for
 	codeSent  bool
-	info, err string
+	out       outcome.Line
 	width     int
 	demo      string // the mock's demo accounts, styled once
 }
@@ -142,17 +143,18 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				// credentials, saying why, instead of leaving the person there.
 				m.toCredentials()
 				m.creds.Blur() // keys meant for the code field go nowhere
-				m.err, m.info = "the two-factor session has ended (it expired, was used up by wrong codes, or the password changed): sign in again", ""
+				m.out.Err("the two-factor session has ended (it expired, was used up by wrong codes, or the password changed): sign in again")
 				return nil
 			}
-			m.err = "send code: " + common.DescribeError(msg.err)
+			m.out.Failed("send code", msg.err)
 			return nil
 		}
-		m.codeSent, m.err = true, ""
-		m.info = "code sent by mail"
+		m.codeSent = true
+		sent := "code sent by mail"
 		if m.ctx.Outbox != nil {
-			m.info += " (ctrl+o reads it from the mock's outbox)"
+			sent += " (" + m.keys.FillCode.Help().Key + " reads it from the mock's outbox)"
 		}
+		m.out.Info(sent)
 		return nil
 	case verifiedMsg:
 		return m.onVerified(msg)
@@ -161,22 +163,25 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			m.err = common.DescribeError(msg.err)
+			m.out.Failed("", msg.err)
 			return nil
 		}
 		m.otp.SetValue("code", msg.code)
-		m.err, m.info = "", "code filled from the mock's outbox; enter verifies"
+		m.out.Info("code filled from the mock's outbox; " + m.keys.Form.Submit.Help().Key + " verifies")
+		return nil
+	case common.LeftMsg:
+		m.out.Clear()
 		return nil
 	case common.SignedOutMsg:
 		// A sign-in still in flight must not sign the person back in.
 		m.Cancel()
 		m.toCredentials()
-		m.info, m.err = "", ""
+		m.out.Clear()
 		return nil
 	case common.TargetChangedMsg:
 		m.Cancel()
 		m.toCredentials()
-		m.info, m.err = "", ""
+		m.out.Clear()
 		m.prefill(msg.Target)
 		return nil
 	case tea.KeyMsg:
@@ -190,10 +195,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Cancel):
 		// esc always leaves the field, cancelling first, so the next key is
 		// never typed into a field the person thinks they have left.
-		if cancelled := m.reqs.Cancel(); m.fill.Cancel() || cancelled {
-			m.err, m.info = "cancelled", ""
-		}
-		m.form().Blur()
+		outcome.LeaveField(&m.out, m.form(), &m.reqs, &m.fill)
 		return nil
 	case key.Matches(msg, m.keys.Form.Submit):
 		if m.step == stepOTP {
@@ -207,14 +209,14 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.submit(true)
 	case key.Matches(msg, m.keys.SendCode):
 		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-		m.err, m.info = "", ""
+		m.out.Clear()
 		return common.To(ID, sendCode(ctx, m.ctx.API, id, m.challenge))
 	case key.Matches(msg, m.keys.FillCode):
 		ctx, id := m.fill.Start(m.ctx.Base, m.ctx.RequestTimeout)
 		return common.To(ID, readOutbox(ctx, m.ctx.Outbox, id, m.pending.Username))
 	case key.Matches(msg, m.keys.Method):
 		m.method = (m.method + 1) % methodCount
-		m.err, m.info = "", ""
+		m.out.Clear()
 		return nil
 	case key.Matches(msg, m.keys.Back):
 		m.Cancel()
@@ -236,12 +238,12 @@ func (m *Model) credentials() apiclient.Credentials {
 func (m *Model) submit(anyway bool) tea.Cmd {
 	m.creds.Touch()
 	if !anyway && !m.creds.Valid() {
-		m.err, m.info = "fix the marked fields, or ctrl+g to send anyway", ""
+		m.out.Err("fix the marked fields, or " + m.keys.Form.SendAnyway.Help().Key + " to send anyway")
 		return nil
 	}
 	c := m.credentials()
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-	m.err, m.info = "", ""
+	m.out.Clear()
 	switch m.method {
 	case methodWeb:
 		return common.To(ID, webLogin(ctx, m.ctx.API, id, c))
@@ -256,30 +258,30 @@ func (m *Model) onSignIn(msg signInMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		what := "sign in: "
+		what := "sign in"
 		if msg.oauth {
-			what = "OAuth password grant: "
+			what = "OAuth password grant"
 		}
-		m.err, m.info = what+common.DescribeError(msg.err), ""
+		m.out.Failed(what, msg.err)
 		return nil
 	}
 	switch r := msg.result.(type) {
 	case *apiclient.TwoFactorChallenge:
 		m.step, m.challenge, m.pending, m.codeSent = stepOTP, r.Token, msg.creds, false
 		m.otp.Reset()
-		m.err = ""
-		m.info = "two-factor authentication: ctrl+e mails a code, then enter it"
+		m.out.Info("two-factor authentication: " + m.keys.SendCode.Help().Key + " mails a code, then enter it")
 		return m.otp.Focus(0)
 	case *apiclient.TokenPair:
-		m.info, m.err = "signed in", ""
+		m.out.Info("signed in")
 		s := common.SessionFromTokens(m.ctx.Now(), msg.creds.Username, msg.creds.Domain, r)
 		if msg.oauth {
-			m.info, s.OAuth = "signed in (OAuth password grant)", true
+			m.out.Info("signed in (OAuth password grant)")
+			s.OAuth = true
 		}
 		m.doneWithForm()
 		return signedIn(s)
 	}
-	m.err = "sign in: unexpected answer"
+	m.out.Err("sign in: unexpected answer")
 	return nil
 }
 
@@ -288,13 +290,13 @@ func (m *Model) onWebLogin(msg webLoginMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.err, m.info = "log in: "+common.DescribeError(msg.err), ""
+		m.out.Failed("log in", msg.err)
 		return nil
 	}
 	s := common.Session{Kind: common.WebSession, Username: msg.creds.Username, Domain: msg.creds.Domain}
-	m.info, m.err = "web session open", ""
+	m.out.Info("web session open")
 	if msg.statusErr != nil {
-		m.info = "web session open; GET /login failed: " + common.DescribeError(msg.statusErr)
+		m.out.Info("web session open; GET /login failed: " + common.DescribeError(msg.statusErr))
 	} else if st := msg.status; st != nil {
 		s.Role, s.Access = st.Role, st.AccessToken
 		now := m.ctx.Now()
@@ -313,11 +315,11 @@ func (m *Model) onWebLogin(msg webLoginMsg) tea.Cmd {
 func (m *Model) verify(anyway bool) tea.Cmd {
 	m.otp.Touch()
 	if !anyway && m.otp.Value("code") == "" {
-		m.err, m.info = "enter the code, or ctrl+g to send anyway", ""
+		m.out.Err("enter the code, or " + m.keys.Form.SendAnyway.Help().Key + " to send anyway")
 		return nil
 	}
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-	m.err, m.info = "", ""
+	m.out.Clear()
 	return common.To(ID, verify(ctx, m.ctx.API, id, m.challenge, apiclient.Secret(m.otp.Value("code"))))
 }
 
@@ -326,7 +328,7 @@ func (m *Model) onVerified(msg verifiedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.err, m.info = "verify code: "+common.DescribeError(msg.err)+" (ctrl+b: back to the credentials for a new challenge)", ""
+		m.out.Err("verify code: " + common.DescribeError(msg.err) + " (" + m.keys.Back.Help().Key + ": back to the credentials for a new challenge)")
 		// A rejected code is of no more use: clear it so the next one is typed
 		// fresh, not appended to a masked wrong one.
 		m.otp.SetValue("code", "")
@@ -336,9 +338,9 @@ func (m *Model) onVerified(msg verifiedMsg) tea.Cmd {
 	who := m.pending
 	m.toCredentials()
 	m.doneWithForm()
-	m.info, m.err = "signed in (two-factor)", ""
+	m.out.Info("signed in (two-factor)")
 	if msg.tokens == nil {
-		m.info = "code accepted, but the PBX answered no tokens"
+		m.out.Info("code accepted, but the PBX answered no tokens")
 	}
 	return signedIn(common.SessionFromTokens(m.ctx.Now(), who.Username, who.Domain, msg.tokens))
 }

@@ -267,3 +267,11 @@ func TestModel_SignIn_escCancelsAndLeavesTheField(t *testing.T) {
 	assert.False(t, m.Capturing(), "one esc both cancels and leaves the field")
 	assert.Contains(t, m.View(), "cancelled")
 }
+
+func TestModel_messages_nameKeysFromTheKeyMap(t *testing.T) {
+	m, _ := setup(t)
+	m.keys.Form.SendAnyway.SetHelp("alt+g", "send anyway")
+	fill(m, ".bad.", "", "")
+	m.Update(tuitest.Key("enter"))
+	assert.Contains(t, m.View(), "or alt+g to send anyway", "a rebound key is named as bound, not as once written")
+}

@@ -21,7 +21,7 @@ func (m *Model) View() string {
 			who += "@" + m.pending.Domain
 		}
 		b.WriteString(st.Form.Label.Render("for "+who) + "\n")
-		sent := "not sent yet: ctrl+e mails it (POST /auth/send_otp)"
+		sent := "not sent yet: " + m.keys.SendCode.Help().Key + " mails it (POST /auth/send_otp)"
 		if m.codeSent {
 			sent = "code sent"
 		}
@@ -29,22 +29,17 @@ func (m *Model) View() string {
 		b.WriteString(m.otp.View())
 	} else {
 		b.WriteString(st.Form.Title.Render("Sign in · "+m.method.endpoint()) + "\n")
-		b.WriteString(st.Form.Hint.Render("method: "+m.method.String()+" (ctrl+t: "+((m.method+1)%methodCount).String()+")") + "\n\n")
+		b.WriteString(st.Form.Hint.Render("method: "+m.method.String()+" ("+m.keys.Method.Help().Key+": "+((m.method+1)%methodCount).String()+")") + "\n\n")
 		b.WriteString(m.creds.View())
 	}
 	// Sections below the form, each after a blank line; empty ones take no room.
 	var notes []string
-	switch {
-	case m.Busy():
-		notes = append(notes, st.Status.Busy.Render("waiting for the PBX…"))
-	case m.err != "":
-		notes = append(notes, st.Form.Error.Width(max(10, m.width-1)).Render("✗ "+m.err))
-	case m.info != "":
-		notes = append(notes, st.Form.Success.Width(max(10, m.width-1)).Render(m.info))
+	if out := m.out.View(st, m.width, m.Busy()); out != "" {
+		notes = append(notes, out)
 	}
 	if m.step == stepCredentials {
 		// Once: right after a sign-in the outcome line says it.
-		if s := m.ctx.Session; s != nil && m.info == "" && m.err == "" {
+		if s := m.ctx.Session; s != nil && m.out.Empty() {
 			notes = append(notes, st.Form.Hint.Render("signed in as "+s.Who()+" ("+s.Via()+"); see Status"))
 		}
 		if m.ctx.Target.Mock {

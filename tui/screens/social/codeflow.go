@@ -81,11 +81,11 @@ func (m *Model) endFlow() {
 func (m *Model) fromIdP() tea.Cmd {
 	account := m.code.Value("account")
 	if account == "" {
-		m.err, m.info = "enter the IdP account to sign in as", ""
+		m.out.Err("enter the IdP account to sign in as")
 		return nil
 	}
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-	m.err, m.info = "", ""
+	m.out.Clear()
 	return common.To(ID, authorize(ctx, m.ctx.IdP, id, m.url, account))
 }
 
@@ -94,26 +94,27 @@ func (m *Model) onIdP(msg idpMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.err = common.DescribeError(msg.err)
+		m.out.Failed("", msg.err)
 		return nil
 	}
 	code, state, refused := parseCallback(msg.callback)
 	switch {
 	case refused != "":
-		m.err = "the identity provider refused: " + refused
+		m.out.Err("the identity provider refused: " + refused)
 		return nil
 	case code == "":
-		m.err = "the identity provider's redirect holds no code"
+		m.out.Err("the identity provider's redirect holds no code")
 		return nil
 	}
 	// The callback address, state and all, as a browser would land on it: enter
 	// checks its state as it would a pasted one.
 	m.code.SetValue("code", msg.callback)
 	m.flow.account = msg.account
-	m.info = "signed in at the simulated IdP as " + msg.account + "; the code came back on the callback (masked); enter exchanges it"
+	done := "signed in at the simulated IdP as " + msg.account + "; the code came back on the callback (masked); " + m.keys.Form.Submit.Help().Key + " exchanges it"
 	if state == "" {
-		m.info += " (no state in it)"
+		done += " (no state in it)"
 	}
+	m.out.Info(done)
 	return nil
 }
 
@@ -123,13 +124,13 @@ func (m *Model) exchange(anyway bool) tea.Cmd {
 	code, state, refused := parseCallback(in)
 	switch {
 	case refused != "":
-		m.err, m.info = "the identity provider refused: "+refused, ""
+		m.out.Err("the identity provider refused: " + refused)
 		return nil
 	case code == "" && !anyway:
-		m.err, m.info = "paste the code or the callback address (ctrl+g sends it empty)", ""
+		m.out.Err("paste the code or the callback address (" + m.keys.Form.SendAnyway.Help().Key + " sends it empty)")
 		return nil
 	case state != "" && state != m.flow.state.Reveal() && !anyway:
-		m.err, m.info = "the callback's state is not this sign-in's: not exchanged (a forged callback?); ctrl+g sends it anyway", ""
+		m.out.Err("the callback's state is not this sign-in's: not exchanged (a forged callback?); " + m.keys.Form.SendAnyway.Help().Key + " sends it anyway")
 		return nil
 	}
 	x := apiclient.CodeExchange{Code: apiclient.Secret(code), RedirectURI: m.flow.redirect}
@@ -137,7 +138,7 @@ func (m *Model) exchange(anyway bool) tea.Cmd {
 		x.CodeVerifier = m.flow.pkce.Verifier
 	}
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-	m.err, m.info = "", ""
+	m.out.Clear()
 	return common.To(ID, exchangeCode(ctx, m.ctx.API, id, x))
 }
 
@@ -146,7 +147,7 @@ func (m *Model) onExchanged(msg exchangedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.err = "exchange the code: " + common.DescribeError(msg.err) + " (a code works once: ctrl+x starts a new sign-in)"
+		m.out.Err("exchange the code: " + common.DescribeError(msg.err) + " (a code works once: " + m.keys.StartOver.Help().Key + " starts a new sign-in)")
 		m.code.SetValue("code", "")
 		return nil
 	}
@@ -161,7 +162,8 @@ func (m *Model) onExchanged(msg exchangedMsg) tea.Cmd {
 		how += " + PKCE"
 	}
 	m.endFlow()
-	m.url, m.info, m.err = "", "signed in ("+how+"); see Status", ""
+	m.url = ""
+	m.out.Info("signed in (" + how + "); see Status")
 	return func() tea.Msg { return common.SignedInMsg{Session: s} }
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/clipboard"
 	"github.com/pbxauth/pbxauth/tui/components/form"
+	"github.com/pbxauth/pbxauth/tui/components/outcome"
 )
 
 // ID is the screen's ID.
@@ -41,7 +42,7 @@ type Model struct {
 	form      form.Model
 	reqs      common.Requests
 	what, url string
-	err, info string
+	out       outcome.Line
 	width     int
 	clip      clipboard.Clipboard
 	// flow is the authorization request whose code the code form takes; nil
@@ -126,18 +127,20 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	defer m.updateKeys()
 	switch msg := msg.(type) {
 	case copiedMsg:
-		m.info = "copied the URL to the clipboard (OSC 52)"
+		m.out.Info("copied the URL to the clipboard (OSC 52)")
 		if msg.err != nil {
-			m.info = "copy: " + msg.err.Error()
+			m.out.Err("copy: " + msg.err.Error())
 		}
 		return nil
 	case resultMsg:
 		if !m.reqs.Finish(msg.id) {
 			return nil
 		}
-		m.what, m.url, m.err = msg.what, msg.url, ""
+		m.what, m.url = msg.what, msg.url
+		m.out.Clear()
 		if msg.err != nil {
-			m.url, m.err = "", common.DescribeError(msg.err)
+			m.url = ""
+			m.out.Failed("", msg.err)
 			return nil
 		}
 		if msg.what == "url" && msg.url != "" {
@@ -148,10 +151,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onIdP(msg)
 	case exchangedMsg:
 		return m.onExchanged(msg)
+	case common.LeftMsg:
+		m.out.Clear()
+		return nil
 	case common.TargetChangedMsg:
 		m.reqs.Cancel()
 		m.endFlow()
-		m.url, m.err, m.info = "", "", ""
+		m.url = ""
+		m.out.Clear()
 		m.form.SetValue("domain", msg.Target.DefaultDomain) // never the last target's
 		m.form.Untouch()
 		return nil
@@ -160,10 +167,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, m.keys.Cancel):
 			// esc always leaves the field, cancelling first, so the next key is
 			// never typed into a field the person thinks they have left.
-			if m.reqs.Cancel() {
-				m.err = "cancelled"
-			}
-			m.active().Blur()
+			outcome.LeaveField(&m.out, m.active(), &m.reqs)
 			return nil
 		case m.flow != nil:
 			return m.onCodeKey(msg)
@@ -200,7 +204,8 @@ func (m *Model) onCodeKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.StartOver):
 		m.reqs.Cancel()
 		m.endFlow()
-		m.url, m.err, m.info = "", "", ""
+		m.url = ""
+		m.out.Clear()
 		return m.form.Focus(1) // the domain, the field most often changed
 	case key.Matches(msg, m.keys.Copy):
 		return common.To(ID, copyURL(m.clip, m.url))
@@ -216,12 +221,14 @@ func (m *Model) send(what string, anyway bool) tea.Cmd {
 			bad = rules.Check("loginWithMicrosoft", map[string]string{"domain": m.form.Value("domain")})
 		}
 		if len(bad) > 0 {
-			m.err, m.url = "fix the marked fields, or ctrl+g to send anyway", ""
+			m.url = ""
+			m.out.Err("fix the marked fields, or " + m.keys.Form.SendAnyway.Help().Key + " to send anyway")
 			return nil
 		}
 	}
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-	m.err, m.url, m.info = "", "", ""
+	m.url = ""
+	m.out.Clear()
 	if what == "location" {
 		return common.To(ID, byMicrosoft(ctx, m.ctx.API, id, m.form.Value("domain")))
 	}

@@ -21,38 +21,33 @@ func (m *Model) View() string {
 	}
 	b.WriteString(st.Form.Title.Render("Social sign-in · POST /auth/sign_in/{provider}") + "\n\n")
 	b.WriteString(m.form.View() + "\n\n")
+	out := m.out.View(st, m.width, m.reqs.Busy())
 	switch {
-	case m.reqs.Busy(), m.err != "":
-		b.WriteString(m.outcome())
+	case m.reqs.Busy(), m.out.IsErr():
+		b.WriteString(out)
 	case m.url != "":
 		// Only by_microsoft's redirect ends here: a login page opens the code step.
 		b.WriteString(st.Form.Section.Render("POST /login/by_microsoft redirects (302) to:") + "\n")
 		b.WriteString(m.wrappedURL(false))
-		if m.info != "" {
-			b.WriteString("\n\n" + st.Form.Success.Render(m.info))
+		if out != "" {
+			b.WriteString("\n\n" + out)
 		} else {
-			b.WriteString("\n\n" + st.Form.Hint.Render("ctrl+y copies it whole (the lines above are wrapped)"))
+			b.WriteString("\n\n" + st.Form.Hint.Render(m.keys.Copy.Help().Key+" copies it whole (the lines above are wrapped)"))
 		}
-	case m.info != "":
-		b.WriteString(m.outcome())
+	case out != "":
+		b.WriteString(out)
 	default:
-		b.WriteString(st.Form.Hint.Width(max(10, m.width-1)).Render("enter asks for the IdP URL; ctrl+b tries the web login redirect"))
+		b.WriteString(st.Form.Hint.Width(max(10, m.width-1)).Render(m.keys.Form.Submit.Help().Key + " asks for the IdP URL; " + m.keys.Microsoft.Help().Key + " tries the web login redirect"))
 	}
 	return b.String()
 }
 
-// outcome is the last action's result, one line or a wrapped message.
+// outcome is the last action's result, or what to do next.
 func (m *Model) outcome() string {
-	st := m.ctx.Styles
-	switch {
-	case m.reqs.Busy():
-		return st.Status.Busy.Render("waiting for the PBX…")
-	case m.err != "":
-		return st.Form.Error.Width(max(10, m.width-1)).Render("✗ " + m.err)
-	case m.info != "":
-		return st.Form.Success.Width(max(10, m.width-1)).Render(m.info)
+	if out := m.out.View(m.ctx.Styles, m.width, m.reqs.Busy()); out != "" {
+		return out
 	}
-	return st.Form.Hint.Render("sign in on the login page, then paste the code it sends back")
+	return m.ctx.Styles.Form.Hint.Render("sign in on the login page, then paste the code it sends back")
 }
 
 // codeView is the code step: the login page, the flow's secrets (masked unless

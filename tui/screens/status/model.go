@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/tui/common"
+	"github.com/pbxauth/pbxauth/tui/components/outcome"
 )
 
 // ID is the screen's ID; the root sends common.AutoRefreshMsg to it.
@@ -55,7 +56,7 @@ type Model struct {
 	loginErr      string
 	user          *apiclient.UserAuthInfo
 	userErr       string
-	info, err     string
+	out           outcome.Line
 	width, height int
 }
 
@@ -100,7 +101,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if !msg.userAsked {
 			m.userErr = "no access token: sign in first"
 		}
-		m.info, m.err = "status checked", ""
+		m.out.Info("status checked")
 		return nil
 	case renewedMsg:
 		return m.onRenewed(msg)
@@ -110,7 +111,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.err != nil && !tokenDead(msg.err) {
 			// The token may still work: keep the session, so the person can retry.
-			m.err = "sign out: " + common.DescribeError(msg.err)
+			m.out.Failed("sign out", msg.err)
 			return nil
 		}
 		m.clear()
@@ -121,7 +122,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			// session the PBX rejects would only mislead.
 			done.Notice = "sign out: the PBX already rejected the token (401); local session cleared"
 		}
-		m.info = done.Notice
+		m.out.Info(done.Notice)
 		return func() tea.Msg { return done }
 	case revokedMsg:
 		return m.onRevoked(msg)
@@ -131,7 +132,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		web := m.ctx.Session != nil && m.ctx.Session.Kind == common.WebSession
 		if msg.err != nil && !(web && tokenDead(msg.err)) {
-			m.err = "log out: " + common.DescribeError(msg.err)
+			m.out.Failed("log out", msg.err)
 			return nil
 		}
 		m.clear()
@@ -141,7 +142,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			// out elsewhere); as with sign-out, keeping it here would only mislead.
 			notice = "log out: the PBX no longer has this web session (401); local web session cleared"
 		}
-		m.info = notice
+		m.out.Info(notice)
 		if web {
 			return func() tea.Msg { return common.SignedOutMsg{Notice: notice} }
 		}
@@ -152,6 +153,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if s := m.ctx.Session; s != nil && !s.Refresh.IsZero() && !m.reqs.Busy() {
 			return m.renew(true, msg.Expired)
 		}
+		return nil
+	case common.LeftMsg:
+		m.out.Clear()
 		return nil
 	case common.SignedInMsg, common.TargetChangedMsg:
 		m.reqs.Cancel()
@@ -164,15 +168,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) clear() {
-	m.login, m.loginErr, m.user, m.userErr, m.info, m.err = nil, "", nil, "", "", ""
+	m.login, m.loginErr, m.user, m.userErr = nil, "", nil, ""
+	m.out.Clear()
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Cancel):
-		if m.reqs.Cancel() {
-			m.err, m.info = "cancelled", ""
-		}
+		outcome.LeaveField(&m.out, nil, &m.reqs)
 		return nil
 	case key.Matches(msg, m.keys.Refresh):
 		return m.do("status")
@@ -207,21 +210,21 @@ func (m *Model) do(action string) tea.Cmd {
 	switch action {
 	case "status":
 		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-		m.info, m.err = "", ""
+		m.out.Clear()
 		return common.To(ID, checkStatus(ctx, m.ctx.API, id, access))
 	case "renew":
 		return m.renew(false, false)
 	case "signout":
 		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-		m.info, m.err = "", ""
+		m.out.Clear()
 		return common.To(ID, signOut(ctx, m.ctx.API, id, access))
 	case "revoke":
 		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-		m.info, m.err = "", ""
+		m.out.Clear()
 		return common.To(ID, revoke(ctx, m.ctx.API, id, access))
 	case "logout":
 		ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-		m.info, m.err = "", ""
+		m.out.Clear()
 		return common.To(ID, logout(ctx, m.ctx.API, id))
 	}
 	return nil
@@ -230,11 +233,11 @@ func (m *Model) do(action string) tea.Cmd {
 func (m *Model) renew(auto, expired bool) tea.Cmd {
 	s := m.ctx.Session
 	if s == nil || s.Refresh.IsZero() {
-		m.err = "no refresh token: sign in with POST /auth/sign_in first"
+		m.out.Err("no refresh token: sign in with POST /auth/sign_in first")
 		return nil
 	}
 	ctx, id := m.reqs.Start(m.ctx.Base, m.ctx.RequestTimeout)
-	m.info, m.err = "", ""
+	m.out.Clear()
 	return common.To(ID, renewToken(ctx, m.ctx.API, id, s.Refresh, s.OAuth, auto, expired))
 }
 
@@ -243,7 +246,7 @@ func (m *Model) onRenewed(msg renewedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.err = "refresh token: " + common.DescribeError(msg.err)
+		m.out.Failed("refresh token", msg.err)
 		return nil
 	}
 	old := m.ctx.Session
@@ -255,17 +258,17 @@ func (m *Model) onRenewed(msg renewedMsg) tea.Cmd {
 	if s.Refresh.IsZero() {
 		s.Refresh = old.Refresh
 	}
+	done := "token refreshed"
 	switch {
 	case msg.expired:
-		m.info = "token refreshed automatically after it expired"
+		done = "token refreshed automatically after it expired"
 	case msg.auto:
-		m.info = "token refreshed automatically before expiry"
-	default:
-		m.info = "token refreshed"
+		done = "token refreshed automatically before expiry"
 	}
 	if s.OAuth {
-		m.info += " (OAuth refresh_token grant)"
+		done += " (OAuth refresh_token grant)"
 	}
+	m.out.Info(done)
 	return func() tea.Msg { return common.SessionUpdatedMsg{Session: s} }
 }
 

@@ -26,7 +26,7 @@ func (m *Model) onRevoked(msg revokedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil && !tokenDead(msg.err) {
-		m.err = "revoke: " + common.DescribeError(msg.err)
+		m.out.Failed("revoke", msg.err)
 		return nil
 	}
 	old := m.ctx.Session
@@ -35,10 +35,12 @@ func (m *Model) onRevoked(msg revokedMsg) tea.Cmd {
 	}
 	s := *old
 	s.Revoked = true
-	m.info = "access token revoked (POST /login/oauth/revoke): the PBX refuses it from now on; r shows it, t renews with the refresh token"
 	if msg.err != nil {
 		// 401: the PBX already refused the token; it is as good as revoked.
-		m.info = "revoke: the PBX already rejected the access token (401); marked revoked"
+		m.out.Info("revoke: the PBX already rejected the access token (401); marked revoked")
+	} else {
+		m.out.Info("access token revoked (POST /login/oauth/revoke): the PBX refuses it from now on; " +
+			m.keys.Refresh.Help().Key + " shows it, " + m.keys.RenewToken.Help().Key + " renews with the refresh token")
 	}
 	// What the PBX said about the old token no longer holds.
 	m.login, m.loginErr, m.user, m.userErr = nil, "", nil, ""

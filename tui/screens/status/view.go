@@ -17,13 +17,8 @@ func (m *Model) View() string {
 	b.WriteString(st.Form.Title.Render("Status · GET /login, GET /auth/user") + "\n")
 	// The outcome of the last action goes above the table: a full table fills a
 	// small terminal, and what just happened must not be the line that is cut.
-	switch {
-	case m.reqs.Busy():
-		b.WriteString(st.Status.Busy.Render("waiting for the PBX…") + "\n")
-	case m.err != "":
-		b.WriteString(st.Form.Error.Width(max(10, m.width-1)).Render("✗ "+m.err) + "\n")
-	case m.info != "":
-		b.WriteString(st.Form.Success.Width(max(10, m.width-1)).Render(m.info) + "\n")
+	if out := m.out.View(st, m.width, m.reqs.Busy()); out != "" {
+		b.WriteString(out + "\n")
 	}
 	b.WriteString("\n")
 	rows := []kv.Row{{Value: "Session"}}
