@@ -20,7 +20,7 @@ import (
 )
 
 // Renderer writes frames to a full-screen terminal, at most one per interval,
-// rewriting only the lines that changed. Safe for concurrent use.
+// each line addressed absolutely. Safe for concurrent use.
 type Renderer struct {
 	mu       sync.Mutex
 	out      io.Writer
@@ -106,7 +106,7 @@ func (r *Renderer) flush() {
 	r.draw()
 }
 
-// draw writes what differs between the frame and the screen, in one write.
+// draw writes the frame over the screen, in one write.
 func (r *Renderer) draw() {
 	r.last = time.Now()
 	lines := strings.Split(r.frame, "\n")
@@ -123,10 +123,12 @@ func (r *Renderer) draw() {
 		b.WriteString(ansi.EraseEntireScreen)
 		r.drawn = nil
 	}
+	// Every line is written, changed or not: anything that moved the screen
+	// under us (a stray write to the terminal, a character the terminal draws
+	// wider than we measured, which wraps and scrolls) is repaired by the next
+	// frame instead of staying until that line changes. A frame is a few KiB,
+	// and frames come only when something changed.
 	for i, l := range lines {
-		if !r.full && i < len(r.drawn) && r.drawn[i] == l {
-			continue
-		}
 		b.WriteString(cursorTo(i))
 		b.WriteString(l)
 		// A line as wide as the screen leaves the cursor on its last cell:

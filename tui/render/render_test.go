@@ -82,7 +82,7 @@ func TestRenderer_Write_sameFrameSchedulesNothing(t *testing.T) {
 	}
 }
 
-func TestRenderer_flush_rewritesOnlyChangedLines(t *testing.T) {
+func TestRenderer_flush_addressesEveryLineAndErasesTheRest(t *testing.T) {
 	r, out, ft := newTest(t)
 	r.Write("keep\nold\ngone")
 	ft.fire()
@@ -90,14 +90,17 @@ func TestRenderer_flush_rewritesOnlyChangedLines(t *testing.T) {
 	r.Write("keep\nnew")
 	ft.fire()
 	got := out.take()
-	if strings.Contains(got, "keep") {
-		t.Errorf("an unchanged line was rewritten: %q", got)
+	if !strings.Contains(got, "\x1b[1;1Hkeep\x1b[K") {
+		t.Errorf("an unchanged line is written again at its place, so a screen moved under us heals: %q", got)
 	}
 	if !strings.Contains(got, "\x1b[2;1Hnew\x1b[K") {
 		t.Errorf("the changed line 2 should be rewritten and erased to its end: %q", got)
 	}
 	if !strings.Contains(got, "\x1b[3;1H\x1b[K") {
 		t.Errorf("line 3, no longer in the frame, should be erased: %q", got)
+	}
+	if strings.Contains(got, "\x1b[2J") {
+		t.Errorf("only a resize clears the screen (no flicker on every frame): %q", got)
 	}
 }
 
