@@ -14,6 +14,7 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/mocks"
 	"github.com/pbxauth/pbxauth/mockserver"
+	sc "github.com/pbxauth/pbxauth/scenarios"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
@@ -30,6 +31,11 @@ func TestApp_Golden_everyScreen(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 
+	// A fixed scenario list, not the built-in suite: the goldens stay put as the
+	// suite grows.
+	list, err := sc.LoadPaths("screens/scenarios/testdata/golden.yaml")
+	require.NoError(t, err)
+
 	for _, theme := range []string{"light", "nocolor"} {
 		for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}} {
 			if theme == "light" {
@@ -44,12 +50,14 @@ func TestApp_Golden_everyScreen(t *testing.T) {
 				Now:     func() time.Time { return fixedNow },
 				NoColor: theme == "nocolor",
 				Mock:    srv.Control(),
+
+				Scenarios: list,
 			})
 			require.NoError(t, err)
 			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 			for _, s := range m.screens {
 				if s.ID() == "scenarios" || s.ID() == "mock" {
-					// The built-in suite, read from the binary; the mock's snapshot.
+					// The fixed scenario list; the mock's snapshot.
 					// Their follow-up commands (journal waits) are not run.
 					s.Update(tuitest.Run(t, s.Init()))
 				}

@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pbxauth/pbxauth/apiclient"
+	sc "github.com/pbxauth/pbxauth/scenarios"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/clipboard"
 	"github.com/pbxauth/pbxauth/tui/history"
@@ -60,6 +61,9 @@ type Options struct {
 	ExportDir string
 	// ScenarioDir holds the user's scenario files for the scenarios screen.
 	ScenarioDir string
+	// Scenarios, when set, is the list the scenarios screen shows in place of
+	// the built-in suite (goldens pin it; nil: the suite in the binary).
+	Scenarios []*sc.Scenario
 	// Mock controls the built-in mock; the Mock screen is shown when it is set.
 	Mock mockctl.Control
 }

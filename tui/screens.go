@@ -31,7 +31,7 @@ func buildScreens(ctx *common.Context, opts Options) []common.Screen {
 		forgot.New(ctx),
 		profiles.New(ctx, opts.Profiles, opts.MockTarget),
 		inspector.New(ctx, inspector.Options{Store: opts.History, Clipboard: opts.Clipboard, ExportDir: opts.ExportDir}),
-		scenarios.New(ctx, scenarios.Options{Dir: opts.ScenarioDir}),
+		scenarios.New(ctx, scenarios.Options{Dir: opts.ScenarioDir, Builtin: opts.Scenarios}),
 	}
 	if opts.Mock != nil {
 		list = append(list, mockctl.New(ctx, opts.Mock))

@@ -3,7 +3,6 @@ package scenarios
 import (
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
@@ -16,25 +15,15 @@ import (
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
 
-// fixed is the screen with a fixed list instead of the built-in suite, so the
-// goldens don't change when the suite grows.
-type fixed struct {
-	*Model
-	list []*sc.Scenario
-}
-
-func (f fixed) Init() tea.Cmd {
-	return common.To(ID, func() tea.Msg { return loadedMsg{builtin: f.list} })
-}
-
 func goldenModel(t *testing.T) *teatest.TestModel {
 	t.Helper()
 	lipgloss.SetColorProfile(termenv.Ascii)
 	list, err := sc.LoadPaths("testdata/golden.yaml")
 	require.NoError(t, err)
 	ctx := tuitest.Context(nil)
-	m := New(ctx, Options{NewRunner: func(common.Target, bool) (Runner, error) { return scripted{}, nil }})
-	return teatest.NewTestModel(t, screentest.New(fixed{Model: m, list: list}), teatest.WithInitialTermSize(80, 24))
+	// A fixed list instead of the built-in suite: the goldens don't change when the suite grows.
+	m := New(ctx, Options{Builtin: list, NewRunner: func(common.Target, bool) (Runner, error) { return scripted{}, nil }})
+	return teatest.NewTestModel(t, screentest.New(m), teatest.WithInitialTermSize(80, 24))
 }
 
 func TestGolden_list(t *testing.T) {

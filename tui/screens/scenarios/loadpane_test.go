@@ -156,8 +156,8 @@ func TestGolden_loadPane(t *testing.T) {
 			list, err := sc.LoadPaths("testdata/golden.yaml")
 			require.NoError(t, err)
 			var lo loadtest.Options
-			m := New(tuitest.Context(nil), Options{Load: scriptedLoad(&lo)})
-			tm := teatest.NewTestModel(t, screentest.New(fixed{Model: m, list: list}), teatest.WithInitialTermSize(size[0], size[1]))
+			m := New(tuitest.Context(nil), Options{Builtin: list, Load: scriptedLoad(&lo)})
+			tm := teatest.NewTestModel(t, screentest.New(m), teatest.WithInitialTermSize(size[0], size[1]))
 			screentest.WaitFor(t, tm, "refreshed token pair")
 			tm.Send(tuitest.Key("L"))
 			screentest.WaitFor(t, tm, "Load against scripted")

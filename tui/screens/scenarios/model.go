@@ -28,6 +28,9 @@ const eventBuffer = 1024
 type Options struct {
 	// Dir holds the user's scenario files ("" lists the built-in suite only).
 	Dir string
+	// Builtin, when set, is listed instead of the suite built into the binary,
+	// so goldens stay the same as the suite grows.
+	Builtin []*sc.Scenario
 	// NewRunner makes runners (DefaultRunner when nil).
 	NewRunner RunnerFactory
 	// NewLiveRunner makes runners on the live built-in mock (LiveRunner when nil).
@@ -150,7 +153,7 @@ func (m *Model) ID() common.ScreenID { return ID }
 func (m *Model) Title() string { return "Scenarios" }
 
 // Init reads the scenario files.
-func (m *Model) Init() tea.Cmd { return common.To(ID, load(m.opts.Dir)) }
+func (m *Model) Init() tea.Cmd { return common.To(ID, load(m.opts.Dir, m.opts.Builtin)) }
 
 // SetSize implements common.Screen.
 func (m *Model) SetSize(w, h int) {
@@ -312,7 +315,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		m.loadErr, m.summary, m.runRows = "", "", nil
-		return common.To(ID, load(m.opts.Dir))
+		return common.To(ID, load(m.opts.Dir, m.opts.Builtin))
 	case key.Matches(msg, k.Live):
 		m.live = !m.live
 		return nil

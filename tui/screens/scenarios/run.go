@@ -77,13 +77,17 @@ type (
 	mutationsConfirmedMsg struct{}
 )
 
-// load reads the built-in suite and the user's directory (missing is fine).
-func load(dir string) tea.Cmd {
+// load reads the built-in suite (builtin instead, when set) and the user's
+// directory (missing is fine).
+func load(dir string, builtin []*sc.Scenario) tea.Cmd {
 	return func() tea.Msg {
 		l := sc.NewLoader()
-		b, err := l.Builtin()
-		if err != nil {
-			return loadedMsg{err: err}
+		b := builtin
+		if b == nil {
+			var err error
+			if b, err = l.Builtin(); err != nil {
+				return loadedMsg{err: err}
+			}
 		}
 		msg := loadedMsg{builtin: b}
 		if dir == "" {
