@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pbxauth/pbxauth/apiclient/spec"
 	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
@@ -30,6 +31,15 @@ type Exchange struct {
 	Err string `json:"error,omitempty"`
 	// Truncated says ResponseBody is the first MaxBody bytes of a longer answer.
 	Truncated bool `json:"truncated,omitempty"`
+}
+
+// Validate checks the exchange against pbxauth's OpenAPI document
+// (spec.ValidateExchange): its real values, since redaction can break formats.
+func (e *Exchange) Validate() []spec.Violation {
+	return spec.ValidateExchange(spec.Exchange{
+		Method: e.Method, URL: e.URL, RequestHeader: e.RequestHeader, RequestBody: e.RequestBody,
+		Status: e.Status, ResponseHeader: e.ResponseHeader, ResponseBody: e.ResponseBody, Truncated: e.Truncated,
+	})
 }
 
 // Redact returns a copy with passwords, tokens, codes, cookies and the Authorization

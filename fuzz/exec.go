@@ -321,7 +321,7 @@ func (t *target) judge(c *Case, i int, st Step, resp *apiclient.Response, prev [
 	} else if ex := resp.Exchange; ex != nil && !(status/100 == 4 && len(resp.Body) == 0) {
 		// An empty 4xx is fine: PortSIP gives its error shape to a 4xx "that has a
 		// body", and declares the 401s of /auth/user and /login with no content.
-		for _, v := range spec.ValidateExchange(ex) {
+		for _, v := range ex.Validate() {
 			if v.Side == spec.SideResponse {
 				out = append(out, fail(CheckConforms, LevelContract, fmt.Sprintf("%s: the answer %s breaks the document: %s", describe(st), got, v.String())))
 				break

@@ -70,7 +70,7 @@ func (h *harness) checkExchanges() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, ex := range h.exchanges {
-		for _, v := range spec.ValidateExchange(ex) {
+		for _, v := range ex.Validate() {
 			switch {
 			case v.Side == spec.SideResponse && h.undocumented && ex.Status >= 500:
 			case v.Side == spec.SideResponse:

@@ -2,8 +2,6 @@ package spec_test
 
 import (
 	"testing"
-
-	"github.com/pbxauth/pbxauth/apiclient/spec"
 )
 
 // BenchmarkValidateExchange_violation measures a failing sign-in answer: the oneOf
@@ -11,11 +9,11 @@ import (
 // benchmarks in validate_bench_test.go never pay for.
 func BenchmarkValidateExchange_violation(b *testing.B) {
 	ex := exchange("POST", "/auth/sign_in", `{"username":"alice","password":"pw"}`, 200, `{"access_token":"a"}`)
-	if vs := spec.ValidateExchange(ex); len(vs) != 1 {
+	if vs := ex.Validate(); len(vs) != 1 {
 		b.Fatalf("want one violation, got %v", vs)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		spec.ValidateExchange(ex)
+		ex.Validate()
 	}
 }

@@ -25,7 +25,7 @@ func TestValidateExchange_nullBlanks(t *testing.T) {
 		"error detail": exchange("POST", "/auth/send_otp", `{"token":"s"}`, 400, `{"errors":[{"code":"UNKNOWN","message":"m","detail":null}]}`),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if vs := spec.ValidateExchange(ex); len(vs) != 0 {
+			if vs := ex.Validate(); len(vs) != 0 {
 				t.Errorf("violations: %v", vs)
 			}
 		})
@@ -43,7 +43,7 @@ func TestValidateExchange_nullRequiredFieldsAreRefused(t *testing.T) {
 		"metadata type": exchange("GET", "/info", "", 200, `{"enable_dataflow":"yes"}`),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if vs := spec.ValidateExchange(ex); len(vs) == 0 {
+			if vs := ex.Validate(); len(vs) == 0 {
 				t.Error("accepted")
 			}
 		})

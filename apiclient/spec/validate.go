@@ -15,7 +15,6 @@ import (
 	"github.com/oasdiff/kin-openapi/openapi3filter"
 	"github.com/oasdiff/kin-openapi/routers"
 
-	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
 
@@ -48,10 +47,25 @@ func (v Violation) String() string {
 // describes one: PortSIP's own document gives verify_otp no body at all.
 var bodylessOK = map[string]bool{"verifyOTP": true}
 
+// Exchange is what validation reads of an HTTP exchange. apiclient.Exchange's
+// Validate fills it in, so that spec needs nothing of the client and the client
+// can read the document (apiclient.BuildRequest).
+type Exchange struct {
+	Method, URL   string
+	RequestHeader http.Header
+	RequestBody   []byte
+	// Status is 0 when no answer came.
+	Status         int
+	ResponseHeader http.Header
+	ResponseBody   []byte
+	// Truncated says ResponseBody was cut at a size limit.
+	Truncated bool
+}
+
 // ValidateExchange checks an exchange's request and answer against the document. An
 // exchange that got no answer is checked on its request only. Secrets in the
 // exchange never reach the messages: values are not quoted.
-func ValidateExchange(ex *apiclient.Exchange) []Violation {
+func ValidateExchange(ex Exchange) []Violation {
 	doc, err := Load()
 	if err != nil {
 		return []Violation{{Side: SideRequest, Message: err.Error()}}

@@ -63,12 +63,12 @@ func BenchmarkValidateExchange(b *testing.B) {
 	}
 	for _, tc := range benchExchanges() {
 		b.Run(tc.name, func(b *testing.B) {
-			if vs := spec.ValidateExchange(tc.ex); len(vs) > 0 {
+			if vs := tc.ex.Validate(); len(vs) > 0 {
 				b.Fatalf("the benchmark exchange is not valid: %v", vs)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				spec.ValidateExchange(tc.ex)
+				tc.ex.Validate()
 			}
 		})
 	}

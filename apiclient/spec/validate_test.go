@@ -64,7 +64,7 @@ func TestValidateExchange_valid(t *testing.T) {
 		"transport failure":     exchange("POST", "/auth/send_otp", `{"token":"s"}`, 0, ""),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if vs := spec.ValidateExchange(ex); len(vs) != 0 {
+			if vs := ex.Validate(); len(vs) != 0 {
 				t.Errorf("violations: %v", vs)
 			}
 		})
@@ -114,7 +114,7 @@ func TestValidateExchange_violations(t *testing.T) {
 			spec.SideResponse, "/", []string{"matches TwoFactorChallenge and TokenPair at once"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			vs := spec.ValidateExchange(tc.ex)
+			vs := tc.ex.Validate()
 			var hit *spec.Violation
 			for i := range vs {
 				if vs[i].Side == tc.side && vs[i].Field == tc.field {
@@ -143,7 +143,7 @@ func TestValidateExchange_noSecretsInMessages(t *testing.T) {
 		exchange("GET", "/login", "", 200, `{"access_token":{"v":"`+secret+`"},"expires_at":"`+secret+`"}`),
 	}
 	for _, ex := range exs {
-		vs := spec.ValidateExchange(ex)
+		vs := ex.Validate()
 		if len(vs) == 0 {
 			t.Errorf("%s: no violations", ex.URL)
 		}
@@ -164,7 +164,7 @@ func TestValidateExchange_nullOptionalDomain(t *testing.T) {
 		"forget_password": exchange("POST", "/auth/forget_password", `{"username":"admin","domain":null,"callback_url":"https://cb"}`, 200, ""),
 	} {
 		t.Run(name+" accepts a null domain", func(t *testing.T) {
-			if vs := spec.ValidateExchange(ex); len(vs) != 0 {
+			if vs := ex.Validate(); len(vs) != 0 {
 				t.Errorf("violations: %v", vs)
 			}
 		})
@@ -177,7 +177,7 @@ func TestValidateExchange_nullOptionalDomain(t *testing.T) {
 		"a too long optional domain":              exchange("POST", "/auth/forget_password", `{"username":"a","callback_url":"https://cb","domain":"`+strings.Repeat("d", 281)+`"}`, 0, ""),
 	} {
 		t.Run(name+" is still refused", func(t *testing.T) {
-			if vs := spec.ValidateExchange(ex); len(vs) == 0 {
+			if vs := ex.Validate(); len(vs) == 0 {
 				t.Error("no violation")
 			}
 		})

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pbxauth/pbxauth/apiclient"
-	"github.com/pbxauth/pbxauth/apiclient/invoke"
 	"github.com/pbxauth/pbxauth/apiclient/rules"
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 	"github.com/pbxauth/pbxauth/internal/boundedjson"
@@ -118,7 +117,7 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure); anyone on the path can read the credentials")
 	}
 	bearer := apiclient.Secret(firstNonEmpty(f.token, os.Getenv("PBXAUTH_TOKEN")))
-	req, err := invoke.Build(op.ID, values, bearer)
+	req, err := apiclient.BuildRequest(op.ID, values, bearer)
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}

@@ -381,7 +381,7 @@ func (x *exec) checkSpec(st *scenarios.Step, res *StepResult) {
 			return
 		}
 	}
-	vs := spec.ValidateExchange(res.Exchange)
+	vs := res.Exchange.Validate()
 	res.Violations = vs
 	// PortSIP's document declares its 4XX answers (and the bearer 401s) without
 	// content: a client error with an empty body breaks nothing it says.

@@ -14,7 +14,7 @@ import (
 )
 
 // Build lays out ex, which the caller has redacted. violations come from
-// spec.ValidateExchange on the real exchange (redaction can break formats).
+// Exchange.Validate on the real exchange (redaction can break formats).
 func Build(ex *apiclient.Exchange, violations []spec.Violation) textdoc.Doc {
 	var d textdoc.Doc
 	seg := func(t string, r textdoc.Role) textdoc.Segment { return textdoc.Segment{Text: t, Role: r} }

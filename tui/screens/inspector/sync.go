@@ -48,7 +48,7 @@ func (m *Model) sync() {
 	ex := it.entry.Exchange
 	vs, done := m.violations[it.key()]
 	if !done {
-		vs = spec.ValidateExchange(ex)
+		vs = ex.Validate()
 		m.violations[it.key()] = vs
 	}
 	m.doc = exchangeview.Build(ex.Redact(), vs)

@@ -1,56 +1,52 @@
-// Package invoke calls any operation of the document by its operationId, with its
-// parameters and body fields given as strings: the shape scripts (`pbxauth call`)
-// and the scenario runner have. It lives apart from apiclient because it reads the
-// document through apiclient/spec, which itself imports apiclient.
-package invoke
+package apiclient
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 )
 
-// ErrUsage marks a call that cannot be built: an unknown operation or field, a
+// ErrInvalidCall marks a call that cannot be built: an unknown operation or field, a
 // missing path parameter, a value of the wrong type. Nothing was sent.
-var ErrUsage = errors.New("invalid call")
+var ErrInvalidCall = errors.New("invalid call")
 
-// ErrUnknownOperation is an operationId the document does not have. It wraps ErrUsage.
-var ErrUnknownOperation = fmt.Errorf("%w: unknown operation", ErrUsage)
+// ErrUnknownOperation is an operationId the document does not have. It wraps ErrInvalidCall.
+var ErrUnknownOperation = fmt.Errorf("%w: unknown operation", ErrInvalidCall)
 
-// Build turns an operationId and string values into a request. Each name is a path
+// BuildRequest turns an operationId and string values into a request. Each name is a path
 // parameter, a query parameter or a body field of the operation; anything else is
 // refused. Values are typed by the document's schema: a boolean or integer field
 // must hold one and is sent as one, while a string field that happens to read
 // "true" or "42" stays a string. loginWithMicrosoft's fields go in a form. The
 // bearer is attached only when the operation takes one.
-func Build(opID string, values map[string]string, bearer apiclient.Secret) (apiclient.Request, error) {
+func BuildRequest(opID string, values map[string]string, bearer Secret) (Request, error) {
 	op, ok := spec.OperationByID(opID)
 	if !ok {
-		return apiclient.Request{}, fmt.Errorf("%w %q", ErrUnknownOperation, opID)
+		return Request{}, fmt.Errorf("%w %q", ErrUnknownOperation, opID)
 	}
-	r := apiclient.Request{Operation: op.ID, Method: op.Method}
+	r := Request{Operation: op.ID, Method: op.Method}
 	path := op.Path
 	body := map[string]any{}
 	form := url.Values{}
 
-	for _, name := range sortedKeys(values) {
+	for _, name := range slices.Sorted(maps.Keys(values)) {
 		v := values[name]
 		if p, ok := op.Param(name); ok {
 			if err := checkScalar(p.Type, v); err != nil {
-				return apiclient.Request{}, fmt.Errorf("%w: %s %s: %v", ErrUsage, p.In, name, err)
+				return Request{}, fmt.Errorf("%w: %s %s: %v", ErrInvalidCall, p.In, name, err)
 			}
 			switch p.In {
 			case "path":
 				if v == "" {
-					return apiclient.Request{}, fmt.Errorf("%w: path parameter %s must not be empty", ErrUsage, name)
+					return Request{}, fmt.Errorf("%w: path parameter %s must not be empty", ErrInvalidCall, name)
 				}
 				path = strings.ReplaceAll(path, "{"+name+"}", url.PathEscape(v))
 			case "query":
@@ -59,17 +55,17 @@ func Build(opID string, values map[string]string, bearer apiclient.Secret) (apic
 				}
 				r.Query.Set(name, v)
 			default:
-				return apiclient.Request{}, fmt.Errorf("%w: %s parameters (%s) are not supported", ErrUsage, p.In, name)
+				return Request{}, fmt.Errorf("%w: %s parameters (%s) are not supported", ErrInvalidCall, p.In, name)
 			}
 			continue
 		}
 		f, ok := op.Field(name)
 		if !ok {
 			takes := "it takes none"
-			if names := Names(op); len(names) > 0 {
+			if names := fieldNames(op); len(names) > 0 {
 				takes = "it takes " + strings.Join(names, ", ")
 			}
-			return apiclient.Request{}, fmt.Errorf("%w: %s has no field %q (%s)", ErrUsage, op.ID, name, takes)
+			return Request{}, fmt.Errorf("%w: %s has no field %q (%s)", ErrInvalidCall, op.ID, name, takes)
 		}
 		if op.ContentType == "application/x-www-form-urlencoded" {
 			form.Set(name, v)
@@ -77,13 +73,13 @@ func Build(opID string, values map[string]string, bearer apiclient.Secret) (apic
 		}
 		typed, err := typedValue(f.Type, v)
 		if err != nil {
-			return apiclient.Request{}, fmt.Errorf("%w: field %s: %v", ErrUsage, name, err)
+			return Request{}, fmt.Errorf("%w: field %s: %v", ErrInvalidCall, name, err)
 		}
 		body[name] = typed
 	}
 	for _, p := range op.Params {
 		if p.In == "path" && strings.Contains(path, "{"+p.Name+"}") {
-			return apiclient.Request{}, fmt.Errorf("%w: %s needs the path parameter %s", ErrUsage, op.ID, p.Name)
+			return Request{}, fmt.Errorf("%w: %s needs the path parameter %s", ErrInvalidCall, op.ID, p.Name)
 		}
 	}
 	r.Path = path
@@ -95,7 +91,7 @@ func Build(opID string, values map[string]string, bearer apiclient.Secret) (apic
 	default:
 		b, err := json.Marshal(body)
 		if err != nil {
-			return apiclient.Request{}, fmt.Errorf("%w: encode body: %v", ErrUsage, err)
+			return Request{}, fmt.Errorf("%w: encode body: %v", ErrInvalidCall, err)
 		}
 		r.Body, r.ContentType = b, "application/json"
 	}
@@ -105,14 +101,16 @@ func Build(opID string, values map[string]string, bearer apiclient.Secret) (apic
 	return r, nil
 }
 
-// Call builds the request (see Build) and sends it. A non-2xx answer comes back with
-// an *apiclient.APIError and the response, so callers can show both. An empty
-// bearer on a bearer operation falls back to the client's WithBearerToken.
-func Call(ctx context.Context, c *apiclient.Client, opID string, values map[string]string, bearer apiclient.Secret) (*apiclient.Response, error) {
+// Invoke builds the request (see BuildRequest) and sends it: any operation of the
+// document by its operationId, with its parameters and body fields given as strings,
+// the shape scripts (`pbxauth call`) have. A non-2xx answer comes back with an
+// *APIError and the response, so callers can show both. An empty bearer on a
+// bearer operation falls back to the client's WithBearerToken.
+func (c *Client) Invoke(ctx context.Context, opID string, values map[string]string, bearer Secret) (*Response, error) {
 	if bearer.IsZero() {
 		bearer = c.BearerToken()
 	}
-	r, err := Build(opID, values, bearer)
+	r, err := BuildRequest(opID, values, bearer)
 	if err != nil {
 		return nil, err
 	}
@@ -120,19 +118,7 @@ func Call(ctx context.Context, c *apiclient.Client, opID string, values map[stri
 	if err != nil {
 		return nil, err
 	}
-	return resp, apiclient.CheckResponse(resp)
-}
-
-// Names lists what an operation takes: its parameters, then its body fields.
-func Names(op spec.Operation) []string {
-	var names []string
-	for _, p := range op.Params {
-		names = append(names, p.Name)
-	}
-	for _, f := range op.Body {
-		names = append(names, f.Name)
-	}
-	return names
+	return resp, CheckResponse(resp)
 }
 
 // checkScalar validates a parameter value against its schema type; parameters
@@ -172,11 +158,14 @@ func typedValue(typ, v string) (any, error) {
 	return v, nil
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// fieldNames lists what an operation takes: its parameters, then its body fields.
+func fieldNames(op spec.Operation) []string {
+	var names []string
+	for _, p := range op.Params {
+		names = append(names, p.Name)
 	}
-	sort.Strings(keys)
-	return keys
+	for _, f := range op.Body {
+		names = append(names, f.Name)
+	}
+	return names
 }

@@ -1,4 +1,4 @@
-package invoke_test
+package apiclient_test
 
 import (
 	"context"
@@ -12,11 +12,10 @@ import (
 	"testing"
 
 	"github.com/pbxauth/pbxauth/apiclient"
-	"github.com/pbxauth/pbxauth/apiclient/invoke"
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 )
 
-func TestBuild(t *testing.T) {
+func TestBuildRequest(t *testing.T) {
 	for _, tc := range []struct {
 		name, op    string
 		values      map[string]string
@@ -45,7 +44,7 @@ func TestBuild(t *testing.T) {
 			"", "POST", "/auth/forget_password", nil, "application/json", `{"callback_url":"x","domain":"","username":""}`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := invoke.Build(tc.op, tc.values, tc.bearer)
+			r, err := apiclient.BuildRequest(tc.op, tc.values, tc.bearer)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,8 +75,8 @@ func TestBuild_usageErrors(t *testing.T) {
 		{"boolean query that is not one", "signInWithCredentials", map[string]string{"qr": "yes"}, `query qr: want true or false, got "yes"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := invoke.Build(tc.op, tc.values, "")
-			if !errors.Is(err, invoke.ErrUsage) {
+			_, err := apiclient.BuildRequest(tc.op, tc.values, "")
+			if !errors.Is(err, apiclient.ErrInvalidCall) {
 				t.Fatalf("err = %v, want ErrUsage", err)
 			}
 			if !strings.Contains(err.Error(), tc.inMsg) {
@@ -85,7 +84,7 @@ func TestBuild_usageErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := invoke.Build("nope", nil, ""); !errors.Is(err, invoke.ErrUnknownOperation) {
+	if _, err := apiclient.BuildRequest("nope", nil, ""); !errors.Is(err, apiclient.ErrUnknownOperation) {
 		t.Errorf("err = %v, want ErrUnknownOperation", err)
 	}
 }
@@ -103,7 +102,7 @@ func TestBuild_everyOperation(t *testing.T) {
 		for _, f := range op.RequiredFields() {
 			values[f] = "v"
 		}
-		r, err := invoke.Build(op.ID, values, "tok")
+		r, err := apiclient.BuildRequest(op.ID, values, "tok")
 		if err != nil {
 			t.Errorf("%s: %v", op.ID, err)
 			continue
@@ -144,7 +143,7 @@ func TestCall(t *testing.T) {
 	}
 	ctx := context.Background()
 
-	resp, err := invoke.Call(ctx, c, "getUserAuthInfo", nil, "")
+	resp, err := c.Invoke(ctx, "getUserAuthInfo", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,11 +154,11 @@ func TestCall(t *testing.T) {
 		t.Errorf("exchange = %v", resp.Exchange)
 	}
 
-	if _, err := invoke.Call(ctx, c, "getUserAuthInfo", nil, "call-at"); err != nil || got.auth != "Bearer call-at" {
+	if _, err := c.Invoke(ctx, "getUserAuthInfo", nil, "call-at"); err != nil || got.auth != "Bearer call-at" {
 		t.Errorf("explicit bearer: err %v, auth %q", err, got.auth)
 	}
 
-	resp, err = invoke.Call(ctx, c, "refreshToken", map[string]string{"refresh_token": "rt"}, "")
+	resp, err = c.Invoke(ctx, "refreshToken", map[string]string{"refresh_token": "rt"}, "")
 	var ae *apiclient.APIError
 	if !errors.As(err, &ae) || ae.Code() != apiclient.CodeValidateFailed {
 		t.Fatalf("err = %v, want VALIDATE_FAILED", err)
@@ -171,7 +170,7 @@ func TestCall(t *testing.T) {
 		t.Errorf("refreshToken sent auth %q ct %q body %v", got.auth, got.ct, got.body)
 	}
 
-	if _, err := invoke.Call(ctx, c, "nope", nil, ""); !errors.Is(err, invoke.ErrUsage) {
+	if _, err := c.Invoke(ctx, "nope", nil, ""); !errors.Is(err, apiclient.ErrInvalidCall) {
 		t.Errorf("err = %v, want ErrUsage", err)
 	}
 }
