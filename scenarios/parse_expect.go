@@ -11,7 +11,7 @@ import (
 
 var expectFields = []string{"status", "body", "body_optional", "headers"}
 
-var matcherFields = []string{OpEquals, OpNotEquals, OpExists, OpAbsent, OpMatches, OpType}
+var matcherFields = []string{OpEquals, OpNotEquals, OpExists, OpAbsent, OpMatches, OpType, OpBetween}
 
 // JSON types a "type" assertion can name.
 var jsonTypes = []string{"string", "number", "integer", "boolean", "object", "array", "null"}
@@ -148,6 +148,12 @@ func (p *parser) assertions(n *yaml.Node, what string) []Assertion {
 					return
 				}
 				a.Value = t
+			case OpBetween:
+				lo, hi, ok := p.numberRange(mv)
+				if !ok {
+					return
+				}
+				a.Min, a.Max = lo, hi
 			}
 			out = append(out, a)
 		})
@@ -219,4 +225,28 @@ func (p *parser) captures(n *yaml.Node, kind StepKind) []Capture {
 		out = append(out, c)
 	}
 	return out
+}
+
+// numberRange reads "between: [MIN, MAX]": two numbers, MIN not above MAX. A range
+// lets a scenario accept what a live clock makes inexact, such as a countdown read a
+// moment after it was set.
+func (p *parser) numberRange(n *yaml.Node) (lo, hi float64, ok bool) {
+	if n.Kind != yaml.SequenceNode || len(n.Content) != 2 {
+		p.errorf(n, "between takes [MIN, MAX], two numbers")
+		return 0, 0, false
+	}
+	var bounds [2]float64
+	for i, b := range n.Content {
+		f, err := strconv.ParseFloat(b.Value, 64)
+		if b.Kind != yaml.ScalarNode || (b.Tag != "!!int" && b.Tag != "!!float") || err != nil {
+			p.errorf(b, "between takes numbers, found %q", b.Value)
+			return 0, 0, false
+		}
+		bounds[i] = f
+	}
+	if bounds[0] > bounds[1] {
+		p.errorf(n, "between [%v, %v]: MIN is above MAX", bounds[0], bounds[1])
+		return 0, 0, false
+	}
+	return bounds[0], bounds[1], true
 }

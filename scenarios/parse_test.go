@@ -55,6 +55,12 @@ func TestLoader_Parse_refusesMistakesWithLine(t *testing.T) {
 		{"unterminated reference", "name: x\nsteps:\n  - call: retrieveMetadata\n    params: {domain: \"${dom\"}\n",
 			`t.yaml:4: unterminated ${`},
 		{"empty file", "", `t.yaml:1: empty file`},
+		{"between one number", "name: x\nsteps:\n  - call: retrieveMetadata\n    expect: {body: {n: {between: [5]}}}\n",
+			`between takes [MIN, MAX], two numbers`},
+		{"between a word", "name: x\nsteps:\n  - call: retrieveMetadata\n    expect: {body: {n: {between: [1, ten]}}}\n",
+			`between takes numbers, found "ten"`},
+		{"between upside down", "name: x\nsteps:\n  - call: retrieveMetadata\n    expect: {body: {n: {between: [10, 1]}}}\n",
+			`MIN is above MAX`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -200,6 +200,7 @@ const (
 	OpAbsent    = "absent"
 	OpMatches   = "matches"
 	OpType      = "type"
+	OpBetween   = "between"
 )
 
 // Assertion checks one value of the answer, found by Path (a JSON pointer "/a/0/b",
@@ -209,6 +210,8 @@ type Assertion struct {
 	Op   string
 	// Value is the expected value (equals, not_equals) or the type name (type).
 	Value any
+	// Min and Max bound a number, both inclusive (between).
+	Min, Max float64
 	// Pattern is the regexp source (matches); Re is compiled unless it holds ${...}.
 	Pattern string
 	Re      *regexp.Regexp

@@ -107,6 +107,12 @@ func (x *exec) judge(a scenarios.Assertion, what string, got any, present, secre
 		if !re.MatchString(s) {
 			fail("a string matching "+re.String(), actual)
 		}
+	case scenarios.OpBetween:
+		want := fmt.Sprintf("a number from %v to %v", a.Min, a.Max)
+		n, isNumber := toFloat(got)
+		if !present || !isNumber || n < a.Min || n > a.Max {
+			fail(want, actual)
+		}
 	case scenarios.OpType:
 		want := a.Value.(string)
 		if !present || !hasType(got, want) {

@@ -89,6 +89,37 @@ steps:
 	}
 }
 
+// A countdown read after the clock moved is inexact; between accepts a range and
+// still fails outside it or on a value that is not a number.
+func TestRunner_betweenBoundsANumber(t *testing.T) {
+	tests := []struct {
+		matcher string
+		pass    bool
+		want    string
+	}{
+		{"expires_in: {between: [1790, 1800]}", true, ""},
+		{"expires_in: {between: [1800, 1800.5]}", true, ""},
+		{"expires_in: {between: [1, 10]}", false, "expected a number from 1 to 10, got 1800"},
+		{"token_type: {between: [0, 9999]}", false, `expected a number from 0 to 9999, got "Bearer"`},
+		{"no_such_field: {between: [0, 1]}", false, "got (absent)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.matcher, func(t *testing.T) {
+			_, srv := scentest.NewFake(t)
+			src := "name: n\ntags: [readonly]\nsteps:\n  - call: signInWithCredentials\n" +
+				"    body: {username: alice, password: \"Alice#2026\", domain: example.com}\n" +
+				"    expect:\n      body:\n        " + tt.matcher + "\n"
+			sr := run(t, runner.Options{BaseURL: srv.URL}, scentest.Parse(t, "t.yaml", src)).Scenarios[0]
+			if tt.pass {
+				assert.Equal(t, runner.StatusPassed, sr.Status, "%v", sr.FailedStep())
+				return
+			}
+			require.Equal(t, runner.StatusFailed, sr.Status)
+			assert.Contains(t, sr.FailedStep().Failures[0].String(), tt.want)
+		})
+	}
+}
+
 func TestRunner_specWarnDoesNotFail(t *testing.T) {
 	f, srv := scentest.NewFake(t)
 	f.BadExpires = true
