@@ -108,7 +108,7 @@ error, 3 the target could not be reached or timed out.`,
 	fl.Float64Var(&f.rate, "rate", 0, "load mode: open loop, start this many iterations per second on schedule (requests/s for one-request scenarios); without it, closed loop")
 	fl.DurationVar(&f.ramp, "ramp", 0, "load mode with --rate: raise the rate from 0 over this long")
 	fl.Int64Var(&f.iterations, "iterations", 0, "load mode without --rate: stop after this many iterations (or at --duration)")
-	fl.StringVar(&f.validate, "validate", "once", "load mode: answers checked against the OpenAPI document: all, once (each operation, status and body shape once) or off")
+	fl.StringVar(&f.validate, "validate", "", "answers checked against the OpenAPI document: all, once (the first of each operation, status and body shape) or off (default all; once with --load)")
 	fl.StringVar(&f.mail, "mail", "", "receive the PBX's mail over SMTP for outbox steps, e.g. smtp://127.0.0.1:2525 (point the PBX's SMTP setting there)")
 	fl.StringSliceVar(&f.mailAllow, "mail-allow", nil, "with --mail on a non-loopback address: the PBX addresses (IP or CIDR) that may deliver")
 	cmd.MarkFlagsMutuallyExclusive("profile", "mock")
@@ -176,8 +176,12 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 			return err
 		}
 	}
+	validate, err := validateMode(f.validate)
+	if err != nil {
+		return err
+	}
 	opts := runner.Options{
-		Parallel: f.parallel, FailFast: f.failFast, AllowMutations: f.allowMutations,
+		Validate: validate, Parallel: f.parallel, FailFast: f.failFast, AllowMutations: f.allowMutations,
 		Spec: runner.SpecMode(f.spec), Timeout: f.timeout, Vars: vars, Insecure: f.insecure,
 		Strict: f.strict, DropResults: true,
 		MockToken: os.Getenv(mockTokenEnv), AllowHosts: f.allowHosts,
@@ -284,6 +288,16 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	}
 }
 
+// validateMode is --validate's value; "" leaves the default (all for a run, once
+// for a load).
+func validateMode(s string) (runner.ValidateMode, error) {
+	m, err := runner.ValidateMode(s).Resolve("")
+	if err != nil {
+		return "", usageErrorf("--validate must be all, once or off, got %q", s)
+	}
+	return m, nil
+}
+
 // checkRunFlags refuses flags that would be silently ignored in the mode asked
 // for: a user who gives --junit to a load run expects a report.
 func checkRunFlags(cmd *cobra.Command, f *runFlags) error {
@@ -310,7 +324,7 @@ func checkRunFlags(cmd *cobra.Command, f *runFlags) error {
 		}
 		return nil
 	}
-	for _, flag := range []string{"duration", "concurrency", "rate", "ramp", "iterations", "validate"} {
+	for _, flag := range []string{"duration", "concurrency", "rate", "ramp", "iterations"} {
 		if set(flag) {
 			return usageErrorf("--%s applies only to --load", flag)
 		}
@@ -319,7 +333,7 @@ func checkRunFlags(cmd *cobra.Command, f *runFlags) error {
 		if !set(mode) {
 			continue
 		}
-		for _, flag := range []string{"json", "junit", "html", "fail-fast"} {
+		for _, flag := range []string{"json", "junit", "html", "fail-fast", "validate"} {
 			if set(flag) {
 				return usageErrorf("--%s sends nothing, so --%s has nothing to do; leave it out", mode, flag)
 			}

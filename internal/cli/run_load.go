@@ -56,7 +56,7 @@ func runLoad(ctx context.Context, s *streams, f *runFlags, opts runner.Options, 
 
 func loadOptions(f *runFlags) (loadtest.Options, error) {
 	lo := loadtest.Options{Duration: f.duration, Concurrency: f.concurrency, Rate: f.rate, Ramp: f.ramp,
-		Iterations: f.iterations, Validate: loadtest.ValidateMode(f.validate)}
+		Iterations: f.iterations}
 	switch {
 	case f.concurrency < 1:
 		return lo, usageErrorf("--concurrency must be at least 1")
@@ -71,12 +71,9 @@ func loadOptions(f *runFlags) (loadtest.Options, error) {
 	case f.iterations < 0 || (f.iterations > 0 && f.rate > 0):
 		return lo, usageErrorf("--iterations bounds a closed-loop load; with --rate, --duration bounds it")
 	}
-	switch lo.Validate {
-	case loadtest.ValidateAll, loadtest.ValidateOnce, loadtest.ValidateOff:
-	default:
-		return lo, usageErrorf("--validate must be all, once or off, got %q", f.validate)
-	}
-	return lo, nil
+	var err error
+	lo.Validate, err = validateMode(f.validate)
+	return lo, err
 }
 
 func fmtMS(v float64) string {

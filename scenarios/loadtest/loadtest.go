@@ -39,8 +39,8 @@ type Options struct {
 	// measures nothing.
 	GoneAfter time.Duration
 	// Validate is how many answers are checked against the OpenAPI document
-	// (default ValidateOnce).
-	Validate ValidateMode
+	// (default runner.ValidateOnce).
+	Validate runner.ValidateMode
 	// Progress, when set, is called once a second from one goroutine.
 	Progress func(Progress)
 }
@@ -113,15 +113,15 @@ type Result struct {
 
 // Settings are the options a load ran with, for reports.
 type Settings struct {
-	Mode        string        `json:"mode"` // "open" (a rate) or "closed"
-	Rate        float64       `json:"rate,omitempty"`
-	Ramp        time.Duration `json:"-"`
-	Duration    time.Duration `json:"-"`
-	Concurrency int           `json:"concurrency"`
-	Iterations  int64         `json:"iterations,omitempty"`
-	Timeout     time.Duration `json:"-"`
-	Validate    ValidateMode  `json:"validate"`
-	Scenarios   []string      `json:"scenarios"`
+	Mode        string              `json:"mode"` // "open" (a rate) or "closed"
+	Rate        float64             `json:"rate,omitempty"`
+	Ramp        time.Duration       `json:"-"`
+	Duration    time.Duration       `json:"-"`
+	Concurrency int                 `json:"concurrency"`
+	Iterations  int64               `json:"iterations,omitempty"`
+	Timeout     time.Duration       `json:"-"`
+	Validate    runner.ValidateMode `json:"validate"`
+	Scenarios   []string            `json:"scenarios"`
 }
 
 // Backoff after an iteration that ended on a network error or a timeout: a refused

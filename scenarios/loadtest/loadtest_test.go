@@ -142,10 +142,10 @@ func TestRun_validateOnceChecksEachShapeOnce(t *testing.T) {
 	f.BadExpires = true
 	r, err := runner.New(runner.Options{BaseURL: srv.URL})
 	require.NoError(t, err)
-	for mode, want := range map[ValidateMode]func(n int64) bool{
-		ValidateOnce: func(n int64) bool { return n == 1 },
-		ValidateAll:  func(n int64) bool { return n == 20 },
-		ValidateOff:  func(n int64) bool { return n == 0 },
+	for mode, want := range map[runner.ValidateMode]func(n int64) bool{
+		runner.ValidateOnce: func(n int64) bool { return n == 1 },
+		runner.ValidateAll:  func(n int64) bool { return n == 20 },
+		runner.ValidateOff:  func(n int64) bool { return n == 0 },
 	} {
 		res, err := Run(context.Background(), r, scentest.Parse(t, "l.yaml", loadSrc), Options{Iterations: 20, Concurrency: 2, Validate: mode})
 		require.NoError(t, err)

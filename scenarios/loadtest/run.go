@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/spec"
 	"github.com/pbxauth/pbxauth/scenarios"
 	"github.com/pbxauth/pbxauth/scenarios/runner"
@@ -15,14 +16,14 @@ import (
 
 // loadRun is one load: what the virtual users share.
 type loadRun struct {
-	r       *runner.Runner
-	lo      Options
-	list    []*scenarios.Scenario
-	target  *runner.Target
-	sampler *specSampler
-	rec     *recorder
-	start   time.Time
-	end     time.Time // no request starts at or after end
+	r      *runner.Runner
+	lo     Options
+	list   []*scenarios.Scenario
+	target *runner.Target
+	check  func(*apiclient.Exchange) bool // which answers are validated
+	rec    *recorder
+	start  time.Time
+	end    time.Time // no request starts at or after end
 	// ctx ends the run outright: interrupted, the target gone, or the wait for the
 	// requests in flight at end is over.
 	ctx context.Context
@@ -65,13 +66,13 @@ func Run(ctx context.Context, r *runner.Runner, list []*scenarios.Scenario, lo O
 	if len(run.list) == 0 {
 		return res, fmt.Errorf("scenarios: %w: every selected scenario is excluded", ErrNothingToLoad)
 	}
-	if lo.Validate != ValidateOff && ro.Spec != runner.SpecOff {
+	if lo.Validate != runner.ValidateOff && ro.Spec != runner.SpecOff {
 		// Parse the OpenAPI document now, not inside the first request's clock.
 		if _, err := spec.Load(); err != nil {
 			return nil, err
 		}
 	}
-	run.sampler = newSpecSampler(lo.Validate)
+	run.check = runner.SampleSpec(lo.Validate)
 	run.execute(ctx, res)
 	return res, nil
 }
@@ -94,14 +95,9 @@ func checkOptions(lo *Options) error {
 	if lo.GoneAfter <= 0 {
 		lo.GoneAfter = DefaultGoneAfter
 	}
-	switch lo.Validate {
-	case "":
-		lo.Validate = ValidateOnce
-	case ValidateAll, ValidateOnce, ValidateOff:
-	default:
-		return fmt.Errorf("scenarios: validate must be all, once or off, got %q", lo.Validate)
-	}
-	return nil
+	var err error
+	lo.Validate, err = lo.Validate.Resolve(runner.ValidateOnce)
+	return err
 }
 
 // execute runs the virtual users and the once-a-second monitor, then fills res.

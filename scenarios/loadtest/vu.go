@@ -24,7 +24,7 @@ type virtualUser struct {
 
 func newVirtualUser(run *loadRun, n int) *virtualUser {
 	v := &virtualUser{run: run, n: n}
-	v.se, v.err = run.target.NewSession(v.onStep, v.halted, run.sampler.first)
+	v.se, v.err = run.target.NewSession(v.onStep, v.halted, run.check)
 	return v
 }
 

@@ -62,6 +62,9 @@ type Options struct {
 	AllowMutations bool
 	// Spec is what a response violating the OpenAPI document does (default SpecFail).
 	Spec SpecMode
+	// Validate is how many answers are checked against the document (default
+	// ValidateAll); a load has its own setting.
+	Validate ValidateMode
 	// Timeout bounds each step that sets none (default DefaultStepTimeout).
 	Timeout time.Duration
 	// Vars are --var values; they override the scenarios' own vars.
@@ -112,6 +115,10 @@ func New(opts Options) (*Runner, error) {
 	case SpecFail, SpecWarn, SpecOff:
 	default:
 		return nil, fmt.Errorf("scenarios: spec mode must be fail, warn or off, got %q", opts.Spec)
+	}
+	var err error
+	if opts.Validate, err = opts.Validate.Resolve(ValidateAll); err != nil {
+		return nil, err
 	}
 	if opts.Parallel < 1 {
 		opts.Parallel = 1
@@ -164,6 +171,7 @@ func (r *Runner) Run(ctx context.Context, list []*scenarios.Scenario, onEvent fu
 		onEvent(e)
 	}
 	hc := r.httpClient()
+	check := SampleSpec(r.opts.Validate)
 	secrets := staticSecrets(list)
 	kind := r.kind()
 	var shared *mockControl
@@ -214,7 +222,7 @@ func (r *Runner) Run(ctx context.Context, list []*scenarios.Scenario, onEvent fu
 					}
 					release := r.takeMailTurn(s, kind)
 					emit(Event{Kind: ScenarioStarted, Index: i, Scenario: s})
-					sr = r.runOne(runCtx, s, kind, shared, hc, secrets, func(st *StepResult) {
+					sr = r.runOne(runCtx, s, kind, shared, hc, secrets, check, func(st *StepResult) {
 						emit(Event{Kind: StepFinished, Index: i, Scenario: s, Step: st})
 					})
 					release()
@@ -249,7 +257,8 @@ func (r *Runner) Run(ctx context.Context, list []*scenarios.Scenario, onEvent fu
 
 // runOne runs a scenario on its target: a fresh mock, the shared mock after a
 // reset, or the PBX.
-func (r *Runner) runOne(ctx context.Context, s *scenarios.Scenario, kind targetKind, shared *mockControl, hc *http.Client, secrets *redactor, onStep func(*StepResult)) *ScenarioResult {
+func (r *Runner) runOne(ctx context.Context, s *scenarios.Scenario, kind targetKind, shared *mockControl, hc *http.Client, secrets *redactor,
+	check func(*apiclient.Exchange) bool, onStep func(*StepResult)) *ScenarioResult {
 	sr := &ScenarioResult{Scenario: s, Started: time.Now()}
 	defer func() { sr.Duration = time.Since(sr.Started) }()
 	base, ctl := r.opts.BaseURL, shared
@@ -277,7 +286,7 @@ func (r *Runner) runOne(ctx context.Context, s *scenarios.Scenario, kind targetK
 	}
 	x, err := r.newExec(s, base, ctl, hc, onStep)
 	if err == nil {
-		x.secrets = secrets.clone()
+		x.secrets, x.check = secrets.clone(), check
 	}
 	if err != nil {
 		sr.Status, sr.Reason = StatusFailed, err.Error()

@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -133,6 +134,25 @@ steps:
 	res := run(t, runner.Options{BaseURL: srv.URL, Spec: runner.SpecWarn}, ss)
 	require.Equal(t, runner.StatusPassed, res.Scenarios[0].Status)
 	assert.NotEmpty(t, res.Scenarios[0].Steps[0].Warnings)
+}
+
+// --validate on a run: every answer (all, the default), the first of each
+// shape (once), or none (off). Five scenarios get the same broken answer.
+func TestRunner_validateSamplesAnswerShapes(t *testing.T) {
+	f, srv := scentest.NewFake(t)
+	f.BadExpires = true
+	var src []string
+	for i := range 5 {
+		src = append(src, fmt.Sprintf("name: sign in %d\ntags: [readonly]\nsteps:\n  - call: signInWithCredentials\n"+
+			"    body: {username: alice, password: \"Alice#2026\", domain: example.com}\n", i))
+	}
+	ss := scentest.Parse(t, "t.yaml", strings.Join(src, "---\n"))
+	for mode, want := range map[runner.ValidateMode]int{"": 5, runner.ValidateAll: 5, runner.ValidateOnce: 1, runner.ValidateOff: 0} {
+		res := run(t, runner.Options{BaseURL: srv.URL, Validate: mode, Parallel: 2}, ss)
+		assert.Equal(t, want, res.Failed, "validate %q: scenarios failed on the spec", mode)
+	}
+	_, err := runner.New(runner.Options{BaseURL: srv.URL, Validate: "some"})
+	assert.ErrorContains(t, err, "validate must be all, once or off")
 }
 
 func TestRunner_captureOfMissingFieldFails(t *testing.T) {

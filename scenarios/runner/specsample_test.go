@@ -1,4 +1,4 @@
-package loadtest
+package runner
 
 import (
 	"net/http"

@@ -1,6 +1,7 @@
-package loadtest
+package runner
 
 import (
+	"fmt"
 	"hash/maphash"
 	"strconv"
 	"strings"
@@ -15,6 +16,8 @@ type ValidateMode string
 // Validate modes. A load sends the same few requests thousands of times: checking
 // each distinct answer once finds what checking them all would, at a fraction of
 // the CPU (validation was a quarter of a load's CPU when it checked everything).
+// A conformance run checks every answer unless told otherwise: a long suite
+// against a slow PBX may sample too.
 const (
 	ValidateAll  ValidateMode = "all"  // every exchange (default of a conformance run)
 	ValidateOnce ValidateMode = "once" // the first exchange of each operation, status and body shape (default of a load)
@@ -28,6 +31,26 @@ type specSampler struct {
 	seed maphash.Seed
 	mu   sync.Mutex
 	seen map[uint64]struct{}
+}
+
+// Resolve is m, or def when m is empty; an error when m is no mode.
+func (m ValidateMode) Resolve(def ValidateMode) (ValidateMode, error) {
+	switch m {
+	case "":
+		return def, nil
+	case ValidateAll, ValidateOnce, ValidateOff:
+		return m, nil
+	}
+	return "", fmt.Errorf("scenarios: validate must be all, once or off, got %q", m)
+}
+
+// SampleSpec is the check of a run in mode: which exchanges to validate. Nil
+// (every one) for ValidateAll; one sampler per run, shared by its goroutines.
+func SampleSpec(mode ValidateMode) func(*apiclient.Exchange) bool {
+	if mode == ValidateAll || mode == "" {
+		return nil
+	}
+	return newSpecSampler(mode).first
 }
 
 func newSpecSampler(mode ValidateMode) *specSampler {
