@@ -143,8 +143,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case exchangesClosedMsg:
 		return m, nil
 	case common.ClockMovedMsg:
+		// The countdown reads the moved clock at the next after(); the
+		// screens hear of it (the inspector lists the move).
 		m.ctx.History.AppendClock(m.ctx.Target.Profile, msg.By)
-		return m, m.after(nil) // the countdown reads the moved clock now
 	case common.InspectMsg:
 		if msg.Exchange == nil {
 			return m, nil

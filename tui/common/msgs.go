@@ -89,7 +89,7 @@ type NotifyMsg struct {
 // Broadcast reports whether the root forwards msg to every screen after handling it.
 func Broadcast(msg tea.Msg) bool {
 	switch msg.(type) {
-	case SignedOutMsg, TargetChangedMsg, SignedInMsg, SessionUpdatedMsg, ExchangeMsg:
+	case SignedOutMsg, TargetChangedMsg, SignedInMsg, SessionUpdatedMsg, ExchangeMsg, ClockMovedMsg:
 		return true
 	}
 	return false

@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
 
@@ -68,6 +69,7 @@ func BenchmarkView_newExchange(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.ctx.History.Append("mock", signIn())
+		m.Update(common.ExchangeMsg{}) // what the root broadcasts after appending
 		_ = m.View()
 	}
 }

@@ -203,7 +203,9 @@ func (m *Model) Selected() (*apiclient.Exchange, bool) {
 // Update implements common.Screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	m.sync()
-	defer m.updateKeys()
+	// After the message too: View draws what Update left and never syncs
+	// (rebuilding the list and validating an exchange are no job for View).
+	defer m.sync() // it ends with updateKeys
 	switch msg := msg.(type) {
 	case restoredMsg:
 		if msg.profile != m.restoredFor {

@@ -61,7 +61,7 @@ func setup(t *testing.T, opts Options) (*Model, *mocks.API) {
 
 func TestModel_emptyHistory_explains(t *testing.T) {
 	m, _ := setup(t, Options{})
-	assert.Contains(t, m.View(), "No exchanges yet")
+	assert.Contains(t, view(m), "No exchanges yet")
 	assert.Nil(t, m.Update(tuitest.Key("c")))
 }
 
@@ -69,7 +69,7 @@ func TestModel_newestSelected_detailRedactedWithViolations(t *testing.T) {
 	m, _ := setup(t, Options{})
 	m.ctx.History.Append("mock", signIn())
 	m.ctx.History.Append("mock", userInfo())
-	v := m.View()
+	v := view(m)
 	ex, ok := m.Selected()
 	require.True(t, ok)
 	assert.Equal(t, "getUserAuthInfo", ex.Operation, "the newest exchange is selected")
@@ -83,14 +83,14 @@ func TestModel_newestSelected_detailRedactedWithViolations(t *testing.T) {
 	m.Update(tuitest.Key("down"))
 	ex, _ = m.Selected()
 	assert.Equal(t, "signInWithCredentials", ex.Operation)
-	v = m.View()
+	v = view(m)
 	assert.NotContains(t, v, "Alice#2026", "the password is never shown")
 	assert.Contains(t, v, `"password": "[REDACTED]"`)
 	assert.NotContains(t, v, "Spec violations")
 
 	// A new exchange does not steal the selection from someone reading an older one.
 	m.ctx.History.Append("mock", signIn())
-	m.View()
+	view(m)
 	assert.Equal(t, 1, m.items[m.sel].entry.Seq)
 	m.Update(tuitest.Key("g"))
 	ex, _ = m.Selected()
@@ -101,14 +101,14 @@ func TestModel_newestSelected_detailRedactedWithViolations(t *testing.T) {
 func TestModel_search_highlightsAndJumps(t *testing.T) {
 	m, _ := setup(t, Options{})
 	m.ctx.History.Append("mock", signIn())
-	m.View()
+	view(m)
 	m.Update(tuitest.Key("f"))
 	require.True(t, m.Capturing(), "the search field takes q and digits")
 	tuitest.Type(m.Update, "TOKEN")
 	assert.Len(t, m.matches, 3, "token_type, access_token, refresh_token, case-insensitive")
 	m.Update(tuitest.Key("enter"))
 	assert.False(t, m.Capturing())
-	assert.Contains(t, m.View(), "find TOKEN: match 1 of 3")
+	assert.Contains(t, view(m), "find TOKEN: match 1 of 3")
 	m.Update(tuitest.Key("n"))
 	assert.Equal(t, 1, m.cur)
 	m.Update(tuitest.Key("N"))
@@ -118,7 +118,7 @@ func TestModel_search_highlightsAndJumps(t *testing.T) {
 	m.Update(tuitest.Key("f"))
 	tuitest.Type(m.Update, "zzz")
 	m.Update(tuitest.Key("enter"))
-	assert.Contains(t, m.View(), "no match")
+	assert.Contains(t, view(m), "no match")
 	m.Update(tuitest.Key("f"))
 	m.Update(tuitest.Key("esc"))
 	assert.Empty(t, m.query)
@@ -131,7 +131,7 @@ func TestModel_filter_narrowsTheList(t *testing.T) {
 	m.ctx.History.Append("mock", signIn())
 	m.ctx.History.Append("mock", userInfo())
 	m.ctx.History.Append("mock", userInfo())
-	m.View()
+	view(m)
 	m.Update(tuitest.Key("/"))
 	require.True(t, m.Capturing(), "the filter field takes q and digits")
 	tuitest.Type(m.Update, "sign_in")
@@ -140,7 +140,7 @@ func TestModel_filter_narrowsTheList(t *testing.T) {
 	assert.Equal(t, "signInWithCredentials", ex.Operation, "the selection moves to a row that shows")
 	m.Update(tuitest.Key("enter"))
 	assert.False(t, m.Capturing())
-	v := m.View()
+	v := view(m)
 	assert.Contains(t, v, "/sign_in: 1 of 3 exchange(s) (esc clears)")
 	assert.Contains(t, v, "/auth/sign_in")
 	assert.NotContains(t, v, "/auth/user")
@@ -148,7 +148,7 @@ func TestModel_filter_narrowsTheList(t *testing.T) {
 	m.Update(tuitest.Key("/"))
 	tuitest.Type(m.Update, " zzz")
 	m.Update(tuitest.Key("enter"))
-	assert.Contains(t, m.View(), "none of 3 exchange(s) match")
+	assert.Contains(t, view(m), "none of 3 exchange(s) match")
 	m.Update(tuitest.Key("esc"))
 	assert.Len(t, m.items, 3, "esc clears the filter")
 	assert.Empty(t, m.filter)
@@ -158,62 +158,62 @@ func TestModel_copy_redactedAndRevealed(t *testing.T) {
 	cb := &fakeClipboard{}
 	m, _ := setup(t, Options{Clipboard: cb})
 	m.ctx.History.Append("mock", signIn())
-	m.View()
+	view(m)
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("c"))))
 	require.Len(t, cb.got, 1)
 	assert.Contains(t, cb.got[0], "curl -X POST 'http://127.0.0.1:4000/api/auth/sign_in'")
 	assert.NotContains(t, cb.got[0], "Alice#2026")
-	assert.Contains(t, m.View(), "secrets redacted")
+	assert.Contains(t, view(m), "secrets redacted")
 
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("C"))))
 	require.Len(t, cb.got, 2)
 	assert.Contains(t, cb.got[1], "Alice#2026", "C is the explicit reveal")
-	assert.Contains(t, m.View(), "WITH SECRETS")
+	assert.Contains(t, view(m), "WITH SECRETS")
 }
 
 func TestModel_copy_withoutClipboard_says(t *testing.T) {
 	m, _ := setup(t, Options{})
 	m.ctx.History.Append("mock", signIn())
-	m.View()
+	view(m)
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("c"))))
-	assert.Contains(t, m.View(), "no clipboard")
+	assert.Contains(t, view(m), "no clipboard")
 }
 
 func TestModel_replay_success(t *testing.T) {
 	m, api := setup(t, Options{})
 	m.ctx.History.Append("mock", signIn())
-	m.View()
+	view(m)
 	api.EXPECT().SignInWithCredentials(mock.Anything, apiclient.Credentials{Username: "alice", Password: "Alice#2026", Domain: "example.com"}).
 		Return(&apiclient.TokenPair{AccessToken: "a2"}, nil).Once()
 	cmd := m.Update(tuitest.Key("r"))
 	require.True(t, m.Busy())
 	m.Update(tuitest.Run(t, cmd))
 	assert.False(t, m.Busy())
-	assert.Contains(t, m.View(), "replayed: got a token pair")
+	assert.Contains(t, view(m), "replayed: got a token pair")
 	// The client's observer puts the new exchange in the history; the mock has none,
 	// so the test appends it, as the root would.
 	m.ctx.History.Append("mock", signIn())
-	m.View()
+	view(m)
 	assert.Equal(t, 2, m.items[m.sel].entry.Seq, "the replay joins the history and is selected")
 }
 
 func TestModel_replay_apiError(t *testing.T) {
 	m, api := setup(t, Options{})
 	m.ctx.History.Append("mock", userInfo())
-	m.View()
+	view(m)
 	api.EXPECT().GetUserAuthInfo(mock.Anything, apiclient.Secret("acc-123")).
 		Return(nil, tuitest.APIErr(401, "UNAUTHORIZED", "token expired")).Once()
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("r"))))
-	assert.Contains(t, m.View(), "replay: 401 UNAUTHORIZED: token expired")
+	assert.Contains(t, view(m), "replay: 401 UNAUTHORIZED: token expired")
 }
 
 func TestModel_replay_networkError(t *testing.T) {
 	m, api := setup(t, Options{})
 	m.ctx.History.Append("mock", userInfo())
-	m.View()
+	view(m)
 	api.EXPECT().GetUserAuthInfo(mock.Anything, mock.Anything).Return(nil, tuitest.NetErr()).Once()
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("r"))))
-	assert.Contains(t, m.View(), "cannot reach the PBX")
+	assert.Contains(t, view(m), "cannot reach the PBX")
 }
 
 func TestModel_replay_twoFactorChallenge(t *testing.T) {
@@ -221,30 +221,30 @@ func TestModel_replay_twoFactorChallenge(t *testing.T) {
 	ex := signIn()
 	ex.RequestBody = []byte(`{"username":"carol","password":"Carol#2026","domain":"secure.example.com"}`)
 	m.ctx.History.Append("mock", ex)
-	m.View()
+	view(m)
 	api.EXPECT().SignInWithCredentials(mock.Anything, apiclient.Credentials{Username: "carol", Password: "Carol#2026", Domain: "secure.example.com"}).
 		Return(&apiclient.TwoFactorChallenge{TwoFactorEnabled: true, Token: "ch"}, nil).Once()
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("r"))))
-	assert.Contains(t, m.View(), "replayed: got a two-factor challenge")
+	assert.Contains(t, view(m), "replayed: got a two-factor challenge")
 }
 
 func TestModel_replay_cancelDropsTheReply(t *testing.T) {
 	m, api := setup(t, Options{})
 	m.ctx.History.Append("mock", userInfo())
-	m.View()
+	view(m)
 	api.EXPECT().GetUserAuthInfo(mock.Anything, mock.Anything).Return(&apiclient.UserAuthInfo{}, nil).Once()
 	cmd := m.Update(tuitest.Key("r"))
 	m.Update(tuitest.Key("esc"))
 	assert.False(t, m.Busy())
 	m.Update(tuitest.Run(t, cmd))
-	assert.Contains(t, m.View(), "replay cancelled", "the stale reply is dropped")
+	assert.Contains(t, view(m), "replay cancelled", "the stale reply is dropped")
 }
 
 func TestModel_replay_productionAsksFirst(t *testing.T) {
 	m, _ := setup(t, Options{})
 	m.ctx.Target.Production = true
 	m.ctx.History.Append("mock", signIn())
-	m.View()
+	view(m)
 	msg, ok := tuitest.Run(t, m.Update(tuitest.Key("r"))).(common.ConfirmMsg)
 	require.True(t, ok, "a state-changing replay on production asks")
 	assert.Contains(t, msg.Prompt, "PRODUCTION")
@@ -266,13 +266,13 @@ func TestModel_restored_listedAsEarlierAndNotReplayed(t *testing.T) {
 	cb := &fakeClipboard{}
 	m, _ := setup(t, Options{Store: st, Clipboard: cb})
 	m.Update(tuitest.Run(t, m.Init()))
-	v := m.View()
+	v := view(m)
 	assert.Contains(t, v, "earlier session, redacted")
 	assert.NotContains(t, v, "Alice#2026")
 	assert.False(t, m.keys.Replay.Enabled(), "no call with [REDACTED] secrets: replay is off")
 	assert.Nil(t, m.Update(tuitest.Key("r")))
 	assert.Nil(t, m.askReplay())
-	assert.Contains(t, m.View(), "redacted secrets")
+	assert.Contains(t, view(m), "redacted secrets")
 	assert.False(t, m.keys.CopyRevealed.Enabled())
 	assert.Nil(t, m.Update(tuitest.Key("C")))
 	assert.Empty(t, cb.got)
@@ -283,9 +283,9 @@ func TestModel_export_writesARunnableScenario(t *testing.T) {
 	m, _ := setup(t, Options{ExportDir: dir})
 	m.ctx.History.Append("mock", signIn())
 	m.ctx.History.Append("other", userInfo()) // another profile: left out
-	m.View()
+	view(m)
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("e"))))
-	v := m.View()
+	v := view(m)
 	require.Contains(t, v, "exported 1 exchange(s)")
 	files, err := filepath.Glob(filepath.Join(dir, "pbxauth-mock-*.yaml"))
 	require.NoError(t, err)
@@ -306,9 +306,9 @@ func TestModel_export_writesARunnableScenario(t *testing.T) {
 	m.Update(tuitest.Key("space"))
 	m.Update(tuitest.Key("down"))
 	m.Update(tuitest.Key("space"))
-	assert.Contains(t, m.View(), "2 marked")
+	assert.Contains(t, view(m), "2 marked")
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("e"))))
-	assert.Contains(t, m.View(), "exported 2 exchange(s)", "a second export in the same second gets a name of its own")
+	assert.Contains(t, view(m), "exported 2 exchange(s)", "a second export in the same second gets a name of its own")
 }
 
 // A session exported after the mock's clock moved +31m replays the move (else
@@ -332,9 +332,9 @@ func TestModel_export_keepsClockMovesAndNamesOnTheWallClock(t *testing.T) {
 	m.ctx.History.Append("mock", signIn())
 	m.ctx.History.AppendClock("mock", 31*time.Minute)
 	m.ctx.History.Append("mock", userInfo())
-	m.View()
+	view(m)
 	m.Update(tuitest.Run(t, m.Update(tuitest.Key("e"))))
-	assert.Contains(t, m.View(), "exported 2 exchange(s) and 1 mock clock move(s)", "this session only: the earlier one is not marked")
+	assert.Contains(t, view(m), "exported 2 exchange(s) and 1 mock clock move(s)", "this session only: the earlier one is not marked")
 	files, err := filepath.Glob(filepath.Join(out, "pbxauth-mock-20261130-040000*.yaml"))
 	require.NoError(t, err)
 	require.Len(t, files, 1, "named on the wall clock")
@@ -361,18 +361,18 @@ func TestModel_smallTerminal_doesNotPanic(t *testing.T) {
 	m.ctx.History.Append("mock", signIn())
 	for _, sz := range [][2]int{{40, 8}, {20, 3}, {1, 1}, {0, 0}} {
 		m.SetSize(sz[0], sz[1])
-		_ = m.View()
+		_ = view(m)
 	}
 	m.SetSize(80, 20)
-	assert.True(t, strings.Contains(m.View(), "sign_in"))
+	assert.True(t, strings.Contains(view(m), "sign_in"))
 }
 
 func TestModel_replay_otherTargetRefused(t *testing.T) {
 	m, _ := setup(t, Options{})
 	m.ctx.History.Append("lab", userInfo())
-	m.View()
+	view(m)
 	assert.Nil(t, m.Update(tuitest.Key("r")), "no call: the mock API would fail the test")
-	assert.Contains(t, m.View(), "made on lab")
+	assert.Contains(t, view(m), "made on lab")
 }
 
 func TestModel_export_leavesOutScenarioExchangesUnlessMarked(t *testing.T) {
@@ -380,11 +380,11 @@ func TestModel_export_leavesOutScenarioExchangesUnlessMarked(t *testing.T) {
 	m, _ := setup(t, Options{ExportDir: dir})
 	m.ctx.History.AppendScenario("mock", "a scenario", userInfo())
 	m.ctx.History.Append("mock", signIn())
-	m.View()
+	view(m)
 	got := m.exportEntries()
 	require.Len(t, got, 1, "the person's own session only")
 	assert.Empty(t, got[0].Scenario)
-	assert.Contains(t, m.View(), "s   1 GET", "a scenario's entry is marked s in the list")
+	assert.Contains(t, view(m), "s   1 GET", "a scenario's entry is marked s in the list")
 }
 
 func TestModel_restored_numberedApartFromThisSession(t *testing.T) {
@@ -402,7 +402,7 @@ func TestModel_restored_numberedApartFromThisSession(t *testing.T) {
 	m, _ := setup(t, Options{Store: st})
 	m.ctx.History.Append("mock", signIn()) // this session's #1
 	m.Update(tuitest.Run(t, m.Init()))
-	m.View()
+	view(m)
 	require.Len(t, m.items, 5)
 	seen := map[int]bool{}
 	for _, it := range m.items {
@@ -411,5 +411,12 @@ func TestModel_restored_numberedApartFromThisSession(t *testing.T) {
 	}
 	assert.Equal(t, 5, m.items[0].num, "this session's entries come after the earlier ones")
 	assert.Equal(t, 1, m.items[4].num, "the oldest earlier entry is #1")
-	assert.Contains(t, m.View(), "#5 ·", "the divider names the selected row by its list number")
+	assert.Contains(t, view(m), "#5 ·", "the divider names the selected row by its list number")
+}
+
+// view is the frame after the root's broadcast of what it appended to the
+// history (the screen syncs in Update; View only draws).
+func view(m *Model) string {
+	m.Update(common.ExchangeMsg{})
+	return m.View()
 }

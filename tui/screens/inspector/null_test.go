@@ -26,7 +26,7 @@ func TestModel_nullFieldsShowAsNull(t *testing.T) {
 			`"ms365_authorization_endpoint":null}`),
 		Started: at, Duration: time.Millisecond,
 	})
-	v := m.View()
+	v := view(m)
 	assert.NotContains(t, v, "<nil>")
 	assert.Contains(t, v, `"private_ipv6": null`)
 	assert.NotContains(t, v, "Spec violations", "null is what PortSIP sends for a blank")
@@ -46,7 +46,7 @@ func TestModel_codeExchangeRedacted(t *testing.T) {
 		ResponseBody: []byte(`{"access_token":"ACC48","expires_in":1800,"refresh_token":"REF48","token_type":"Bearer"}`),
 		Started:      at, Duration: time.Millisecond,
 	})
-	v := m.View()
+	v := view(m)
 	require.Contains(t, v, "grant_type=authorization_code")
 	for _, s := range []string{"C0DE42", "VER1F1ER", "ACC48", "REF48"} {
 		assert.NotContains(t, v, s)

@@ -17,7 +17,6 @@ import (
 
 // View implements common.Screen.
 func (m *Model) View() string {
-	m.sync()
 	st := m.ctx.Styles
 	if len(m.items) == 0 && m.all > 0 {
 		// Everything filtered out: the filter line says why the list is empty.

@@ -325,9 +325,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		if m.ctx.Target.Production {
-			return func() tea.Msg {
-				return common.ConfirmMsg{Prompt: "Allow mutating scenarios on the PRODUCTION PBX " + m.ctx.Target.BaseURL + "?", To: ID, Yes: mutationsConfirmedMsg{}}
-			}
+			// Built here: the Cmd runs on another goroutine and must not read the model.
+			ask := common.ConfirmMsg{Prompt: "Allow mutating scenarios on the PRODUCTION PBX " + m.ctx.Target.BaseURL + "?", To: ID, Yes: mutationsConfirmedMsg{}}
+			return func() tea.Msg { return ask }
 		}
 		m.allowMutations = true
 	}
