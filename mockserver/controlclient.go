@@ -139,7 +139,7 @@ func (c *ControlClient) do(ctx context.Context, method, path string, q url.Value
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized && strings.Contains(resp.Header.Get("Www-Authenticate"), `realm="pbxauth mock control"`):
-		return fmt.Errorf("%s %s: %w (%w)", method, path, ErrControlToken, apiclient.NewAPIError(resp.StatusCode, ex.ResponseBody))
+		return fmt.Errorf("%s %s: %w", method, path, ErrControlToken)
 	case resp.StatusCode/100 != 2:
 		return fmt.Errorf("%s %s: %w", method, path, apiclient.NewAPIError(resp.StatusCode, ex.ResponseBody))
 	case out == nil:

@@ -205,6 +205,13 @@ func TestTransport(t *testing.T) {
 		resp.Body.Close()
 		assert.Equal(t, http.StatusUnsupportedMediaType, resp.StatusCode)
 	})
+	t.Run("a closed server answers no more", func(t *testing.T) {
+		other, err := mockserver.New(mockserver.Options{})
+		require.NoError(t, err)
+		require.NoError(t, other.Close())
+		_, err = other.HTTPClient().Get(mockserver.InProcessAPIURL + "/info")
+		assert.ErrorIs(t, err, mockserver.ErrServerClosed)
+	})
 	t.Run("HEAD answers the length without a body", func(t *testing.T) {
 		resp, err := hc.Head(mockserver.InProcessAPIURL + "/info")
 		require.NoError(t, err)

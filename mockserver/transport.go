@@ -23,6 +23,10 @@ const inProcessHost = "pbxauth-mock.invalid"
 // closes the connection without an answer (a Drop fault), as a network would.
 var ErrConnectionDropped = errors.New("mockserver: connection closed without an answer")
 
+// ErrServerClosed is what a request through Transport fails with after Close, as
+// a stopped listener's connections would.
+var ErrServerClosed = errors.New("mockserver: the server is closed")
+
 // inProcessKey marks requests that came through Transport: they come from this
 // process, which holds the server anyway, so no web page or other host can be
 // behind them.
@@ -60,6 +64,9 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err
 	}
+	if t.s.ctx.Err() != nil {
+		return nil, ErrServerClosed
+	}
 	in := req.Clone(context.WithValue(req.Context(), inProcessKey{}, true))
 	in.Host = inProcessHost
 	in.RemoteAddr = "in-process"
@@ -73,6 +80,9 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	w := &recorder{header: http.Header{}}
 	if dropped := serveCaught(t.s, w, in); dropped {
+		if err := req.Context().Err(); err != nil {
+			return nil, err // the caller gave up first (injected latency past its deadline)
+		}
 		return nil, ErrConnectionDropped
 	}
 	if w.status == 0 {

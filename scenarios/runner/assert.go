@@ -184,10 +184,11 @@ func (x *exec) clock(ctx context.Context, st *scenarios.Step, sc *scope, res *St
 	if err != nil {
 		return fmt.Errorf("%s: clock: %v", st.Pos, err)
 	}
-	if dur, err := time.ParseDuration(d); err != nil || dur <= 0 {
+	dur, err := time.ParseDuration(d)
+	if err != nil || dur <= 0 {
 		return fmt.Errorf("%s: clock: %q is not a positive duration", st.Pos, d)
 	}
-	ex, err := x.ctl.advance(ctx, d)
+	ex, err := x.ctl.advance(ctx, dur)
 	res.Exchange = ex
 	return err
 }

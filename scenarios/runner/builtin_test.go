@@ -3,7 +3,6 @@ package runner_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -137,27 +136,24 @@ func expectsClientError(steps []*scenarios.Step) bool {
 	return false
 }
 
-// faultedMock starts mocks whose control API has been told, over HTTP as a user
-// would (POST /_mock/faults), to fail one operation with status.
+// faultedMock builds mocks whose control API has been told, over HTTP as a user
+// would (POST /_mock/faults, through the mock's transport), to fail one operation
+// with status.
 func faultedMock(op string, status int) runner.MockFactory {
-	return func() (string, func(), error) {
-		srv, err := mockserver.Start(mockserver.Options{})
+	return func() (runner.Mock, error) {
+		srv, err := mockserver.New(mockserver.Options{})
 		if err != nil {
-			return "", nil, err
+			return runner.Mock{}, err
 		}
-		body, _ := json.Marshal(map[string]any{op: map[string]any{"status": status}})
-		root := strings.TrimSuffix(srv.APIURL(), "/api")
-		resp, err := http.Post(root+"/_mock/faults", "application/json", bytes.NewReader(body))
+		ctl, err := mockserver.NewControlClient(mockserver.InProcessAPIURL, mockserver.WithControlHTTPClient(srv.HTTPClient()))
+		if err == nil {
+			_, err = ctl.SetFaults(context.Background(), map[string]mockserver.Fault{op: {Status: status}})
+		}
 		if err != nil {
 			_ = srv.Close()
-			return "", nil, err
+			return runner.Mock{}, err
 		}
-		_ = resp.Body.Close()
-		if resp.StatusCode/100 != 2 {
-			_ = srv.Close()
-			return "", nil, fmt.Errorf("POST /_mock/faults answered %d", resp.StatusCode)
-		}
-		return srv.APIURL(), func() { _ = srv.Close() }, nil
+		return runner.Mock{BaseURL: mockserver.InProcessAPIURL, Transport: srv.Transport(), Stop: func() { _ = srv.Close() }}, nil
 	}
 }
 

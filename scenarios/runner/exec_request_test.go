@@ -35,7 +35,7 @@ func TestRunner_absoluteURLRequestsOnlyToTheTargetHost(t *testing.T) {
 	require.Len(t, res.Scenarios, 1)
 	fs := res.Scenarios[0].FailedStep()
 	require.NotNil(t, fs, "the step is refused under --mock too")
-	assert.Contains(t, fs.Message(), "not the target's host 127.0.0.1 (allow it with --allow-host localhost)")
+	assert.Contains(t, fs.Message(), "not the target's host pbxauth-mock.invalid (allow it with --allow-host localhost)")
 	assert.NotContains(t, fs.Message(), "s3cret-value")
 	assert.Zero(t, hits.Load(), "nothing reached the other host")
 

@@ -22,12 +22,12 @@ import (
 func runCollectingSecrets(t *testing.T, ss []*scenarios.Scenario, secrets map[string]bool) *runner.RunResult {
 	t.Helper()
 	var mu sync.Mutex
-	factory := func() (string, func(), error) {
-		srv, err := mockserver.Start(mockserver.Options{})
+	factory := func() (runner.Mock, error) {
+		srv, err := mockserver.New(mockserver.Options{})
 		if err != nil {
-			return "", nil, err
+			return runner.Mock{}, err
 		}
-		return srv.APIURL(), func() {
+		return runner.Mock{BaseURL: mockserver.InProcessAPIURL, Transport: srv.Transport(), Stop: func() {
 			mu.Lock()
 			for _, m := range srv.Outbox() {
 				for _, s := range []string{m.Code, m.Token} {
@@ -38,7 +38,7 @@ func runCollectingSecrets(t *testing.T, ss []*scenarios.Scenario, secrets map[st
 			}
 			mu.Unlock()
 			_ = srv.Close()
-		}, nil
+		}}, nil
 	}
 	r, err := runner.New(runner.Options{NewMock: factory, Parallel: 2})
 	require.NoError(t, err)

@@ -6,23 +6,29 @@ import (
 	"github.com/pbxauth/pbxauth/mockserver"
 )
 
-// InProcessMock starts a fresh mock PBX on 127.0.0.1:0 for every scenario, so
-// scenarios never see each other's state and a parallel run matches a sequential one.
-// Each start binds a new port; MockPool reuses mocks and is much cheaper.
+// InProcessMock builds a fresh mock PBX for every scenario, so scenarios never see
+// each other's state and a parallel run matches a sequential one. It is reached
+// through its transport and binds no port; MockPool reuses mocks and is cheaper.
 func InProcessMock(opts mockserver.Options) MockFactory {
-	return func() (string, func(), error) {
-		srv, err := mockserver.Start(opts)
+	return func() (Mock, error) {
+		srv, err := mockserver.New(opts)
 		if err != nil {
-			return "", nil, err
+			return Mock{}, err
 		}
-		return srv.APIURL(), func() { _ = srv.Close() }, nil
+		return inProcess(srv, func() { _ = srv.Close() }), nil
 	}
+}
+
+// inProcess is srv as a Mock reached through its transport.
+func inProcess(srv *mockserver.Server, stop func()) Mock {
+	return Mock{BaseURL: mockserver.InProcessAPIURL, Transport: srv.Transport(), Stop: stop}
 }
 
 // MockPool hands each scenario a mock PBX of its own, like InProcessMock, but puts
 // a finished mock back to its pristine state (data, outbox, journal, faults, clock:
 // mockserver.Server.Reset) and hands it to the next scenario instead of starting a
-// new one. Binding a port per scenario costs more than running most scenarios.
+// new one. Building a mock (its routes, its data) costs more than running most
+// scenarios.
 // It holds at most as many mocks as scenarios ran at once; Close stops them.
 type MockPool struct {
 	opts   mockserver.Options
@@ -36,7 +42,7 @@ type MockPool struct {
 func NewMockPool(opts mockserver.Options) *MockPool { return &MockPool{opts: opts} }
 
 // Get is a MockFactory: use it as Options.NewMock.
-func (p *MockPool) Get() (string, func(), error) {
+func (p *MockPool) Get() (Mock, error) {
 	p.mu.Lock()
 	var srv *mockserver.Server
 	if n := len(p.idle); n > 0 {
@@ -45,8 +51,8 @@ func (p *MockPool) Get() (string, func(), error) {
 	p.mu.Unlock()
 	if srv == nil {
 		var err error
-		if srv, err = mockserver.Start(p.opts); err != nil {
-			return "", nil, err
+		if srv, err = mockserver.New(p.opts); err != nil {
+			return Mock{}, err
 		}
 		p.mu.Lock()
 		p.all = append(p.all, srv)
@@ -60,11 +66,11 @@ func (p *MockPool) Get() (string, func(), error) {
 			p.idle = append(p.idle, srv)
 		}
 	}
-	return srv.APIURL(), release, nil
+	return inProcess(srv, release), nil
 }
 
 // Close stops every mock of the pool. Mocks still in use stop too; scenarios
-// running on them get network errors, so close after the run.
+// running on them get transport errors, so close after the run.
 func (p *MockPool) Close() error {
 	p.mu.Lock()
 	all := p.all

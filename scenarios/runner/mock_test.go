@@ -48,13 +48,13 @@ func TestRunner_builtinSuitePassesAgainstTheMock(t *testing.T) {
 
 // faultyMock is a factory whose mocks answer with the given faults from the start.
 func faultyMock(t testing.TB, faults map[string]mockserver.Fault) runner.MockFactory {
-	return func() (string, func(), error) {
-		srv, err := mockserver.Start(mockserver.Options{})
+	return func() (runner.Mock, error) {
+		srv, err := mockserver.New(mockserver.Options{})
 		if err != nil {
-			return "", nil, err
+			return runner.Mock{}, err
 		}
 		srv.SetFaults(faults)
-		return srv.APIURL(), func() { _ = srv.Close() }, nil
+		return runner.Mock{BaseURL: mockserver.InProcessAPIURL, Transport: srv.Transport(), Stop: func() { _ = srv.Close() }}, nil
 	}
 }
 
@@ -134,17 +134,17 @@ func TestRunner_eventsArriveInOrder(t *testing.T) {
 func TestReports_holdNoSecrets(t *testing.T) {
 	ss := testdata(t, "signin_2fa.yaml")
 	var mails []string
-	factory := func() (string, func(), error) {
-		srv, err := mockserver.Start(mockserver.Options{})
+	factory := func() (runner.Mock, error) {
+		srv, err := mockserver.New(mockserver.Options{})
 		if err != nil {
-			return "", nil, err
+			return runner.Mock{}, err
 		}
-		return srv.APIURL(), func() {
+		return runner.Mock{BaseURL: mockserver.InProcessAPIURL, Transport: srv.Transport(), Stop: func() {
 			for _, m := range srv.Outbox() {
 				mails = append(mails, m.Code)
 			}
 			_ = srv.Close()
-		}, nil
+		}}, nil
 	}
 	r, err := runner.New(runner.Options{NewMock: factory})
 	require.NoError(t, err)
@@ -192,12 +192,12 @@ func TestMockPool_eachScenarioSeesPristineState(t *testing.T) {
 		require.Equal(t, 0, res.ExitCode())
 	}
 	assert.Equal(t, 1, pool.Started(), "one mock served every scenario of a sequential run")
-	base, release, err := pool.Get()
+	m, err := pool.Get()
 	require.NoError(t, err)
-	release()
+	m.Stop()
 	require.NoError(t, pool.Close())
-	_, err = http.Get(base + "/info")
-	assert.Error(t, err, "Close stops the pooled mocks")
+	_, err = (&http.Client{Transport: m.Transport}).Get(m.BaseURL + "/info")
+	assert.ErrorIs(t, err, mockserver.ErrServerClosed, "Close stops the pooled mocks")
 }
 
 // The whole built-in suite, with every token, code and reset token the mock handed

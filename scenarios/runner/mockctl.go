@@ -1,125 +1,101 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/internal/boundedjson"
+	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
 )
 
-// mockControl talks to the mock PBX's control API (/_mock/...), which sits beside
-// the /api base. It works the same for an in-process mock and `pbxauth mock`.
-type mockControl struct {
-	root  string // scheme://host:port, no /api
-	http  *http.Client
-	token string // the mock's control token, when it requires one
+// mockControl drives the mock a scenario runs on through its control API
+// (mockserver.ControlClient, the same for an in-process mock and `pbxauth mock`),
+// handing each call's exchange to the step that made it. Steps of concurrent
+// scenarios or virtual users may share it.
+type mockControl struct{ c *mockserver.ControlClient }
+
+func newMockControl(apiBase string, hc *http.Client, token string) (*mockControl, error) {
+	c, err := mockserver.NewControlClient(apiBase, mockserver.WithControlHTTPClient(hc), mockserver.WithControlToken(token))
+	if err != nil {
+		return nil, err
+	}
+	return &mockControl{c: c}, nil
 }
 
-func newMockControl(apiBase string, hc *http.Client, token string) *mockControl {
-	return &mockControl{root: strings.TrimSuffix(strings.TrimRight(apiBase, "/"), "/api"), http: hc, token: token}
-}
-
-// do sends one control request and records it as an exchange.
-func (m *mockControl) do(ctx context.Context, method, path string, body any) (*apiclient.Exchange, error) {
-	var rd io.Reader
-	var raw []byte
-	if body != nil {
-		raw, _ = json.Marshal(body)
-		rd = bytes.NewReader(raw)
+// call runs one control call and returns its exchange beside its error.
+func (m *mockControl) call(ctx context.Context, do func(context.Context) error) (*apiclient.Exchange, error) {
+	var ex *apiclient.Exchange
+	err := do(mockserver.WithControlExchange(ctx, func(e *apiclient.Exchange) { ex = e }))
+	if errors.Is(err, mockserver.ErrControlToken) {
+		err = fmt.Errorf("mock control: %w (set $PBXAUTH_MOCK_TOKEN to its --control-token)", err)
+	} else if err != nil {
+		err = fmt.Errorf("mock control %w", err)
 	}
-	ex := &apiclient.Exchange{Operation: "mock " + strings.TrimPrefix(path, "/_mock/"), Method: method, URL: m.root + path, Started: time.Now(), RequestBody: raw}
-	req, err := http.NewRequestWithContext(ctx, method, ex.URL, rd)
-	if err != nil {
-		return ex, err
-	}
-	req.Header.Set("Accept", "application/json")
-	if method != http.MethodGet {
-		// The mock refuses state-changing control calls of any other type, so that
-		// a web page cannot send them (a text/plain POST needs no CORS preflight).
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if m.token != "" {
-		req.Header.Set("Authorization", "Bearer "+m.token)
-	}
-	ex.RequestHeader = req.Header.Clone()
-	resp, err := m.http.Do(req)
-	ex.Duration = time.Since(ex.Started)
-	if err != nil {
-		te := &apiclient.TransportError{Op: method + " " + path, URL: ex.URL, Err: err, Timeout: ctx.Err() == context.DeadlineExceeded}
-		ex.Err = te.Error()
-		return ex, te
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	ex.Duration = time.Since(ex.Started)
-	ex.Status, ex.ResponseHeader, ex.ResponseBody = resp.StatusCode, resp.Header.Clone(), data
-	if err != nil {
-		ex.Err = err.Error()
-		return ex, &apiclient.TransportError{Op: method + " " + path, URL: ex.URL, Err: err}
-	}
-	if resp.StatusCode == http.StatusUnauthorized && strings.Contains(resp.Header.Get("Www-Authenticate"), `realm="pbxauth mock control"`) {
-		return ex, fmt.Errorf("mock control %s %s answered 401: the mock's control API needs its token (set $PBXAUTH_MOCK_TOKEN to its --control-token)", method, path)
-	}
-	if resp.StatusCode/100 != 2 {
-		return ex, fmt.Errorf("mock control %s %s answered %d: %s", method, path, resp.StatusCode, strings.TrimSpace(string(data)))
-	}
-	return ex, nil
+	return ex, err
 }
 
 // reset puts a shared mock back to its data before a scenario. Faults are the
 // tester's setup for the whole run (POST /_mock/faults before `pbxauth run`), not
 // scenario state, so the mock is asked to keep them.
 func (m *mockControl) reset(ctx context.Context) error {
-	_, err := m.do(ctx, http.MethodPost, "/_mock/reset?keep=faults", nil)
+	_, err := m.call(ctx, func(ctx context.Context) error {
+		return m.c.Reset(ctx, mockserver.ResetOptions{KeepFaults: true})
+	})
 	return err
 }
 
-func (m *mockControl) advance(ctx context.Context, d string) (*apiclient.Exchange, error) {
-	return m.do(ctx, http.MethodPost, "/_mock/clock", map[string]string{"advance": d})
+// advance moves the mock's clock by d, a positive duration the step checked.
+func (m *mockControl) advance(ctx context.Context, d time.Duration) (*apiclient.Exchange, error) {
+	return m.call(ctx, func(ctx context.Context) error {
+		_, err := m.c.AdvanceClock(ctx, d)
+		return err
+	})
 }
 
-// latestMail reads the outbox and picks the newest mail matching q. A miss is not an
-// error here: the caller reports it as a failed expectation.
+// latestMail reads the outbox and picks the newest mail matching q, as the fields
+// the control API names them. A miss is not an error here: the caller reports it
+// as a failed expectation.
 func (m *mockControl) latestMail(ctx context.Context, q scenarios.OutboxQuery) (map[string]any, *apiclient.Exchange, error) {
-	ex, err := m.do(ctx, http.MethodGet, "/_mock/outbox", nil)
+	var mails []mockserver.Mail
+	ex, err := m.call(ctx, func(ctx context.Context) (err error) {
+		// Kind and domain the mock filters; a recipient may be a username or an
+		// address, and a token is the step's own, so those are matched here.
+		mails, err = m.c.Outbox(ctx, mockserver.MailFilter{Kind: q.Kind, Domain: q.Domain})
+		return err
+	})
 	if err != nil {
 		return nil, ex, err
 	}
-	var mails []map[string]any
-	if err := boundedjson.Unmarshal(ex.ResponseBody, &mails); err != nil {
-		return nil, ex, fmt.Errorf("mock outbox is not a JSON list of mails: %v", err)
-	}
 	// The outbox lists mails in the order they were sent: the last match is the newest.
-	var best map[string]any
-	for _, mail := range mails {
-		if mailMatches(mail, q) {
-			best = mail
+	for i := len(mails) - 1; i >= 0; i-- {
+		if mailMatches(&mails[i], q) {
+			return mailDoc(&mails[i]), ex, nil
 		}
 	}
-	return best, ex, nil
+	return nil, ex, nil
 }
 
-func mailMatches(mail map[string]any, q scenarios.OutboxQuery) bool {
-	field := func(k string) string { s, _ := mail[k].(string); return s }
-	if q.To != "" && !strings.EqualFold(field("username"), q.To) && !strings.EqualFold(field("to"), q.To) {
-		return false
+func mailMatches(ml *mockserver.Mail, q scenarios.OutboxQuery) bool {
+	return (q.To == "" || strings.EqualFold(ml.Username, q.To) || strings.EqualFold(ml.To, q.To)) &&
+		(q.Token == "" || ml.Token == q.Token)
+}
+
+// mailDoc is a mail as assertions and captures read it: its JSON fields.
+func mailDoc(ml *mockserver.Mail) map[string]any {
+	b, err := json.Marshal(ml)
+	var doc map[string]any
+	if err == nil {
+		err = boundedjson.Unmarshal(b, &doc)
 	}
-	if q.Kind != "" && field("kind") != q.Kind {
-		return false
+	if err != nil {
+		return map[string]any{} // a Mail always encodes; nothing to read otherwise
 	}
-	if q.Domain != "" && !strings.EqualFold(field("domain"), q.Domain) {
-		return false
-	}
-	if q.Token != "" && field("token") != q.Token {
-		return false
-	}
-	return true
+	return doc
 }

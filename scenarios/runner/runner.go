@@ -33,8 +33,20 @@ const (
 // DefaultStepTimeout bounds a step when neither the step nor Options says otherwise.
 const DefaultStepTimeout = 10 * time.Second
 
-// MockFactory starts a fresh mock PBX and returns its API base URL and a stop func.
-type MockFactory func() (baseURL string, stop func(), err error)
+// MockFactory hands out a fresh mock PBX for one scenario.
+type MockFactory func() (Mock, error)
+
+// Mock is a mock PBX as a MockFactory hands it out: where it is, how to reach it,
+// how to give it back. It is the mock, so the runner never probes it.
+type Mock struct {
+	// BaseURL is its API base URL (with /api).
+	BaseURL string
+	// Transport reaches it (mockserver.Server.Transport: in-process, no port);
+	// nil means over the network with the run's client.
+	Transport http.RoundTripper
+	// Stop gives it back (nil: nothing to do).
+	Stop func()
+}
 
 // Options configure a Runner.
 type Options struct {
@@ -50,7 +62,8 @@ type Options struct {
 	MockVars map[string]string
 	// Strict makes failed recommended-level scenarios (findings) fail the run.
 	Strict bool
-	// NewMock, when set, gives each scenario its own in-process mock; BaseURL is ignored.
+	// NewMock, when set, gives each scenario its own mock (MockPool.Get,
+	// InProcessMock); BaseURL is ignored.
 	NewMock MockFactory
 	// Insecure turns off TLS verification (self-signed PBX certificates).
 	Insecure bool
@@ -177,7 +190,11 @@ func (r *Runner) Run(ctx context.Context, list []*scenarios.Scenario, onEvent fu
 	var shared *mockControl
 	parallel := r.opts.Parallel
 	if kind == targetSharedMock {
-		_, shared, _, _ = r.startTarget(kind, hc) // a standalone mock: nothing to start, no error
+		ep, err := r.startTarget(kind, hc) // a standalone mock: nothing to start
+		if err != nil {
+			res.Notes = append(res.Notes, "the mock's control API: "+err.Error())
+		}
+		shared = ep.ctl
 		parallel = 1
 		// Said out loud: the reset wipes whatever the mock held, and a run
 		// asked to go N at a time takes N times longer than expected.
@@ -264,7 +281,7 @@ func (r *Runner) runOne(ctx context.Context, s *scenarios.Scenario, kind targetK
 	base, ctl := r.opts.BaseURL, shared
 	switch kind {
 	case targetOwnMock:
-		b, c, stop, err := r.startTarget(kind, hc)
+		ep, err := r.startTarget(kind, hc)
 		if err != nil && ctx.Err() != nil {
 			sr.Status, sr.Reason = StatusSkipped, "interrupted"
 			return sr
@@ -273,9 +290,13 @@ func (r *Runner) runOne(ctx context.Context, s *scenarios.Scenario, kind targetK
 			sr.Status, sr.Reason = StatusError, "could not start the mock PBX: "+err.Error()
 			return sr
 		}
-		defer stop()
-		base, ctl = b, c
+		defer ep.stop()
+		base, ctl, hc = ep.base, ep.ctl, ep.hc
 	case targetSharedMock:
+		if shared == nil {
+			sr.Status, sr.Reason = StatusError, "no control API for the mock PBX at "+r.opts.BaseURL
+			return sr
+		}
 		if err := shared.reset(ctx); err != nil && ctx.Err() != nil {
 			sr.Status, sr.Reason = StatusSkipped, "interrupted"
 			return sr

@@ -30,11 +30,11 @@ func (r *Runner) OpenTarget(conns int) (*Target, error) {
 		t.MaxConnsPerHost = conns
 	}
 	kind := r.kind()
-	base, ctl, stop, err := r.startTarget(kind, hc)
+	ep, err := r.startTarget(kind, hc)
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: start the mock PBX: %w", err)
 	}
-	return &Target{r: r, kind: kind, base: base, ctl: ctl, hc: hc, stop: stop}, nil
+	return &Target{r: r, kind: kind, base: ep.base, ctl: ep.ctl, hc: ep.hc, stop: ep.stop}, nil
 }
 
 // Close stops the target's own mock, if it has one.

@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -30,22 +31,74 @@ func (r *Runner) kind() targetKind {
 	return targetPBX
 }
 
+// endpoint is a resolved target: where requests go, the client that reaches it
+// and, on the mock, its control.
+type endpoint struct {
+	base string
+	hc   *http.Client
+	ctl  *mockControl // nil against a real PBX
+	stop func()
+}
+
 // startTarget resolves where requests go from how the run was set up, never by
 // probing: a mock of its own, started here (stop ends it), a standalone mock with
 // its control client, or the PBX. A run comes here for each scenario, a load once.
-func (r *Runner) startTarget(kind targetKind, hc *http.Client) (base string, ctl *mockControl, stop func(), err error) {
-	stop = func() {}
+func (r *Runner) startTarget(kind targetKind, hc *http.Client) (endpoint, error) {
+	ep := endpoint{base: r.opts.BaseURL, hc: hc, stop: func() {}}
 	switch kind {
 	case targetPBX:
-		return r.opts.BaseURL, nil, stop, nil
+		return ep, nil
 	case targetOwnMock:
-		if base, stop, err = r.opts.NewMock(); err != nil {
-			return "", nil, nil, err
+		m, err := r.opts.NewMock()
+		if err != nil {
+			return endpoint{}, err
 		}
-	default:
-		base = r.opts.BaseURL
+		ep.base = m.BaseURL
+		if m.Stop != nil {
+			ep.stop = m.Stop
+		}
+		if m.Transport != nil {
+			if ep.hc, err = viaMock(hc, m); err != nil {
+				ep.stop()
+				return endpoint{}, err
+			}
+		}
 	}
-	return base, newMockControl(base, hc, r.opts.MockToken), stop, nil
+	ctl, err := newMockControl(ep.base, ep.hc, r.opts.MockToken)
+	if err != nil {
+		ep.stop()
+		return endpoint{}, err
+	}
+	ep.ctl = ctl
+	return ep, nil
+}
+
+// viaMock is hc with the requests for m's host sent through m's transport; the
+// rest (absolute-URL steps to hosts --allow-host lets through) go hc's own way.
+func viaMock(hc *http.Client, m Mock) (*http.Client, error) {
+	u, err := url.Parse(m.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("the mock's address %q: %w", m.BaseURL, err)
+	}
+	c := *hc
+	c.Transport = hostRoute{host: u.Host, to: m.Transport, rest: hc.Transport}
+	return &c, nil
+}
+
+// hostRoute sends the requests for one host through its own transport.
+type hostRoute struct {
+	host     string
+	to, rest http.RoundTripper
+}
+
+func (h hostRoute) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.EqualFold(req.URL.Host, h.host) {
+		return h.to.RoundTrip(req)
+	}
+	if h.rest == nil {
+		return http.DefaultTransport.RoundTrip(req)
+	}
+	return h.rest.RoundTrip(req)
 }
 
 // IsMock reports whether the run's target is pbxauth's mock.

@@ -30,7 +30,7 @@ func TestLiveRunner_runsOnTheMockAsItIs(t *testing.T) {
 	srv.SetFaults(map[string]mockserver.Fault{"retrieveMetadata": {Status: 503}})
 	list, err := sc.NewLoader().Parse("live.yaml", []byte(metadataOK))
 	require.NoError(t, err)
-	target := common.Target{Profile: "mock", BaseURL: srv.URL(), Mock: true}
+	target := common.Target{Profile: "mock", BaseURL: mockserver.InProcessURL, Mock: true, Transport: srv.Transport()} // as the app wires it
 
 	live, err := LiveRunner(target, false)
 	require.NoError(t, err)

@@ -42,17 +42,17 @@ func DefaultRunner(t common.Target, allowMutations bool) (Runner, error) {
 }
 
 // LiveRunner runs against the built-in mock as it is now, at t.BaseURL through
-// t.Transport (the mock is in-process, without a listener): its
-// faults, clock, accounts and sessions, with no reset before or between
-// scenarios (the person shaped it on the Mock screen to run against it). One at
-// a time, since they share its state; what they change stays changed.
+// t.Transport (in-process, no listener): its faults, clock, accounts and sessions,
+// with no reset before or between scenarios (the person shaped it on the Mock
+// screen to run against it). One at a time, since they share its state; what they
+// change stays changed.
 func LiveRunner(t common.Target, allowMutations bool) (Runner, error) {
-	live := func() (string, func(), error) { return t.BaseURL, func() {}, nil }
-	return runner.New(runner.Options{Parallel: 1, AllowMutations: allowMutations, Insecure: t.Insecure, NewMock: live, Transport: t.Transport})
+	live := func() (runner.Mock, error) { return runner.Mock{BaseURL: t.BaseURL, Transport: t.Transport}, nil }
+	return runner.New(runner.Options{Parallel: 1, AllowMutations: allowMutations, Insecure: t.Insecure, NewMock: live})
 }
 
-// pooledRunner reuses reset mocks within a run (a port per scenario costs more
-// than most scenarios) and stops them when the run ends.
+// pooledRunner reuses reset mocks within a run (building a mock per scenario
+// costs more than most scenarios) and stops them when the run ends.
 type pooledRunner struct {
 	r    *runner.Runner
 	pool *runner.MockPool
