@@ -316,13 +316,11 @@ func (x *exec) http(ctx context.Context, st *scenarios.Step, sc *scope, res *Ste
 	if err != nil {
 		return err
 	}
-	var ex *apiclient.Exchange
-	ctx = apiclient.WithExchangeObserver(ctx, func(e *apiclient.Exchange) { ex = e })
 	var mark uint64
 	if x.mail != nil && sendsMail(req.Path) {
 		mark = x.mail.Mark()
 	}
-	resp, err := x.client.Do(ctx, req)
+	resp, ex, err := x.client.Send(ctx, req)
 	res.Exchange = ex
 	if err != nil {
 		return err

@@ -17,15 +17,18 @@ import (
 
 func (x *exec) buildRequest(st *scenarios.Step, sc *scope) (apiclient.Request, error) {
 	var req apiclient.Request
-	headers := http.Header{}
+	// Maps only when the step has headers or query parameters: most have none,
+	// and a load builds this request thousands of times a second.
+	if len(st.Headers) > 0 {
+		req.Header = make(http.Header, len(st.Headers))
+	}
 	for k, v := range st.Headers {
 		ev, err := sc.expandText(v)
 		if err != nil {
 			return req, fmt.Errorf("%s: header %s: %v", st.Pos, k, err)
 		}
-		headers.Set(k, ev)
+		req.Header.Set(k, ev)
 	}
-	req.Header = headers
 	if st.Token != "" {
 		tok, err := sc.expandText(st.Token)
 		if err != nil {
@@ -79,7 +82,7 @@ func (x *exec) buildRequest(st *scenarios.Step, sc *scope) (apiclient.Request, e
 	op, _ := scenarios.LookupOp(st.Call)
 	req.Operation, req.Method = op.ID, op.Method
 	path := op.Path
-	query := url.Values{}
+	var query url.Values
 	for _, name := range slices.Sorted(maps.Keys(st.Params)) {
 		v, err := sc.expandValue(st.Params[name])
 		if err != nil {
@@ -88,6 +91,9 @@ func (x *exec) buildRequest(st *scenarios.Step, sc *scope) (apiclient.Request, e
 		if op.ParamIn[name] == "path" {
 			path = strings.ReplaceAll(path, "{"+name+"}", url.PathEscape(stringify(v)))
 			continue
+		}
+		if query == nil {
+			query = url.Values{}
 		}
 		if list, ok := v.([]any); ok {
 			for _, it := range list {
