@@ -250,6 +250,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.info, m.err = exportSummary(msg.path, msg.exp), ""
 		return nil
+	case common.LeftMsg:
+		m.info, m.err = "", "" // about an action the person has moved on from
+		return nil
 	case common.SelectEntryMsg:
 		for i, it := range m.items {
 			if !it.earlier && it.entry.Seq == msg.Seq {

@@ -420,3 +420,13 @@ func view(m *Model) string {
 	m.Update(common.ExchangeMsg{})
 	return m.View()
 }
+
+func TestModel_leftMsg_clearsTheOutcome(t *testing.T) {
+	m, _ := setup(t, Options{})
+	m.ctx.History.Append("other", userInfo()) // another profile's: not exported
+	view(m)
+	m.Update(tuitest.Key("e")) // nothing to export: an error line
+	require.Contains(t, view(m), "nothing to export")
+	m.Update(common.LeftMsg{})
+	assert.NotContains(t, view(m), "nothing to export", "back on the screen, the old outcome is gone")
+}

@@ -181,6 +181,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return func() tea.Msg { return common.SignedOutMsg{} }
 		}
 		return nil
+	case common.LeftMsg:
+		m.info, m.err = "", "" // about an action the person has moved on from
+		return nil
 	case resetConfirmedMsg:
 		return common.To(ID, reset(m.ctl, m.ctx.Session != nil))
 	case tea.KeyMsg:

@@ -252,3 +252,11 @@ func TestModel_journal_doesNotScrollWhenItFits(t *testing.T) {
 	m.Update(tuitest.Key("down"))
 	assert.Contains(t, m.View(), "op1", "and stops with the last row at the bottom")
 }
+
+func TestModel_leftMsg_clearsTheOutcome(t *testing.T) {
+	m, _, _ := setup(t)
+	feed(t, m, m.Update(tuitest.Key(">")))
+	require.Contains(t, m.View(), "mock clock moved")
+	m.Update(common.LeftMsg{})
+	assert.NotContains(t, m.View(), "mock clock moved", "back on the screen, the old outcome is gone")
+}
