@@ -3,6 +3,9 @@
 package tui
 
 import (
+	"fmt"
+	"sync/atomic"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -32,6 +35,10 @@ type Model struct {
 	scroll int
 
 	exchanges chan common.ExchangeMsg
+	// dropped counts the exchanges the observer could not hand over (the UI far
+	// behind); droppedShown is the count the status line last told.
+	dropped      atomic.Int64
+	droppedShown int64
 
 	tickGen     uint64
 	ticking     bool
@@ -132,6 +139,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case exchangeArrivedMsg:
 		next := waitExchange(m.exchanges)
 		_, cmd := m.Update(msg.ExchangeMsg)
+		if n := m.dropped.Load(); n > m.droppedShown {
+			// The history has a gap: said, so the inspector is not taken as whole.
+			m.droppedShown = n
+			m.setNotice(fmt.Sprintf("%d exchange(s) missing from the history: the screen fell behind the client", n), true)
+		}
 		return m, tea.Batch(next, cmd)
 	case common.ExchangeMsg:
 		target := msg.Target

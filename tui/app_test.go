@@ -137,7 +137,7 @@ func TestApp_Update_exchangesReachHistory(t *testing.T) {
 func TestApp_Update_observerDeliversThroughTheChannel(t *testing.T) {
 	m := newApp(t, mocks.NewAPI(t))
 	ex := &apiclient.Exchange{Operation: "signOut"}
-	observe(m.exchanges, "lab")(ex)
+	observe(m.exchanges, "lab", &m.dropped)(ex)
 	msg := waitExchange(m.exchanges)()
 	assert.Equal(t, exchangeArrivedMsg{common.ExchangeMsg{Exchange: ex, Target: "lab"}}, msg)
 	_, cmd := m.Update(msg)
@@ -145,6 +145,18 @@ func TestApp_Update_observerDeliversThroughTheChannel(t *testing.T) {
 	last, ok := m.Context().History.Last()
 	require.True(t, ok)
 	assert.Equal(t, "lab", last.Target, "an exchange keeps the target that made it, even after a switch")
+}
+
+func TestApp_Update_droppedExchangesAreCountedAndShown(t *testing.T) {
+	m := newApp(t, mocks.NewAPI(t))
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	obs := observe(m.exchanges, "lab", &m.dropped)
+	for range exchangeBuffer + 3 {
+		obs(&apiclient.Exchange{Operation: "signOut"})
+	}
+	assert.EqualValues(t, 3, m.dropped.Load(), "a full channel drops instead of blocking the request")
+	m.Update(waitExchange(m.exchanges)())
+	assert.Contains(t, m.View(), "3 exchange(s) missing from the history")
 }
 
 func TestApp_Update_countdownTicksOnlyWhileLive(t *testing.T) {

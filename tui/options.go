@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -96,12 +97,13 @@ func URLTarget(raw string, insecure bool) (common.Target, error) {
 
 // observe is the observer of target's client. It runs on the request's goroutine,
 // so it only hands the exchange over, tagged with the target; if the UI lags far
-// behind it drops rather than block.
-func observe(ch chan<- common.ExchangeMsg, target string) func(*apiclient.Exchange) {
+// behind it drops rather than block, and counts the drop in dropped.
+func observe(ch chan<- common.ExchangeMsg, target string, dropped *atomic.Int64) func(*apiclient.Exchange) {
 	return func(ex *apiclient.Exchange) {
 		select {
 		case ch <- common.ExchangeMsg{Exchange: ex, Target: target}:
 		default:
+			dropped.Add(1)
 		}
 	}
 }
@@ -122,7 +124,7 @@ func (m *Model) clock(t common.Target) func() time.Time {
 func (m *Model) setTarget(t common.Target, api apiclient.API) error {
 	if api == nil {
 		var err error
-		api, err = m.opts.Connector.Connect(t, observe(m.exchanges, t.Profile))
+		api, err = m.opts.Connector.Connect(t, observe(m.exchanges, t.Profile, &m.dropped))
 		if err != nil {
 			return fmt.Errorf("connect to %s: %w", t.BaseURL, err)
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -143,7 +144,7 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 	defer cancel()
 	hist := openHistory()
 	if hist != nil {
-		defer hist.Close()
+		defer closeHistory(s.err, hist)
 	}
 	app, err := tui.New(tui.Options{
 		Target:      target,
@@ -168,6 +169,15 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		return withCode(ExitFailure, fmt.Errorf("terminal UI: %w", err))
 	}
 	return nil
+}
+
+// closeHistory writes what the history still holds and says, once the terminal is
+// back, when entries did not reach the disk (a write failed, or the disk was too
+// slow and entries were dropped): the history is not what the person expects.
+func closeHistory(w io.Writer, st *history.Store) {
+	if err := st.Close(); err != nil {
+		fmt.Fprintf(w, "pbxauth: %v\n", err)
+	}
 }
 
 // openHistory opens the on-disk history; without a data directory the session's

@@ -66,7 +66,7 @@ type Store struct {
 	done chan struct{}
 
 	mu      sync.Mutex
-	err     error          // the last write error, shown by the inspector
+	err     error          // the last write error, told when the TUI ends (Close)
 	dropped int            // entries Record could not queue
 	lines   map[string]int // lines per file, counted on first write
 	closed  bool
