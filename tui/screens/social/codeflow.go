@@ -52,7 +52,7 @@ func (m *Model) startFlow(msg resultMsg) tea.Cmd {
 	fields := []form.Field{{Key: "code", Label: "Code", Kind: form.Secret, Placeholder: "authorization code, or the whole callback address"}}
 	if m.ctx.IdP != nil {
 		fields = append(fields, form.Field{Key: "account", Label: "IdP account", Optional: true,
-			Placeholder: "account at the simulated IdP", Hint: "ctrl+o signs in as it"})
+			Placeholder: "account at the simulated IdP", Hint: m.keys.FromIdP.Help().Key + " signs in as it"})
 	}
 	m.code = form.New(m.ctx.Styles, nil, fields...)
 	m.code.SetWidth(m.width)

@@ -59,7 +59,7 @@ func (m *Model) codeView() string {
 	step1 := "1. Open the login page in a browser and sign in:"
 	if m.ctx.IdP != nil {
 		// The in-process mock has no address a browser could open.
-		step1 = "1. The login page (the mock's simulated IdP: ctrl+o signs in there):"
+		step1 = "1. The login page (the mock's simulated IdP: " + m.keys.FromIdP.Help().Key + " signs in there):"
 	}
 	b.WriteString(st.Form.Section.Render(step1) + "\n")
 	b.WriteString(m.wrappedURL(revealed) + "\n")
