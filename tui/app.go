@@ -64,6 +64,7 @@ func New(opts Options) (*Model, error) {
 	if opts.RequestTimeout > 0 {
 		ctx.RequestTimeout = opts.RequestTimeout
 	}
+	ctx.Demo = opts.DemoAccounts
 	if opts.Connector == nil {
 		opts.Connector = ClientConnector{Timeout: ctx.RequestTimeout}
 	}

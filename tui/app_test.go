@@ -22,6 +22,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/mocks"
+	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/internal/screentest"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
@@ -40,6 +41,8 @@ func newApp(t testing.TB, api apiclient.API) *Model {
 		Target: common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:4000", Mock: true},
 		API:    api,
 		Now:    func() time.Time { return fixedNow },
+		// As `pbxauth tui` passes them for its built-in mock.
+		DemoAccounts: DemoAccounts(mockserver.DemoData()),
 	})
 	require.NoError(t, err)
 	return m
@@ -220,6 +223,13 @@ func TestApp_TargetBar_keepsSchemeAndTLSWhenSignedIn(t *testing.T) {
 	assert.Contains(t, bar, "TLS verify on", "https and its TLS setting, even when the URL is shortened")
 	assert.NotContains(t, bar, "TLS verified")
 	assert.Contains(t, bar, "carol@secure.example.com 30:00")
+}
+
+func TestDemoAccounts_firstOfTheSystemAndOfEachTenant(t *testing.T) {
+	got := DemoAccounts(mockserver.DemoData())
+	require.NotEmpty(t, got)
+	assert.Equal(t, common.DemoAccount{Username: "admin", Password: "Admin#2026", Note: "system account"}, got[0])
+	assert.Contains(t, got, common.DemoAccount{Username: "carol", Password: "Carol#2026", Domain: "secure.example.com", Note: "2FA: code in the outbox"})
 }
 
 func TestApp_Golden(t *testing.T) {

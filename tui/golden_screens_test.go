@@ -50,6 +50,8 @@ func TestApp_Golden_everyScreen(t *testing.T) {
 				Now:     func() time.Time { return fixedNow },
 				NoColor: theme == "nocolor",
 				Mock:    srv.Control(),
+				// As `pbxauth tui` passes them for its built-in mock.
+				DemoAccounts: DemoAccounts(mockserver.DemoData()),
 
 				Scenarios: list,
 			})

@@ -26,6 +26,7 @@ func startMockApp(t *testing.T, opts Options) (*teatest.TestModel, *mockserver.S
 	target := common.Target{Profile: "mock", BaseURL: srv.URL(), Mock: true}
 	opts.Target, opts.MockTarget = target, &target
 	opts.IdP = NewHTTPIdP(srv.URL())
+	opts.DemoAccounts = DemoAccounts(mockserver.DemoData()) // the data srv runs with
 	m, err := New(opts)
 	require.NoError(t, err)
 	return teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 40)), srv

@@ -65,6 +65,9 @@ type Options struct {
 	// Scenarios, when set, is the list the scenarios screen shows in place of
 	// the built-in suite (goldens pin it; nil: the suite in the binary).
 	Scenarios []*sc.Scenario
+	// DemoAccounts are the built-in mock's accounts the screens offer a newcomer
+	// (DemoAccounts of the data the mock runs with); none are shown when nil.
+	DemoAccounts []common.DemoAccount
 	// Mock controls the built-in mock; the Mock screen is shown when it is set.
 	Mock mockctl.Control
 }

@@ -161,6 +161,8 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		ExportDir:   exportDir,
 		Logger:      logger,
 		Mock:        mockCtl,
+		// The data the in-process mock above runs with.
+		DemoAccounts: tui.DemoAccounts(mockserver.DemoData()),
 	})
 	if err != nil {
 		return usageErrorf("%v", err)

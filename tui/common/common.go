@@ -47,6 +47,16 @@ type Context struct {
 	Time time.Time
 	// RequestTimeout bounds each call a screen makes.
 	RequestTimeout time.Duration
+	// Demo are the built-in mock's accounts a newcomer is offered: Sign in lists
+	// them while the target is the mock, Social prefills the IdP account from them.
+	Demo []DemoAccount
+}
+
+// DemoAccount is one account of the built-in mock, as the screens offer it.
+type DemoAccount struct {
+	Username, Password string
+	Domain             string // "" for a system account, which signs in without one
+	Note               string // what makes it worth trying ("2FA: code in the outbox")
 }
 
 // Outbox reads the mail the built-in mock "sent". It is declared here, where the

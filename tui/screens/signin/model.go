@@ -50,12 +50,12 @@ type Model struct {
 	codeSent  bool
 	out       outcome.Line
 	width     int
-	demo      string // the mock's demo accounts, styled once
+	demo      string // the mock's demo accounts, laid out once (they never change)
 }
 
 // New builds the screen, pre-filled from the target's defaults.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, keys: DefaultKeyMap(), demo: renderDemo(ctx.Styles)}
+	m := &Model{ctx: ctx, keys: DefaultKeyMap(), demo: renderDemo(ctx.Styles, ctx.Demo)}
 	m.creds = form.New(ctx.Styles, m.credentialRules,
 		form.Field{Key: "username", Label: "Username", Placeholder: "account name"},
 		form.Field{Key: "password", Label: "Password", Kind: form.Secret},

@@ -247,14 +247,25 @@ func TestModel_New_prefillsProfileDefaultsAsValues(t *testing.T) {
 }
 
 func TestModel_View_demoAccountsOnlyOnTheMock(t *testing.T) {
-	m, _ := setup(t)
+	ctx := tuitest.Context(mocks.NewAPI(t))
+	ctx.Demo = []common.DemoAccount{
+		{Username: "admin", Password: "Admin#2026", Note: "system account"},
+		{Username: "carol", Password: "Carol#2026", Domain: "secure.example.com", Note: "2FA: code in the outbox"},
+	}
+	m := New(ctx)
+	m.SetSize(100, 30)
 	m.ctx.Target = common.Target{Profile: "lab", BaseURL: "https://lab:8887"}
 	m.Update(common.TargetChangedMsg{Target: m.ctx.Target})
 	assert.NotContains(t, m.View(), "Demo accounts")
 	m.ctx.Target = common.Target{Profile: "mock", BaseURL: "http://127.0.0.1:1", Mock: true}
 	m.Update(common.TargetChangedMsg{Target: m.ctx.Target})
 	assert.Contains(t, m.View(), "Demo accounts on the built-in mock")
-	assert.Regexp(t, `carol +Carol#2026 +secure.example.com +2FA`, demoAccounts)
+	assert.Regexp(t, `admin +Admin#2026 +\(no domain\) +system account`, m.View())
+	assert.Regexp(t, `carol +Carol#2026 +secure\.example\.com +2FA: code in the outbox`, m.View(), "aligned columns")
+
+	bare := New(tuitest.Context(mocks.NewAPI(t)))
+	bare.ctx.Target = m.ctx.Target
+	assert.NotContains(t, bare.View(), "Demo accounts", "none given, none shown")
 }
 
 func TestModel_SignIn_escCancelsAndLeavesTheField(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pbxauth/pbxauth/mockserver"
+	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/styles"
 )
 
@@ -42,7 +42,7 @@ func (m *Model) View() string {
 		if s := m.ctx.Session; s != nil && m.out.Empty() {
 			notes = append(notes, st.Form.Hint.Render("signed in as "+s.Who()+" ("+s.Via()+"); see Status"))
 		}
-		if m.ctx.Target.Mock {
+		if m.ctx.Target.Mock && m.demo != "" {
 			notes = append(notes, m.demo)
 		}
 	}
@@ -52,37 +52,20 @@ func (m *Model) View() string {
 	return b.String()
 }
 
-// renderDemo styles the demo accounts once (they never change). Line by line: a
-// block would pad every line to the longest, and a narrow terminal would then
-// cut all of them.
-func renderDemo(st *styles.Styles) string {
-	lines := strings.Split(demoAccounts, "\n")
-	for i, l := range lines {
-		lines[i] = st.Form.Hint.Render(l)
+// renderDemo lays the demo accounts out as aligned rows and styles them, line by
+// line: a block would pad every line to the longest, and a narrow terminal would
+// then cut all of them. "" when there are none.
+func renderDemo(st *styles.Styles, accounts []common.DemoAccount) string {
+	if len(accounts) == 0 {
+		return ""
 	}
-	return strings.Join(lines, "\n")
-}
-
-// demoAccounts tells a newcomer on the built-in mock what to type: the first
-// account of the system and of each tenant, with what makes the tenant special.
-var demoAccounts = func() string {
-	d := mockserver.DemoData()
-	rows := [][4]string{}
-	if a := d.System.Accounts; len(a) > 0 {
-		rows = append(rows, [4]string{a[0].Username, a[0].Password, "(no domain)", "system account"})
-	}
-	for _, t := range d.Tenants {
-		if len(t.Users) == 0 {
-			continue
+	rows := make([][4]string, len(accounts))
+	for i, a := range accounts {
+		domain := a.Domain
+		if domain == "" {
+			domain = "(no domain)"
 		}
-		note := ""
-		switch {
-		case t.TwoFactor:
-			note = "2FA: code in the outbox"
-		case t.MS365.Enabled:
-			note = "Microsoft 365 on Social"
-		}
-		rows = append(rows, [4]string{t.Users[0].Username, t.Users[0].Password, t.Domain, note})
+		rows[i] = [4]string{a.Username, a.Password, domain, a.Note}
 	}
 	var w [3]int
 	for _, r := range rows {
@@ -90,14 +73,13 @@ var demoAccounts = func() string {
 			w[i] = max(w[i], len(r[i]))
 		}
 	}
-	var b strings.Builder
-	b.WriteString("Demo accounts on the built-in mock (user, password, domain):")
+	lines := []string{st.Form.Hint.Render("Demo accounts on the built-in mock (user, password, domain):")}
 	for _, r := range rows {
 		line := "  "
 		for i := range w {
 			line += r[i] + strings.Repeat(" ", w[i]-len(r[i])+2)
 		}
-		b.WriteString("\n" + strings.TrimRight(line+r[3], " "))
+		lines = append(lines, st.Form.Hint.Render(strings.TrimRight(line+r[3], " ")))
 	}
-	return b.String()
-}()
+	return strings.Join(lines, "\n")
+}

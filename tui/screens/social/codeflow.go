@@ -7,7 +7,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pbxauth/pbxauth/apiclient"
-	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/components/form"
 )
@@ -56,17 +55,17 @@ func (m *Model) startFlow(msg resultMsg) tea.Cmd {
 	}
 	m.code = form.New(m.ctx.Styles, nil, fields...)
 	m.code.SetWidth(m.width)
-	m.code.SetValue("account", demoAccount(m.flow.domain, m.ctx.Target.DefaultUsername))
+	m.code.SetValue("account", demoAccount(m.ctx.Demo, m.flow.domain, m.ctx.Target.DefaultUsername))
 	m.form.Blur()
 	return m.code.Focus(0)
 }
 
-// demoAccount is the first demo user of a tenant of the mock, to prefill the IdP
+// demoAccount is the demo account of the mock's tenant domain, to prefill the IdP
 // account; else the profile's user.
-func demoAccount(domain, fallback string) string {
-	for _, t := range mockserver.DemoData().Tenants {
-		if strings.EqualFold(t.Domain, domain) && len(t.Users) > 0 {
-			return t.Users[0].Username
+func demoAccount(demo []common.DemoAccount, domain, fallback string) string {
+	for _, a := range demo {
+		if a.Domain != "" && strings.EqualFold(a.Domain, domain) {
+			return a.Username
 		}
 	}
 	return fallback

@@ -23,6 +23,7 @@ func codeStep(t *testing.T, w, h int) *teatest.TestModel {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	ctx := tuitest.Context(mocks.NewAPI(t))
 	ctx.IdP = &idp{}
+	ctx.Demo = demo
 	m := New(ctx, nil)
 	verifier := "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk" // RFC 7636 appendix B
 	pkce := apiclient.PKCE{Verifier: apiclient.Secret(verifier), Challenge: apiclient.PKCEChallenge(verifier)}

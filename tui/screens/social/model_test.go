@@ -8,6 +8,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/apiclient/mocks"
+	"github.com/pbxauth/pbxauth/tui/common"
 	"github.com/pbxauth/pbxauth/tui/internal/tuitest"
 )
 
@@ -20,13 +21,18 @@ func setup(t *testing.T) (*Model, *mocks.API) {
 	return setupClip(t, nil)
 }
 
+// demo is the built-in mock's Microsoft 365 tenant as `pbxauth tui` offers it.
+var demo = []common.DemoAccount{{Username: "dave", Password: "Dave#2026", Domain: "contoso.com", Note: "Microsoft 365 on Social"}}
+
 func setupClip(t *testing.T, cb *clip) (*Model, *mocks.API) {
 	api := mocks.NewAPI(t)
+	ctx := tuitest.Context(api)
+	ctx.Demo = demo
 	var m *Model
 	if cb != nil {
-		m = New(tuitest.Context(api), cb)
+		m = New(ctx, cb)
 	} else {
-		m = New(tuitest.Context(api), nil)
+		m = New(ctx, nil)
 	}
 	m.SetSize(80, 20)
 	m.Update(tuitest.Key("tab"))
