@@ -5,6 +5,7 @@ package scenarios
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -164,13 +165,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case loadedMsg:
 		m.loaded = true
-		m.rows = m.rows[:0]
-		for _, s := range msg.builtin {
-			m.rows = append(m.rows, &row{s: s})
-		}
-		for _, s := range msg.user {
-			m.rows = append(m.rows, &row{s: s, user: true})
-		}
+		m.rows = m.reload(msg.builtin, msg.user)
 		if msg.err != nil {
 			m.loadErr = msg.err.Error()
 		}
@@ -330,4 +325,33 @@ func (m *Model) current() *row {
 		return nil
 	}
 	return m.rows[m.cursor]
+}
+
+// reload lists the scenarios read again. A scenario still there (same file,
+// same name) keeps its row: its pick, its result, and a run in flight, whose
+// events go to the rows it started with, still shows on the list.
+func (m *Model) reload(builtin, user []*sc.Scenario) []*row {
+	key := func(s *sc.Scenario, user bool) string {
+		return strconv.FormatBool(user) + "\x00" + s.Pos.File + "\x00" + s.Name
+	}
+	old := make(map[string]*row, len(m.rows))
+	for _, r := range m.rows {
+		old[key(r.s, r.user)] = r
+	}
+	rows := make([]*row, 0, len(builtin)+len(user))
+	add := func(s *sc.Scenario, user bool) {
+		r, ok := old[key(s, user)]
+		if !ok {
+			r = &row{user: user}
+		}
+		r.s = s
+		rows = append(rows, r)
+	}
+	for _, s := range builtin {
+		add(s, false)
+	}
+	for _, s := range user {
+		add(s, true)
+	}
+	return rows
 }

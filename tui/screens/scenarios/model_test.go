@@ -306,3 +306,24 @@ func TestModel_targetChange_clearsResultsOfTheOldTarget(t *testing.T) {
 	}
 	assert.Equal(t, idle, m.rows[0].state)
 }
+
+func TestModel_reload_keepsTheRowsOfScenariosStillThere(t *testing.T) {
+	ctx := tuitest.Context(nil)
+	first, err := sc.LoadPaths("testdata/golden.yaml")
+	require.NoError(t, err)
+	m := New(ctx, Options{Builtin: first})
+	m.SetSize(80, 24)
+	m.Update(tuitest.Run(t, m.Init()))
+	require.Len(t, m.rows, 3)
+	run := m.rows[1] // a run in flight holds its rows
+	run.picked, run.state = true, failed
+
+	again, err := sc.LoadPaths("testdata/golden.yaml") // C-r: the same files read again
+	require.NoError(t, err)
+	m.Update(loadedMsg{builtin: again})
+	require.Len(t, m.rows, 3)
+	assert.Same(t, run, m.rows[1], "the run's events still reach the row on the list")
+	assert.Same(t, again[1], m.rows[1].s, "showing the scenario as read now")
+	assert.True(t, m.rows[1].picked)
+	assert.Equal(t, failed, m.rows[1].state)
+}
