@@ -3,6 +3,7 @@ package fuzz
 import (
 	"html/template"
 	"io"
+	"sync"
 
 	"github.com/pbxauth/pbxauth/scenarios/report"
 )
@@ -12,7 +13,13 @@ import (
 // the same way. Every text goes through html/template; exchanges are the redacted ones
 // the JSON report holds.
 
-var fuzzHTMLTmpl = template.Must(template.New("fuzz").Parse(`<!doctype html>
+// fuzzHTMLTmpl is parsed on first use, not in every process's start-up
+// (`pbxauth --help` included).
+var fuzzHTMLTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("fuzz").Parse(fuzzHTMLSrc))
+})
+
+const fuzzHTMLSrc = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -54,7 +61,7 @@ var fuzzHTMLTmpl = template.Must(template.New("fuzz").Parse(`<!doctype html>
 {{end}}
 </body>
 </html>
-`))
+`
 
 type htmlFound struct {
 	Finding                    bool
@@ -83,5 +90,5 @@ func WriteHTML(w io.Writer, r *Result) error {
 		}
 		v.Found = append(v.Found, hf)
 	}
-	return fuzzHTMLTmpl.Execute(w, v)
+	return fuzzHTMLTmpl().Execute(w, v)
 }

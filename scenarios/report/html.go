@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -29,9 +30,13 @@ var htmlReportSrc string
 //go:embed html.css
 var htmlReportCSS string
 
-var htmlReportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"ms": func(v float64) string { return fmt.Sprintf("%.0f ms", v) },
-}).Parse(htmlReportSrc))
+// htmlReportTmpl is parsed on first use, not in every process's start-up (it
+// was a thousand allocations of `pbxauth --help`).
+var htmlReportTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"ms": func(v float64) string { return fmt.Sprintf("%.0f ms", v) },
+	}).Parse(htmlReportSrc))
+})
 
 // maxHTMLBody bounds each body shown: the report stays small enough to open.
 const maxHTMLBody = 32 << 10
@@ -163,7 +168,7 @@ func WriteHTML(w io.Writer, r *runner.RunResult) error {
 	}
 	v.Coverage = coverageTable(rep)
 	var buf bytes.Buffer
-	if err := htmlReportTmpl.Execute(&buf, v); err != nil {
+	if err := htmlReportTmpl().Execute(&buf, v); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())
