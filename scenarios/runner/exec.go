@@ -8,12 +8,9 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
-	"github.com/pbxauth/pbxauth/apiclient/spec"
-	"github.com/pbxauth/pbxauth/internal/boundedjson"
 	"github.com/pbxauth/pbxauth/scenarios"
 )
 
@@ -364,83 +361,4 @@ func (x *exec) needsDoc(st *scenarios.Step) bool {
 		}
 	}
 	return false
-}
-
-// checkSpec validates the exchange against the OpenAPI document. Only the answer
-// can fail the step; what the scenario sent is its author's choice.
-func (x *exec) checkSpec(st *scenarios.Step, res *StepResult) {
-	if x.r.opts.Spec == SpecOff || res.Exchange == nil {
-		return
-	}
-	// A followed link outside the API (an identity provider's page) is not the
-	// PBX's API, so the document has nothing to say about it.
-	if st.Kind == scenarios.KindRequest && !strings.HasPrefix(st.Path, "/") {
-		if u, err := url.Parse(res.Exchange.URL); err == nil && !strings.Contains(u.Path, "/api/") {
-			return
-		}
-	}
-	vs := res.Exchange.Validate()
-	res.Violations = vs
-	// PortSIP's document declares its 4XX answers (and the bearer 401s) without
-	// content: a client error with an empty body breaks nothing it says.
-	emptyError := res.Exchange.Status/100 == 4 && len(bytes.TrimSpace(res.Exchange.ResponseBody)) == 0
-	for _, v := range vs {
-		if emptyError && v.Side != spec.SideRequest {
-			continue
-		}
-		msg := x.secrets.scrub(v.String())
-		if v.Side == spec.SideRequest || x.r.opts.Spec == SpecWarn {
-			res.Warnings = append(res.Warnings, "spec: "+msg)
-			continue
-		}
-		res.Failures = append(res.Failures, Failure{Check: "spec", Expected: "a response the OpenAPI document allows", Actual: msg, Pos: st.Pos})
-	}
-}
-
-func (x *exec) checkStatus(st *scenarios.Step, resp *apiclient.Response, res *StepResult) {
-	want := st.Expect.Status
-	if len(want) == 0 && st.Kind == scenarios.KindCall {
-		op, _ := scenarios.LookupOp(st.Call)
-		want = op.Success
-	}
-	if len(want) == 0 {
-		return
-	}
-	if scenarios.StatusMatches(resp.Status, want) {
-		return
-	}
-	ws := make([]string, len(want))
-	for i, w := range want {
-		ws[i] = scenarios.StatusName(w)
-	}
-	res.Failures = append(res.Failures, Failure{
-		Check: "status", Expected: strings.Join(ws, " or "),
-		Actual: x.secrets.scrub(statusText(resp.Status, resp.Body)), Pos: st.Pos,
-	})
-}
-
-// statusText is "401 UNAUTHORIZED: wrong password" for PortSIP errors, "500" else.
-func statusText(status int, body []byte) string {
-	s := fmt.Sprint(status)
-	var e struct {
-		Errors []struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		} `json:"errors"`
-	}
-	if boundedjson.Unmarshal(body, &e) == nil && len(e.Errors) > 0 {
-		s += " " + e.Errors[0].Code
-		if e.Errors[0].Message != "" {
-			s += ": " + e.Errors[0].Message
-		}
-	}
-	return s
-}
-
-// captured values wait on the result until the step is judged, then enter the scope.
-func (r *StepResult) capture(name string, v any) {
-	if r.captured == nil {
-		r.captured = map[string]any{}
-	}
-	r.captured[name] = v
 }

@@ -215,3 +215,11 @@ func (r *StepResult) Captured() []string {
 	sort.Strings(names)
 	return names
 }
+
+// captured values wait on the result until the step is judged, then enter the scope.
+func (r *StepResult) capture(name string, v any) {
+	if r.captured == nil {
+		r.captured = map[string]any{}
+	}
+	r.captured[name] = v
+}
