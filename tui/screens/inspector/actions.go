@@ -4,6 +4,8 @@ package inspector
 
 import (
 	"fmt"
+	neturl "net/url"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -82,7 +84,7 @@ func (m *Model) copy(reveal bool) tea.Cmd {
 	}
 	// The text is made here, so the Cmd holds a string, not the model.
 	text := it.entry.Exchange.Curl(reveal)
-	return common.To(ID, copyCurl(m.opts.Clipboard, text, reveal))
+	return common.To(ID, copyCurl(m.opts.Clipboard, text, reveal, unreachableByCurl(it.entry.Exchange.URL)))
 }
 
 func (m *Model) askReplay() tea.Cmd {
@@ -158,4 +160,15 @@ func (m *Model) export() tea.Cmd {
 	m.info, m.err = fmt.Sprintf("exporting %d exchange(s)…", len(entries)), ""
 	name := "pbxauth-" + m.ctx.Target.Profile + "-" + now.Format("20060102-150405") + ".yaml"
 	return common.To(ID, exportCmd(entries, opts, m.opts.ExportDir, name))
+}
+
+// unreachableByCurl tells whether url's host is under .invalid, a name no resolver
+// answers (RFC 2606): the address of the TUI's in-process mock.
+func unreachableByCurl(url string) bool {
+	u, err := neturl.Parse(url)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	return host == "invalid" || strings.HasSuffix(host, ".invalid")
 }

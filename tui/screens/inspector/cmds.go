@@ -33,12 +33,12 @@ func replayCmd(ctx context.Context, api apiclient.API, id uint64, ex *apiclient.
 	}
 }
 
-func copyCurl(cb clipboard.Clipboard, text string, reveal bool) tea.Cmd {
+func copyCurl(cb clipboard.Clipboard, text string, reveal, unreachable bool) tea.Cmd {
 	return func() tea.Msg {
 		if cb == nil {
 			return copiedMsg{revealed: reveal, err: clipboard.ErrUnavailable}
 		}
-		return copiedMsg{revealed: reveal, err: cb.Copy(text)}
+		return copiedMsg{revealed: reveal, unreachable: unreachable, err: cb.Copy(text)}
 	}
 }
 

@@ -51,7 +51,10 @@ type (
 	replayConfirmedMsg struct{ ex *apiclient.Exchange }
 	copiedMsg          struct {
 		revealed bool
-		err      error
+		// unreachable is set when the exchange went to an address curl cannot
+		// reach: the built-in mock runs in-process under a .invalid host.
+		unreachable bool
+		err         error
 	}
 	exportedMsg struct {
 		path string
@@ -241,6 +244,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.info, m.err = "copied curl WITH SECRETS to the clipboard (OSC 52) — handle with care", ""
 		default:
 			m.info, m.err = "copied curl (secrets redacted) to the clipboard (OSC 52)", ""
+		}
+		if msg.err == nil && msg.unreachable {
+			m.info += "; the built-in mock is in-process, so curl needs `pbxauth mock` (127.0.0.1:8887)"
 		}
 		return nil
 	case exportedMsg:

@@ -171,6 +171,25 @@ func TestModel_copy_redactedAndRevealed(t *testing.T) {
 	assert.Contains(t, view(m), "WITH SECRETS")
 }
 
+// The built-in mock answers in-process at a .invalid host; the person copying curl
+// learns how to reach a mock from a shell instead of getting a dead address silently.
+func TestModel_copy_fromTheInProcessMockSaysHowToCurlIt(t *testing.T) {
+	cb := &fakeClipboard{}
+	m, _ := setup(t, Options{Clipboard: cb})
+	ex := signIn()
+	ex.URL = "http://pbxauth-mock.invalid/api/auth/sign_in"
+	m.ctx.History.Append("mock", ex)
+	view(m)
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("c"))))
+	require.Len(t, cb.got, 1)
+	assert.Contains(t, m.info, "pbxauth mock")
+
+	m.ctx.History.Append("mock", signIn()) // a reachable address: no such note
+	view(m)
+	m.Update(tuitest.Run(t, m.Update(tuitest.Key("c"))))
+	assert.NotContains(t, m.info, "pbxauth mock")
+}
+
 func TestModel_copy_withoutClipboard_says(t *testing.T) {
 	m, _ := setup(t, Options{})
 	m.ctx.History.Append("mock", signIn())
