@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -290,7 +292,7 @@ func decodeFaults(obj map[string]json.RawMessage) (map[string]Fault, []violation
 			continue
 		}
 		var f Fault
-		for _, k := range sortedKeys(members) {
+		for _, k := range slices.Sorted(maps.Keys(members)) {
 			raw, field := members[k], op+"."+k
 			if isNull(raw) {
 				continue
@@ -322,13 +324,4 @@ func decodeFaults(obj map[string]json.RawMessage) (map[string]Fault, []violation
 		out[op] = f
 	}
 	return out, vs
-}
-
-func sortedKeys(m map[string]json.RawMessage) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -185,7 +187,7 @@ func paramList(op OpInfo) string {
 	if len(op.ParamIn) == 0 {
 		return "none"
 	}
-	return strings.Join(sortedKeys(op.ParamIn), ", ")
+	return strings.Join(slices.Sorted(maps.Keys(op.ParamIn)), ", ")
 }
 
 func (p *parser) requestStep(st *Step, n *yaml.Node) {

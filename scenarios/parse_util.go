@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -92,13 +91,4 @@ func cleanYAMLErr(err error) string {
 		}
 	}
 	return "invalid YAML: " + msg
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -113,9 +113,7 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
-	if f.insecure {
-		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure); anyone on the path can read the credentials")
-	}
+	warnInsecure(s, f.insecure)
 	bearer := apiclient.Secret(firstNonEmpty(f.token, os.Getenv("PBXAUTH_TOKEN")))
 	req, err := apiclient.BuildRequest(op.ID, values, bearer)
 	if err != nil {

@@ -150,9 +150,7 @@ func runFuzz(cmd *cobra.Command, s *streams, f *fuzzFlags) error {
 		defer stop()
 		opts.Mail = mail
 	}
-	if f.insecure {
-		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure)")
-	}
+	warnInsecure(s, f.insecure)
 	ctx, stop := signal.NotifyContext(cmdContext(cmd), os.Interrupt)
 	defer stop()
 	rep := &fuzz.TextReporter{W: s.out, Verbose: f.verbose}

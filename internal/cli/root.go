@@ -47,6 +47,14 @@ type streams struct {
 	out, err io.Writer
 }
 
+// warnInsecure says on stderr, once per command, that --insecure turned off
+// certificate checks: credentials then travel readable to anyone on the path.
+func warnInsecure(s *streams, insecure bool) {
+	if insecure {
+		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure); anyone on the path can read the credentials")
+	}
+}
+
 // withCheckedOutput runs a command whose output is its result (call's answer,
 // run's report) with stdout wrapped, so that output which never arrived (disk
 // full, a closed pipe reader) fails the command: a script must not read success

@@ -228,9 +228,7 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		defer stop()
 		opts.Mail = mail
 	}
-	if f.insecure {
-		fmt.Fprintln(s.err, "pbxauth: warning: TLS certificate verification is off (--insecure)")
-	}
+	warnInsecure(s, f.insecure)
 	rn, err := runner.New(opts)
 	if err != nil {
 		return withCode(ExitUsage, err)

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -305,7 +307,7 @@ func (x *exporter) params(op spec.Operation, path map[string]string, query url.V
 		return nil
 	}
 	n := mapping()
-	for _, k := range sortedKeys(path) {
+	for _, k := range slices.Sorted(maps.Keys(path)) {
 		put(n, k, str(escape(path[k])))
 	}
 	qk := make([]string, 0, len(query))

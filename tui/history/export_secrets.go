@@ -1,6 +1,8 @@
 package history
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -103,7 +105,7 @@ func escape(s string) string { return strings.ReplaceAll(s, "$", "$$") }
 func (x *exporter) bodyNode(op string, body map[string]any) *yaml.Node {
 	n := mapping()
 	user, _ := body["username"].(string)
-	for _, k := range sortedKeys(body) {
+	for _, k := range slices.Sorted(maps.Keys(body)) {
 		v := body[k]
 		s, isStr := v.(string)
 		if !apiclient.IsSecretField(k) || !isStr {

@@ -3,7 +3,8 @@ package history
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,7 @@ func value(v any) *yaml.Node {
 		return n
 	case map[string]any:
 		n := mapping()
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			put(n, k, value(t[k]))
 		}
 		return n
@@ -59,13 +60,4 @@ func num(n int) *yaml.Node {
 
 func put(m *yaml.Node, k string, v *yaml.Node) {
 	m.Content = append(m.Content, str(k), v)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
