@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"math/rand/v2"
 	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -14,13 +16,23 @@ import (
 	"github.com/pbxauth/pbxauth/internal/testpbx"
 )
 
+// freeLoopbackPort finds a port for --mail, which must be named before the run
+// binds it. It searches below Linux's ephemeral range (32768 and up): a port
+// from "127.0.0.1:0" could be handed to another test's listener between this
+// check and the run, and the PBX's mail would then go to an HTTP server.
 func freeLoopbackPort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
+	for range 200 {
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(20000+rand.IntN(12000)))
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			continue
+		}
+		require.NoError(t, ln.Close())
+		return addr
+	}
+	t.Fatal("no free loopback port between 20000 and 32000")
+	return ""
 }
 
 const mailScenarios = `name: two-factor sign-in, the mail is there before the step reads it
