@@ -37,6 +37,10 @@ func TestApp_WithMockPBX(t *testing.T) {
 	tm.Send(tuitest.Key("ctrl+n"))
 	tm.Send(tuitest.Key("r"))
 	screentest.WaitFor(t, tm, "status checked")
+	// Exchanges reach the root on their own channel, so the outcome line can come
+	// first; the Inspector's newest row is the last exchange arriving.
+	tm.Send(tuitest.Key("7"))
+	screentest.WaitFor(t, tm, "· getUserAuthInfo ·")
 	require.NoError(t, tm.Quit())
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(screentest.WaitTimeout)).(*Model)
 
