@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
@@ -47,12 +48,12 @@ type caseResult struct {
 	sent    int
 }
 
-var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+var varRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`) })
 
 // expand replaces ${name} in s; ok is false when a name has no value.
 func expand(s string, vals map[string]string) (string, bool) {
 	ok := true
-	out := varRef.ReplaceAllStringFunc(s, func(m string) string {
+	out := varRef().ReplaceAllStringFunc(s, func(m string) string {
 		v, found := vals[m[2:len(m)-1]]
 		if !found {
 			ok = false
@@ -410,13 +411,13 @@ func statusText(status int, body []byte) string {
 			Code string `json:"code"`
 		} `json:"errors"`
 	}
-	if json.Unmarshal(body, &e) == nil && len(e.Errors) > 0 && errorCode.MatchString(e.Errors[0].Code) {
+	if json.Unmarshal(body, &e) == nil && len(e.Errors) > 0 && errorCode().MatchString(e.Errors[0].Code) {
 		s += " " + e.Errors[0].Code
 	}
 	return s
 }
 
-var errorCode = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
+var errorCode = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`) })
 
 // errStopped tells the run loop the budget or the caller ended the run.
 var errStopped = errors.New("fuzz: stopped")

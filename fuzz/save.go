@@ -106,7 +106,7 @@ func (fd *Found) scenario(o scenarioOptions) ([]byte, error) {
 		for name := range st.CaptureLocation {
 			captured[name] = true
 		}
-		for _, m := range varRef.FindAllStringSubmatch(stepText(st), -1) {
+		for _, m := range varRef().FindAllStringSubmatch(stepText(st), -1) {
 			if !captured[m[1]] {
 				used[m[1]] = true
 			}
@@ -317,7 +317,7 @@ func literal(v any, flipped string) any {
 }
 
 func escapeDollar(s string) string {
-	locs := varRef.FindAllStringIndex(s, -1)
+	locs := varRef().FindAllStringIndex(s, -1)
 	var b strings.Builder
 	last := 0
 	for _, l := range locs {

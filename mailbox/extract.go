@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/net/html"
@@ -144,7 +145,8 @@ func collapse(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-var urlInText = regexp.MustCompile(`https?://[^\s<>"'` + "`" + `]+`)
+// The patterns compile on first use, not at start-up: most commands read no mail.
+var urlInText = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`https?://[^\s<>"'` + "`" + `]+`) })
 
 func (d *doc) addLink(raw string) {
 	u, err := url.Parse(raw)
@@ -166,7 +168,7 @@ const (
 // it carries. The text's URLs count too (a plain-text mail has no hrefs).
 func (d *doc) resetLink() (link, token string, strength int) {
 	for _, l := range d.lines {
-		for _, u := range urlInText.FindAllString(l, -1) {
+		for _, u := range urlInText().FindAllString(l, -1) {
 			d.addLink(strings.TrimRight(u, ".,;:!?)]}"))
 		}
 	}
@@ -214,17 +216,23 @@ func linkStrength(raw string) (int, string) {
 }
 
 var (
-	// aloneCode is a line that is a code and nothing else, as PortSIP's template
+	// aloneDigits and aloneAlnum: a line that is only a code, as PortSIP's template
 	// sets it in its own block.
-	aloneDigits = regexp.MustCompile(`^[0-9]{4,10}$`)
-	aloneAlnum  = regexp.MustCompile(`^[A-Z0-9]{4,12}$`)
+	aloneDigits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{4,10}$`) })
+	aloneAlnum  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z0-9]{4,12}$`) })
 	// codeWord says a line is about a code.
-	codeWord = regexp.MustCompile(`(?i)\b(code|otp|passcode|pin|one[- ]time|verification|verify|2fa)\b`)
+	codeWord = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(code|otp|passcode|pin|one[- ]time|verification|verify|2fa)\b`)
+	})
 	// inlineCode is "code: 123456", "your code is 123456".
-	inlineCode = regexp.MustCompile(`(?i)\b(?:code|otp|passcode|pin)\b(?:\s+is)?\s*[:=\-]?\s*([0-9]{4,10}|[A-Z0-9]{4,12})\b`)
+	inlineCode = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:code|otp|passcode|pin)\b(?:\s+is)?\s*[:=\-]?\s*([0-9]{4,10}|[A-Z0-9]{4,12})\b`)
+	})
 	// codeFirst is "123456 is your verification code".
-	codeFirst = regexp.MustCompile(`(?i)\b([0-9]{4,10})\b\s+is\s+your\b[^.\n]{0,40}\bcode\b`)
-	hasDigit  = regexp.MustCompile(`[0-9]`)
+	codeFirst = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b([0-9]{4,10})\b\s+is\s+your\b[^.\n]{0,40}\bcode\b`)
+	})
+	hasDigit = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[0-9]`) })
 )
 
 // code finds the one-time code, and every value that could be one (for redaction).
@@ -233,13 +241,13 @@ var (
 func (d *doc) code() (string, []string) {
 	var alone []int
 	for i, l := range d.lines {
-		if aloneDigits.MatchString(l) {
+		if aloneDigits().MatchString(l) {
 			alone = append(alone, i)
 		}
 	}
 	if len(alone) == 0 { // letters too only when no line is digits alone
 		for i, l := range d.lines {
-			if aloneAlnum.MatchString(l) && hasDigit.MatchString(l) {
+			if aloneAlnum().MatchString(l) && hasDigit().MatchString(l) {
 				alone = append(alone, i)
 			}
 		}
@@ -249,9 +257,9 @@ func (d *doc) code() (string, []string) {
 		candidates = append(candidates, d.lines[i])
 	}
 	for _, l := range d.lines {
-		for _, re := range []*regexp.Regexp{inlineCode, codeFirst} {
+		for _, re := range []*regexp.Regexp{inlineCode(), codeFirst()} {
 			for _, sm := range re.FindAllStringSubmatch(l, -1) {
-				if hasDigit.MatchString(sm[1]) {
+				if hasDigit().MatchString(sm[1]) {
 					candidates = append(candidates, sm[1])
 				}
 			}
@@ -262,7 +270,7 @@ func (d *doc) code() (string, []string) {
 	best, bestDist := "", 3
 	for _, i := range alone {
 		for dist := 1; dist <= bestDist && i-dist >= 0; dist++ {
-			if codeWord.MatchString(d.lines[i-dist]) {
+			if codeWord().MatchString(d.lines[i-dist]) {
 				best, bestDist = d.lines[i], dist
 				break
 			}
@@ -271,10 +279,10 @@ func (d *doc) code() (string, []string) {
 	if best != "" {
 		return best, candidates
 	}
-	for _, re := range []*regexp.Regexp{inlineCode, codeFirst} {
+	for _, re := range []*regexp.Regexp{inlineCode(), codeFirst()} {
 		for _, l := range d.lines {
 			for _, sm := range re.FindAllStringSubmatch(l, -1) {
-				if hasDigit.MatchString(sm[1]) {
+				if hasDigit().MatchString(sm[1]) {
 					return sm[1], candidates
 				}
 			}
@@ -290,15 +298,17 @@ func (d *doc) code() (string, []string) {
 	return "", candidates
 }
 
-var codeNumber = regexp.MustCompile(`(^|[^0-9A-Za-z:/.\-])([0-9]{4,10})($|[^0-9A-Za-z:/\-])`)
+var codeNumber = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(^|[^0-9A-Za-z:/.\-])([0-9]{4,10})($|[^0-9A-Za-z:/\-])`)
+})
 
 // soleNumber is the only number of 4 to 10 digits in the text (outside URLs, times
 // and dates), when some line speaks of a code.
 func (d *doc) soleNumber() string {
 	about, found := false, ""
 	for _, l := range d.lines {
-		about = about || codeWord.MatchString(l)
-		for _, sm := range codeNumber.FindAllStringSubmatch(urlInText.ReplaceAllString(l, " "), -1) {
+		about = about || codeWord().MatchString(l)
+		for _, sm := range codeNumber().FindAllStringSubmatch(urlInText().ReplaceAllString(l, " "), -1) {
 			if found != "" && found != sm[2] {
 				return ""
 			}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // The simulated Microsoft 365 identity provider. A tenant with ms365.enabled and no
@@ -213,7 +214,7 @@ func (s *Server) idpCallback(r *http.Request) response {
 	clear := &http.Cookie{Name: StateCookie, Value: "", Path: idpPrefix, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1, Secure: r.TLS != nil}
 	resp.header.Add("Set-Cookie", clear.String())
 	var b bytes.Buffer
-	_ = donePage.Execute(&b, map[string]string{"User": ic.acct.username, "Domain": ic.acct.domain})
+	_ = donePage().Execute(&b, map[string]string{"User": ic.acct.username, "Domain": ic.acct.domain})
 	resp.body, resp.ctype = b.Bytes(), "text/html; charset=utf-8"
 	return resp
 }
@@ -236,14 +237,15 @@ func idpPage(t *tenant, q url.Values) response {
 		users[i] = a.username
 	}
 	var b bytes.Buffer
-	_ = authorizePage.Execute(&b, map[string]any{
+	_ = authorizePage().Execute(&b, map[string]any{
 		"Domain": t.Domain, "Name": t.Name, "Users": users,
 		"Redirect": q.Get("redirect_uri"), "State": q.Get("state"),
 	})
 	return response{status: http.StatusOK, body: b.Bytes(), ctype: "text/html; charset=utf-8"}
 }
 
-var authorizePage = template.Must(template.New("authorize").Parse(`<!doctype html>
+var authorizePage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("authorize").Parse(`<!doctype html>
 <html><head><meta charset="utf-8"><title>Sign in - {{.Name}} (simulated Microsoft 365)</title></head>
 <body>
 <h1>Sign in to {{.Name}}</h1>
@@ -256,8 +258,11 @@ var authorizePage = template.Must(template.New("authorize").Parse(`<!doctype htm
 </form>
 </body></html>
 `))
+})
 
-var donePage = template.Must(template.New("done").Parse(`<!doctype html>
+var donePage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("done").Parse(`<!doctype html>
 <html><head><meta charset="utf-8"><title>Signed in</title></head>
 <body><h1>Signed in</h1><p>{{.User}} of {{.Domain}} signed in through Microsoft 365 (simulated). GET /api/login reports the session.</p></body></html>
 `))
+})

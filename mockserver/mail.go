@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/textproto"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 )
@@ -40,7 +41,7 @@ func otpMail(d *directory, acct *account, code string, now time.Time) Mail {
 		Kind: MailOTP, To: acct.email, Username: acct.username, Domain: acct.domain, SentAt: now,
 		Subject:     "Your sign-in code for " + f.Tenant,
 		Body:        render(otpText, f),
-		HTML:        renderHTML(otpHTML, f),
+		HTML:        renderHTML(otpHTML(), f),
 		Tenant:      f.Tenant,
 		DisplayName: f.Display, Extension: f.Extension, WebDomain: f.WebDomain,
 		Code: code,
@@ -55,7 +56,7 @@ func resetMail(d *directory, acct *account, link, tok string, now time.Time) Mai
 		Kind: MailReset, To: acct.email, Username: acct.username, Domain: acct.domain, SentAt: now,
 		Subject:     "Choose a new password for " + f.Tenant,
 		Body:        render(resetText, f),
-		HTML:        renderHTML(resetHTML, f),
+		HTML:        renderHTML(resetHTML(), f),
 		Tenant:      f.Tenant,
 		DisplayName: f.Display, Extension: f.Extension, WebDomain: f.WebDomain,
 		Link: link, Token: tok,
@@ -98,7 +99,8 @@ password stays as it is.
 
 // The HTML parts: html/template escapes every fact, so a display name cannot inject
 // markup into the mail.
-var otpHTML = template.Must(template.New("otp").Parse(`<!doctype html>
+var otpHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("otp").Parse(`<!doctype html>
 <html><head><meta charset="utf-8"><title>Sign-in code - {{.Tenant}}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;background:#f4f5f7;margin:0;padding:24px">
 <div style="max-width:560px;margin:auto;background:#fff;border-radius:10px;padding:24px">
@@ -110,8 +112,10 @@ var otpHTML = template.Must(template.New("otp").Parse(`<!doctype html>
 </div>
 </body></html>
 `))
+})
 
-var resetHTML = template.Must(template.New("reset").Parse(`<!doctype html>
+var resetHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("reset").Parse(`<!doctype html>
 <html><head><meta charset="utf-8"><title>New password - {{.Tenant}}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;background:#f4f5f7;margin:0;padding:24px">
 <div style="max-width:560px;margin:auto;background:#fff;border-radius:10px;padding:24px">
@@ -124,6 +128,7 @@ var resetHTML = template.Must(template.New("reset").Parse(`<!doctype html>
 </div>
 </body></html>
 `))
+})
 
 // MIME renders the mail as an RFC 5322 message with a multipart/alternative body:
 // the plain-text part first, the HTML part last (the one readers prefer), as a PBX's
