@@ -3,6 +3,7 @@ package apiclient
 import (
 	"crypto/tls"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -127,7 +128,7 @@ func NormalizeBaseURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("apiclient: base URL %q must not hold a user name or password", u.Redacted())
 	}
 	if u.Port() == "" && u.Scheme == "https" {
-		u.Host = joinHostPort(u.Hostname(), DefaultPort)
+		u.Host = net.JoinHostPort(u.Hostname(), DefaultPort)
 	}
 	u.RawQuery, u.Fragment = "", ""
 	path := strings.TrimRight(u.Path, "/")
@@ -157,13 +158,6 @@ func operationPathIn(path string) (base, op string, ok bool) {
 		}
 	}
 	return "", "", false
-}
-
-func joinHostPort(host, port string) string {
-	if strings.Contains(host, ":") {
-		return "[" + host + "]:" + port
-	}
-	return host + ":" + port
 }
 
 func (c *Client) buildHTTPClient() {

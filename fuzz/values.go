@@ -31,16 +31,8 @@ type opSpec struct {
 	Form   bool // application/x-www-form-urlencoded
 }
 
-var (
-	opsOnce sync.Once
-	opsList []opSpec
-)
-
 // loadOpsOnce is loadOps, read once per process.
-func loadOpsOnce() []opSpec {
-	opsOnce.Do(func() { opsList = loadOps() })
-	return opsList
-}
+var loadOpsOnce = sync.OnceValue(loadOps)
 
 // loadOps reads every operation of the embedded document, sorted by operationId.
 func loadOps() []opSpec {

@@ -15,28 +15,25 @@ type OpInfo struct {
 	ParamIn map[string]string
 }
 
-var (
-	opsOnce sync.Once
-	opsByID map[string]OpInfo
-)
-
 // LookupOp finds an operation of the embedded document by operationId. It reads
 // the generated operation table: parsing scenario files (run --list, --check)
 // does not parse the OpenAPI document.
 func LookupOp(id string) (OpInfo, bool) {
-	opsOnce.Do(func() {
-		opsByID = map[string]OpInfo{}
-		for _, o := range spec.Operations() {
-			info := OpInfo{Operation: o, ParamIn: map[string]string{}}
-			for _, p := range o.Params {
-				info.ParamIn[p.Name] = p.In
-			}
-			opsByID[o.ID] = info
-		}
-	})
-	o, ok := opsByID[id]
+	o, ok := opsByID()[id]
 	return o, ok
 }
+
+var opsByID = sync.OnceValue(func() map[string]OpInfo {
+	byID := map[string]OpInfo{}
+	for _, o := range spec.Operations() {
+		info := OpInfo{Operation: o, ParamIn: map[string]string{}}
+		for _, p := range o.Params {
+			info.ParamIn[p.Name] = p.In
+		}
+		byID[o.ID] = info
+	}
+	return byID
+})
 
 // CalledOps lists the operations a scenario's steps send (flows included): calls by
 // operationId, raw requests by the operation their method and path match.

@@ -22,12 +22,6 @@ import (
 //go:embed openapi.yaml
 var Document []byte
 
-var (
-	loadOnce sync.Once
-	loaded   *openapi3.T
-	loadErr  error
-)
-
 // loadedFlag records that Load ran, for the test that keeps start-up lean.
 var loadedFlag atomic.Bool
 
@@ -36,23 +30,19 @@ func Loaded() bool { return loadedFlag.Load() }
 
 // Load parses and validates the embedded document once; later calls share the result,
 // so spec checks on the hot path cost no parsing.
-func Load() (*openapi3.T, error) {
-	loadOnce.Do(func() {
-		loadedFlag.Store(true)
-		loader := openapi3.NewLoader()
-		doc, err := loader.LoadFromData(Document)
-		if err != nil {
-			loadErr = fmt.Errorf("spec: parse embedded document: %w", err)
-			return
-		}
-		if err := doc.Validate(context.Background()); err != nil {
-			loadErr = fmt.Errorf("spec: embedded document is invalid: %w", err)
-			return
-		}
-		loaded = doc
-	})
-	return loaded, loadErr
-}
+func Load() (*openapi3.T, error) { return load() }
+
+var load = sync.OnceValues(func() (*openapi3.T, error) {
+	loadedFlag.Store(true)
+	doc, err := openapi3.NewLoader().LoadFromData(Document)
+	if err != nil {
+		return nil, fmt.Errorf("spec: parse embedded document: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("spec: embedded document is invalid: %w", err)
+	}
+	return doc, nil
+})
 
 // MustLoad is Load for callers that embed the document at build time and cannot
 // continue without it.
@@ -98,11 +88,6 @@ type Field struct {
 	Required bool
 }
 
-var (
-	opsOnce sync.Once
-	ops     []Operation
-)
-
 // Operations lists every operation of the document, sorted by path then method.
 // It reads a table generated from the document (operations_table.go), so a
 // command that only needs the list (call, its help, completion, run --list)
@@ -112,15 +97,13 @@ func Operations() []Operation {
 }
 
 // allOperations is the shared list; callers inside the package must not modify it.
-func allOperations() []Operation {
-	opsOnce.Do(func() {
-		ops = append([]Operation(nil), generatedOperations...)
-		for i := range ops {
-			ops[i].segs = strings.Split(ops[i].Path, "/")
-		}
-	})
+var allOperations = sync.OnceValue(func() []Operation {
+	ops := append([]Operation(nil), generatedOperations...)
+	for i := range ops {
+		ops[i].segs = strings.Split(ops[i].Path, "/")
+	}
 	return ops
-}
+})
 
 // DocumentOperations builds the operation list from the parsed document: what
 // the generated table must equal (go generate ./apiclient/spec writes it).
