@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pbxauth/pbxauth/internal/termsafe"
-	"github.com/pbxauth/pbxauth/mockserver"
 	"github.com/pbxauth/pbxauth/scenarios"
 	"github.com/pbxauth/pbxauth/scenarios/report"
 	"github.com/pbxauth/pbxauth/scenarios/runner"
@@ -139,26 +138,7 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 		return withCode(ExitUsage, err)
 	}
 	if f.check {
-		// What run would refuse for want of a value, --check can only warn about:
-		// --var and the environment of the real run may well give it.
-		// The built-in suite's account variables are documented (FORMAT.md) and
-		// filled by the mock's demo data or --var: not worth a warning each.
-		var mine []*scenarios.Scenario
-		for _, sc := range list {
-			if !strings.HasPrefix(sc.Pos.File, scenarios.BuiltinPrefix) {
-				mine = append(mine, sc)
-			}
-		}
-		warnings := scenarios.MissingVars(mine, vars, os.LookupEnv)
-		for _, w := range warnings {
-			fmt.Fprintf(s.err, "pbxauth: warning: %s\n", w)
-		}
-		fmt.Fprintf(s.out, "ok: %d scenario(s) in %s", len(list), files)
-		if n := len(warnings); n > 0 {
-			fmt.Fprintf(s.out, " (%d warning(s): variables without a value here)", n)
-		}
-		fmt.Fprintln(s.out)
-		return nil
+		return checkOnly(s, list, files, vars)
 	}
 	list = scenarios.Select(list, f.tags)
 	if f.list {
@@ -176,59 +156,11 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 			return err
 		}
 	}
-	validate, err := validateMode(f.validate)
+	opts, cleanup, err := runOptions(cmd, s, f, list, vars)
+	defer cleanup()
 	if err != nil {
 		return err
 	}
-	opts := runner.Options{
-		Validate: validate, Parallel: f.parallel, FailFast: f.failFast, AllowMutations: f.allowMutations,
-		Spec: runner.SpecMode(f.spec), Timeout: f.timeout, Vars: vars, Insecure: f.insecure,
-		Strict: f.strict, DropResults: true,
-		MockToken: os.Getenv(mockTokenEnv), AllowHosts: f.allowHosts,
-	}
-	if f.parallel < 1 {
-		return usageErrorf("--parallel must be at least 1")
-	}
-	if f.timeout <= 0 {
-		return usageErrorf("--timeout must be positive")
-	}
-	url := strings.TrimSpace(f.url)
-	if cmd.Flags().Changed("url") && url == "" && f.profile == "" {
-		// Most often an unset shell variable: running the in-process mock instead
-		// would pass a run that tested nothing.
-		return usageErrorf("--url is empty: give the PBX address, or --mock for the in-process mock")
-	}
-	if url == "" && !f.mock && !cmd.Flags().Changed("mock") {
-		url = strings.TrimSpace(os.Getenv("PBXAUTH_URL"))
-	}
-	switch {
-	case url != "" && f.mock:
-		// The user says it is a standalone pbxauth mock; nothing probes for it.
-		opts.BaseURL, opts.SharedMock = url, true
-	case url == "":
-		// A mock of its own per scenario, reset and reused rather than restarted.
-		pool := runner.NewMockPool(mockserver.Options{})
-		defer pool.Close()
-		opts.NewMock = pool.Get
-		if !f.mock {
-			fmt.Fprintln(s.err, "pbxauth: no --url (or PBXAUTH_URL): running against the in-process mock PBX")
-		}
-	default:
-		opts.BaseURL = url
-		// Only a real target asks: against the mock the demo data fills accounts.
-		if err := fillSecretVars(s, list, vars, !f.list); err != nil {
-			return withCode(ExitUsage, err)
-		}
-	}
-	if f.mail != "" {
-		mail, stop, err := receivePBXMail(s, f.mail, f.mailAllow, url == "" || f.mock)
-		if err != nil {
-			return err
-		}
-		defer stop()
-		opts.Mail = mail
-	}
-	warnInsecure(s, f.insecure)
 	rn, err := runner.New(opts)
 	if err != nil {
 		return withCode(ExitUsage, err)
@@ -246,44 +178,30 @@ func runRun(cmd *cobra.Command, s *streams, f *runFlags, args []string) error {
 	if f.load {
 		return runLoad(ctx, s, f, opts, list)
 	}
-	// Reports are written as results come and the runner keeps none: a run of
-	// thousands of scenarios takes constant memory. The files are created first,
-	// so a report that cannot be written stops the run before anything is sent.
-	reports, err := openReports(f)
-	if err != nil {
-		return withCode(ExitUsage, err)
-	}
-	rep := report.NewTextReporter(s.out, f.verbose)
-	res := rn.Run(ctx, list, func(e runner.Event) {
-		if e.Kind == runner.RunStarted && e.Run != nil {
-			for _, n := range e.Run.Notes {
-				fmt.Fprintln(s.err, "pbxauth: note: "+n)
-			}
-		}
-		rep.Event(e)
-		reports.stream.Event(e)
-	})
-	if f.coverage {
-		if err := report.WriteCoverage(s.out, report.Coverage(reports.outcomes.List, reports.outcomes.Results), true); err != nil {
-			return err
+	return runAndReport(ctx, s, f, rn, list)
+}
+
+// checkOnly is --check: the files parse, and what run would refuse for want of a
+// value is only a warning, since --var and the real run's environment may give it.
+func checkOnly(s *streams, list []*scenarios.Scenario, files string, vars map[string]string) error {
+	// The built-in suite's account variables are documented (FORMAT.md) and
+	// filled by the mock's demo data or --var: not worth a warning each.
+	var mine []*scenarios.Scenario
+	for _, sc := range list {
+		if !strings.HasPrefix(sc.Pos.File, scenarios.BuiltinPrefix) {
+			mine = append(mine, sc)
 		}
 	}
-	if err := reports.close(); err != nil {
-		return withCode(ExitUsage, err)
+	warnings := scenarios.MissingVars(mine, vars, os.LookupEnv)
+	for _, w := range warnings {
+		fmt.Fprintf(s.err, "pbxauth: warning: %s\n", w)
 	}
-	switch code := res.ExitCode(); {
-	case code == ExitOK:
-		return nil
-	case res.Interrupted:
-		return withCode(code, errors.New("run interrupted"))
-	case code == ExitNetwork:
-		return withCode(code, fmt.Errorf("%d scenario(s) could not reach %s or timed out", res.Errored, res.Target))
-	default:
-		if res.Failed == 0 {
-			return withCode(code, fmt.Errorf("%d finding(s) with --strict", res.Findings))
-		}
-		return withCode(code, fmt.Errorf("%d scenario(s) failed", res.Failed))
+	fmt.Fprintf(s.out, "ok: %d scenario(s) in %s", len(list), files)
+	if n := len(warnings); n > 0 {
+		fmt.Fprintf(s.out, " (%d warning(s): variables without a value here)", n)
 	}
+	fmt.Fprintln(s.out)
+	return nil
 }
 
 // validateMode is --validate's value; "" leaves the default (all for a run, once
@@ -404,60 +322,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// reportFiles are the --junit, --json and --html reports of a run, streamed.
-type reportFiles struct {
-	stream *report.ReportStream
-	files  []*pendingReport
-	// outcomes keep each scenario's status for --coverage.
-	outcomes report.Outcomes
-}
-
-func openReports(f *runFlags) (*reportFiles, error) {
-	rf := &reportFiles{}
-	writers := []report.ReportWriter{&rf.outcomes}
-	for _, r := range []struct {
-		path string
-		new  func(io.Writer) report.ReportWriter
-	}{
-		{f.junit, func(w io.Writer) report.ReportWriter { return report.NewJUnitReport(w) }},
-		{f.json, func(w io.Writer) report.ReportWriter { return report.NewJSONReport(w) }},
-		{f.html, func(w io.Writer) report.ReportWriter { return report.NewHTMLReport(w) }},
-	} {
-		if r.path == "" {
-			continue
-		}
-		file, err := newPendingReport(r.path)
-		if err != nil {
-			rf.finish(false)
-			return nil, err
-		}
-		rf.files = append(rf.files, file)
-		writers = append(writers, r.new(file.tmp))
-	}
-	rf.stream = report.NewReportStream(writers...)
-	return rf, nil
-}
-
-// finish puts every report in place when the stream wrote them whole (keep), or
-// throws the temporary files away, leaving any older report untouched.
-func (rf *reportFiles) finish(keep bool) error {
-	var first error
-	for _, file := range rf.files {
-		if err := file.finish(keep); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
-// close says whether every report was written whole; only then do they replace
-// what was at their paths.
-func (rf *reportFiles) close() error {
-	if serr := rf.stream.Err(); serr != nil {
-		_ = rf.finish(false)
-		return fmt.Errorf("report: %w", serr)
-	}
-	return rf.finish(true)
 }
