@@ -94,52 +94,26 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		store, _ = profile.Open(path) // a bad file is shown on the profiles screen
 	}
 
-	target := mockTarget
-	switch {
-	case f.profile != "":
-		if store == nil {
-			return usageErrorf("no profile file")
-		}
-		if store.LoadErr != nil {
-			return usageErrorf("%v", store.LoadErr)
-		}
-		p, ok := store.Get(f.profile)
-		if !ok {
-			return usageErrorf("no profile %q in %s", f.profile, store.Path)
-		}
-		target = p.Target()
-		target.Insecure = target.Insecure || f.insecure
-	case f.url != "":
-		target = urlTarget
+	target, err := firstTarget(f, store, urlTarget, mockTarget)
+	if err != nil {
+		return err
 	}
-
-	// The TUI logs through slog (an exchange per line, redacted); without a
-	// handler on the file it would stay empty however long the session.
-	var logger *slog.Logger
-	if f.logFile != "" {
-		lf, err := tea.LogToFile(f.logFile, "pbxauth")
-		if err != nil {
-			return usageErrorf("--log: %v", err)
-		}
-		defer lf.Close()
-		logger = slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, closeLog, err := tuiLogger(f.logFile)
+	if err != nil {
+		return err
 	}
+	defer closeLog()
 	noColor := styles.NoColorRequested()
 	if noColor {
 		styles.KeepAttributes(s.out)
 	} else {
 		styles.DetectBackground()
 	}
-	// An interface holding a nil pointer is not nil: set only when there is mail.
-	var mailOutbox tui.Outbox
-	if f.mail != "" {
-		rcv, err := startMail(f.mail, f.allow)
-		if err != nil {
-			return err
-		}
-		defer rcv.Close()
-		mailOutbox = tui.NewMailOutbox(rcv.Box())
+	mailOutbox, stopMail, err := tuiMail(f.mail, f.allow)
+	if err != nil {
+		return err
 	}
+	defer stopMail()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	hist := openHistory()
@@ -171,6 +145,58 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		return withCode(ExitFailure, fmt.Errorf("terminal UI: %w", err))
 	}
 	return nil
+}
+
+// tuiMail is --mail's receiver of a real PBX's mail, as the TUI's outbox; without
+// --mail the outbox is a nil interface (one holding a nil pointer would not be).
+// stop is never nil.
+func tuiMail(addr string, allow []string) (outbox tui.Outbox, stop func(), err error) {
+	if addr == "" {
+		return nil, func() {}, nil
+	}
+	rcv, err := startMail(addr, allow)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tui.NewMailOutbox(rcv.Box()), func() { rcv.Close() }, nil
+}
+
+// firstTarget is the PBX the TUI opens on: --profile's, --url's, or the built-in
+// mock.
+func firstTarget(f tuiFlags, store *profile.Store, urlTarget, mockTarget common.Target) (common.Target, error) {
+	switch {
+	case f.profile != "":
+		if store == nil {
+			return common.Target{}, usageErrorf("no profile file")
+		}
+		if store.LoadErr != nil {
+			return common.Target{}, usageErrorf("%v", store.LoadErr)
+		}
+		p, ok := store.Get(f.profile)
+		if !ok {
+			return common.Target{}, usageErrorf("no profile %q in %s", f.profile, store.Path)
+		}
+		target := p.Target()
+		target.Insecure = target.Insecure || f.insecure
+		return target, nil
+	case f.url != "":
+		return urlTarget, nil
+	}
+	return mockTarget, nil
+}
+
+// tuiLogger is --log's logger: the TUI logs through slog (an exchange per line,
+// redacted), and without a handler on the file it would stay empty however long
+// the session. Without --log the logger is nil; closeLog is never nil.
+func tuiLogger(path string) (logger *slog.Logger, closeLog func(), err error) {
+	if path == "" {
+		return nil, func() {}, nil
+	}
+	lf, err := tea.LogToFile(path, "pbxauth")
+	if err != nil {
+		return nil, nil, usageErrorf("--log: %v", err)
+	}
+	return slog.New(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug})), func() { lf.Close() }, nil
 }
 
 // closeHistory writes what the history still holds and says, once the terminal is
