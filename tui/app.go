@@ -104,9 +104,9 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // Update implements tea.Model: resize, guarded global keys, app messages, then
-// the active screen (or the screen a ScreenMsg is addressed to).
+// the active screen (or the screen a ScreenMsg is addressed to). Each message
+// kind with more than a line or two of handling has its own method below.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmds []tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.ready = true
@@ -116,21 +116,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return m, m.after(m.handleKey(msg))
 	case spinner.TickMsg:
-		if msg.ID != m.spinner.ID() {
-			// A screen's own spinner: each filters ticks by its ID, and an
-			// inactive screen's spinner must keep turning too.
-			for _, s := range m.screens {
-				cmds = append(cmds, s.Update(msg))
-			}
-			return m, tea.Batch(cmds...)
-		}
-		if !m.anyBusy() {
-			m.spinning = false
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spinner, cmd = m.spinner.Update(msg)
-		return m, cmd
+		return m, m.spinnerTicked(msg)
 	case tickMsg:
 		if msg.gen != m.tickGen {
 			return m, nil
@@ -138,58 +124,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.ticking = false
 		return m, m.after(nil)
 	case exchangeArrivedMsg:
-		next := waitExchange(m.exchanges)
-		_, cmd := m.Update(msg.ExchangeMsg)
-		if n := m.dropped.Load(); n > m.droppedShown {
-			// The history has a gap: said, so the inspector is not taken as whole.
-			m.droppedShown = n
-			m.setNotice(fmt.Sprintf("%d exchange(s) missing from the history: the screen fell behind the client", n), true)
-		}
-		return m, tea.Batch(next, cmd)
-	case common.ExchangeMsg:
-		target := msg.Target
-		if target == "" {
-			target = m.ctx.Target.Profile
-		}
-		m.ctx.History.Append(target, msg.Exchange)
-		logExchange(m.ctx.Logger, target, msg.Exchange)
+		return m, m.exchangeArrived(msg)
 	case exchangesClosedMsg:
 		return m, nil
-	case common.ClockMovedMsg:
-		// The countdown reads the moved clock at the next after(); the
-		// screens hear of it (the inspector lists the move).
-		m.ctx.History.AppendClock(m.ctx.Target.Profile, msg.By)
 	case common.InspectMsg:
-		if msg.Exchange == nil {
-			return m, nil
-		}
-		e := m.ctx.History.AppendScenario(m.ctx.Target.Profile, msg.Scenario, msg.Exchange)
-		if i := m.index(InspectorScreen); i >= 0 {
-			cmds = append(cmds, m.activate(i), m.screens[i].Update(common.SelectEntryMsg{Seq: e.Seq}))
-		}
-		return m, m.after(tea.Batch(cmds...))
+		return m, m.inspect(msg)
 	case common.ScreenMsg:
+		var cmd tea.Cmd
 		if s := m.screen(msg.To); s != nil {
-			cmds = append(cmds, s.Update(msg.Msg))
+			cmd = s.Update(msg.Msg)
 		}
-		return m, m.after(tea.Batch(cmds...))
-	case common.SignedInMsg:
-		s := msg.Session
-		m.ctx.Session, m.refreshSent = &s, false
-		m.ctx.Time = m.ctx.Now()
-		// Said once: the screen that signed in says so, the bar shows who.
-		m.setNotice("", false)
-	case common.SessionUpdatedMsg:
-		s := msg.Session
-		m.ctx.Session, m.refreshSent = &s, false
-		m.ctx.Time = m.ctx.Now()
-	case common.SignedOutMsg:
-		m.ctx.Session = nil
-		if msg.Notice != "" {
-			m.setNotice(msg.Notice, false)
-		}
-		m.tickGen++ // stop the countdown
-		m.ticking = false
+		return m, m.after(cmd)
 	case common.SwitchScreenMsg:
 		var cmd tea.Cmd
 		if i := m.index(msg.ID); i >= 0 {
@@ -207,17 +152,99 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.NotifyMsg:
 		m.setNotice(msg.Text, msg.Error)
 		return m, nil
+	// The root's own share of the messages every screen hears; they go on to
+	// the screens below.
+	case common.ExchangeMsg:
+		m.recordExchange(msg)
+	case common.ClockMovedMsg:
+		// The countdown reads the moved clock at the next after(); the
+		// screens hear of it (the inspector lists the move).
+		m.ctx.History.AppendClock(m.ctx.Target.Profile, msg.By)
+	case common.SignedInMsg:
+		m.setSession(msg.Session)
+		// Said once: the screen that signed in says so, the bar shows who.
+		m.setNotice("", false)
+	case common.SessionUpdatedMsg:
+		m.setSession(msg.Session)
+	case common.SignedOutMsg:
+		m.signedOut(msg.Notice)
 	}
 	if common.Broadcast(msg) {
-		for _, s := range m.screens {
-			cmds = append(cmds, s.Update(msg))
-		}
-		return m, m.after(tea.Batch(cmds...))
+		return m, m.after(m.broadcast(msg))
 	}
 	// Anything else (a field's cursor blink, a screen's own ticks) goes to the
 	// active screen.
-	cmds = append(cmds, m.screens[m.active].Update(msg))
-	return m, m.after(tea.Batch(cmds...))
+	return m, m.after(m.screens[m.active].Update(msg))
+}
+
+// spinnerTicked turns the root's spinner while any screen is busy and lets it
+// stop once none is; another spinner's tick goes to every screen.
+func (m *Model) spinnerTicked(msg spinner.TickMsg) tea.Cmd {
+	if msg.ID != m.spinner.ID() {
+		// A screen's own spinner: each filters ticks by its ID, and an
+		// inactive screen's spinner must keep turning too.
+		return m.broadcast(msg)
+	}
+	if !m.anyBusy() {
+		m.spinning = false
+		return nil
+	}
+	var cmd tea.Cmd
+	m.spinner, cmd = m.spinner.Update(msg)
+	return cmd
+}
+
+// exchangeArrived records an exchange from the listener and listens again.
+func (m *Model) exchangeArrived(msg exchangeArrivedMsg) tea.Cmd {
+	next := waitExchange(m.exchanges)
+	_, cmd := m.Update(msg.ExchangeMsg)
+	if n := m.dropped.Load(); n > m.droppedShown {
+		// The history has a gap: said, so the inspector is not taken as whole.
+		m.droppedShown = n
+		m.setNotice(fmt.Sprintf("%d exchange(s) missing from the history: the screen fell behind the client", n), true)
+	}
+	return tea.Batch(next, cmd)
+}
+
+// recordExchange appends an exchange to the history under its target (the
+// active one when it names none) and to the debug log.
+func (m *Model) recordExchange(msg common.ExchangeMsg) {
+	target := msg.Target
+	if target == "" {
+		target = m.ctx.Target.Profile
+	}
+	m.ctx.History.Append(target, msg.Exchange)
+	logExchange(m.ctx.Logger, target, msg.Exchange)
+}
+
+// inspect adds a scenario run's exchange to the history and opens the
+// inspector on it.
+func (m *Model) inspect(msg common.InspectMsg) tea.Cmd {
+	if msg.Exchange == nil {
+		return nil
+	}
+	e := m.ctx.History.AppendScenario(m.ctx.Target.Profile, msg.Scenario, msg.Exchange)
+	var cmds []tea.Cmd
+	if i := m.index(InspectorScreen); i >= 0 {
+		cmds = append(cmds, m.activate(i), m.screens[i].Update(common.SelectEntryMsg{Seq: e.Seq}))
+	}
+	return m.after(tea.Batch(cmds...))
+}
+
+// setSession holds a new or renewed session; it may be auto-refreshed again.
+func (m *Model) setSession(s common.Session) {
+	m.ctx.Session, m.refreshSent = &s, false
+	m.ctx.Time = m.ctx.Now()
+}
+
+// signedOut drops the session and stops the countdown.
+func (m *Model) signedOut(notice string) {
+	m.ctx.Session = nil
+	if notice != "" {
+		m.setNotice(notice, false)
+	}
+	m.tickGen++
+	m.ticking = false
 }
 
 func (m *Model) anyBusy() bool {
