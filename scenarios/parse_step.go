@@ -38,6 +38,8 @@ func (p *parser) steps(n *yaml.Node, known map[string]bool) []*Step {
 	return out
 }
 
+// step reads one step: its one action, the fields that action allows, then
+// the action's own fields; its captures become known to later steps.
 func (p *parser) step(n *yaml.Node, known map[string]bool) *Step {
 	st := &Step{Pos: p.pos(n)}
 	fields := map[string]*yaml.Node{}
@@ -48,22 +50,11 @@ func (p *parser) step(n *yaml.Node, known map[string]bool) *Step {
 	if n.Kind != yaml.MappingNode {
 		return nil
 	}
-	var kinds []string
-	for _, k := range []StepKind{KindCall, KindRequest, KindInclude, KindOutbox, KindClock} {
-		if fields[string(k)] != nil {
-			kinds = append(kinds, string(k))
-			st.Kind = k
-		}
-	}
-	switch len(kinds) {
-	case 0:
-		p.errorf(n, "step does nothing: give one of call, request, include, outbox, clock")
-		return nil
-	case 1:
-	default:
-		p.errorf(n, "step has %s: give only one", strings.Join(kinds, " and "))
+	kind, ok := p.stepKind(n, fields)
+	if !ok {
 		return nil
 	}
+	st.Kind = kind
 	// Variables must be defined before the step that uses them; the step's own
 	// captures only count for later steps.
 	for key, v := range fields {
@@ -71,27 +62,82 @@ func (p *parser) step(n *yaml.Node, known map[string]bool) *Step {
 			p.checkRefs(v, known)
 		}
 	}
+	p.dropInapplicable(st.Kind, fields, keys)
+	p.sharedFields(st, fields)
+
+	switch st.Kind {
+	case KindCall:
+		p.callStep(st, fields)
+	case KindRequest:
+		p.requestStep(st, fields["request"])
+	case KindInclude:
+		p.includeStep(st, fields["include"], fields["with"], known)
+	case KindOutbox:
+		p.outboxStep(st, fields["outbox"])
+	case KindClock:
+		p.clockStep(st, fields["clock"])
+	}
+	if v := fields["expect"]; v != nil {
+		st.Expect = p.expect(v, st.Kind)
+	}
+	if v := fields["capture"]; v != nil {
+		st.Captures = p.captures(v, st.Kind)
+		for _, c := range st.Captures {
+			known[c.Name] = true
+		}
+	}
+	return st
+}
+
+// stepKind finds the step's one action; none or several is a mistake.
+func (p *parser) stepKind(n *yaml.Node, fields map[string]*yaml.Node) (StepKind, bool) {
+	var kinds []string
+	var kind StepKind
+	for _, k := range []StepKind{KindCall, KindRequest, KindInclude, KindOutbox, KindClock} {
+		if fields[string(k)] != nil {
+			kinds = append(kinds, string(k))
+			kind = k
+		}
+	}
+	switch len(kinds) {
+	case 0:
+		p.errorf(n, "step does nothing: give one of call, request, include, outbox, clock")
+		return "", false
+	case 1:
+		return kind, true
+	default:
+		p.errorf(n, "step has %s: give only one", strings.Join(kinds, " and "))
+		return "", false
+	}
+}
+
+// dropInapplicable reports the fields the kind of step does not take; a clock
+// or include step's expect and capture are also dropped, so they are not read.
+func (p *parser) dropInapplicable(kind StepKind, fields, keys map[string]*yaml.Node) {
 	allowed := map[StepKind][]string{
 		KindCall:    {"params", "body", "headers", "token"},
 		KindRequest: {"body", "headers", "token"},
 		KindInclude: {"with"},
 		KindOutbox:  {},
 		KindClock:   {},
-	}[st.Kind]
+	}[kind]
 	for _, f := range []string{"params", "body", "headers", "token", "with"} {
 		if fields[f] != nil && !contains(allowed, f) {
-			p.errorf(keys[f], "%q does not apply to a %s step", f, st.Kind)
+			p.errorf(keys[f], "%q does not apply to a %s step", f, kind)
 		}
 	}
-	if st.Kind == KindClock || st.Kind == KindInclude {
+	if kind == KindClock || kind == KindInclude {
 		for _, f := range []string{"expect", "capture"} {
 			if fields[f] != nil {
-				p.errorf(keys[f], "%q does not apply to a %s step", f, st.Kind)
+				p.errorf(keys[f], "%q does not apply to a %s step", f, kind)
 				delete(fields, f)
 			}
 		}
 	}
+}
 
+// sharedFields reads the fields more than one kind of step may carry.
+func (p *parser) sharedFields(st *Step, fields map[string]*yaml.Node) {
 	if v := fields["name"]; v != nil {
 		st.Name = p.str(v, "name")
 	}
@@ -111,37 +157,20 @@ func (p *parser) step(n *yaml.Node, known map[string]bool) *Step {
 		}
 		st.Timeout = d
 	}
+}
 
-	switch st.Kind {
-	case KindCall:
-		p.callStep(st, fields)
-	case KindRequest:
-		p.requestStep(st, fields["request"])
-	case KindInclude:
-		p.includeStep(st, fields["include"], fields["with"], known)
-	case KindOutbox:
-		p.outboxStep(st, fields["outbox"])
-	case KindClock:
-		st.Clock = p.str(fields["clock"], "clock")
-		if !strings.Contains(st.Clock, "${") {
-			if d, err := time.ParseDuration(st.Clock); err != nil || d <= 0 {
-				p.errorf(fields["clock"], "clock must be a positive duration to advance the mock clock by, such as 31m")
-			}
-		}
-		if st.Name == "" {
-			st.Name = "advance the clock " + st.Clock
+// clockStep reads how far to move the mock's clock; a ${variable} is checked
+// when the step runs.
+func (p *parser) clockStep(st *Step, n *yaml.Node) {
+	st.Clock = p.str(n, "clock")
+	if !strings.Contains(st.Clock, "${") {
+		if d, err := time.ParseDuration(st.Clock); err != nil || d <= 0 {
+			p.errorf(n, "clock must be a positive duration to advance the mock clock by, such as 31m")
 		}
 	}
-	if v := fields["expect"]; v != nil {
-		st.Expect = p.expect(v, st.Kind)
+	if st.Name == "" {
+		st.Name = "advance the clock " + st.Clock
 	}
-	if v := fields["capture"]; v != nil {
-		st.Captures = p.captures(v, st.Kind)
-		for _, c := range st.Captures {
-			known[c.Name] = true
-		}
-	}
-	return st
 }
 
 func (p *parser) callStep(st *Step, fields map[string]*yaml.Node) {
