@@ -173,48 +173,13 @@ func (r *Runner) Run(ctx context.Context, list []*scenarios.Scenario, onEvent fu
 	if !r.opts.DropResults {
 		res.Scenarios = make([]*ScenarioResult, len(list))
 	}
-	var mu sync.Mutex
-	emit := func(e Event) {
-		if onEvent == nil {
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		e.Total = len(list)
-		onEvent(e)
-	}
-	hc := r.httpClient()
-	check := SampleSpec(r.opts.Validate)
-	secrets := staticSecrets(list)
-	kind := r.kind()
-	var shared *mockControl
-	parallel := r.opts.Parallel
-	if kind == targetSharedMock {
-		ep, err := r.startTarget(kind, hc) // a standalone mock: nothing to start
-		if err != nil {
-			res.Notes = append(res.Notes, "the mock's control API: "+err.Error())
-		}
-		shared = ep.ctl
-		parallel = 1
-		// Said out loud: the reset wipes whatever the mock held, and a run
-		// asked to go N at a time takes N times longer than expected.
-		note := res.Target + " is a standalone mock PBX: it is reset before each scenario"
-		if r.opts.Parallel > 1 && len(list) > 1 {
-			note += fmt.Sprintf(", and scenarios run one at a time instead of %d at once (they share its state)", r.opts.Parallel)
-		}
-		res.Notes = append(res.Notes, note)
-	}
-	if kind == targetPBX && r.opts.AllowMutations && parallel > 1 && slices.ContainsFunc(list, (*scenarios.Scenario).Mutating) {
-		// Mutating scenarios change the accounts the others sign in with (a reset
-		// sets a new password until it puts the old one back).
-		parallel = 1
-		res.Notes = append(res.Notes, fmt.Sprintf("mutations are allowed on %s: scenarios run one at a time instead of %d at once (they share its accounts)", res.Target, r.opts.Parallel))
-	}
-	emit(Event{Kind: RunStarted, Run: &RunResult{Target: res.Target, Started: res.Started, Notes: res.Notes, Strict: res.Strict}})
-
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	var stopped bool // guarded by mu: fail-fast tripped
+	rs := &runState{r: r, ctx: runCtx, list: list, kind: r.kind(), hc: r.httpClient(),
+		secrets: staticSecrets(list), check: SampleSpec(r.opts.Validate), onEvent: onEvent, res: res}
+	parallel := rs.prepare()
+	rs.emit(Event{Kind: RunStarted, Run: &RunResult{Target: res.Target, Started: res.Started, Notes: res.Notes, Strict: res.Strict}})
+
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < min(parallel, max(len(list), 1)); w++ {
@@ -222,41 +187,7 @@ func (r *Runner) Run(ctx context.Context, list []*scenarios.Scenario, onEvent fu
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				s := list[i]
-				mu.Lock()
-				halt := stopped
-				mu.Unlock()
-				var sr *ScenarioResult
-				switch {
-				case halt:
-					sr = &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: "not run: --fail-fast stopped the run after a failure"}
-				case runCtx.Err() != nil:
-					sr = &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: "not run: the run was interrupted"}
-				default:
-					if reason := r.skipReason(s, kind); reason != "" {
-						sr = &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: reason}
-						break
-					}
-					release := r.takeMailTurn(s, kind)
-					emit(Event{Kind: ScenarioStarted, Index: i, Scenario: s})
-					sr = r.runOne(runCtx, s, kind, shared, hc, secrets, check, func(st *StepResult) {
-						emit(Event{Kind: StepFinished, Index: i, Scenario: s, Step: st})
-					})
-					release()
-					// Sound practice PortSIP does not document: worth reporting, not
-					// a broken contract.
-					sr.Finding = sr.Status == StatusFailed && s.EffectiveLevel() == scenarios.LevelRecommended
-				}
-				mu.Lock()
-				res.count(sr)
-				if res.Scenarios != nil {
-					res.Scenarios[i] = sr
-				}
-				if r.opts.FailFast && sr.FailsRun(r.opts.Strict) {
-					stopped = true
-				}
-				mu.Unlock()
-				emit(Event{Kind: ScenarioFinished, Index: i, Scenario: s, Result: sr})
+				rs.record(i, rs.play(i))
 			}
 		}()
 	}
@@ -268,8 +199,107 @@ func (r *Runner) Run(ctx context.Context, list []*scenarios.Scenario, onEvent fu
 
 	res.Duration = time.Since(res.Started)
 	res.Interrupted = ctx.Err() != nil
-	emit(Event{Kind: RunFinished, Run: res})
+	rs.emit(Event{Kind: RunFinished, Run: res})
 	return res
+}
+
+// runState is what the workers of one Run share.
+type runState struct {
+	r       *Runner
+	ctx     context.Context
+	list    []*scenarios.Scenario
+	kind    targetKind
+	shared  *mockControl // a standalone mock's control API
+	hc      *http.Client
+	secrets *redactor
+	check   func(*apiclient.Exchange) bool
+	onEvent func(Event)
+
+	mu      sync.Mutex // serialises onEvent; guards res and stopped
+	res     *RunResult
+	stopped bool // fail-fast tripped
+}
+
+// emit hands an event to onEvent, one call at a time.
+func (rs *runState) emit(e Event) {
+	if rs.onEvent == nil {
+		return
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	e.Total = len(rs.list)
+	rs.onEvent(e)
+}
+
+// prepare reaches a standalone mock's control API and says how many scenarios
+// run at once; each way the run differs from what was asked is noted.
+func (rs *runState) prepare() (parallel int) {
+	r, res := rs.r, rs.res
+	parallel = r.opts.Parallel
+	if rs.kind == targetSharedMock {
+		ep, err := r.startTarget(rs.kind, rs.hc) // a standalone mock: nothing to start
+		if err != nil {
+			res.Notes = append(res.Notes, "the mock's control API: "+err.Error())
+		}
+		rs.shared = ep.ctl
+		parallel = 1
+		// Said out loud: the reset wipes whatever the mock held, and a run
+		// asked to go N at a time takes N times longer than expected.
+		note := res.Target + " is a standalone mock PBX: it is reset before each scenario"
+		if r.opts.Parallel > 1 && len(rs.list) > 1 {
+			note += fmt.Sprintf(", and scenarios run one at a time instead of %d at once (they share its state)", r.opts.Parallel)
+		}
+		res.Notes = append(res.Notes, note)
+	}
+	if rs.kind == targetPBX && r.opts.AllowMutations && parallel > 1 && slices.ContainsFunc(rs.list, (*scenarios.Scenario).Mutating) {
+		// Mutating scenarios change the accounts the others sign in with (a reset
+		// sets a new password until it puts the old one back).
+		parallel = 1
+		res.Notes = append(res.Notes, fmt.Sprintf("mutations are allowed on %s: scenarios run one at a time instead of %d at once (they share its accounts)", res.Target, r.opts.Parallel))
+	}
+	return parallel
+}
+
+// play runs scenario i, or says why it is skipped.
+func (rs *runState) play(i int) *ScenarioResult {
+	s, r := rs.list[i], rs.r
+	rs.mu.Lock()
+	halt := rs.stopped
+	rs.mu.Unlock()
+	switch {
+	case halt:
+		return &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: "not run: --fail-fast stopped the run after a failure"}
+	case rs.ctx.Err() != nil:
+		return &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: "not run: the run was interrupted"}
+	}
+	if reason := r.skipReason(s, rs.kind); reason != "" {
+		return &ScenarioResult{Scenario: s, Status: StatusSkipped, Reason: reason}
+	}
+	release := r.takeMailTurn(s, rs.kind)
+	rs.emit(Event{Kind: ScenarioStarted, Index: i, Scenario: s})
+	sr := r.runOne(rs.ctx, s, rs.kind, rs.shared, rs.hc, rs.secrets, rs.check, func(st *StepResult) {
+		rs.emit(Event{Kind: StepFinished, Index: i, Scenario: s, Step: st})
+	})
+	release()
+	// Sound practice PortSIP does not document: worth reporting, not
+	// a broken contract.
+	sr.Finding = sr.Status == StatusFailed && s.EffectiveLevel() == scenarios.LevelRecommended
+	return sr
+}
+
+// record counts scenario i's result, keeps it unless results are dropped,
+// trips fail-fast, and tells onEvent.
+func (rs *runState) record(i int, sr *ScenarioResult) {
+	rs.mu.Lock()
+	rs.res.count(sr)
+	if rs.res.Scenarios != nil {
+		rs.res.Scenarios[i] = sr
+	}
+	if rs.r.opts.FailFast && sr.FailsRun(rs.r.opts.Strict) {
+		rs.stopped = true
+	}
+	rs.mu.Unlock()
+	rs.emit(Event{Kind: ScenarioFinished, Index: i, Scenario: rs.list[i], Result: sr})
 }
 
 // runOne runs a scenario on its target: a fresh mock, the shared mock after a
