@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/pbxauth/pbxauth/internal/boundedjson"
 )
@@ -218,17 +219,23 @@ func redactForm(s string) string {
 	return strings.Join(parts, "&")
 }
 
+// The scrubbing patterns compile on first use, not in every process's start-up:
+// most commands never meet a body that is neither JSON nor a declared form.
 var (
 	// A "secret": "value" pair in JSON that did not parse, possibly cut off before
 	// its closing quote.
-	jsonSecretPair = regexp.MustCompile(`(?i)("(?:password|new_password|token|access_token|refresh_token|code|otp|reset_token)"\s*:\s*)(?:"(?:[^"\\]|\\.)*(?:"|\\?$)|[^\s,}\]"]+)`)
+	jsonSecretPair = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)("(?:password|new_password|token|access_token|refresh_token|code|otp|reset_token)"\s*:\s*)(?:"(?:[^"\\]|\\.)*(?:"|\\?$)|[^\s,}\]"]+)`)
+	})
 	// A secret=value pair in text that is neither JSON nor a declared form.
-	textSecretPair = regexp.MustCompile(`(?i)\b((?:password|new_password|token|access_token|refresh_token|id_token|code|state|otp|reset_token)=)[^&;\s"]*`)
+	textSecretPair = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b((?:password|new_password|token|access_token|refresh_token|id_token|code|state|otp|reset_token)=)[^&;\s"]*`)
+	})
 )
 
 func scrubText(body []byte) []byte {
-	out := jsonSecretPair.ReplaceAll(body, []byte(`$1"`+Redacted+`"`))
-	return textSecretPair.ReplaceAll(out, []byte("${1}"+Redacted))
+	out := jsonSecretPair().ReplaceAll(body, []byte(`$1"`+Redacted+`"`))
+	return textSecretPair().ReplaceAll(out, []byte("${1}"+Redacted))
 }
 
 func redactValue(v any) any {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"sync"
 
 	"github.com/pbxauth/pbxauth/apiclient"
 )
@@ -65,6 +66,12 @@ func unauthorized(msg string) response {
 	return errorResponse(http.StatusUnauthorized, apiclient.CodeUnauthorized, msg, nil)
 }
 
+// preEncoded is an error answer encoded on first use and shared after: the hottest
+// failures under load, and nothing to do at start-up for commands that never serve.
+func preEncoded(status int, code, msg string) func() response {
+	return sync.OnceValue(func() response { return errorResponse(status, code, msg, nil) })
+}
+
 // noStore marks answers that carry a token, so no cache keeps them (RFC 6749,
 // section 5.1). Shared and never modified: writeResponse copies it.
 var noStore = http.Header{"Cache-Control": {"no-store"}, "Pragma": {"no-cache"}}
@@ -73,6 +80,6 @@ var noStore = http.Header{"Cache-Control": {"no-store"}, "Pragma": {"no-cache"}}
 // and a failed refresh 400 UNKNOWN, as PortSIP's authentication guide shows them
 // for its token endpoint; /auth/sign_in and /login answer a failed login the same.
 var (
-	errBadCredentials = errorResponse(http.StatusBadRequest, apiclient.CodeUnauthorized, "Login failed, authentication error", nil)
-	errNoToken        = unauthorized("a valid access token is required (Authorization: Bearer ...)")
+	errBadCredentials = preEncoded(http.StatusBadRequest, apiclient.CodeUnauthorized, "Login failed, authentication error")
+	errNoToken        = preEncoded(http.StatusUnauthorized, apiclient.CodeUnauthorized, "a valid access token is required (Authorization: Bearer ...)")
 )

@@ -64,7 +64,7 @@ func (s *Server) signIn(st *state, rq *request) response {
 	return s.pairResponse(s.issue(st, acct, gen, false, true, nil))
 }
 
-var errNoChallenge = unauthorized("the two-factor session is unknown, expired or used up; sign in again")
+var errNoChallenge = preEncoded(http.StatusUnauthorized, apiclient.CodeUnauthorized, "the two-factor session is unknown, expired or used up; sign in again")
 
 // POST /auth/send_otp (sendOTP): a fresh 6-digit code for the challenge, mailed to the
 // account's address, valid OTPTTL. A new code replaces the previous one.
@@ -80,7 +80,7 @@ func (s *Server) sendOTP(st *state, rq *request) response {
 		return true
 	})
 	if !ok || acct == nil {
-		return errNoChallenge
+		return errNoChallenge()
 	}
 	s.outbox.add(otpMail(st.dir, acct, code, now))
 	return emptyResponse(http.StatusOK)
@@ -115,7 +115,7 @@ func (s *Server) verifyOTP(st *state, rq *request) response {
 	})
 	switch {
 	case !ok || void:
-		return errNoChallenge
+		return errNoChallenge()
 	case notSent:
 		return unauthorized("no live code for this session: none was sent, or it expired (call send_otp)")
 	case wrong:
@@ -138,8 +138,8 @@ func isOTPShape(code string) bool {
 
 // A failed refresh is 400 UNKNOWN, as PortSIP's guide shows it; the message says why.
 var (
-	errBadRefresh = errorResponse(http.StatusBadRequest, apiclient.CodeUnknown, "the refresh token is unknown, expired or revoked", nil)
-	errReuse      = errorResponse(http.StatusBadRequest, apiclient.CodeUnknown, "the refresh token was already used: every token of its sign-in is revoked; sign in again", nil)
+	errBadRefresh = preEncoded(http.StatusBadRequest, apiclient.CodeUnknown, "the refresh token is unknown, expired or revoked")
+	errReuse      = preEncoded(http.StatusBadRequest, apiclient.CodeUnknown, "the refresh token was already used: every token of its sign-in is revoked; sign in again")
 )
 
 // POST /auth/refresh_token (refreshToken): rotation. Trading a refresh token marks
@@ -158,15 +158,15 @@ func (s *Server) rotate(st *state, refresh string) response {
 	g, ok := st.refresh.get(now, refresh)
 	switch {
 	case !ok:
-		return errBadRefresh
+		return errBadRefresh()
 	case g.rotated.Load():
 		g.family().revoked.Store(true)
-		return errReuse
+		return errReuse()
 	case !g.valid():
-		return errBadRefresh
+		return errBadRefresh()
 	case !g.rotated.CompareAndSwap(false, true):
 		g.family().revoked.Store(true) // lost a race with another use of the same token
-		return errReuse
+		return errReuse()
 	}
 	st.access.remove(g.access)
 	return s.pairResponse(s.issue(st, g.acct, g.gen, false, g.passwordVerified, g.family()))
@@ -205,7 +205,7 @@ func (s *Server) takeBearer(st *state, rq *request) (*grant, bool) {
 func (s *Server) getUserAuthInfo(st *state, rq *request) response {
 	g, ok := s.bearerGrant(st, rq)
 	if !ok {
-		return errNoToken
+		return errNoToken()
 	}
 	a := g.acct
 	role := st.dir.roles[a.role]
@@ -229,7 +229,7 @@ func (s *Server) getUserAuthInfo(st *state, rq *request) response {
 func (s *Server) signOut(st *state, rq *request) response {
 	g, ok := s.takeBearer(st, rq)
 	if !ok {
-		return errNoToken
+		return errNoToken()
 	}
 	g.family().revoked.Store(true)
 	if g.refresh != "" {

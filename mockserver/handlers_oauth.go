@@ -19,9 +19,9 @@ const OAuthClientID = apiclient.OAuthClientID
 // and a failed refresh as 400 UNKNOWN; the rest are pbxauth's choices in the same
 // shape (a failed login, for a refused client or code).
 var (
-	errBadClient  = errorResponse(http.StatusBadRequest, apiclient.CodeUnauthorized, "Login failed, unknown client_id", nil)
-	errNeeds2FA   = errorResponse(http.StatusBadRequest, apiclient.CodeUnauthorized, "this account needs a one-time code, which the password grant cannot carry: sign in with /auth/sign_in", nil)
-	errOAuthRenew = errorResponse(http.StatusBadRequest, apiclient.CodeUnknown, "unknown error", nil)
+	errBadClient  = preEncoded(http.StatusBadRequest, apiclient.CodeUnauthorized, "Login failed, unknown client_id")
+	errNeeds2FA   = preEncoded(http.StatusBadRequest, apiclient.CodeUnauthorized, "this account needs a one-time code, which the password grant cannot carry: sign in with /auth/sign_in")
+	errOAuthRenew = preEncoded(http.StatusBadRequest, apiclient.CodeUnknown, "unknown error")
 )
 
 func badCode(why string) response {
@@ -33,7 +33,7 @@ func badCode(why string) response {
 func (s *Server) oauthToken(st *state, rq *request) response {
 	f := rq.fields
 	if subtle.ConstantTimeCompare([]byte(f["client_id"]), []byte(OAuthClientID)) != 1 {
-		return errBadClient
+		return errBadClient()
 	}
 	switch f["grant_type"] {
 	case "password":
@@ -44,7 +44,7 @@ func (s *Server) oauthToken(st *state, rq *request) response {
 		}
 		resp := s.rotate(st, f["refresh_token"])
 		if resp.status != http.StatusOK {
-			return errOAuthRenew // the guide's answer, whatever the reason
+			return errOAuthRenew() // the guide's answer, whatever the reason
 		}
 		return resp
 	default: // authorization_code: the schema's enum allows nothing else
@@ -69,7 +69,7 @@ func (s *Server) passwordGrant(st *state, f map[string]string) response {
 		return fail
 	}
 	if acct.twoFactor {
-		return errNeeds2FA
+		return errNeeds2FA()
 	}
 	return s.pairResponse(s.issue(st, acct, gen, false, true, nil))
 }
@@ -130,7 +130,7 @@ func pkceS256(verifier string) string {
 // is 401, as on every bearer operation.
 func (s *Server) oauthRevoke(st *state, rq *request) response {
 	if _, ok := s.takeBearer(st, rq); !ok {
-		return errNoToken
+		return errNoToken()
 	}
 	return emptyResponse(http.StatusOK)
 }

@@ -131,7 +131,7 @@ func (s *Server) checkCredentials(st *state, username, domain, password string) 
 		if l != nil {
 			st.failures.failed(s.Now(), l, userKey(domain, username))
 		}
-		return nil, 0, errBadCredentials, false
+		return nil, 0, errBadCredentials(), false
 	}
 	if l != nil {
 		st.failures.succeeded(userKey(domain, username))

@@ -40,7 +40,7 @@ func otpMail(d *directory, acct *account, code string, now time.Time) Mail {
 	return Mail{
 		Kind: MailOTP, To: acct.email, Username: acct.username, Domain: acct.domain, SentAt: now,
 		Subject:     "Your sign-in code for " + f.Tenant,
-		Body:        render(otpText, f),
+		Body:        render(otpText(), f),
 		HTML:        renderHTML(otpHTML(), f),
 		Tenant:      f.Tenant,
 		DisplayName: f.Display, Extension: f.Extension, WebDomain: f.WebDomain,
@@ -55,7 +55,7 @@ func resetMail(d *directory, acct *account, link, tok string, now time.Time) Mai
 	return Mail{
 		Kind: MailReset, To: acct.email, Username: acct.username, Domain: acct.domain, SentAt: now,
 		Subject:     "Choose a new password for " + f.Tenant,
-		Body:        render(resetText, f),
+		Body:        render(resetText(), f),
 		HTML:        renderHTML(resetHTML(), f),
 		Tenant:      f.Tenant,
 		DisplayName: f.Display, Extension: f.Extension, WebDomain: f.WebDomain,
@@ -75,7 +75,9 @@ func renderHTML(t *template.Template, f mailFacts) string {
 	return b.String()
 }
 
-var otpText = texttemplate.Must(texttemplate.New("otp").Parse(`Hello {{.Display}},
+// The mail templates parse on first use: most processes never send a mail.
+var otpText = sync.OnceValue(func() *texttemplate.Template {
+	return texttemplate.Must(texttemplate.New("otp").Parse(`Hello {{.Display}},
 
 someone is signing in to your {{.Tenant}} account (extension {{.Extension}}) at {{.WebDomain}}.
 Enter this code to finish:
@@ -85,8 +87,10 @@ Enter this code to finish:
 The code works for {{.Minutes}} minutes. If you are not signing in, ignore this mail
 and consider changing your password.
 `))
+})
 
-var resetText = texttemplate.Must(texttemplate.New("reset").Parse(`Hello {{.Display}},
+var resetText = sync.OnceValue(func() *texttemplate.Template {
+	return texttemplate.Must(texttemplate.New("reset").Parse(`Hello {{.Display}},
 
 a new password was asked for your {{.Tenant}} account (extension {{.Extension}}) at {{.WebDomain}}.
 Open this link to choose one:
@@ -96,6 +100,7 @@ Open this link to choose one:
 The link works for {{.Minutes}} minutes. If you did not ask, ignore this mail: your
 password stays as it is.
 `))
+})
 
 // The HTML parts: html/template escapes every fact, so a display name cannot inject
 // markup into the mail.

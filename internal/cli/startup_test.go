@@ -3,6 +3,8 @@ package cli
 import (
 	"os"
 	"os/exec"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -63,4 +65,33 @@ func TestStartup_binaryLinksNoJSONSchemaCompiler(t *testing.T) {
 	for _, p := range pkgs {
 		assert.NotContains(t, p, "santhosh-tekuri/jsonschema", "the binary links it")
 	}
+}
+
+// initLine is one package's line of GODEBUG=inittrace=1.
+var initLine = regexp.MustCompile(`(?m)^init (\S+) @\S+ ms, \S+ ms clock, (\d+) bytes, (\d+) allocs$`)
+
+// pbxauth's own packages do their set-up on first use (sync.OnceValue), not in
+// every process's start-up: a regexp or template compiled at package level
+// costs --help and every command that never uses it. The bound leaves room for
+// small literal tables; a compiled regexp or parsed template exceeds it. This
+// package's own line is left out: its tests' package variables count there.
+func TestStartup_ownPackagesInitialiseLazily(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	lines := initLine.FindAllStringSubmatch(string(out), -1)
+	require.NotEmpty(t, lines, "no inittrace output:\n%s", out)
+	const maxBytes = 8 << 10
+	seen := 0
+	for _, m := range lines {
+		pkg := m[1]
+		if !strings.HasPrefix(pkg, "github.com/pbxauth/pbxauth/") || pkg == "github.com/pbxauth/pbxauth/internal/cli" {
+			continue
+		}
+		seen++
+		bytes, _ := strconv.Atoi(m[2])
+		assert.LessOrEqual(t, bytes, maxBytes, "%s allocates %s bytes (%s allocs) in its init", pkg, m[2], m[3])
+	}
+	assert.NotZero(t, seen, "no pbxauth package's init was traced")
 }
