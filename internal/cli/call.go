@@ -39,7 +39,7 @@ func newCallCmd(s *streams) *cobra.Command {
 	f := &callFlags{}
 	cmd := &cobra.Command{
 		Use:   "call OPERATION [-f name=value]...",
-		Short: "Send one API operation and print the answer as JSON (for scripts)",
+		Short: callSummary,
 		Long: `Send one operation of the PortSIP authentication API and print the answer.
 
 OPERATION is an operationId of the OpenAPI document (see the list below, or

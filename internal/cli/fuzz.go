@@ -44,7 +44,7 @@ func newFuzzCmd(s *streams) *cobra.Command {
 	f := &fuzzFlags{}
 	cmd := &cobra.Command{
 		Use:   "fuzz",
-		Short: "Generate requests and sequences from the OpenAPI document and check every answer",
+		Short: fuzzSummary,
 		Long: `Fuzz a PBX's authentication API: valid requests, requests that break one rule
 at a time, and sequences along the token lifecycle (sign in, who am I, refresh,
 reuse of the old refresh token, sign out, web login and logout, 2FA and

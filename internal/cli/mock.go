@@ -39,7 +39,7 @@ func newMockCmd(s *streams) *cobra.Command {
 	var f mockFlags
 	cmd := &cobra.Command{
 		Use:   "mock",
-		Short: "Serve the mock PBX (demo accounts, outbox, faults) for curl, browsers and other tools",
+		Short: mockSummary,
 		Long: `Serve pbxauth's stateful mock PBX: the 14 authentication operations under /api,
 the control API under /_mock/ (outbox, journal, reset, clock, faults) and a simulated
 Microsoft 365 sign-in. Logs one line per request (no secrets) to stderr; Ctrl-C stops it.`,

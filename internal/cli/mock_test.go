@@ -42,8 +42,9 @@ var listenRE = regexp.MustCompile(`listening on [^\n]*?(https?://[^\s)]+)`)
 func startMock(t *testing.T, args ...string) (base string, out, errOut *syncBuffer, cancel func() error) {
 	t.Helper()
 	out, errOut = &syncBuffer{}, &syncBuffer{}
-	root := NewRoot(&streams{in: strings.NewReader(""), out: out, err: errOut})
-	root.SetArgs(append([]string{"mock"}, args...))
+	args = append([]string{"mock"}, args...)
+	root := NewRoot(&streams{in: strings.NewReader(""), out: out, err: errOut}, args)
+	root.SetArgs(args)
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()

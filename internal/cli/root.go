@@ -88,8 +88,9 @@ func (c *checkedWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// NewRoot builds the command tree.
-func NewRoot(s *streams) *cobra.Command {
+// NewRoot builds the command tree for a command line: in full only the
+// subcommand the line names.
+func NewRoot(s *streams, args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "pbxauth",
 		Short: "Explore, verify and demo the PortSIP PBX authentication API",
@@ -105,14 +106,13 @@ conformance scenarios and serve the mock PBX for other tools.`,
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitUsage, err) })
-	// The whole command tree, in the order --help lists it.
-	root.AddCommand(
-		newCallCmd(s),
-		newRunCmd(s),
-		newFuzzCmd(s),
-		newMockCmd(s),
-		newSpecCmd(s),
-	)
+	for _, sc := range subcommands {
+		if namedOn(sc.name, args) {
+			root.AddCommand(sc.build(s))
+		} else {
+			root.AddCommand(listed(sc))
+		}
+	}
 	attachTUI(root, s) // the bare `pbxauth` opens the TUI
 	return root
 }
@@ -120,7 +120,7 @@ conformance scenarios and serve the mock PBX for other tools.`,
 // Execute runs pbxauth with args and returns the process exit code.
 func Execute(args []string, in io.Reader, out, errOut io.Writer) int {
 	s := &streams{in: in, out: out, err: errOut}
-	root := NewRoot(s)
+	root := NewRoot(s, args)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {

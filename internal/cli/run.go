@@ -56,7 +56,7 @@ func newRunCmd(s *streams) *cobra.Command {
 	f := &runFlags{}
 	cmd := &cobra.Command{
 		Use:   "run [FILES|DIRS...]",
-		Short: "Run conformance scenarios against a PBX or the mock PBX",
+		Short: runSummary,
 		Long: `Run conformance scenarios (YAML, see scenarios/FORMAT.md) and report the results.
 
 Without files, or with --suite builtin, the built-in suite runs. The target is

@@ -9,7 +9,7 @@ import (
 func newSpecCmd(s *streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "spec",
-		Short: "Print pbxauth's OpenAPI document of the authentication API (YAML)",
+		Short: specSummary,
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := s.out.Write(spec.Document)
