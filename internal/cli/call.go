@@ -89,44 +89,14 @@ Operations:
 }
 
 func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error {
-	if len(args) != 1 {
-		what := "no operation given"
-		if len(args) > 1 {
-			what = fmt.Sprintf("one operation at a time, got %d", len(args))
-		}
-		return usageErrorf("%s; valid operations:\n%s", what, strings.TrimSuffix(operationTable(), "\n"))
-	}
-	op, ok := spec.OperationByID(args[0])
-	if !ok {
-		return usageErrorf("unknown operation %q; valid operations:\n%s", args[0], strings.TrimSuffix(operationTable(), "\n"))
-	}
-	values, err := parseCallFields(f.fields)
+	op, err := callOperation(args)
 	if err != nil {
-		return withCode(ExitUsage, err)
+		return err
 	}
-	if cmd.Flags().Changed("url") && strings.TrimSpace(f.url) == "" {
-		// An empty --url is most often an unset shell variable; falling back to
-		// the default would send the credentials somewhere not chosen.
-		return usageErrorf("--url is empty: give the PBX address, or leave --url out to use PBXAUTH_URL or %s", callDefaultURL)
-	}
-	client, err := newCallClient(f)
+	client, req, err := prepareCall(cmd, s, f, op)
 	if err != nil {
-		return withCode(ExitUsage, err)
+		return err
 	}
-	warnInsecure(s, f.insecure)
-	bearer := apiclient.Secret(firstNonEmpty(f.token, os.Getenv("PBXAUTH_TOKEN")))
-	req, err := apiclient.BuildRequest(op.ID, values, bearer)
-	if err != nil {
-		return withCode(ExitUsage, err)
-	}
-	if op.Bearer && bearer.IsZero() {
-		fmt.Fprintf(s.err, "pbxauth: warning: %s takes a bearer token; none given (--token or PBXAUTH_TOKEN)\n", op.ID)
-	}
-	// The PBX decides, but saying early why it will refuse saves a round of guessing.
-	for _, v := range rules.Check(op.ID, bodyValues(op, values)) {
-		fmt.Fprintf(s.err, "pbxauth: warning: the PBX will likely refuse this: %s\n", v.Error())
-	}
-
 	// Building the request without sending it finds what can't go on the wire (a
 	// token with a newline) as the usage error it is, before anything is sent.
 	preview, err := client.Preview(req)
@@ -137,8 +107,64 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 		_, err = fmt.Fprintln(s.out, preview.Curl(f.reveal))
 		return err
 	}
+	resp, err := sendCall(cmd.Context(), s, f, client, req)
+	if err != nil {
+		return err
+	}
+	return printAnswer(s.out, op.ID, resp, f.reveal)
+}
 
-	ctx := cmd.Context()
+// callOperation is the one operation the arguments name.
+func callOperation(args []string) (spec.Operation, error) {
+	if len(args) != 1 {
+		what := "no operation given"
+		if len(args) > 1 {
+			what = fmt.Sprintf("one operation at a time, got %d", len(args))
+		}
+		return spec.Operation{}, usageErrorf("%s; valid operations:\n%s", what, strings.TrimSuffix(operationTable(), "\n"))
+	}
+	op, ok := spec.OperationByID(args[0])
+	if !ok {
+		return spec.Operation{}, usageErrorf("unknown operation %q; valid operations:\n%s", args[0], strings.TrimSuffix(operationTable(), "\n"))
+	}
+	return op, nil
+}
+
+// prepareCall turns the flags into a client and op's request, warning on
+// stderr of what the PBX will likely refuse; a mistake in them is a usage error.
+func prepareCall(cmd *cobra.Command, s *streams, f *callFlags, op spec.Operation) (*apiclient.Client, apiclient.Request, error) {
+	values, err := parseCallFields(f.fields)
+	if err != nil {
+		return nil, apiclient.Request{}, withCode(ExitUsage, err)
+	}
+	if cmd.Flags().Changed("url") && strings.TrimSpace(f.url) == "" {
+		// An empty --url is most often an unset shell variable; falling back to
+		// the default would send the credentials somewhere not chosen.
+		return nil, apiclient.Request{}, usageErrorf("--url is empty: give the PBX address, or leave --url out to use PBXAUTH_URL or %s", callDefaultURL)
+	}
+	client, err := newCallClient(f)
+	if err != nil {
+		return nil, apiclient.Request{}, withCode(ExitUsage, err)
+	}
+	warnInsecure(s, f.insecure)
+	bearer := apiclient.Secret(firstNonEmpty(f.token, os.Getenv("PBXAUTH_TOKEN")))
+	req, err := apiclient.BuildRequest(op.ID, values, bearer)
+	if err != nil {
+		return nil, apiclient.Request{}, withCode(ExitUsage, err)
+	}
+	if op.Bearer && bearer.IsZero() {
+		fmt.Fprintf(s.err, "pbxauth: warning: %s takes a bearer token; none given (--token or PBXAUTH_TOKEN)\n", op.ID)
+	}
+	// The PBX decides, but saying early why it will refuse saves a round of guessing.
+	for _, v := range rules.Check(op.ID, bodyValues(op, values)) {
+		fmt.Fprintf(s.err, "pbxauth: warning: the PBX will likely refuse this: %s\n", v.Error())
+	}
+	return client, req, nil
+}
+
+// sendCall sends req (the exchange on stderr with --verbose); a failure's exit
+// code says whose it is: the request's, the network's, or the PBX's.
+func sendCall(ctx context.Context, s *streams, f *callFlags, client *apiclient.Client, req apiclient.Request) (*apiclient.Response, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -152,38 +178,50 @@ func runCall(cmd *cobra.Command, s *streams, f *callFlags, args []string) error 
 		var re *apiclient.RequestError
 		switch {
 		case errors.As(err, &re):
-			return withCode(ExitUsage, err)
+			return nil, withCode(ExitUsage, err)
 		case errors.Is(err, apiclient.ErrNetwork) || errors.Is(err, apiclient.ErrTimeout):
-			return withCode(ExitNetwork, err)
+			return nil, withCode(ExitNetwork, err)
 		}
-		return withCode(ExitFailure, err)
+		return nil, withCode(ExitFailure, err)
 	}
+	return resp, nil
+}
+
+// printAnswer writes the answer for scripts: the JSON body, an error's body
+// (with exit status 1), or where a redirect points.
+func printAnswer(w io.Writer, opID string, resp *apiclient.Response, reveal bool) error {
 	if err := boundedjson.Check(resp.Body); err != nil {
 		// Printed indented it would be n² bytes; printed as is, a trap for jq.
-		return withCode(ExitFailure, fmt.Errorf("%s: the answer (status %d): %w", op.ID, resp.Status, err))
+		return withCode(ExitFailure, fmt.Errorf("%s: the answer (status %d): %w", opID, resp.Status, err))
 	}
 	if err := apiclient.CheckResponse(resp); err != nil {
-		writeBody(s.out, resp.Body)
+		writeBody(w, resp.Body)
 		return withCode(ExitFailure, err)
 	}
 	if loc := resp.Header.Get("Location"); resp.Status == 302 && loc != "" {
 		// A redirect has no JSON answer; scripts want where it points, its & intact.
 		// An IdP callback's code and state are secrets until --reveal.
-		if !f.reveal {
+		if !reveal {
 			loc = apiclient.RedactURL(loc)
 		}
-		var buf strings.Builder
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"status": resp.Status, "location": loc}); err != nil {
-			return err
-		}
-		_, err := io.WriteString(s.out, termsafe.JSON(buf.String()))
+		return writeRedirect(w, resp.Status, loc)
+	}
+	writeBody(w, resp.Body)
+	return nil
+}
+
+// writeRedirect prints {"status": ..., "location": ...} indented, with & < >
+// as they are.
+func writeRedirect(w io.Writer, status int, loc string) error {
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(map[string]any{"status": status, "location": loc}); err != nil {
 		return err
 	}
-	writeBody(s.out, resp.Body)
-	return nil
+	_, err := io.WriteString(w, termsafe.JSON(buf.String()))
+	return err
 }
 
 func newCallClient(f *callFlags) (*apiclient.Client, error) {
