@@ -62,39 +62,23 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if f.url != "" && f.profile != "" {
-		return usageErrorf("--url and --profile name two targets; give one")
-	}
-	var urlTarget common.Target
-	if f.url != "" {
-		var err error
-		if urlTarget, err = tui.URLTarget(f.url, f.insecure); err != nil {
-			return usageErrorf("--url: %v", err)
-		}
-	}
-	exportDir, err := resolveExportDir(f.export)
+	urlTarget, exportDir, err := checkTUIFlags(f)
 	if err != nil {
-		return usageErrorf("--export-dir: %v", err)
+		return err
 	}
-	// The mock always runs, so the profiles screen can switch to it. It is reached
-	// in-process only: the client through its transport (no listener, no port),
-	// everything else through its Controller.
+	// The mock always runs, so the profiles screen can switch to it.
 	mock, err := mockserver.New(mockserver.Options{})
 	if err != nil {
 		return withCode(ExitFailure, fmt.Errorf("start the built-in mock: %w", err))
 	}
 	defer mock.Close()
-	mockCtl := mock.Control()
-	idp := tui.NewHTTPIdP(mockserver.InProcessURL)
-	idp.Client.Transport = mock.Transport()
-	mockTarget := common.Target{Profile: profile.MockName, BaseURL: mockserver.InProcessURL, Mock: true, Transport: mock.Transport()}
+	opts := builtinMockOptions(mock)
 
 	var store *profile.Store
 	if path, err := profile.DefaultPath(); err == nil {
 		store, _ = profile.Open(path) // a bad file is shown on the profiles screen
 	}
-
-	target, err := firstTarget(f, store, urlTarget, mockTarget)
+	target, err := firstTarget(f, store, urlTarget, *opts.MockTarget)
 	if err != nil {
 		return err
 	}
@@ -120,24 +104,17 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 	if hist != nil {
 		defer closeHistory(s.err, hist)
 	}
-	app, err := tui.New(tui.Options{
-		Target:      target,
-		NoColor:     noColor,
-		MockTarget:  &mockTarget,
-		Outbox:      tui.NewMockOutbox(mockCtl),
-		IdP:         idp,
-		Mail:        mailOutbox,
-		Profiles:    store,
-		Context:     ctx,
-		History:     hist,
-		Clipboard:   clipboard.NewOSC52(s.out),
-		ScenarioDir: scenarioDir(f.scenDir),
-		ExportDir:   exportDir,
-		Logger:      logger,
-		Mock:        mockCtl,
-		// The data the in-process mock above runs with.
-		DemoAccounts: tui.DemoAccounts(mockserver.DemoData()),
-	})
+	opts.Target = target
+	opts.NoColor = noColor
+	opts.Mail = mailOutbox
+	opts.Profiles = store
+	opts.Context = ctx
+	opts.History = hist
+	opts.Clipboard = clipboard.NewOSC52(s.out)
+	opts.ScenarioDir = scenarioDir(f.scenDir)
+	opts.ExportDir = exportDir
+	opts.Logger = logger
+	app, err := tui.New(opts)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -145,6 +122,41 @@ func runTUI(ctx context.Context, s *streams, f tuiFlags) error {
 		return withCode(ExitFailure, fmt.Errorf("terminal UI: %w", err))
 	}
 	return nil
+}
+
+// checkTUIFlags refuses two targets at once and reads --url and --export-dir,
+// before anything starts.
+func checkTUIFlags(f tuiFlags) (urlTarget common.Target, exportDir string, err error) {
+	if f.url != "" && f.profile != "" {
+		return urlTarget, "", usageErrorf("--url and --profile name two targets; give one")
+	}
+	if f.url != "" {
+		if urlTarget, err = tui.URLTarget(f.url, f.insecure); err != nil {
+			return urlTarget, "", usageErrorf("--url: %v", err)
+		}
+	}
+	exportDir, err = resolveExportDir(f.export)
+	if err != nil {
+		return urlTarget, "", usageErrorf("--export-dir: %v", err)
+	}
+	return urlTarget, exportDir, nil
+}
+
+// builtinMockOptions are the TUI's options that reach the built-in mock. It is
+// reached in-process only: the client through its transport (no listener, no
+// port), everything else through its Controller.
+func builtinMockOptions(mock *mockserver.Server) tui.Options {
+	mockCtl := mock.Control()
+	idp := tui.NewHTTPIdP(mockserver.InProcessURL)
+	idp.Client.Transport = mock.Transport()
+	return tui.Options{
+		MockTarget: &common.Target{Profile: profile.MockName, BaseURL: mockserver.InProcessURL, Mock: true, Transport: mock.Transport()},
+		Outbox:     tui.NewMockOutbox(mockCtl),
+		IdP:        idp,
+		Mock:       mockCtl,
+		// The data the in-process mock runs with.
+		DemoAccounts: tui.DemoAccounts(mockserver.DemoData()),
+	}
 }
 
 // tuiMail is --mail's receiver of a real PBX's mail, as the TUI's outbox; without
