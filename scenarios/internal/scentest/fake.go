@@ -63,15 +63,36 @@ func (f *FakePBX) pair(tok string) map[string]any {
 	return p
 }
 
+// ServeHTTP answers the mock's control endpoints the runner uses and a few
+// /api operations.
 func (f *FakePBX) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer f.track()()
+	if f.serveControl(w, r) {
+		return
+	}
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		http.NotFound(w, r) // other control endpoints: this fake has none
+		return
+	}
+	f.serveAPI(w, r)
+}
+
+// track counts a request in flight and raises Max to match; the func it
+// returns ends the request.
+func (f *FakePBX) track() func() {
 	n := f.inflight.Add(1)
-	defer f.inflight.Add(-1)
 	for {
 		m := f.Max.Load()
 		if n <= m || f.Max.CompareAndSwap(m, n) {
 			break
 		}
 	}
+	return func() { f.inflight.Add(-1) }
+}
+
+// serveControl answers the outbox, reset and clock endpoints; false means r is
+// for none of them.
+func (f *FakePBX) serveControl(w http.ResponseWriter, r *http.Request) bool {
 	switch r.URL.Path {
 	case "/_mock/outbox":
 		f.mu.Lock()
@@ -81,21 +102,21 @@ func (f *FakePBX) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			mails = []map[string]any{}
 		}
 		writeJSON(w, 200, mails)
-		return
 	case "/_mock/reset":
 		f.mu.Lock()
 		f.mails = nil
 		f.mu.Unlock()
 		w.WriteHeader(204)
-		return
 	case "/_mock/clock":
 		writeJSON(w, 200, map[string]any{"now": time.Now().UTC()})
-		return
+	default:
+		return false
 	}
-	if !strings.HasPrefix(r.URL.Path, "/api/") {
-		http.NotFound(w, r) // other control endpoints: this fake has none
-		return
-	}
+	return true
+}
+
+// serveAPI answers an /api request after Delay, as the knobs say.
+func (f *FakePBX) serveAPI(w http.ResponseWriter, r *http.Request) {
 	f.Requests.Add(1)
 	if f.Delay > 0 {
 		select {
@@ -115,22 +136,7 @@ func (f *FakePBX) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "GET /api/info":
 		writeJSON(w, 200, map[string]any{"web_domain": "pbx.test", "enable_dataflow": false})
 	case "POST /api/auth/sign_in":
-		if f.SignInStatus != 0 {
-			apiErr(w, f.SignInStatus, "UNKNOWN", "forced")
-			return
-		}
-		if v := rules.Username(body["username"], body["domain"] == ""); v != nil {
-			apiErr(w, 400, "VALIDATE_FAILED", v.Error())
-			return
-		}
-		switch {
-		case body["username"] == "alice" && body["password"] == "Alice#2026" && body["domain"] == "example.com":
-			writeJSON(w, 200, f.pair("at-alice"))
-		case body["username"] == "carol" && body["password"] == "Carol#2026":
-			writeJSON(w, 200, map[string]any{"two_factor_enabled": true, "token": "challenge-carol"})
-		default:
-			apiErr(w, 401, "UNAUTHORIZED", "wrong username or password")
-		}
+		f.signIn(w, body)
 	case "POST /api/auth/send_otp":
 		f.mu.Lock()
 		f.mails = append(f.mails, map[string]any{"id": "m1", "kind": "otp", "to": "carol@secure.example.com", "username": "carol", "domain": "secure.example.com", "code": "424242", "sent_at": time.Now().UTC()})
@@ -143,20 +149,41 @@ func (f *FakePBX) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, 200, f.pair("at-carol"))
 	case "GET /api/auth/user":
-		switch r.Header.Get("Authorization") {
-		case "Bearer at-alice":
-			writeJSON(w, 200, map[string]any{"role": "Admin", "domain": "example.com"})
-		case "Bearer at-carol":
-			writeJSON(w, 200, map[string]any{"role": "StandardUser", "domain": "secure.example.com"})
-		default:
-			apiErr(w, 401, "UNAUTHORIZED", "bad token")
-		}
+		userInfo(w, r.Header.Get("Authorization"))
 	default:
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			apiErr(w, 404, "UNKNOWN", "no such path")
-			return
-		}
-		http.NotFound(w, r)
+		apiErr(w, 404, "UNKNOWN", "no such path")
+	}
+}
+
+// signIn knows alice (a token pair) and carol (a 2FA challenge).
+func (f *FakePBX) signIn(w http.ResponseWriter, body map[string]string) {
+	if f.SignInStatus != 0 {
+		apiErr(w, f.SignInStatus, "UNKNOWN", "forced")
+		return
+	}
+	if v := rules.Username(body["username"], body["domain"] == ""); v != nil {
+		apiErr(w, 400, "VALIDATE_FAILED", v.Error())
+		return
+	}
+	switch {
+	case body["username"] == "alice" && body["password"] == "Alice#2026" && body["domain"] == "example.com":
+		writeJSON(w, 200, f.pair("at-alice"))
+	case body["username"] == "carol" && body["password"] == "Carol#2026":
+		writeJSON(w, 200, map[string]any{"two_factor_enabled": true, "token": "challenge-carol"})
+	default:
+		apiErr(w, 401, "UNAUTHORIZED", "wrong username or password")
+	}
+}
+
+// userInfo answers for the access tokens signIn and verify_otp hand out.
+func userInfo(w http.ResponseWriter, authorization string) {
+	switch authorization {
+	case "Bearer at-alice":
+		writeJSON(w, 200, map[string]any{"role": "Admin", "domain": "example.com"})
+	case "Bearer at-carol":
+		writeJSON(w, 200, map[string]any{"role": "StandardUser", "domain": "secure.example.com"})
+	default:
+		apiErr(w, 401, "UNAUTHORIZED", "bad token")
 	}
 }
 
