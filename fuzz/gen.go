@@ -124,59 +124,16 @@ const callbackURL = "https://app.example.com/callback"
 func (g *generator) positive(r *rand.Rand, op opSpec) *Case {
 	switch op.ID {
 	case "retrieveMetadata":
-		st := Step{Expect: accepted(CheckValidAccepted, "system metadata")}
-		switch r.IntN(3) {
-		case 0:
-			if g.has(varDomain) {
-				st.Params = map[string]string{"domain": "${domain}"}
-				st.Expect.Why = "tenant metadata"
-			}
-		case 1:
-			// Any domain string: documented is only that the answer is 200 or 4XX.
-			st.Params = map[string]string{"domain": domainOfLen(r, pick(r, []int{1, 12, 280, 281}))}
-			st.Expect = Expect{Why: "metadata of a domain that may not exist"}
-		}
-		return single(KindPositive, op.ID, st.Expect.Why, st)
+		return g.metadataPositive(r, op)
 	case "signInWithCredentials", "login":
-		if body, ok := g.realCredentials(); ok {
-			st := Step{Body: body, HasBody: true, Expect: accepted(CheckValidAccepted, "the run's account and password")}
-			if op.ID == "signInWithCredentials" && r.IntN(2) == 0 {
-				st.Params = map[string]string{"qr": fmt.Sprint(r.IntN(2) == 0)}
-			}
-			return single(KindPositive, op.ID, st.Expect.Why, st)
-		}
-		name := unknownUser(r, validUsernameLen(r))
-		st := Step{Body: map[string]any{"username": name, "password": randPassword(r), "domain": g.domainRef(r)}, HasBody: true,
-			Expect: refused(CheckExactCreds, LevelContract, fmt.Sprintf("an account that does not exist (username of %d characters)", len(name)))}
-		return single(KindPositive, op.ID, st.Expect.Why, st)
+		return g.signInPositive(r, op)
 	case "signInWithSocialAccount":
-		st := Step{Params: map[string]string{"provider": "microsoft"}, HasBody: true,
-			Body: map[string]any{"domain": g.domainRef(r), "callback_url": callbackURL}, Expect: Expect{Why: "Microsoft sign-in"}}
-		if g.has(varMS365Domain) && r.IntN(2) == 0 {
-			st.Body.(map[string]any)["domain"] = "${ms365_domain}"
-			st.Expect = accepted(CheckValidAccepted, "Microsoft sign-in for a tenant with Microsoft 365")
-		}
-		return single(KindPositive, op.ID, st.Expect.Why, st)
+		return g.socialPositive(r, op)
 	case "loginWithMicrosoft":
 		st := Step{Body: map[string]any{"domain": g.domainRef(r)}, HasBody: true, Expect: Expect{Why: "Microsoft web login"}}
 		return single(KindPositive, op.ID, st.Expect.Why, st)
 	case "forgetPassword":
-		// An account that does not exist: nothing is mailed, and the answer must not
-		// say so (200, as for a real account).
-		// An account that does not exist: nothing is mailed. PortSIP documents only
-		// 200 and 4XX; answering as for a real account is the advice (no enumeration),
-		// checked where the tenant is the run's own.
-		body := map[string]any{"username": unknownUser(r, validUsernameLen(r)), "callback_url": callbackURL}
-		st := Step{Body: body, HasBody: true, Expect: Expect{Why: "forgot password for an account that does not exist"}}
-		switch {
-		case g.has(varDomain) && r.IntN(3) > 0:
-			body["domain"] = "${domain}"
-			st.Expect = Expect{Accepted: true, Check: CheckNoEnumeration, Level: LevelRecommended,
-				Why: "forgot password for an account of the run's tenant that does not exist"}
-		case r.IntN(2) == 0:
-			body["domain"] = domainOfLen(r, pick(r, []int{1, 9, 30, rules.DomainMaxLen}))
-		}
-		return single(KindPositive, op.ID, st.Expect.Why, st)
+		return g.forgotPositive(r, op)
 	case "sendOTP":
 		st := Step{Body: map[string]any{"token": randToken(r)}, HasBody: true, Expect: Expect{Why: "a session token that does not exist"}}
 		return single(KindPositive, op.ID, st.Expect.Why, st)
@@ -203,6 +160,70 @@ func (g *generator) positive(r *rand.Rand, op opSpec) *Case {
 		return single(KindPositive, op.ID, "no session cookie", Step{})
 	}
 	return g.genericPositive(r, op)
+}
+
+// metadataPositive asks for the system's metadata, the run's tenant's, or a
+// domain's that may not exist.
+func (g *generator) metadataPositive(r *rand.Rand, op opSpec) *Case {
+	st := Step{Expect: accepted(CheckValidAccepted, "system metadata")}
+	switch r.IntN(3) {
+	case 0:
+		if g.has(varDomain) {
+			st.Params = map[string]string{"domain": "${domain}"}
+			st.Expect.Why = "tenant metadata"
+		}
+	case 1:
+		// Any domain string: documented is only that the answer is 200 or 4XX.
+		st.Params = map[string]string{"domain": domainOfLen(r, pick(r, []int{1, 12, 280, 281}))}
+		st.Expect = Expect{Why: "metadata of a domain that may not exist"}
+	}
+	return single(KindPositive, op.ID, st.Expect.Why, st)
+}
+
+// signInPositive signs in with the run's account, or with one that does not
+// exist when the run has none.
+func (g *generator) signInPositive(r *rand.Rand, op opSpec) *Case {
+	if body, ok := g.realCredentials(); ok {
+		st := Step{Body: body, HasBody: true, Expect: accepted(CheckValidAccepted, "the run's account and password")}
+		if op.ID == "signInWithCredentials" && r.IntN(2) == 0 {
+			st.Params = map[string]string{"qr": fmt.Sprint(r.IntN(2) == 0)}
+		}
+		return single(KindPositive, op.ID, st.Expect.Why, st)
+	}
+	name := unknownUser(r, validUsernameLen(r))
+	st := Step{Body: map[string]any{"username": name, "password": randPassword(r), "domain": g.domainRef(r)}, HasBody: true,
+		Expect: refused(CheckExactCreds, LevelContract, fmt.Sprintf("an account that does not exist (username of %d characters)", len(name)))}
+	return single(KindPositive, op.ID, st.Expect.Why, st)
+}
+
+// socialPositive starts a Microsoft sign-in, for the run's Microsoft 365
+// tenant when it has one.
+func (g *generator) socialPositive(r *rand.Rand, op opSpec) *Case {
+	st := Step{Params: map[string]string{"provider": "microsoft"}, HasBody: true,
+		Body: map[string]any{"domain": g.domainRef(r), "callback_url": callbackURL}, Expect: Expect{Why: "Microsoft sign-in"}}
+	if g.has(varMS365Domain) && r.IntN(2) == 0 {
+		st.Body.(map[string]any)["domain"] = "${ms365_domain}"
+		st.Expect = accepted(CheckValidAccepted, "Microsoft sign-in for a tenant with Microsoft 365")
+	}
+	return single(KindPositive, op.ID, st.Expect.Why, st)
+}
+
+// forgotPositive asks for a reset of an account that does not exist: nothing
+// is mailed. PortSIP documents only 200 and 4XX; answering as for a real
+// account is the advice (no enumeration), checked where the tenant is the
+// run's own.
+func (g *generator) forgotPositive(r *rand.Rand, op opSpec) *Case {
+	body := map[string]any{"username": unknownUser(r, validUsernameLen(r)), "callback_url": callbackURL}
+	st := Step{Body: body, HasBody: true, Expect: Expect{Why: "forgot password for an account that does not exist"}}
+	switch {
+	case g.has(varDomain) && r.IntN(3) > 0:
+		body["domain"] = "${domain}"
+		st.Expect = Expect{Accepted: true, Check: CheckNoEnumeration, Level: LevelRecommended,
+			Why: "forgot password for an account of the run's tenant that does not exist"}
+	case r.IntN(2) == 0:
+		body["domain"] = domainOfLen(r, pick(r, []int{1, 9, 30, rules.DomainMaxLen}))
+	}
+	return single(KindPositive, op.ID, st.Expect.Why, st)
 }
 
 // genericPositive fills an operation the generator has no special knowledge of (one
