@@ -105,3 +105,39 @@ func (f Fault) failure() response {
 	}
 	return errorResponse(status, CodeFaultInjected, fmt.Sprintf("fault injected by the mock (status %d)", status), nil)
 }
+
+// SetFaults replaces the fault set, keyed by operationId; an empty map clears it.
+// Entries that ValidateFaults refuses (unknown operationIds, out-of-range values) are
+// left out; check with ValidateFaults first to tell the user.
+func (s *Server) SetFaults(f map[string]Fault) {
+	c := make(map[string]Fault, len(f))
+	for k, v := range f {
+		if len(checkFaults(map[string]Fault{k: v})) == 0 {
+			c[k] = v
+		}
+	}
+	s.faults.Store(&c)
+}
+
+// ValidateFaults says what SetFaults would refuse in a fault set, or nil.
+func ValidateFaults(f map[string]Fault) error {
+	vs := checkFaults(f)
+	if len(vs) == 0 {
+		return nil
+	}
+	errs := make([]error, len(vs))
+	for i, v := range vs {
+		errs[i] = v
+	}
+	return errors.Join(errs...)
+}
+
+// Faults returns a copy of the fault set.
+func (s *Server) Faults() map[string]Fault {
+	cur := *s.faults.Load()
+	c := make(map[string]Fault, len(cur))
+	for k, v := range cur {
+		c[k] = v
+	}
+	return c
+}
