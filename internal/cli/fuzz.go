@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -112,12 +111,9 @@ func runFuzz(cmd *cobra.Command, s *streams, f *fuzzFlags) error {
 	if err := checkReportPaths(cmd, nil); err != nil {
 		return err
 	}
-	url := strings.TrimSpace(f.url)
-	if cmd.Flags().Changed("url") && url == "" {
-		return usageErrorf("--url is empty: give the PBX address, or --mock for the in-process mock")
-	}
-	if url == "" && !f.mock {
-		url = strings.TrimSpace(os.Getenv("PBXAUTH_URL"))
+	url, err := targetURL(f.url, cmd.Flags().Changed("url"), f.mock)
+	if err != nil {
+		return err
 	}
 	rerun := "--url " + url
 	switch {

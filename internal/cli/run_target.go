@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -39,14 +38,11 @@ func runOptions(cmd *cobra.Command, s *streams, f *runFlags, list []*scenarios.S
 	if f.timeout <= 0 {
 		return opts, cleanup, usageErrorf("--timeout must be positive")
 	}
-	url := strings.TrimSpace(f.url)
-	if cmd.Flags().Changed("url") && url == "" && f.profile == "" {
-		// Most often an unset shell variable: running the in-process mock instead
-		// would pass a run that tested nothing.
-		return opts, cleanup, usageErrorf("--url is empty: give the PBX address, or --mock for the in-process mock")
-	}
-	if url == "" && !f.mock && !cmd.Flags().Changed("mock") {
-		url = strings.TrimSpace(os.Getenv("PBXAUTH_URL"))
+	// With --profile, f.url is the profile's: an empty --url beside it is not
+	// the target. --mock named at all, even as --mock=false, keeps PBXAUTH_URL out.
+	url, err := targetURL(f.url, cmd.Flags().Changed("url") && f.profile == "", f.mock || cmd.Flags().Changed("mock"))
+	if err != nil {
+		return opts, cleanup, err
 	}
 	switch {
 	case url != "" && f.mock:
