@@ -78,9 +78,10 @@ var blockTags = map[atom.Atom]bool{
 }
 
 // addHTML turns an HTML body into lines and links. Text inside style and script is
-// no content; an href is a link even when the text shows something else.
+// no content; an href is a link even when the text shows something else. Tags and
+// text are read from the tokenizer's raw bytes (htmlraw.go says why).
 func (d *doc) addHTML(src string) {
-	z := html.NewTokenizer(strings.NewReader(src))
+	tokens := newRawTokens(src)
 	var line strings.Builder
 	skip := 0
 	flush := func() {
@@ -90,31 +91,32 @@ func (d *doc) addHTML(src string) {
 		line.Reset()
 	}
 	for {
-		switch z.Next() {
+		t := tokens.Next()
+		switch t.typ {
 		case html.ErrorToken:
 			flush()
 			return
 		case html.TextToken:
 			if skip == 0 {
-				line.Write(z.Text())
+				line.WriteString(t.text)
 				line.WriteByte(' ')
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			tt := z.Token()
+			a := atom.Lookup([]byte(t.name))
 			switch {
-			case tt.DataAtom == atom.Style || tt.DataAtom == atom.Script:
-				if tt.Type == html.StartTagToken {
+			case a == atom.Style || a == atom.Script:
+				if t.typ == html.StartTagToken {
 					skip++
-				} else if tt.Type == html.EndTagToken && skip > 0 {
+				} else if t.typ == html.EndTagToken && skip > 0 {
 					skip--
 				}
-			case blockTags[tt.DataAtom]:
+			case blockTags[a]:
 				flush()
 			}
-			if tt.DataAtom == atom.A && tt.Type != html.EndTagToken {
-				for _, a := range tt.Attr {
-					if strings.EqualFold(a.Key, "href") {
-						d.addLink(strings.TrimSpace(a.Val))
+			if a == atom.A && t.typ != html.EndTagToken {
+				for _, at := range t.attrs() {
+					if at.key == "href" {
+						d.addLink(strings.TrimSpace(at.val))
 					}
 				}
 			}

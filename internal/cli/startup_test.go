@@ -75,6 +75,9 @@ var initLine = regexp.MustCompile(`(?m)^init (\S+) @\S+ ms, \S+ ms clock, (\d+) 
 // costs --help and every command that never uses it. The bound leaves room for
 // small literal tables; a compiled regexp or parsed template exceeds it. This
 // package's own line is left out: its tests' package variables count there.
+// x/net/html is held to the same bound: mailbox reads tags and text from its
+// tokenizer's raw bytes so that its 113 KB entity map is never built (a call of
+// Token, Text or TagAttr anywhere in the binary brings it back).
 func TestStartup_ownPackagesInitialiseLazily(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
@@ -86,7 +89,8 @@ func TestStartup_ownPackagesInitialiseLazily(t *testing.T) {
 	seen := 0
 	for _, m := range lines {
 		pkg := m[1]
-		if !strings.HasPrefix(pkg, "github.com/pbxauth/pbxauth/") || pkg == "github.com/pbxauth/pbxauth/internal/cli" {
+		if (!strings.HasPrefix(pkg, "github.com/pbxauth/pbxauth/") && pkg != "golang.org/x/net/html") ||
+			pkg == "github.com/pbxauth/pbxauth/internal/cli" {
 			continue
 		}
 		seen++
