@@ -12,8 +12,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-
-	"golang.org/x/net/html/charset"
 )
 
 // Bounds on one message's structure: a mail from the PBX is untrusted input, and a
@@ -38,7 +36,7 @@ func Parse(raw []byte, rcpt []string, received time.Time) (*Mail, error) {
 	if err != nil {
 		return nil, fmt.Errorf("not a mail message: %w", err)
 	}
-	dec := &mime.WordDecoder{CharsetReader: charset.NewReaderLabel}
+	dec := &mime.WordDecoder{CharsetReader: charsetReader}
 	header := func(k string) string {
 		v := msg.Header.Get(k)
 		if d, err := dec.DecodeHeader(v); err == nil {
@@ -139,7 +137,7 @@ func decodeText(cte, cs string, r io.Reader) (string, error) {
 		r = base64.NewDecoder(base64.StdEncoding, r)
 	}
 	if cs != "" && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "us-ascii") {
-		cr, err := charset.NewReaderLabel(cs, r)
+		cr, err := charsetReader(cs, r)
 		if err != nil {
 			return "", fmt.Errorf("charset %q: %w", sanitizeLine(cs), err)
 		}

@@ -50,10 +50,13 @@ func TestStartup_commandsThatDoNotParseTheSpec(t *testing.T) {
 	}
 }
 
-// santhosh-tekuri/jsonschema compiles every JSON Schema meta-schema in its init,
-// most of --help's package initialisation, in every process that links it,
-// validating or not. The binary must not link it; tests of other packages may.
-func TestStartup_binaryLinksNoJSONSchemaCompiler(t *testing.T) {
+// Packages whose initialisation is heavy, in every process that links them,
+// used or not: santhosh-tekuri/jsonschema compiles every JSON Schema
+// meta-schema (most of --help's package initialisation once); x/text's
+// htmlindex and language build tables of charset labels and locales (about
+// 2.5 ms of every start-up; mailbox has its own lazy label table). The binary
+// must not link them; tests of other packages may.
+func TestStartup_binaryLinksNoHeavyInitPackages(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command to list the binary's packages")
@@ -64,6 +67,7 @@ func TestStartup_binaryLinksNoJSONSchemaCompiler(t *testing.T) {
 	require.Contains(t, pkgs, "github.com/pbxauth/pbxauth/internal/cli", "the list is of the binary's packages")
 	for _, p := range pkgs {
 		assert.NotContains(t, p, "santhosh-tekuri/jsonschema", "the binary links it")
+		assert.NotContains(t, []string{"golang.org/x/text/encoding/htmlindex", "golang.org/x/text/language"}, p, "the binary links it")
 	}
 }
 
