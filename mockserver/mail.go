@@ -37,29 +37,26 @@ func factsFor(d *directory, acct *account) mailFacts {
 func otpMail(d *directory, acct *account, code string, now time.Time) Mail {
 	f := factsFor(d, acct)
 	f.Code, f.Minutes = code, int(OTPTTL/time.Minute)
-	return Mail{
-		Kind: MailOTP, To: acct.email, Username: acct.username, Domain: acct.domain, SentAt: now,
-		Subject:     "Your sign-in code for " + f.Tenant,
-		Body:        render(otpText(), f),
-		HTML:        renderHTML(otpHTML(), f),
-		Tenant:      f.Tenant,
-		DisplayName: f.Display, Extension: f.Extension, WebDomain: f.WebDomain,
-		Code: code,
-	}
+	m := mailTo(acct, MailOTP, "Your sign-in code for "+f.Tenant, otpText(), otpHTML(), f, now)
+	m.Code = code
+	return m
 }
 
 // resetMail is the reset link mail of forget_password.
 func resetMail(d *directory, acct *account, link, tok string, now time.Time) Mail {
 	f := factsFor(d, acct)
 	f.Link, f.Minutes = link, int(ResetTTL/time.Minute)
+	m := mailTo(acct, MailReset, "Choose a new password for "+f.Tenant, resetText(), resetHTML(), f, now)
+	m.Link, m.Token = link, tok
+	return m
+}
+
+// mailTo is a mail of kind to acct, its facts rendered into both parts.
+func mailTo(acct *account, kind, subject string, text *texttemplate.Template, html *template.Template, f mailFacts, now time.Time) Mail {
 	return Mail{
-		Kind: MailReset, To: acct.email, Username: acct.username, Domain: acct.domain, SentAt: now,
-		Subject:     "Choose a new password for " + f.Tenant,
-		Body:        render(resetText(), f),
-		HTML:        renderHTML(resetHTML(), f),
-		Tenant:      f.Tenant,
-		DisplayName: f.Display, Extension: f.Extension, WebDomain: f.WebDomain,
-		Link: link, Token: tok,
+		Kind: kind, To: acct.email, Username: acct.username, Domain: acct.domain, SentAt: now,
+		Subject: subject, Body: render(text, f), HTML: renderHTML(html, f),
+		Tenant: f.Tenant, DisplayName: f.Display, Extension: f.Extension, WebDomain: f.WebDomain,
 	}
 }
 
