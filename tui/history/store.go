@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -232,7 +233,7 @@ func (s *Store) write() {
 }
 
 func (s *Store) append(e Entry) error {
-	line, err := json.Marshal(record{Seq: e.Seq, Target: e.Target, At: e.At, Session: s.session, Exchange: e.Exchange})
+	line, err := s.storedLine(e)
 	if err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
@@ -254,6 +255,33 @@ func (s *Store) append(e Entry) error {
 	}
 	s.lines[path] = n
 	return nil
+}
+
+// keptBody is what is kept of each body of an exchange whose line would be
+// longer than maxLine: six times that (every byte a control, \u00XX in JSON)
+// for both bodies leaves room for the headers.
+const keptBody = 256 << 10
+
+// storedLine is e's record as one line Load can read back. A hostile answer of
+// 1 MiB of control bytes is 6 MiB in JSON: such an exchange is kept with its
+// bodies cut and marked truncated, rather than as a line too long to load.
+func (s *Store) storedLine(e Entry) ([]byte, error) {
+	rec := record{Seq: e.Seq, Target: e.Target, At: e.At, Session: s.session, Exchange: e.Exchange}
+	line, err := json.Marshal(rec)
+	if err != nil || len(line) <= maxLine {
+		return line, err
+	}
+	// Cut what is already redacted: a cut JSON body could no longer be
+	// redacted field by field.
+	x := e.Exchange.Redact()
+	x.RequestBody = x.RequestBody[:min(len(x.RequestBody), keptBody)]
+	x.ResponseBody = x.ResponseBody[:min(len(x.ResponseBody), keptBody)]
+	x.Truncated = true
+	rec.Exchange = x
+	if line, err = json.Marshal(rec); err == nil && len(line) > maxLine {
+		err = fmt.Errorf("an exchange of %d KiB is too large to keep", len(line)>>10)
+	}
+	return line, err
 }
 
 func countLines(path string) (int, error) {
@@ -311,35 +339,58 @@ func (s *Store) Load(profile string) ([]Entry, error) {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), maxLine)
 	var out []Entry
-	bad := 0
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
+	bad, err := eachLine(bufio.NewReaderSize(f, 64<<10), maxLine, func(line []byte) bool {
 		var r record
 		if err := boundedjson.Unmarshal(line, &r); err != nil || r.Exchange == nil {
-			bad++
-			continue
+			return false
 		}
-		if r.Session == s.session {
-			continue // this run's entries are in the Log already
+		if r.Session != s.session { // this run's entries are in the Log already
+			// The file is the profile's, whatever name it had when written (renames).
+			out = append(out, Entry{Seq: r.Seq, Exchange: r.Exchange, Target: profile, At: r.At})
 		}
-		// The file is the profile's, whatever name it had when written (renames).
-		out = append(out, Entry{Seq: r.Seq, Exchange: r.Exchange, Target: profile, At: r.At})
-	}
+		return true
+	})
 	if len(out) > s.limit {
 		out = out[len(out)-s.limit:]
 	}
 	var errs []error
-	if err := sc.Err(); err != nil {
+	if err != nil {
 		errs = append(errs, fmt.Errorf("history: %s: %w", s.Path(profile), err))
 	}
 	if bad > 0 {
 		errs = append(errs, fmt.Errorf("history: %s: %d unreadable line(s) skipped", s.Path(profile), bad))
 	}
 	return out, errors.Join(errs...)
+}
+
+// eachLine hands fn every non-blank line of r, trimmed, and counts the lines fn
+// refuses and those longer than max, which are skipped whole rather than read:
+// one line too long for the buffer must not cost the lines after it.
+func eachLine(r *bufio.Reader, max int, fn func([]byte) bool) (bad int, err error) {
+	var line []byte
+	tooLong := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		switch {
+		case tooLong:
+		case len(line)+len(chunk) > max:
+			tooLong, line = true, line[:0]
+		default:
+			line = append(line, chunk...)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if t := bytes.TrimSpace(line); tooLong || len(t) > 0 && !fn(t) {
+			bad++
+		}
+		line, tooLong = line[:0], false
+		if errors.Is(err, io.EOF) {
+			return bad, nil
+		}
+		if err != nil {
+			return bad, err
+		}
+	}
 }
