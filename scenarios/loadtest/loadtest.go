@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/internal/boundedjson"
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/scenarios"
 	"github.com/pbxauth/pbxauth/scenarios/runner"
 )
@@ -183,6 +184,26 @@ func excluded(s *scenarios.Scenario, t *runner.Target, allowMutations bool) stri
 // for a target that is gone.
 const refusedKey = "network: connection refused"
 
+// The breakdown by cause is keyed partly by what the PBX answered (its error
+// code): a hostile one can send a new, long code with every answer. So a key
+// is cut to maxKeyLen bytes, shown inert, and past maxErrorKeys kinds the rest
+// are counted together under otherErrorsKey.
+const (
+	maxKeyLen      = 80
+	maxErrorKeys   = 32
+	otherErrorsKey = "other causes (more kinds than the 32 listed)"
+)
+
+// shortKey is untrusted text made fit for the breakdown: inert on a terminal,
+// one line, at most maxKeyLen bytes (cut on a character boundary).
+func shortKey(s string) string {
+	s = termsafe.Line(s)
+	if len(s) <= maxKeyLen {
+		return s
+	}
+	return strings.ToValidUTF8(s[:maxKeyLen-3], "") + "..."
+}
+
 // sortErrors puts the most frequent cause first.
 func sortErrors(es []ErrorCount) {
 	sort.Slice(es, func(i, j int) bool {
@@ -219,7 +240,7 @@ func errorKey(sr *runner.StepResult) string {
 		return "assertion: " + sr.Failures[0].Check
 	}
 	if sr.Err != "" {
-		return "error: " + sr.Err
+		return shortKey("error: " + sr.Err)
 	}
 	return "unknown"
 }
@@ -235,7 +256,7 @@ func statusCode(status int, body []byte) string {
 	if boundedjson.Unmarshal(body, &e) == nil && len(e.Errors) > 0 && e.Errors[0].Code != "" {
 		s += " " + e.Errors[0].Code
 	}
-	return s
+	return shortKey(s)
 }
 
 // ErrNothingToLoad is returned when every selected scenario is excluded from a load.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/scenarios/report"
 )
 
@@ -76,7 +77,8 @@ func WriteSummary(w io.Writer, r *Result) error {
 			fmt.Fprintf(&b, "    %8d  %s\n", e.Count, e.Key)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	// The target and the reasons may come from a profile file or the PBX.
+	_, err := io.WriteString(w, termsafe.Text(b.String()))
 	return err
 }
 

@@ -92,6 +92,9 @@ func (r *recorder) request(latency time.Duration, status int, recordLatency bool
 	}
 	r.winReqs++
 	if errKey != "" {
+		if _, known := r.errors[errKey]; !known && len(r.errors) >= maxErrorKeys {
+			errKey = otherErrorsKey
+		}
 		r.errors[errKey]++
 		r.winErrs++
 	}
