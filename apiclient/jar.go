@@ -5,6 +5,16 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"sync"
+	"time"
+)
+
+// A PBX sets one session cookie; a hostile one can set thousands with every
+// answer, which cookiejar would keep for the client's life and send back with
+// every request. The jar keeps what RFC 6265 6.1 asks a client to support and
+// no more: maxCookies live cookies, none over maxCookieBytes.
+const (
+	maxCookies     = 50
+	maxCookieBytes = 4096
 )
 
 // sessionJar is the client's cookie jar, which can start over: a load's virtual
@@ -14,7 +24,12 @@ import (
 type sessionJar struct {
 	mu  sync.Mutex
 	jar *cookiejar.Jar // nil until the first cookie
+	// live names the cookies set and not deleted since, to bound them.
+	live map[cookieKey]bool
 }
+
+// cookieKey tells cookies apart as cookiejar does: by host, domain, path, name.
+type cookieKey struct{ host, domain, path, name string }
 
 func (j *sessionJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 	if len(cookies) == 0 {
@@ -23,10 +38,27 @@ func (j *sessionJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 	j.mu.Lock()
 	if j.jar == nil {
 		j.jar, _ = cookiejar.New(nil) // cookiejar.New never fails without options
+		j.live = map[cookieKey]bool{}
 	}
 	jar := j.jar
+	kept := cookies[:0:0]
+	now := time.Now()
+	for _, c := range cookies {
+		k := cookieKey{u.Hostname(), c.Domain, c.Path, c.Name}
+		switch {
+		case c.MaxAge < 0 || !c.Expires.IsZero() && c.Expires.Before(now):
+			delete(j.live, k) // a deletion: always passed on, and it makes room
+		case len(c.Name)+len(c.Value) > maxCookieBytes:
+			continue
+		case !j.live[k] && len(j.live) >= maxCookies:
+			continue
+		default:
+			j.live[k] = true
+		}
+		kept = append(kept, c)
+	}
 	j.mu.Unlock()
-	jar.SetCookies(u, cookies)
+	jar.SetCookies(u, kept)
 }
 
 func (j *sessionJar) Cookies(u *url.URL) []*http.Cookie {
@@ -41,7 +73,7 @@ func (j *sessionJar) Cookies(u *url.URL) []*http.Cookie {
 
 func (j *sessionJar) reset() {
 	j.mu.Lock()
-	j.jar = nil
+	j.jar, j.live = nil, nil
 	j.mu.Unlock()
 }
 
