@@ -163,7 +163,7 @@ const (
 	linkNone       = iota
 	linkResetWord  // "reset" in its path
 	linkTokenLike  // a query parameter named like a session key (code, key, ...)
-	linkTokenParam // a query parameter named token, as PortSIP's and the mock's links have
+	linkTokenParam // a query parameter named token, as the mock's links have (PortSIP's template shows only where the link goes)
 )
 
 // resetLink picks the URL most likely to be the reset link and the session token

@@ -77,9 +77,10 @@ func (s *Server) getLoginStatus(st *state, rq *request) response {
 	return resp
 }
 
-// POST /logout (logout): 204, with or without a live session. Logging out is
-// idempotent, as on most web servers: a browser whose session already expired must be
-// able to log out without an error page. The cookie is cleared either way.
+// POST /logout (logout): 204, with or without a live session. PortSIP documents 204
+// and 4XX without saying which a logout without a session gets; the mock's choice is
+// to be idempotent, as most web servers are: a browser whose session already expired
+// logs out without an error page. The cookie is cleared either way.
 func (s *Server) logout(st *state, rq *request) response {
 	if sid, g, ok := s.sessionGrant(st, rq); ok {
 		st.sessions.remove(sid)

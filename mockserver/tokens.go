@@ -55,7 +55,8 @@ type grant struct {
 	access  string
 	refresh string // empty for web sessions
 	expires time.Time
-	// passwordVerified is false for sign-ins that did not check a password (Microsoft).
+	// passwordVerified is false for sign-ins that did not check a password (Microsoft):
+	// the mock's reading of password_verified, which PortSIP does not define further.
 	passwordVerified bool
 	// root is the family's first grant; nil when this grant is it.
 	root *grant

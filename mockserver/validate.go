@@ -18,7 +18,8 @@ import (
 // the operation's schema in the OpenAPI document (types, required, lengths) and
 // against the field rules of apiclient/rules (charset, reserved names, ...). Broken
 // rules of one field are reported once, the document's first. It returns the string
-// fields of the body; JSON nulls count as absent, as PortSIP sends blanks as null.
+// fields of the body; JSON nulls count as absent. That is the mock's own choice:
+// PortSIP sends blanks as null in its answers but documents no null in a request.
 func decodeBody(rt *route, body []byte) (map[string]string, []violation) {
 	var obj map[string]any
 	if rt.ctype == formType {

@@ -30,16 +30,26 @@ var Choices = []string{
 	"GET /info?domain= for an unknown domain answers the system metadata with null tenant fields",
 	"tokens are 32 upper-case hex digits (PortSIP's older examples), access tokens live 3600 s",
 	"session and token errors are 403 INVALID_TOKEN; a failed /auth/refresh_token is 403 UNKNOWN",
-	"one-time codes have 8 digits and a challenge allows 3 wrong codes",
+	"one-time codes have 8 digits and one wrong code ends the challenge",
+	"send_otp with an empty token is 403 INVALID_TOKEN (an unknown session), not VALIDATE_FAILED",
 	"a refresh keeps the old access token valid until it expires",
-	"the session cookie is PBXSESSION, SameSite=Strict",
-	"the password policy is at least 6 characters",
+	"sign_out ends every session of the user, not only the token's",
+	"the session cookie is PBXSESSION, SameSite=Strict; a refused web login sets a PBXCSRF cookie",
+	"POST /logout without a session is 403 INVALID_TOKEN",
+	"password_verified says whether the account's initial password was confirmed, false for most accounts",
+	"the password policy is at least 6 characters; a refused new password uses up the reset link",
+	"the reset link carries its token as the query parameter ticket",
+	"the metadata's ms365_authorization_endpoint is a path on the PBX, as the document's example /ms365; a tenant without Microsoft 365 names one too",
+	"GET /info looks up a domain of any length (an unknown one answers the system metadata)",
+	"a null domain in a sign-in is 422 VALIDATE_FAILED (the document's domain is a string)",
 	"the OAuth password grant refuses two-factor accounts (400 UNAUTHORIZED)",
 }
 
 // Account is a user of the PBX; Domain is empty for system-level accounts.
 type Account struct {
 	Username, Password, Domain, Role, Email string
+	// Verified: the account has confirmed its initial password (password_verified).
+	Verified bool
 }
 
 // Tenant is a tenant of the PBX.
@@ -48,6 +58,9 @@ type Tenant struct {
 	TwoFactor    bool
 	// MS365Endpoint is the Microsoft authorization endpoint; empty when off.
 	MS365Endpoint string
+	// MS365Path is what the metadata names as the authorization endpoint: a path
+	// on the PBX, as the document's example (/ms365); set even with Microsoft 365 off.
+	MS365Path string
 }
 
 // Options configure a Server.
@@ -56,17 +69,21 @@ type Options struct {
 	SMTPAddr string
 	// From is the sender address of the mail.
 	From string
+	// Lapses are recommended practices to skip: a suite run then has findings.
+	Lapses []Lapse
+	// Defects are documented facts to break: a suite run then fails.
+	Defects []Defect
 }
 
 // The PBX's data: accounts and tenants unlike the mock's demo data.
 var (
 	Tenants = []Tenant{
-		{Domain: "acme.test", Name: "Acme"},
+		{Domain: "acme.test", Name: "Acme", MS365Path: "/ms365/acme"},
 		{Domain: "secure.acme.test", Name: "Acme Secure", TwoFactor: true},
-		{Domain: "ms.acme.test", Name: "Acme 365", MS365Endpoint: "https://login.microsoftonline.com/acme-tenant/oauth2/v2.0/authorize"},
+		{Domain: "ms.acme.test", Name: "Acme 365", MS365Endpoint: "https://login.microsoftonline.com/acme-tenant/oauth2/v2.0/authorize", MS365Path: "/ms365/acme365"},
 	}
 	Accounts = []Account{
-		{Username: "sysop", Password: "Sys-Pass#1", Role: "SystemAdmin", Email: "sysop@pbx.acme.test"},
+		{Username: "sysop", Password: "Sys-Pass#1", Role: "SystemAdmin", Email: "sysop@pbx.acme.test", Verified: true},
 		{Username: "reseller", Password: "Deal-Pass#1", Role: "Dealer", Email: "reseller@pbx.acme.test"},
 		{Username: "qa.user", Password: "Qa-Pass#1", Domain: "acme.test", Role: "Admin", Email: "qa.user@acme.test"},
 		{Username: "mfa_user", Password: "Mfa-Pass#1", Domain: "secure.acme.test", Role: "StandardUser", Email: "mfa@secure.acme.test"},
@@ -89,7 +106,7 @@ const (
 	accessLifetime = time.Hour
 	codeLifetime   = 10 * time.Minute // PortSIP's verification mail
 	linkLifetime   = 10 * time.Minute // PortSIP's reset mail
-	maxWrongCodes  = 3
+	maxWrongCodes  = 1
 	maxBody        = 1 << 20
 	// clientID is the fixed client_id of PortSIP's guide.
 	clientID   = "9d806019-75b2-4b3d-bb8b-f5a3a412cc0a"
@@ -223,6 +240,12 @@ func str(m map[string]any, k string) (string, bool) {
 	}
 	s, ok := v.(string)
 	return s, ok
+}
+
+// hasKey says whether the body has the field, even as null.
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 func bearer(r *http.Request) string {

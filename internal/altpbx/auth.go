@@ -40,6 +40,8 @@ func credentials(w http.ResponseWriter, m map[string]any) (user, pass, domain st
 	switch {
 	case !uok || !pok || !dok:
 		invalid(w, "username, password and domain are strings")
+	case m["domain"] == nil && hasKey(m, "domain"):
+		invalid(w, "domain: a string; leave it out for a system account")
 	case pass == "" || user == "":
 		invalid(w, "username and password are required")
 	case m["domain"] != nil && (domain == "" || len(domain) > 280):
@@ -110,11 +112,12 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	writeTokens(w, s.pair(a))
 }
 
-// liveChallenge finds an open challenge; it answers and returns nil otherwise.
+// liveChallenge finds an open challenge; it answers and returns nil otherwise. An
+// empty token is a string, so it is looked up (and not found) like any other.
 func (s *Server) liveChallenge(w http.ResponseWriter, m map[string]any, needCode bool) (*challenge, string, string) {
 	tok, tok2 := str(m, "token")
 	c, cok := str(m, "code")
-	if !tok2 || !cok || tok == "" || (needCode && c == "") {
+	if !tok2 || !cok || !hasKey(m, "token") || (needCode && c == "") {
 		invalid(w, "token (and code) are required strings")
 		return nil, "", ""
 	}
@@ -133,6 +136,10 @@ func (s *Server) sendOTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if tok, _ := str(m, "token"); tok == "" && hasKey(m, "token") && s.broken(DefectEmptyTokenMails) {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	ch, _, _ := s.liveChallenge(w, m, false)
 	if ch == nil {
 		return
@@ -154,7 +161,7 @@ func (s *Server) verifyOTP(w http.ResponseWriter, r *http.Request) {
 	if ch == nil {
 		return
 	}
-	if ch.code == "" || c != ch.code {
+	if ch.code == "" || (c != ch.code && !s.broken(DefectAnyCode)) {
 		if ch.wrong++; ch.wrong >= maxWrongCodes {
 			delete(s.pending, tok)
 		}
@@ -219,8 +226,12 @@ func (s *Server) user(w http.ResponseWriter, r *http.Request) {
 	if a.Domain != "" {
 		domain = a.Domain
 	}
+	var verified any = a.Verified && !ses.viaMS
+	if s.broken(DefectVerifiedAsText) {
+		verified = "yes"
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"role": a.Role, "password_verified": !ses.viaMS, "password_force_reset": false,
+		"role": a.Role, "password_verified": verified, "password_force_reset": false,
 		"domain": domain, "role_id": strings.ToLower(a.Role), "role_name": a.Role, "capabilities": []string{"auth"},
 	})
 }
@@ -241,12 +252,17 @@ func (s *Server) endSession(tok string) {
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ses, tok := s.caller(r)
+	ses, _ := s.caller(r)
 	if ses == nil {
 		fail(w, http.StatusUnauthorized, "INVALID_TOKEN", "no valid bearer token", nil)
 		return
 	}
-	s.endSession(tok)
+	// Every session of the user ends, not only the token's.
+	for at, other := range s.access {
+		if other.user == ses.user {
+			s.endSession(at)
+		}
+	}
 	w.WriteHeader(http.StatusOK)
 }
 

@@ -8,11 +8,7 @@ import (
 )
 
 func (s *Server) info(w http.ResponseWriter, r *http.Request) {
-	d := r.URL.Query().Get("domain")
-	if len(d) > 280 {
-		invalid(w, "domain: 1 to 280 characters")
-		return
-	}
+	d := r.URL.Query().Get("domain") // any length: the query parameter has no limit
 	out := map[string]any{
 		"web_domain": "pbx.acme.test", "enable_ipv6": false, "enable_dataflow": true,
 		"private_ipv4": "10.0.0.5", "private_ipv6": nil, "public_ipv4": nil, "public_ipv6": nil,
@@ -23,8 +19,8 @@ func (s *Server) info(w http.ResponseWriter, r *http.Request) {
 	if t := tenant(d); t != nil {
 		out["domain"], out["name"] = t.Domain, t.Name
 		out["enable_ms365_integration"] = t.MS365Endpoint != ""
-		if t.MS365Endpoint != "" {
-			out["ms365_authorization_endpoint"] = t.MS365Endpoint
+		if t.MS365Path != "" && !(t.MS365Endpoint != "" && s.broken(DefectNoMS365Endpoint)) {
+			out["ms365_authorization_endpoint"] = t.MS365Path
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -38,7 +34,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if a == nil || (tenant(a.Domain) != nil && tenant(a.Domain).TwoFactor) {
-		// A password alone never opens a two-factor account's session.
+		// A password alone never opens a two-factor account's session. The refusal
+		// sets a cookie of its own, which is no session.
+		http.SetCookie(w, &http.Cookie{Name: "PBXCSRF", Value: token(), Path: "/", SameSite: http.SameSiteStrictMode})
 		fail(w, http.StatusForbidden, "UNAUTHORIZED", "Login failed, authentication error", nil)
 		return
 	}
@@ -53,7 +51,13 @@ func (s *Server) openWeb(w http.ResponseWriter, a *Account, viaMS bool) {
 	c := token()
 	s.web[c] = at
 	w.Header().Set("Cache-Control", "no-store")
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: c, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	switch {
+	case s.broken(DefectNoSessionCookie):
+	case s.lapses(LapseCookieFlags):
+		http.SetCookie(w, &http.Cookie{Name: cookieName, Value: c, Path: "/"})
+	default:
+		http.SetCookie(w, &http.Cookie{Name: cookieName, Value: c, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	}
 }
 
 // webSession is the access token of the request's session cookie, or "".
@@ -90,18 +94,31 @@ func (s *Server) loginStatus(w http.ResponseWriter, r *http.Request) {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	ended := false
 	for _, c := range r.Cookies() {
 		if at, ok := s.web[c.Value]; ok && c.Name == cookieName {
 			s.endSession(at)
+			ended = true
 		}
+	}
+	switch {
+	case !ended && s.broken(DefectLogoutCrash):
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	case !ended:
+		badToken(w) // no session to log out
+		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	w.WriteHeader(http.StatusNoContent)
 }
 
 // authorizeURL is the tenant's Microsoft page for an authorization-code request.
-func authorizeURL(t *Tenant, redirect string) string {
+func (s *Server) authorizeURL(t *Tenant, redirect string) string {
 	q := url.Values{"response_type": {"code"}, "client_id": {"acme-pbx"}, "redirect_uri": {redirect}, "state": {token()}, "scope": {"openid email"}}
+	if s.lapses(LapseNoState) {
+		q.Del("state")
+	}
 	return t.MS365Endpoint + "?" + q.Encode()
 }
 
@@ -117,7 +134,7 @@ func (s *Server) byMicrosoft(w http.ResponseWriter, r *http.Request) {
 	if t == nil {
 		return
 	}
-	http.Redirect(w, r, authorizeURL(t, "https://pbx.acme.test/api/login/by_microsoft/callback"), http.StatusFound)
+	http.Redirect(w, r, s.authorizeURL(t, "https://pbx.acme.test/api/login/by_microsoft/callback"), http.StatusFound)
 }
 
 // ms365Tenant is the tenant with Microsoft 365 sign-in for domain; it answers and
@@ -156,7 +173,7 @@ func (s *Server) social(w http.ResponseWriter, r *http.Request) {
 	if t == nil {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"url": authorizeURL(t, cb)})
+	writeJSON(w, http.StatusOK, map[string]any{"url": s.authorizeURL(t, cb)})
 }
 
 func (s *Server) forget(w http.ResponseWriter, r *http.Request) {
@@ -185,11 +202,14 @@ func (s *Server) forget(w http.ResponseWriter, r *http.Request) {
 	if a := s.find(user, domain); a != nil {
 		tok := token()
 		s.resets[tok] = &resetLink{user: a, expires: time.Now().Add(linkLifetime)}
+		if s.broken(DefectLinkOffCallback) {
+			cb = "https://pbx.acme.test/reset"
+		}
 		sep := "?"
 		if strings.Contains(cb, "?") {
 			sep = "&"
 		}
-		s.mailLink(a, cb+sep+"token="+tok)
+		s.mailLink(a, cb+sep+"ticket="+tok)
 	}
 	w.WriteHeader(http.StatusOK)
 }
@@ -213,6 +233,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(pw) < 6 {
+		delete(s.resets, tok) // a refused password uses the link up
 		invalid(w, "new_password: at least 6 characters")
 		return
 	}

@@ -55,12 +55,14 @@ steps:
 	assert.Contains(t, out.String(), "1 scenario: refused")
 }
 
-// The built-in suite covers every documented response of the reference OpenAPI;
-// the JSON report carries the matrix with the run's outcomes.
+// The built-in suite covers every documented response of the reference OpenAPI
+// but GET /info's 4XX: PortSIP documents no request it refuses (its domain is any
+// string, and an unknown one's answer is not documented), so only mock-level
+// scenarios provoke one. The JSON report carries the matrix with the run's outcomes.
 func TestCoverage_builtinAndJSON(t *testing.T) {
 	ss := scentest.Builtin(t)
 	for _, it := range Coverage(ss, nil) {
-		if it.Path != "" && it.Path+it.Item != "/logout4XX" {
+		if it.Path != "" && it.Path+it.Item != "/info4XX" {
 			assert.False(t, it.Gap(), "%s %s %s", it.Method, it.Path, it.Item)
 		}
 	}
