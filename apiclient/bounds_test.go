@@ -12,6 +12,7 @@ import (
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/internal/boundedjson"
+	"github.com/pbxauth/pbxauth/internal/hostiletest"
 )
 
 func TestClient_answerOverTheLimitIsAnErrorWithTheCutAnswer(t *testing.T) {
@@ -60,4 +61,24 @@ func TestClient_deepJSONIsRefusedNotWalked(t *testing.T) {
 	assert.ErrorIs(t, ae.BodyErr, boundedjson.ErrTooDeep)
 	assert.Contains(t, err.Error(), "400 UNKNOWN: bad request (body refused: JSON nested deeper than 64 levels")
 	assert.Equal(t, `{"errors":[{"code":"X"`, apiclient.PrettyJSON([]byte(`{"errors":[{"code":"X"` + deep))[:22], "shown as it came, not indented")
+}
+
+// A PBX's headers are capped far below net/http's 10 MB: each exchange keeps
+// them, in the inspector and the history.
+func TestClient_hugeHeadersAreRefused(t *testing.T) {
+	srv := hostiletest.Start(t)
+	c, err := apiclient.New(apiclient.WithBaseURL(srv.URL("bigheader")))
+	require.NoError(t, err)
+	for name, insecure := range map[string]bool{"default": false, "insecure": true} {
+		t.Run(name, func(t *testing.T) {
+			c := c
+			if insecure {
+				c, err = apiclient.New(apiclient.WithBaseURL(srv.URL("bigheader")), apiclient.WithInsecureSkipVerify(true))
+				require.NoError(t, err)
+			}
+			_, err := c.RetrieveMetadata(ctx, "")
+			require.ErrorIs(t, err, apiclient.ErrNetwork)
+			assert.Contains(t, err.Error(), "the PBX's answer has headers larger than 64 KiB: refused")
+		})
+	}
 }

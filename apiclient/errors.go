@@ -219,6 +219,9 @@ func (e *TransportError) Kind() string {
 	case errors.As(e.Err, &pe), strings.Contains(e.Err.Error(), "malformed HTTP"):
 		// net/http wraps these as strings only (malformed status line or code).
 		return "the PBX answered, but not with valid HTTP"
+	case strings.Contains(e.Err.Error(), "response headers exceeded"):
+		// net/http says so in a string only.
+		return "the PBX's answer has headers larger than " + byteSize(MaxHeaderBytes) + ": refused"
 	case errors.Is(e.Err, io.ErrUnexpectedEOF):
 		return "the PBX's answer was cut short"
 	case errors.Is(e.Err, io.EOF):
@@ -307,6 +310,9 @@ func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
 func byteSize(n int) string {
 	if n >= 1<<20 && n%(1<<20) == 0 {
 		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	if n >= 1<<10 && n%(1<<10) == 0 {
+		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
 }

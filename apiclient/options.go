@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -160,6 +161,27 @@ func operationPathIn(path string) (base, op string, ok bool) {
 	return "", "", false
 }
 
+// MaxHeaderBytes caps the header of an answer. PortSIP's are a few hundred
+// bytes; net/http's own cap is 10 MB, ten times the body's, which a hostile PBX
+// could send with every answer for the inspector and the history to keep.
+const MaxHeaderBytes = 64 << 10
+
+// NewTransport is the transport to a PBX over the network: net/http's default,
+// with answers' headers capped at MaxHeaderBytes, and TLS verification off when
+// insecure is true (callers tell the user).
+func NewTransport(insecure bool) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxResponseHeaderBytes = MaxHeaderBytes
+	if insecure {
+		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // explicit, visible opt-in
+	}
+	return t
+}
+
+// sharedTransport is NewTransport(false) shared by the clients given no
+// transport, so they pool connections as they did on http.DefaultTransport.
+var sharedTransport = sync.OnceValue(func() *http.Transport { return NewTransport(false) })
+
 func (c *Client) buildHTTPClient() {
 	if c.http == nil {
 		c.http = &http.Client{}
@@ -170,7 +192,7 @@ func (c *Client) buildHTTPClient() {
 	case c.insecure:
 		base, ok := c.http.Transport.(*http.Transport)
 		if !ok || base == nil {
-			base = http.DefaultTransport.(*http.Transport)
+			base = NewTransport(true)
 		}
 		t := base.Clone()
 		if t.TLSClientConfig == nil {
@@ -178,6 +200,8 @@ func (c *Client) buildHTTPClient() {
 		}
 		t.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // explicit, visible opt-in
 		c.http.Transport = t
+	case c.http.Transport == nil:
+		c.http.Transport = sharedTransport()
 	}
 	c.http.Jar = c.jar
 	// Redirects are answers to report (by_microsoft), never hops to take.

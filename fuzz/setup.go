@@ -2,7 +2,6 @@ package fuzz
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -109,11 +108,7 @@ func newTarget(ctx context.Context, opts Options) (*target, error) {
 	}
 	hc := &http.Client{Transport: opts.Transport}
 	if hc.Transport == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		if opts.Insecure {
-			tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked, visibly
-		}
-		hc.Transport = tr
+		hc.Transport = apiclient.NewTransport(opts.Insecure)
 	}
 	t := &target{base: u.String(), hc: hc, limit: newLimiter(opts.Rate), timeout: opts.Timeout, mock: opts.Mock}
 	if t.mock {

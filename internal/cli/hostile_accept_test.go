@@ -72,6 +72,7 @@ func TestHostilePBX(t *testing.T) {
 		"deep":      {1, "JSON nested deeper than 64 levels"},
 		"deep200":   {1, "JSON nested deeper than 64 levels"},
 		"huge":      {1, "is larger than 1 MiB: refused"},
+		"bigheader": {3, "the PBX's answer has headers larger than 64 KiB: refused"},
 		"drip":      {3, "timed out"},
 		"redirect":  {0, ""},
 	}

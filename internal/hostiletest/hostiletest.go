@@ -1,6 +1,6 @@
 // Package hostiletest is a PBX that attacks its client, for tests: terminal
 // controls in every string and header, JSON 10,000 levels deep, 50 MB answers,
-// invalid UTF-8 and an answer that drips. It writes raw bytes on a TCP socket,
+// 8 MB of headers, invalid UTF-8 and an answer that drips. It writes raw bytes on a TCP socket,
 // so nothing in net/http's server tidies what it sends.
 //
 // The first path segment picks the attack: a client given Server.URL(mode) as its
@@ -34,7 +34,7 @@ var evilJSON = strings.NewReplacer("\x1b", `\u001b`, "\x07", `\u0007`, "\r", `\r
 const HeaderEvil = "\u009b31m\u009d0;t\u009c\u202egnp.exe\u2066\xff"
 
 // Modes lists the attacks.
-var Modes = []string{"controls", "ctlheader", "error", "text", "deep", "deep200", "huge", "drip", "redirect"}
+var Modes = []string{"controls", "ctlheader", "error", "text", "deep", "deep200", "huge", "bigheader", "drip", "redirect"}
 
 // HugeSize is what the huge mode sends.
 const HugeSize = 50 << 20
@@ -128,6 +128,15 @@ func serve(c net.Conn) {
 			}
 		}
 		w.WriteString(`"}`)
+	case "bigheader":
+		// Under net/http's own 10 MB cap: only the client's tighter one refuses it.
+		pad := strings.Repeat("x", 8<<10)
+		var extra strings.Builder
+		for i := range 1000 {
+			fmt.Fprintf(&extra, "X-Pad-%d: %s%s\r\n", i, HeaderEvil, pad)
+		}
+		head(200, "application/json", 2, extra.String())
+		w.WriteString("{}")
 	case "drip":
 		head(200, "application/json", 1<<20, "")
 		w.WriteString(`{"web_domain":"`)

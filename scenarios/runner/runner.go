@@ -8,7 +8,6 @@ package runner
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"net/http"
 	"slices"
@@ -146,11 +145,7 @@ func (r *Runner) httpClient() *http.Client {
 	if r.opts.Transport != nil {
 		return &http.Client{Transport: r.opts.Transport}
 	}
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	if r.opts.Insecure {
-		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // explicit --insecure
-	}
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: apiclient.NewTransport(r.opts.Insecure)}
 }
 
 // Options are the options as New completed them (defaults filled in).

@@ -29,6 +29,7 @@ func TestHostilePBX(t *testing.T) {
 		"deep":      "nested deeper than 64 levels",
 		"deep200":   "nested deeper than 64 levels",
 		"huge":      "larger than 1 MiB",
+		"bigheader": "headers larger than 64 KiB",
 		"drip":      "timed out",
 	}
 	for mode, text := range want {
