@@ -10,7 +10,8 @@ import (
 )
 
 // GET /info (retrieveMetadata): the pre-encoded system metadata, or with ?domain= the
-// tenant's public metadata merged in. An unknown domain is VALIDATE_FAILED.
+// tenant's public metadata merged in. An unknown domain is VALIDATE_FAILED: the
+// mock's choice, since PortSIP documents no answer for one.
 func (s *Server) retrieveMetadata(st *state, rq *request) response {
 	domain := rq.query.Get("domain")
 	if domain == "" {
@@ -67,7 +68,8 @@ func (s *Server) signIn(st *state, rq *request) response {
 var errNoChallenge = preEncoded(http.StatusUnauthorized, apiclient.CodeUnauthorized, "the two-factor session is unknown, expired or used up; sign in again")
 
 // POST /auth/send_otp (sendOTP): a fresh 6-digit code for the challenge, mailed to the
-// account's address, valid OTPTTL. A new code replaces the previous one.
+// account's address, valid OTPTTL. A new code replaces the previous one. The length
+// and the replacing are the mock's choices (PortSIP's template shows only the code).
 func (s *Server) sendOTP(st *state, rq *request) response {
 	code := newOTP()
 	var acct *account
@@ -87,7 +89,8 @@ func (s *Server) sendOTP(st *state, rq *request) response {
 }
 
 // POST /auth/verify_otp (verifyOTP): the right code ends the challenge with a token
-// pair; a wrong one counts, and the fifth wrong one ends the challenge.
+// pair; a wrong one counts, and the fifth wrong one ends the challenge (the mock's
+// limit: PortSIP documents none).
 func (s *Server) verifyOTP(st *state, rq *request) response {
 	code := rq.fields["code"]
 	if !isOTPShape(code) {
@@ -136,7 +139,9 @@ func isOTPShape(code string) bool {
 	return true
 }
 
-// A failed refresh is 400 UNKNOWN, as PortSIP's guide shows it; the message says why.
+// A failed refresh is 400 UNKNOWN, as PortSIP's guide shows it for its token
+// endpoint's refresh grant (for /auth/refresh_token the OpenAPI says only 4XX, and
+// the mock answers alike); the message says why.
 var (
 	errBadRefresh = preEncoded(http.StatusBadRequest, apiclient.CodeUnknown, "the refresh token is unknown, expired or revoked")
 	errReuse      = preEncoded(http.StatusBadRequest, apiclient.CodeUnknown, "the refresh token was already used: every token of its sign-in is revoked; sign in again")

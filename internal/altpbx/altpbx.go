@@ -35,6 +35,7 @@ var Choices = []string{
 	"a refresh keeps the old access token valid until it expires",
 	"sign_out ends every session of the user, not only the token's",
 	"the session cookie is PBXSESSION, SameSite=Strict; a refused web login sets a PBXCSRF cookie",
+	"a two-factor account's web login is 403 TWO_FACTOR_REQUIRED",
 	"POST /logout without a session is 403 INVALID_TOKEN",
 	"password_verified says whether the account's initial password was confirmed, false for most accounts",
 	"the password policy is at least 6 characters; a refused new password uses up the reset link",

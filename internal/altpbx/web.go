@@ -33,11 +33,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if a == nil || (tenant(a.Domain) != nil && tenant(a.Domain).TwoFactor) {
-		// A password alone never opens a two-factor account's session. The refusal
-		// sets a cookie of its own, which is no session.
+	// A refusal sets a cookie of its own, which is no session.
+	switch {
+	case a == nil:
 		http.SetCookie(w, &http.Cookie{Name: "PBXCSRF", Value: token(), Path: "/", SameSite: http.SameSiteStrictMode})
 		fail(w, http.StatusForbidden, "UNAUTHORIZED", "Login failed, authentication error", nil)
+		return
+	case tenant(a.Domain) != nil && tenant(a.Domain).TwoFactor:
+		// A password alone never opens a two-factor account's session.
+		fail(w, http.StatusForbidden, "TWO_FACTOR_REQUIRED", "sign in with /auth/sign_in and a one-time code", nil)
 		return
 	}
 	s.openWeb(w, a, false)
