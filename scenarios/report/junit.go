@@ -8,6 +8,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/scenarios"
 	"github.com/pbxauth/pbxauth/scenarios/runner"
 )
@@ -114,7 +115,7 @@ func (j *JUnitReport) End(r *runner.RunResult) error {
 	}
 	defer j.spool.Close()
 	suite := junitSuite{
-		Name: "pbxauth conformance (" + r.Target + ")", Tests: r.Passed + r.Failed + r.Findings + r.Errored + r.Skipped,
+		Name: "pbxauth conformance (" + termsafe.Line(r.Target) + ")", Tests: r.Passed + r.Failed + r.Findings + r.Errored + r.Skipped,
 		Failures: r.Failed + strictFindings(r), Errors: r.Errored, Skipped: r.Skipped,
 		Time: seconds(r.Duration.Seconds()), Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"),
 	}
@@ -170,7 +171,25 @@ func junitTestcase(sr *runner.ScenarioResult, strict bool) junitCase {
 	case runner.StatusError:
 		c.Error = problem(sr, "unreachable")
 	}
+	c.inert()
 	return c
+}
+
+// inert makes what a PBX or a scenario file put in a testcase inert, as the
+// terminal report shows it: XML escaping alone turns ESC into U+FFFD, losing
+// what it was, and lets C1 controls and bidi overrides through (legal XML),
+// which act when someone cats the report in a CI log or reorder it on a CI page.
+func (c *junitCase) inert() {
+	c.Name, c.Classname, c.File = termsafe.Line(c.Name), termsafe.Line(c.Classname), termsafe.Line(c.File)
+	c.SystemOut = termsafe.Text(c.SystemOut)
+	for _, p := range []*junitProblem{c.Failure, c.Error} {
+		if p != nil {
+			p.Message, p.Text = termsafe.Line(p.Message), termsafe.Text(p.Text)
+		}
+	}
+	if c.Skipped != nil {
+		c.Skipped.Message = termsafe.Line(c.Skipped.Message)
+	}
 }
 
 // classname groups scenarios by file, the way CI tools group test classes.
