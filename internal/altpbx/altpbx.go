@@ -29,6 +29,7 @@ var Choices = []string{
 	"unknown paths and wrong methods are 404 with a plain-text body (no 405, no Allow, no JSON)",
 	"GET /info?domain= for an unknown domain answers the system metadata with null tenant fields",
 	"tokens are 32 upper-case hex digits (PortSIP's older examples), access tokens live 3600 s",
+	"a token pair says two_factor_enabled: false (one answer shape for both kinds of sign-in)",
 	"session and token errors are 403 INVALID_TOKEN; a failed /auth/refresh_token is 403 UNKNOWN",
 	"one-time codes have 8 digits and one wrong code ends the challenge",
 	"send_otp with an empty token is 403 INVALID_TOKEN (an unknown session), not VALIDATE_FAILED",

@@ -80,7 +80,8 @@ func (s *Server) pair(a *Account) map[string]any {
 	at := token()
 	s.access[at] = ses
 	s.refresh[ses.refresh] = ses
-	return map[string]any{"access_token": at, "refresh_token": ses.refresh, "token_type": "Bearer", "expires_in": int(accessLifetime.Seconds())}
+	return map[string]any{"access_token": at, "refresh_token": ses.refresh, "token_type": "Bearer", "expires_in": int(accessLifetime.Seconds()),
+		"two_factor_enabled": false}
 }
 
 func writeTokens(w http.ResponseWriter, v any) {
