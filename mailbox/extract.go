@@ -197,6 +197,20 @@ func linkStrength(raw string) (int, string) {
 		return linkNone, ""
 	}
 	q := u.Query()
+	// A web app's link may carry the token in its fragment (#token=..., or
+	// #/reset?token=... for a client-side route); the query's own parameters win.
+	if _, fq, ok := strings.Cut(u.Fragment, "?"); ok || strings.Contains(u.Fragment, "=") {
+		if !ok {
+			fq = u.Fragment
+		}
+		if fv, err := url.ParseQuery(fq); err == nil {
+			for k, vs := range fv {
+				if !q.Has(k) {
+					q[k] = vs
+				}
+			}
+		}
+	}
 	for k, vs := range q {
 		if strings.EqualFold(k, "token") && len(vs) > 0 && vs[0] != "" {
 			return linkTokenParam, vs[0]

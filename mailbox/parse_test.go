@@ -208,3 +208,26 @@ func TestParse_headersAreSanitised(t *testing.T) {
 	assert.Equal(t, "a[31mred line", m.Subject)
 	assert.NotContains(t, m.Subject, "\x1b")
 }
+
+// PortSIP's template shows where the reset link goes, not how it carries the token:
+// the reader finds it in a query parameter of any usual name, a path segment or the
+// fragment of a web app's link.
+func TestParse_resetTokenWhereverTheLinkCarriesIt(t *testing.T) {
+	const tok = "Q7RZ2K9WX4T1"
+	for name, link := range map[string]string{
+		"query token":         "https://app.example.com/reset?lang=en&token=" + tok,
+		"query ticket":        "https://app.example.com/reset?ticket=" + tok + "&lang=en",
+		"path segment":        "https://app.example.com/reset/" + tok,
+		"fragment":            "https://app.example.com/reset#token=" + tok,
+		"fragment route":      "https://app.example.com/#/reset?resetKey=" + tok,
+		"query beats a frag.": "https://app.example.com/reset?token=" + tok + "#token=other",
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := parse(t, message("Subject: Password reset\nContent-Type: text/html\n",
+				`<p>Reset your password: <a href="`+link+`">Reset Password</a></p>`))
+			assert.Equal(t, KindReset, m.Kind)
+			assert.Equal(t, link, m.Link)
+			assert.Equal(t, tok, m.Token)
+		})
+	}
+}
