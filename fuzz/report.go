@@ -10,6 +10,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 )
 
 // TextReporter prints a run as it goes: the seed first, each failure when found
@@ -117,9 +119,14 @@ func WriteJSON(w io.Writer, r *Result) error {
 		}
 		out.Found = append(out.Found, jf)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	// encoding/json escapes C0 controls only: the PBX's C1 and bidi controls
+	// become \u escapes too, so the report is inert when cat'ed.
+	_, err = io.WriteString(w, termsafe.JSON(string(b))+"\n")
+	return err
 }
 
 type checkLevel struct {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pbxauth/pbxauth/apiclient"
+	"github.com/pbxauth/pbxauth/internal/termsafe"
 	"github.com/pbxauth/pbxauth/scenarios"
 	"github.com/pbxauth/pbxauth/scenarios/runner"
 )
@@ -61,12 +62,15 @@ type JSONReport struct {
 // NewJSONReport returns a ReportWriter of the JSON report to w.
 func NewJSONReport(w io.Writer) *JSONReport { return &JSONReport{w: &errWriter{w: w}, first: true} }
 
+// jsonText is v as indented JSON, inert on a terminal: encoding/json escapes C0
+// controls only, and a PBX's C1 controls and bidi overrides (in its messages,
+// in bodies embedded as JSON) would reach whoever cats the report.
 func jsonText(v any, prefix string) string {
 	b, err := json.MarshalIndent(v, prefix, "  ")
 	if err != nil {
 		return "null" // the report's own types always marshal
 	}
-	return string(b)
+	return termsafe.JSON(string(b))
 }
 
 // Begin writes the report's head.
