@@ -10,10 +10,11 @@ import (
 	"github.com/pbxauth/pbxauth/apiclient"
 )
 
-// POST /login (login): a web session. The PBX answers 200 with no body and an
-// HttpOnly, SameSite session cookie. An account with two-factor authentication cannot
-// open a web session with a password alone (the answer has no room for a challenge):
-// it gets 400 UNAUTHORIZED telling it to use /auth/sign_in.
+// POST /login (login): a web session. The answer is 200 with no body, as documented,
+// and a session cookie: PortSIP documents none, so its name and its HttpOnly and
+// SameSite attributes (OWASP's advice) are the mock's. An account with two-factor
+// authentication cannot open a web session with a password alone (the answer has no
+// room for a challenge): it gets 400 UNAUTHORIZED telling it to use /auth/sign_in.
 func (s *Server) login(st *state, rq *request) response {
 	f := rq.fields
 	acct, gen, fail, ok := s.checkCredentials(st, f["username"], f["domain"], f["password"])
