@@ -84,6 +84,7 @@ func (x *exec) scenarioScope() (*scope, error) {
 	if x.r.opts.Getenv != nil {
 		sc.getenv = x.r.opts.Getenv
 	}
+	sc.getenv = x.secretEnv(sc.getenv)
 	for k, v := range x.r.opts.Vars {
 		sc.vals[k] = v
 		if secretName(k) {
@@ -118,6 +119,20 @@ func (x *exec) scenarioScope() (*scope, error) {
 		}
 	}
 	return sc, nil
+}
+
+// secretEnv is getenv that remembers the value of an environment variable named
+// like a secret (CI_DEPLOY_TOKEN) as a secret of the run when a scenario reads
+// it, whatever name the scenario gives it or wherever it puts it. It reads
+// x.secrets at each call: a reused exec starts each iteration with new ones.
+func (x *exec) secretEnv(getenv func(string) (string, bool)) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v, ok := getenv(name)
+		if ok && secretName(name) {
+			x.secrets.add(v)
+		}
+		return v, ok
+	}
 }
 
 // startScope is the scope an iteration starts with. A reused exec computes it
