@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -173,13 +174,16 @@ func isSecretQueryKey(key string) bool {
 	return secretQuery[key] || secretKeys[key]
 }
 
+const formType = "application/x-www-form-urlencoded"
+
 // RedactBody hides secret fields of a JSON or form body. A body that does not parse
 // (cut short, or plain text) is scrubbed of anything that looks like a secret field.
 func RedactBody(body []byte, contentType string) []byte {
 	if len(body) == 0 {
 		return body
 	}
-	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
+	// Media types are case-insensitive (RFC 9110 8.3.1).
+	if len(contentType) >= len(formType) && strings.EqualFold(contentType[:len(formType)], formType) {
 		return []byte(redactForm(string(body)))
 	}
 	if boundedjson.Check(body) != nil {
@@ -225,13 +229,29 @@ var (
 	// A "secret": "value" pair in JSON that did not parse, possibly cut off before
 	// its closing quote.
 	jsonSecretPair = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)("(?:password|new_password|token|access_token|refresh_token|code|otp|reset_token)"\s*:\s*)(?:"(?:[^"\\]|\\.)*(?:"|\\?$)|[^\s,}\]"]+)`)
+		return regexp.MustCompile(`(?i)("(?:` + alternation(secretKeys) + `)"\s*:\s*)(?:"(?:[^"\\]|\\.)*(?:"|\\?$)|[^\s,}\]"]+)`)
 	})
 	// A secret=value pair in text that is neither JSON nor a declared form.
 	textSecretPair = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b((?:password|new_password|token|access_token|refresh_token|id_token|code|state|otp|reset_token)=)[^&;\s"]*`)
+		return regexp.MustCompile(`(?i)\b((?:` + alternation(secretKeys, secretQuery) + `)=)[^&;\s"]*`)
 	})
 )
+
+// alternation is the names of sets as a regexp alternation, so the scrubbing
+// patterns name every secret field the structured redaction does, the PKCE
+// verifier among them.
+func alternation(sets ...map[string]bool) string {
+	var names []string
+	for _, set := range sets {
+		for k := range set {
+			if k = regexp.QuoteMeta(k); !slices.Contains(names, k) {
+				names = append(names, k)
+			}
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(names, "|")
+}
 
 func scrubText(body []byte) []byte {
 	out := jsonSecretPair().ReplaceAll(body, []byte(`$1"`+Redacted+`"`))
