@@ -260,7 +260,11 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	}
 	// Every session of the user ends, not only the token's.
 	for at, other := range s.access {
-		if other.user == ses.user {
+		switch {
+		case other.user != ses.user:
+		case s.lapses(LapseRefreshOutlivesSignOut):
+			delete(s.access, at)
+		default:
 			s.endSession(at)
 		}
 	}

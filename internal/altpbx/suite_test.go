@@ -110,9 +110,10 @@ func TestBuiltinSuite_everyScenarioPassesOnTheMock(t *testing.T) {
 
 // Where the suite checks a recommended practice PortSIP does not document, a PBX
 // that skips it gets findings, never a failure: the contract scenarios (the web
-// login flows, the Microsoft sign-in) do not require it behind the finding's back.
+// login flows, logout and sign_out, the Microsoft sign-in) do not require it behind
+// the finding's back.
 func TestBuiltinSuite_lapsesAreFindingsNotFailures(t *testing.T) {
-	res := runOnAltPBX(t, altpbx.Options{Lapses: []altpbx.Lapse{altpbx.LapseCookieFlags, altpbx.LapseNoState}})
+	res := runOnAltPBX(t, altpbx.Options{Lapses: []altpbx.Lapse{altpbx.LapseCookieFlags, altpbx.LapseNoState, altpbx.LapseRefreshOutlivesSignOut, altpbx.LapseTokenOutlivesLogout}})
 	assert.Zero(t, res.Failed, "failures")
 	assert.Zero(t, res.Errored, "errors")
 	var findings []string
@@ -124,6 +125,8 @@ func TestBuiltinSuite_lapsesAreFindingsNotFailures(t *testing.T) {
 	assert.ElementsMatch(t, []string{
 		"the web session cookie is HttpOnly and SameSite",
 		"Microsoft sign-in's authorization request carries a state",
+		"sign-out also ends the refresh token",
+		"logout also ends the session's access token",
 	}, findings)
 	assert.Equal(t, 0, res.ExitCode())
 }

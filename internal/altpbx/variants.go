@@ -14,6 +14,12 @@ const (
 	LapseCookieFlags Lapse = "cookie-flags"
 	// LapseNoState leaves state out of the Microsoft sign-in URL (RFC 6749 10.12).
 	LapseNoState Lapse = "no-state"
+	// LapseRefreshOutlivesSignOut keeps the refresh tokens alive through sign_out
+	// (OWASP ASVS 3.3.1).
+	LapseRefreshOutlivesSignOut Lapse = "refresh-outlives-sign-out"
+	// LapseTokenOutlivesLogout ends the web session at logout but not the access
+	// token GET /login handed out for it (OWASP ASVS 3.3.1).
+	LapseTokenOutlivesLogout Lapse = "token-outlives-logout"
 )
 
 // Defect breaks a documented fact, so a run of the built-in suite must fail: each

@@ -101,7 +101,11 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	ended := false
 	for _, c := range r.Cookies() {
 		if at, ok := s.web[c.Value]; ok && c.Name == cookieName {
-			s.endSession(at)
+			if s.lapses(LapseTokenOutlivesLogout) {
+				delete(s.web, c.Value)
+			} else {
+				s.endSession(at)
+			}
 			ended = true
 		}
 	}
