@@ -41,7 +41,7 @@ var Choices = []string{
 	"password_verified says whether the account's initial password was confirmed, false for most accounts",
 	"the password policy is at least 6 characters; a refused new password uses up the reset link",
 	"the reset link carries its token as the query parameter ticket",
-	"the metadata's ms365_authorization_endpoint is a path on the PBX, as the document's example /ms365; a tenant without Microsoft 365 names one too",
+	"the metadata's ms365_authorization_endpoint is a path on the PBX, as the document's example /ms365; a tenant without Microsoft 365 names one too, and its enable_ms365_integration is blank (null)",
 	"GET /info looks up a domain of any length (an unknown one answers the system metadata)",
 	"a null domain in a sign-in is 422 VALIDATE_FAILED (the document's domain is a string)",
 	"the OAuth password grant refuses two-factor accounts (400 UNAUTHORIZED)",

@@ -144,6 +144,7 @@ func TestBuiltinSuite_defectsStillFail(t *testing.T) {
 		altpbx.DefectAnyCode:         "a wrong code is refused without tokens",
 		altpbx.DefectLinkOffCallback: "forgot password mails a reset link built on the callback URL",
 		altpbx.DefectNoMS365Endpoint: "a Microsoft 365 tenant's metadata names its authorization endpoint",
+		altpbx.DefectMS365Everywhere: "a tenant without Microsoft 365 says so in its metadata",
 	} {
 		t.Run(string(defect), func(t *testing.T) {
 			var sel []*scenarios.Scenario

@@ -48,6 +48,8 @@ const (
 	// DefectNoMS365Endpoint leaves ms365_authorization_endpoint out of a Microsoft
 	// 365 tenant's metadata.
 	DefectNoMS365Endpoint Defect = "no-ms365-endpoint"
+	// DefectMS365Everywhere says enable_ms365_integration true for every tenant.
+	DefectMS365Everywhere Defect = "ms365-everywhere"
 )
 
 func (s *Server) lapses(l Lapse) bool  { return slices.Contains(s.opts.Lapses, l) }

@@ -18,7 +18,9 @@ func (s *Server) info(w http.ResponseWriter, r *http.Request) {
 	// An unknown domain adds nothing: the tenant fields stay blank (null).
 	if t := tenant(d); t != nil {
 		out["domain"], out["name"] = t.Domain, t.Name
-		out["enable_ms365_integration"] = t.MS365Endpoint != ""
+		if t.MS365Endpoint != "" || s.broken(DefectMS365Everywhere) { // never set up: blank (null), not false
+			out["enable_ms365_integration"] = true
+		}
 		if t.MS365Path != "" && !(t.MS365Endpoint != "" && s.broken(DefectNoMS365Endpoint)) {
 			out["ms365_authorization_endpoint"] = t.MS365Path
 		}
