@@ -3,6 +3,7 @@ package mailbox
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -56,13 +57,34 @@ func (m *Mail) extract(b body) {
 	case KindReset:
 		m.Link, m.Token = link, token
 	}
-	m.Secrets = append(m.Secrets, candidates...)
-	m.Secrets = append(m.Secrets, d.links...)
+	m.addSecrets(m.Code, m.Link, m.Token)
+	m.addSecrets(candidates...)
+	m.addSecrets(d.links...)
 	for _, l := range d.links {
+		if len(m.Secrets) >= maxSecrets {
+			break
+		}
 		if u, err := url.Parse(l); err == nil {
 			for _, vs := range u.Query() {
-				m.Secrets = append(m.Secrets, vs...)
+				m.addSecrets(vs...)
 			}
+		}
+	}
+}
+
+// maxSecrets bounds the values a mail gives to hide. PortSIP's mails hold a
+// code or a link and a few values that look alike; a crafted mail can hold tens
+// of thousands, each of which a run would then hide in every string it reports.
+const maxSecrets = 64
+
+// addSecrets adds the values not held yet, up to maxSecrets.
+func (m *Mail) addSecrets(vs ...string) {
+	for _, v := range vs {
+		if len(m.Secrets) >= maxSecrets {
+			return
+		}
+		if v != "" && !slices.Contains(m.Secrets, v) {
+			m.Secrets = append(m.Secrets, v)
 		}
 	}
 }
