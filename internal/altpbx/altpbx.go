@@ -24,20 +24,21 @@ import (
 var Choices = []string{
 	"a refused /auth/sign_in is 401 UNAUTHORIZED, a refused web login 403 UNAUTHORIZED (the OpenAPI says 4XX; the OAuth endpoint keeps the guide's 400)",
 	"field validation failures are 422 VALIDATE_FAILED with a text detail",
-	"a body that is not a JSON object is 400 BAD_REQUEST; any media type is read as JSON (no 415), bodies up to 1 MiB (no 413 at 64 KiB)",
+	"a body that is not a JSON object is 400 with no body; any media type is read as JSON (no 415), bodies up to 1 MiB (no 413 at 64 KiB)",
+	"an unsupported sign-in provider is 400 and a domain without Microsoft 365 is 404, both with no body",
 	"bearer 401s of /auth/user and GET /login have an empty body",
 	"unknown paths and wrong methods are 404 with a plain-text body (no 405, no Allow, no JSON)",
 	"GET /info?domain= for an unknown domain answers the system metadata with null tenant fields",
 	"tokens are 32 upper-case hex digits (PortSIP's older examples), access tokens live 3600 s",
 	"a token pair says two_factor_enabled: false (one answer shape for both kinds of sign-in)",
-	"session and token errors are 403 INVALID_TOKEN; a failed /auth/refresh_token is 403 UNKNOWN",
+	"an unknown, used or expired session token (2FA, reset, web session) is 403 with no body; a bad bearer token is 401 INVALID_TOKEN; a failed /auth/refresh_token is 403 UNKNOWN",
 	"one-time codes have 8 digits and one wrong code ends the challenge",
-	"send_otp with an empty token is 403 INVALID_TOKEN (an unknown session), not VALIDATE_FAILED",
+	"send_otp with an empty token is an unknown session (403), not VALIDATE_FAILED",
 	"a refresh keeps the old access token valid until it expires",
 	"sign_out ends every session of the user, not only the token's",
 	"the session cookie is PBXSESSION, SameSite=Strict; a refused web login sets a PBXCSRF cookie",
 	"a two-factor account's web login is 403 TWO_FACTOR_REQUIRED",
-	"POST /logout without a session is 403 INVALID_TOKEN",
+	"POST /logout without a session is 403 with no body",
 	"password_verified says whether the account's initial password was confirmed, false for most accounts",
 	"the password policy is at least 6 characters; a refused new password uses up the reset link",
 	"the reset link carries its token as the query parameter ticket",
@@ -214,8 +215,14 @@ func invalid(w http.ResponseWriter, msg string) {
 	fail(w, 422, "VALIDATE_FAILED", "field validation failed", msg)
 }
 
-func badToken(w http.ResponseWriter) {
-	fail(w, http.StatusForbidden, "INVALID_TOKEN", "the token is unknown, used or expired", nil)
+// badToken refuses an unknown, used or expired session token: 403 with no body,
+// as the document declares its 4XX answers (no code is documented for this case).
+func (s *Server) badToken(w http.ResponseWriter) {
+	if s.broken(DefectErrorShape) {
+		writeJSON(w, http.StatusForbidden, map[string]any{"error": "invalid token"})
+		return
+	}
+	w.WriteHeader(http.StatusForbidden)
 }
 
 // readBody reads a JSON object whatever the media type says; ok false means an
@@ -228,7 +235,7 @@ func readBody(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
 	}
 	var m map[string]any
 	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
-		fail(w, 400, "BAD_REQUEST", "the body must be a JSON object", nil)
+		w.WriteHeader(http.StatusBadRequest) // no body: none is documented
 		return nil, false
 	}
 	return m, true
@@ -280,7 +287,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/auth/sign_in/") && r.Method == http.MethodPost && r.URL.Path != "/api/auth/sign_in/microsoft" && strings.Count(r.URL.Path, "/") == 4 {
-			fail(w, 400, "UNSUPPORTED_PROVIDER", "microsoft is the only sign-in provider", nil)
+			w.WriteHeader(http.StatusBadRequest) // no body: none is documented
 			return
 		}
 		h, ok := routes[r.Method+" "+r.URL.Path]

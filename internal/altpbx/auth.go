@@ -124,7 +124,7 @@ func (s *Server) liveChallenge(w http.ResponseWriter, m map[string]any, needCode
 	}
 	ch := s.pending[tok]
 	if ch == nil || time.Now().After(ch.expires) {
-		badToken(w)
+		s.badToken(w)
 		return nil, "", ""
 	}
 	return ch, tok, c

@@ -145,6 +145,7 @@ func TestBuiltinSuite_defectsStillFail(t *testing.T) {
 		altpbx.DefectLinkOffCallback: "forgot password mails a reset link built on the callback URL",
 		altpbx.DefectNoMS365Endpoint: "a Microsoft 365 tenant's metadata names its authorization endpoint",
 		altpbx.DefectMS365Everywhere: "a tenant without Microsoft 365 says so in its metadata",
+		altpbx.DefectErrorShape:      "reset_password with an unknown token is refused",
 	} {
 		t.Run(string(defect), func(t *testing.T) {
 			var sel []*scenarios.Scenario

@@ -48,6 +48,9 @@ const (
 	// DefectNoMS365Endpoint leaves ms365_authorization_endpoint out of a Microsoft
 	// 365 tenant's metadata.
 	DefectNoMS365Endpoint Defect = "no-ms365-endpoint"
+	// DefectErrorShape answers a bad session token with an error body that is not
+	// PortSIP's {"errors": [...]}.
+	DefectErrorShape Defect = "error-shape"
 	// DefectMS365Everywhere says enable_ms365_integration true for every tenant.
 	DefectMS365Everywhere Defect = "ms365-everywhere"
 )

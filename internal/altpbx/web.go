@@ -116,7 +116,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	case !ended:
-		badToken(w) // no session to log out
+		s.badToken(w) // no session to log out
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
@@ -152,7 +152,7 @@ func (s *Server) byMicrosoft(w http.ResponseWriter, r *http.Request) {
 func ms365Tenant(w http.ResponseWriter, domain string) *Tenant {
 	t := tenant(domain)
 	if t == nil || t.MS365Endpoint == "" {
-		fail(w, http.StatusNotFound, "MS365_UNAVAILABLE", "no Microsoft 365 sign-in for this domain", nil)
+		w.WriteHeader(http.StatusNotFound) // no body: none is documented
 		return nil
 	}
 	return t
@@ -239,7 +239,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	l := s.resets[tok]
 	if l == nil || time.Now().After(l.expires) {
-		badToken(w)
+		s.badToken(w)
 		return
 	}
 	if len(pw) < 6 {
