@@ -53,15 +53,18 @@ func (l *Loader) Builtin() ([]*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.files(files, nil)
+	return l.files(files, nil, nil)
 }
 
 // Paths reads files and directories given on the command line. Each is the scenario
 // root of its files: includes must stay inside the folder given, or inside the
-// folder of a file given.
+// folder of a file given. A file found in a folder is read as an include is (a
+// regular file inside the folder, no symlink out of it): a cloned folder must not
+// read ~/.aws/credentials through a link named x.yaml, nor hang on a FIFO.
 func (l *Loader) Paths(paths ...string) ([]*Scenario, error) {
 	var files []string
 	roots := map[string]string{}
+	walked := map[string]bool{}
 	for _, p := range paths {
 		if strings.HasPrefix(p, BuiltinPrefix) {
 			files = append(files, p)
@@ -82,7 +85,7 @@ func (l *Loader) Paths(paths ...string) ([]*Scenario, error) {
 			}
 			if !d.IsDir() && isYAML(fp) {
 				files = append(files, fp)
-				roots[fp] = p
+				roots[fp], walked[fp] = p, true
 			}
 			return nil
 		})
@@ -90,16 +93,21 @@ func (l *Loader) Paths(paths ...string) ([]*Scenario, error) {
 			return nil, fmt.Errorf("scenarios: %w", err)
 		}
 	}
-	return l.files(files, roots)
+	return l.files(files, roots, walked)
 }
 
-func (l *Loader) files(files []string, roots map[string]string) ([]*Scenario, error) {
+func (l *Loader) files(files []string, roots map[string]string, walked map[string]bool) ([]*Scenario, error) {
 	sort.Strings(files)
 	var out []*Scenario
 	var errs Errors
 	for _, f := range files {
-		data, err := readTop(f)
-		if err != nil {
+		var data []byte
+		var err error
+		if walked[f] {
+			if data, err = readInclude(roots[f], f); err != nil {
+				return nil, fmt.Errorf("scenarios: %s: %w", f, err)
+			}
+		} else if data, err = readTop(f); err != nil {
 			return nil, fmt.Errorf("scenarios: %w", err)
 		}
 		p := &parser{file: f, loader: l, root: roots[f], stack: []string{f}}

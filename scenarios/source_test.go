@@ -121,3 +121,52 @@ func TestLoader_includedFileMistakesDoNotQuoteIt(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "SECRET-operation")
 }
+
+// A folder given to run is read file by file as includes are: a cloned suite's
+// symlink named x.yaml must not read a file outside it into an error message
+// (a .env file reads as one YAML string, quoted whole), and a FIFO in it must
+// not hang the run.
+func TestLoader_filesFoundInAFolderStayInIt(t *testing.T) {
+	outside := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(outside, ".env"), []byte("DATABASE_URL=postgres://u:TOP-SECRET@db\nAPI_KEY=TOP-SECRET-2\n"), 0o600))
+	suite := filepath.Join(t.TempDir(), "suite")
+	require.NoError(t, os.MkdirAll(filepath.Join(suite, "flows"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(suite, "flows", "f.yaml"), []byte("name: ok\nsteps:\n  - call: retrieveMetadata\n"), 0o644))
+	require.NoError(t, os.Symlink("flows/f.yaml", filepath.Join(suite, "alias.yaml")))
+
+	load := func() ([]*Scenario, error) {
+		done := make(chan error, 1)
+		var got []*Scenario
+		go func() {
+			var err error
+			got, err = LoadPaths(suite)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			return got, err
+		case <-time.After(30 * time.Second):
+			t.Fatal("loading the folder did not finish")
+			return nil, nil
+		}
+	}
+	_, err := load()
+	require.Error(t, err, "a symlink inside the folder is read once as itself and once through the alias: two scenarios named ok")
+	assert.Contains(t, err.Error(), `scenario name "ok" already used`)
+	require.NoError(t, os.Remove(filepath.Join(suite, "alias.yaml")))
+	got, err := load()
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+
+	require.NoError(t, os.Symlink(filepath.Join(outside, ".env"), filepath.Join(suite, "env.yaml")))
+	_, err = load()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "symlink out of it is refused")
+	assert.NotContains(t, err.Error(), "TOP-SECRET")
+	require.NoError(t, os.Remove(filepath.Join(suite, "env.yaml")))
+
+	require.NoError(t, syscall.Mkfifo(filepath.Join(suite, "pipe.yaml"), 0o644))
+	_, err = load()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a regular file (a FIFO)")
+}
