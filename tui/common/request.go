@@ -3,6 +3,7 @@ package common
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -59,8 +60,19 @@ func (r *Requests) Finish(id uint64) bool {
 func (r *Requests) Busy() bool { return r.pending != 0 }
 
 // DescribeError turns a client error into one readable line for a person. The
-// line quotes the server's messages, so it comes out terminal-safe.
-func DescribeError(err error) string { return termsafe.Line(describeError(err)) }
+// line quotes the server's messages, so it comes out terminal-safe, and cut to
+// maxDescribed bytes: a PBX's message may be a megabyte, and the line is wrapped
+// under a form on every frame.
+func DescribeError(err error) string {
+	s := termsafe.Line(describeError(err))
+	if len(s) <= maxDescribed {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes more)", strings.ToValidUTF8(s[:maxDescribed], ""), len(s)-maxDescribed)
+}
+
+// maxDescribed is what DescribeError shows of an error: a dozen lines of a form.
+const maxDescribed = 1024
 
 func describeError(err error) string {
 	if err == nil {

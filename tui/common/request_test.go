@@ -41,3 +41,21 @@ func TestDescribeError_transportHints(t *testing.T) {
 		t.Errorf("a refused connection needs no hint: %q", got)
 	}
 }
+
+// A PBX's error message is shown under a form, wrapped, on every frame: one of
+// 1 MB (10,000 lines at 100 columns) buried the form and cost tens of
+// milliseconds a frame. What is shown is cut, and says by how much.
+func TestDescribeError_hugeMessageIsCut(t *testing.T) {
+	body := `{"errors":[{"code":"VALIDATE_FAILED","message":"` + strings.Repeat("word ", 200000) + `"}]}`
+	got := DescribeError(apiclient.NewAPIError(400, []byte(body)))
+	if len(got) > maxDescribed+100 {
+		t.Errorf("described in %d bytes", len(got))
+	}
+	if !strings.HasPrefix(got, "400 VALIDATE_FAILED: word word") || !strings.Contains(got, " bytes more)") {
+		t.Errorf("got %q...", got[:min(len(got), 200)])
+	}
+	short := DescribeError(apiclient.NewAPIError(400, []byte(`{"errors":[{"code":"VALIDATE_FAILED","message":"bad"}]}`)))
+	if short != "400 VALIDATE_FAILED: bad" {
+		t.Errorf("a short message changed: %q", short)
+	}
+}
