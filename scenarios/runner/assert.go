@@ -265,5 +265,9 @@ func statusText(status int, body []byte) string {
 			s += ": " + e.Errors[0].Message
 		}
 	}
+	// The PBX's words, cut as render cuts values: the exchange holds them whole.
+	if len(s) > 200 {
+		s = strings.ToValidUTF8(s[:200], "") + "…"
+	}
 	return s
 }
