@@ -45,8 +45,10 @@ type exec struct {
 	mailFresh   uint64
 	mailPending bool
 	// host is the target's host name: absolute-URL requests go there or to an
-	// Options.AllowHosts entry only.
-	host string
+	// Options.AllowHosts entry only; secure says the target is HTTPS, and then
+	// they go there over HTTPS too.
+	host   string
+	secure bool
 }
 
 // clientTimeout is only a backstop: each step's context carries the real deadline.
@@ -63,11 +65,11 @@ func (r *Runner) newExec(s *scenarios.Scenario, base string, ctl *mockControl, h
 	if err != nil {
 		return nil, err
 	}
-	host := ""
+	host, secure := "", false
 	if u, err := url.Parse(base); err == nil {
-		host = u.Hostname()
+		host, secure = u.Hostname(), u.Scheme == "https"
 	}
-	x := &exec{r: r, s: s, client: client, ctl: ctl, secrets: &redactor{}, onStep: onStep, mail: r.opts.Mail, host: host}
+	x := &exec{r: r, s: s, client: client, ctl: ctl, secrets: &redactor{}, onStep: onStep, mail: r.opts.Mail, host: host, secure: secure}
 	if ctl != nil {
 		x.mail = mockOutbox{ctl}
 	}

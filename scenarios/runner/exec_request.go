@@ -171,15 +171,19 @@ func (x *exec) allowedURL(p string) error {
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("path is not a valid absolute URL")
 	}
-	if strings.EqualFold(u.Hostname(), x.host) {
-		return nil
-	}
 	for _, h := range x.r.opts.AllowHosts {
 		if strings.EqualFold(h, u.Host) || strings.EqualFold(h, u.Hostname()) {
 			return nil
 		}
 	}
-	return fmt.Errorf("request to %s refused: it is not the target's host %s (allow it with --allow-host %s)", u.Host, x.host, u.Hostname())
+	if !strings.EqualFold(u.Hostname(), x.host) {
+		return fmt.Errorf("request to %s refused: it is not the target's host %s (allow it with --allow-host %s)", u.Host, x.host, u.Hostname())
+	}
+	if x.secure && !strings.EqualFold(u.Scheme, "https") {
+		// The step's token or values would cross the network in clear.
+		return fmt.Errorf("request to %s refused: plain HTTP to the host of an HTTPS target (allow it with --allow-host %s)", u.Host, u.Hostname())
+	}
+	return nil
 }
 
 // capture stores the step's captures; a missing value fails the step.
