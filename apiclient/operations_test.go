@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -252,6 +253,19 @@ func TestClient_GetUserAuthInfo(t *testing.T) {
 			t.Fatal(err)
 		}
 		if u.Role != "Admin" || !u.PasswordVerified || u.Domain != "example.com" || u.RoleID != "r1" || len(u.Capabilities) != 1 {
+			t.Errorf("user = %+v", u)
+		}
+	})
+	t.Run("v22.3 fields of any JSON type read as text", func(t *testing.T) {
+		c, mux, _ := setup(t)
+		mux.HandleFunc("/auth/user", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, `{"role":"Admin","role_id":5,"capabilities":["calls.make",{"name": "auth", "scope": "self"},null,7]}`)
+		})
+		u, err := c.GetUserAuthInfo(ctx, "tok")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Role != "Admin" || u.RoleID != "5" || !slices.Equal(u.Capabilities, []string{"calls.make", `{"name":"auth","scope":"self"}`, "7"}) {
 			t.Errorf("user = %+v", u)
 		}
 	})

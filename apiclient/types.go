@@ -1,6 +1,10 @@
 package apiclient
 
-import "time"
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+)
 
 // Metadata is the answer of GET /info: the system fields, plus the tenant's public
 // fields when a domain was asked for. Booleans are pointers so that "absent" and
@@ -90,6 +94,44 @@ type UserAuthInfo struct {
 	RoleID             string   `json:"role_id,omitempty"`
 	RoleName           string   `json:"role_name,omitempty"`
 	Capabilities       []string `json:"capabilities,omitempty"`
+}
+
+// UnmarshalJSON reads role_id and capabilities as text whatever their JSON type: the
+// v22.3 release note names them without their types, so a number or an object must
+// not make a PBX's answer unreadable. A string reads as itself, null as nothing,
+// any other value as its compact JSON.
+func (u *UserAuthInfo) UnmarshalJSON(b []byte) error {
+	type plain UserAuthInfo // without this method
+	var raw struct {
+		*plain
+		RoleID       json.RawMessage   `json:"role_id"`
+		Capabilities []json.RawMessage `json:"capabilities"`
+	}
+	raw.plain = (*plain)(u)
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	u.RoleID, u.Capabilities = jsonText(raw.RoleID), nil
+	for _, c := range raw.Capabilities {
+		if t := jsonText(c); t != "" {
+			u.Capabilities = append(u.Capabilities, t)
+		}
+	}
+	return nil
+}
+
+// jsonText is a JSON value as text: a string's content, "" for null or nothing,
+// the compact JSON of anything else.
+func jsonText(v json.RawMessage) string {
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	var b bytes.Buffer
+	if len(v) == 0 || bytes.Equal(v, []byte("null")) || json.Compact(&b, v) != nil {
+		return ""
+	}
+	return b.String()
 }
 
 // LoginStatus is the answer of GET /login for a signed-in web session.

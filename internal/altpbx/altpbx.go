@@ -31,6 +31,7 @@ var Choices = []string{
 	"GET /info?domain= for an unknown domain answers the system metadata with null tenant fields",
 	"tokens are 32 upper-case hex digits (PortSIP's older examples), access tokens live 3600 s",
 	"a token pair says two_factor_enabled: false (one answer shape for both kinds of sign-in)",
+	"GET /auth/user's role_id is a number, role_name is over 64 characters, capabilities are objects (v22.3 names them, not their types)",
 	"an unknown, used or expired session token (2FA, reset, web session) is 403 with no body; a bad bearer token is 401 INVALID_TOKEN; a failed /auth/refresh_token is 403 UNKNOWN",
 	"one-time codes have 8 digits and one wrong code ends the challenge",
 	"send_otp with an empty token is an unknown session (403), not VALIDATE_FAILED",

@@ -233,7 +233,8 @@ func (s *Server) user(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"role": a.Role, "password_verified": verified, "password_force_reset": false,
-		"domain": domain, "role_id": strings.ToLower(a.Role), "role_name": a.Role, "capabilities": []string{"auth"},
+		"domain": domain, "role_id": len(a.Role), "role_name": a.Role + " - a built-in role of the Acme PBX, with the permissions PortSIP gives it",
+		"capabilities": []any{map[string]any{"name": "auth", "scope": "self"}},
 	})
 }
 
