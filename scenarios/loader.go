@@ -26,10 +26,13 @@ const BuiltinPrefix = "builtin:"
 type Loader struct {
 	mu    sync.Mutex
 	flows map[string]*Flow
+	// failed holds why a flow could not be loaded, so a broken flow included
+	// many times (twice at each of forty levels is 2^40) is parsed once.
+	failed map[string]error
 }
 
 // NewLoader returns an empty Loader.
-func NewLoader() *Loader { return &Loader{flows: map[string]*Flow{}} }
+func NewLoader() *Loader { return &Loader{flows: map[string]*Flow{}, failed: map[string]error{}} }
 
 // LoadBuiltin returns the built-in suite, sorted by file and position.
 func LoadBuiltin() ([]*Scenario, error) { return NewLoader().Builtin() }
@@ -165,10 +168,29 @@ func (l *Loader) flow(root, from, include string, stack []string) (*Flow, error)
 	}
 	l.mu.Lock()
 	f, ok := l.flows[loc]
+	failed := l.failed[loc]
 	l.mu.Unlock()
 	if ok {
 		return f, nil
 	}
+	if failed != nil {
+		return nil, failed
+	}
+	f, err = l.parseFlow(root, include, loc, stack)
+	if err != nil {
+		l.mu.Lock()
+		l.failed[loc] = err
+		l.mu.Unlock()
+		return nil, err
+	}
+	l.mu.Lock()
+	l.flows[loc] = f
+	l.mu.Unlock()
+	return f, nil
+}
+
+// parseFlow reads and parses the flow at loc.
+func (l *Loader) parseFlow(root, include, loc string, stack []string) (*Flow, error) {
 	data, err := readInclude(root, loc)
 	if err != nil {
 		return nil, fmt.Errorf("include %s: %v", include, err)
@@ -184,9 +206,6 @@ func (l *Loader) flow(root, from, include string, stack []string) (*Flow, error)
 	if len(docs) != 1 || docs[0].flow == nil {
 		return nil, fmt.Errorf("include %s: the file must hold exactly one flow (a document with flow: NAME)", include)
 	}
-	l.mu.Lock()
-	l.flows[loc] = docs[0].flow
-	l.mu.Unlock()
 	return docs[0].flow, nil
 }
 

@@ -162,6 +162,11 @@ func (p *parser) parseScenario(n *yaml.Node) *Scenario {
 		return s
 	}
 	s.Steps = p.steps(stepsNode, vars)
+	if n := CountSteps(s.Steps); n > MaxRunSteps {
+		// Checked first: the walks below would take as long as the run.
+		p.errorf(stepsNode, "scenario %q runs %d steps, its included flows' counted each time: more than %d, refused", s.Name, n, MaxRunSteps)
+		return s
+	}
 	if needsMock(s.Steps) && !s.HasTag(TagMockOnly) {
 		p.errorf(n, "scenario %q reads the outbox or moves the clock: tag it %s", s.Name, TagMockOnly)
 	}
@@ -218,6 +223,11 @@ func (p *parser) parseFlow(n *yaml.Node) *Flow {
 		return f
 	}
 	f.Steps = p.steps(stepsNode, vars)
+	f.returns, f.size = FlowReturns(f), CountSteps(f.Steps)
+	f.measured = true
+	if f.size > MaxRunSteps {
+		p.errorf(stepsNode, "flow %q runs %d steps, its included flows' counted each time: more than %d, refused", f.Name, f.size, MaxRunSteps)
+	}
 	for _, r := range f.Returns {
 		if !vars[r] {
 			p.errorf(returnsNode, "flow %q returns %q, which no step captures", f.Name, r)

@@ -287,7 +287,9 @@ func (p *parser) includeStep(st *Step, n, with *yaml.Node, known map[string]bool
 	flow, err := p.loader.flow(p.root, p.file, inc.Path, p.stack)
 	if err != nil {
 		if es, ok := err.(Errors); ok {
-			p.errs = append(p.errs, es...)
+			// Capped as errorf caps: a flow included twice at each of forty levels
+			// would otherwise bring its mistakes 2^40 times.
+			p.errs = append(p.errs, es[:min(len(es), max(0, maxErrors-len(p.errs)))]...)
 			p.safeErrorf(n, "included flow %s has mistakes (above)", inc.Path)
 		} else {
 			p.safeErrorf(n, "%v", err)
@@ -320,13 +322,23 @@ func FlowReturns(f *Flow) []string {
 	if len(f.Returns) > 0 {
 		return f.Returns
 	}
+	if f.measured {
+		return f.returns
+	}
 	var out []string
+	add := func(name string) {
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
 	for _, st := range f.Steps {
 		for _, c := range st.Captures {
-			out = append(out, c.Name)
+			add(c.Name)
 		}
 		if st.Kind == KindInclude && st.Include.Flow != nil {
-			out = append(out, FlowReturns(st.Include.Flow)...)
+			for _, name := range FlowReturns(st.Include.Flow) {
+				add(name)
+			}
 		}
 	}
 	return out

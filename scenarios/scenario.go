@@ -108,7 +108,20 @@ type Flow struct {
 	Returns []string
 	Steps   []*Step
 	Pos     Pos
+
+	// measured says size and returns were worked out when the flow was parsed:
+	// the steps it runs, its included flows' counted each time, and the
+	// variables it hands back. Walking its includes instead would take as long as
+	// running it: 2^40 steps for a few lines of flows that include another twice.
+	measured bool
+	size     int
+	returns  []string
 }
+
+// MaxRunSteps bounds the steps one scenario or flow runs, included flows' steps
+// counted each time they are included; the built-in suite's longest runs a few
+// dozen. Past it, a file is refused at load time.
+const MaxRunSteps = 10000
 
 // Var is a named value; Value is a YAML scalar, list or mapping, or nil when required.
 type Var struct {
@@ -239,10 +252,17 @@ func CountSteps(steps []*Step) int {
 	n := 0
 	for _, st := range steps {
 		if st.Kind == KindInclude && st.Include.Flow != nil {
-			n += CountSteps(st.Include.Flow.Steps)
+			n += st.Include.Flow.runSize()
 			continue
 		}
 		n++
 	}
 	return n
+}
+
+func (f *Flow) runSize() int {
+	if f.measured {
+		return f.size
+	}
+	return CountSteps(f.Steps)
 }

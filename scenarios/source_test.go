@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,4 +170,67 @@ func TestLoader_filesFoundInAFolderStayInIt(t *testing.T) {
 	_, err = load()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not a regular file (a FIFO)")
+}
+
+// flowChain writes flows f0..f<depth-1> into dir, each including the next twice,
+// the last one step (or broken), and a scenario s.yaml including f0: a few lines
+// that expand to 2^(depth-1) steps.
+func flowChain(t *testing.T, dir string, depth int, leaf string) {
+	t.Helper()
+	for i := range depth {
+		body := fmt.Sprintf("  - include: f%d.yaml\n  - include: f%d.yaml\n", i+1, i+1)
+		if i == depth-1 {
+			body = leaf
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.yaml", i)), []byte(fmt.Sprintf("flow: f%d\nsteps:\n%s", i, body)), 0o644))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "s.yaml"), []byte("name: s\nsteps:\n  - include: f0.yaml\n"), 0o644))
+}
+
+// loadFileWithin is LoadPaths(file) failing the test when it takes long.
+func loadFileWithin(t *testing.T, file string) ([]*Scenario, error) {
+	t.Helper()
+	type result struct {
+		ss  []*Scenario
+		err error
+	}
+	done := make(chan result, 1)
+	go func() { ss, err := LoadPaths(file); done <- result{ss, err} }()
+	select {
+	case r := <-done:
+		return r.ss, r.err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("loading %s did not finish", file)
+		return nil, nil
+	}
+}
+
+// Flows that include the next one twice, forty deep, are a few lines that run
+// 2^39 steps: loading them (run --check, --list, the TUI) walked every one, and
+// a broken last flow was parsed again at every include. Both load at once now:
+// a scenario or flow running more than MaxRunSteps steps is refused.
+func TestLoader_includeBombsAreRefusedAtOnce(t *testing.T) {
+	for name, leaf := range map[string]string{
+		"valid flows":  "  - call: retrieveMetadata\n",
+		"a broken one": "  - call: noSuchOperation\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			flowChain(t, dir, 40, leaf)
+			_, err := loadFileWithin(t, filepath.Join(dir, "s.yaml"))
+			require.Error(t, err)
+			assert.LessOrEqual(t, len(err.(Errors)), maxErrors+1, "mistakes are capped")
+		})
+	}
+	dir := t.TempDir()
+	flowChain(t, dir, 20, "  - call: retrieveMetadata\n")
+	_, err := loadFileWithin(t, filepath.Join(dir, "f5.yaml"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `flow "f5" runs 16384 steps, its included flows' counted each time: more than 10000, refused`)
+
+	dir = t.TempDir()
+	flowChain(t, dir, 11, "  - call: retrieveMetadata\n")
+	ss, err := loadFileWithin(t, filepath.Join(dir, "s.yaml"))
+	require.NoError(t, err, "1,024 steps are fine")
+	assert.Equal(t, 1024, CountSteps(ss[0].Steps))
 }
