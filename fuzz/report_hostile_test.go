@@ -2,8 +2,13 @@ package fuzz
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/pbxauth/pbxauth/apiclient"
 	"github.com/pbxauth/pbxauth/internal/hostiletest"
@@ -38,4 +43,32 @@ func TestWriteJSON_hostileAnswerIsInert(t *testing.T) {
 	if got, want := doc.Failures[0].Exchanges[0].Response, strings.ToValidUTF8(evil, "\ufffd"); got != want {
 		t.Errorf("the answer reads back as %q, want %q", got, want)
 	}
+}
+
+// A --save folder may come with the repository it sits in: a symlink there
+// named like a finding's file must be replaced, not written through (onto
+// ~/.bashrc, say), and the file is written whole or not at all.
+func TestSave_replacesASymlinkRatherThanWritingThroughIt(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	victim := filepath.Join(outside, "bashrc")
+	require.NoError(t, os.WriteFile(victim, []byte("precious\n"), 0o600))
+	name := filepath.Join(dir, "no5xx-retrieveMetadata-contract.yaml")
+	require.NoError(t, os.Symlink(victim, name))
+	res := &Result{Found: []*Found{{
+		Failure:  Failure{Check: "no5xx", Op: "retrieveMetadata", Level: LevelContract},
+		Scenario: []byte("name: found\n"),
+	}}}
+	require.NoError(t, Save(dir, res))
+	got, err := os.ReadFile(victim)
+	require.NoError(t, err)
+	assert.Equal(t, "precious\n", string(got), "the file the link pointed at is untouched")
+	info, err := os.Lstat(name)
+	require.NoError(t, err)
+	assert.True(t, info.Mode().IsRegular(), "the link was replaced by the finding")
+	saved, err := os.ReadFile(res.Found[0].Saved)
+	require.NoError(t, err)
+	assert.Equal(t, "name: found\n", string(saved))
+	left, err := filepath.Glob(filepath.Join(dir, ".*tmp*"))
+	require.NoError(t, err)
+	assert.Empty(t, left, "no temporary file left behind")
 }

@@ -2,6 +2,7 @@ package fuzz
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -341,10 +342,28 @@ func Save(dir string, res *Result) error {
 			continue
 		}
 		name := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.yaml", fd.Failure.Check, fd.Failure.Op, fd.Failure.Level))
-		if err := os.WriteFile(name, fd.Scenario, 0o644); err != nil {
+		if err := replaceFile(name, fd.Scenario); err != nil {
 			return err
 		}
 		fd.Saved = name
 	}
 	return nil
+}
+
+// replaceFile puts data at path through a temporary file renamed over it: a
+// failed write leaves what was there, and a symlink at path (in a save folder
+// that came with a repository) is replaced, never written through.
+func replaceFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	if err = errors.Join(werr, tmp.Chmod(0o644), tmp.Close()); err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+	}
+	return err
 }
